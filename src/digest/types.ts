@@ -1,0 +1,60 @@
+// The plain data that flows through the pure core: articles in, a Digest out.
+// Nothing here knows about Cloudflare, so the CLI, the tests and the Worker share it.
+
+/** One article as a source hands it over, before cleaning. */
+export interface RawArticle {
+  /** Stable id: the file name for seeds and folders, the JSONL `id`, the feed item's guid. */
+  id: string;
+  /** Body as the source gave it: plain text, Markdown or HTML (see `format`). */
+  body: string;
+  format?: "text" | "markdown" | "html";
+  title?: string;
+  url?: string;
+  publisher?: string;
+  /** ISO 8601 date-time, when the source says so. Never invented. */
+  publishedAt?: string;
+}
+
+/** An article after cleaning: paragraphs of article prose only. */
+export interface Article {
+  id: string;
+  title?: string;
+  url?: string;
+  publisher?: string;
+  publishedAt?: string;
+  /** Cleaned paragraphs, in order. */
+  paragraphs: string[];
+}
+
+/** Where a story's facts come from; `id` is the RawArticle id. */
+export interface Source {
+  id: string;
+  title?: string;
+  url?: string;
+  publisher?: string;
+  publishedAt?: string;
+}
+
+export interface Story {
+  /** Deterministic id derived from the story's sources. */
+  id: string;
+  headline: string;
+  /** Extractive summary sentences, in reading order. */
+  summary: string[];
+  sources: Source[];
+}
+
+export interface Digest {
+  title: string;
+  /** The edition's date, YYYY-MM-DD (UTC). */
+  date: string;
+  stories: Story[];
+}
+
+export interface DigestOptions {
+  title?: string;
+  /** YYYY-MM-DD; defaults to today (UTC) at the adapter, never read from the clock inside the core. */
+  date: string;
+  maxSentences?: number;
+  maxWords?: number;
+}
