@@ -1,0 +1,70 @@
+// Reads and checks the Worker's vars and secrets once per isolate, so a misconfigured deploy
+// fails with one clear message instead of odd behaviour deep in a handler.
+import { z } from "zod";
+
+const onOff = z
+  .string()
+  .optional()
+  .transform((v) => ["on", "true", "1", "yes"].includes((v ?? "").trim().toLowerCase()));
+
+const schema = z.object({
+  NEWSLETTER_TITLE: z.string().min(1).default("The Daily Digest"),
+  PUBLIC_BASE_URL: z.url().transform((u) => u.replace(/\/+$/, "")),
+  SENDER_ADDRESS: z.email(),
+  SENDER_NAME: z.string().min(1),
+  SENDER_POSTAL_ADDRESS: z.string().default(""),
+  MAIL_TRANSPORT: z.enum(["resend", "cloudflare", "outbox"]).default("resend"),
+  RESEND_BASE_URL: z.url().transform((u) => u.replace(/\/+$/, "")).default("https://api.resend.com"),
+  FEED_URLS: z
+    .string()
+    .default("")
+    .transform((s) => s.split(/[\s,]+/).filter(Boolean)),
+  DEV_MAILBOX: onOff,
+  SIGNING_SECRET: z.string().min(16, "SIGNING_SECRET must be at least 16 characters"),
+  ADMIN_TOKEN: z.string().min(16, "ADMIN_TOKEN must be at least 16 characters"),
+  RESEND_API_KEY: z.string().default(""),
+});
+
+export type Config = {
+  title: string;
+  baseUrl: string;
+  sender: { address: string; name: string; postalAddress: string };
+  mailTransport: "resend" | "cloudflare" | "outbox";
+  resend: { baseUrl: string; apiKey: string };
+  feedUrls: string[];
+  devMailbox: boolean;
+  signingSecret: string;
+  adminToken: string;
+};
+
+export class ConfigError extends Error {}
+
+const cache = new WeakMap<object, Config>();
+
+/**
+ * The checked configuration for this env, parsed once per env object.
+ * @example const { baseUrl } = getConfig(env);
+ */
+export function getConfig(env: Env): Config {
+  const hit = cache.get(env);
+  if (hit) return hit;
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const config: Config = {
+    title: e.NEWSLETTER_TITLE,
+    baseUrl: e.PUBLIC_BASE_URL,
+    sender: { address: e.SENDER_ADDRESS, name: e.SENDER_NAME, postalAddress: e.SENDER_POSTAL_ADDRESS },
+    mailTransport: e.MAIL_TRANSPORT,
+    resend: { baseUrl: e.RESEND_BASE_URL, apiKey: e.RESEND_API_KEY },
+    feedUrls: e.FEED_URLS,
+    devMailbox: e.DEV_MAILBOX,
+    signingSecret: e.SIGNING_SECRET,
+    adminToken: e.ADMIN_TOKEN,
+  };
+  cache.set(env, config);
+  return config;
+}

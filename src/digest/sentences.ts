@@ -1,0 +1,159 @@
+// Sentence splitting for news prose: abbreviations, initials, decimals, quotations, ellipses,
+// and the glued-caption shapes news sites leave inline (a caption run into the next sentence).
+
+/** Abbreviations after which a period never ends a sentence (titles before names). */
+const TITLES = new Set(
+  ("mr mrs ms messrs mme mlle dr prof sr jr st gen gov sen rep lt col capt sgt maj adm rev hon pres supt det insp " +
+    "cpl pvt cmdr cdr brig fr sec atty amb gens reps sens mt ft ave blvd rd")
+    .split(" "),
+);
+/** Abbreviations that do not end a sentence when a number follows ("No. 10", "Jan. 5", "p. 4"). */
+const BEFORE_NUMBER = new Set(
+  "no nos jan feb mar apr jun jul aug sep sept oct nov dec art p pp vol fig ch sec op para".split(" "),
+);
+/** Abbreviations that usually continue the sentence unless a typical sentence opener follows. */
+const SOFT = new Set(
+  "inc corp ltd co bros vs v approx dept est al e.g i.e cf ca univ assn jan feb mar apr jun jul aug sep sept oct nov dec"
+    .split(" "),
+);
+/** Words that typically open a sentence; after an acronym like "U.S." they signal a boundary. */
+const OPENERS = new Set(
+  ("The A An He She It They We I You His Her Its Their Our This That These Those There But And So Yet Still " +
+    "However In On At For After Before When While If As Some Many Most Officials Police Now Then Meanwhile Last " +
+    "Earlier Later One Two What Why How Who")
+    .split(" "),
+);
+/** Capitalised words that, right after a lower-case word with no punctuation, mark a glued caption. */
+const GLUE_OPENERS = new Set("He She They It We His Her Their A An But This These Those".split(" "));
+const SPEECH_VERBS =
+  /\b(?:said|says|say|told|tells|added|adds|asked|asks|saying|wrote|writes|tweeted|posted|insisted|explained|claimed|admitted|replied|stated|declared|warned|joked|shouted|screamed|whispered|called|titled|read|reads|named|dubbed|labelled|labeled|of|as|the|a|an|and|or|to|with|was|is|be|from|in|on|by|that|said:)$/i;
+
+export interface Sentence {
+  text: string;
+  /** False when the sentence ends without terminal punctuation (a caption or fragment). */
+  terminated: boolean;
+}
+
+const CLOSERS = `"')]}»”’`;
+
+/**
+ * Splits a paragraph into sentences.
+ * @example splitSentences("Mr. Smith went to the U.S. Senate. He spoke.").map(s => s.text)
+ * // ["Mr. Smith went to the U.S. Senate.", "He spoke."]
+ */
+export function splitSentences(paragraph: string): Sentence[] {
+  const text = paragraph.replace(/\s+/g, " ").trim();
+  if (!text) return [];
+  const cuts: number[] = [];
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text[i]!;
+    if (c === "." || c === "!" || c === "?") {
+      // Extend over runs of terminal punctuation ("?!", "...") and closing quotes/brackets.
+      let j = i;
+      while (j + 1 < n && /[.!?]/.test(text[j + 1]!)) j++;
+      const punct = text.slice(i, j + 1);
+      while (j + 1 < n && CLOSERS.includes(text[j + 1]!)) j++;
+      if (j + 1 >= n) break;
+      if (text[j + 1] !== " ") {
+        i = j;
+        continue;
+      }
+      const nextStart = j + 2;
+      if (isBoundary(text, i, punct, nextStart)) cuts.push(j + 1);
+      i = j;
+    } else if (c === " " && i > 0) {
+      const glue = glueBoundary(text, i, cuts.length ? cuts[cuts.length - 1]! : 0);
+      if (glue) cuts.push(i);
+    }
+  }
+  const out: Sentence[] = [];
+  let start = 0;
+  for (const cut of [...cuts, n]) {
+    const s = text.slice(start, cut).trim();
+    start = cut;
+    if (!s) continue;
+    out.push({ text: s, terminated: /[.!?]["')\]}»”’]*$/.test(s) || /[.!?]\s*$/.test(s) });
+  }
+  return out;
+}
+
+/** Convenience: sentence texts only. */
+export function sentenceTexts(paragraph: string): string[] {
+  return splitSentences(paragraph).map((s) => s.text);
+}
+
+function prevToken(text: string, punctAt: number): string {
+  let k = punctAt - 1;
+  while (k >= 0 && text[k] !== " ") k--;
+  return text.slice(k + 1, punctAt).replace(/^["'(\[{«“‘]+/, "");
+}
+
+function nextToken(text: string, at: number): string {
+  let k = at;
+  while (k < text.length && text[k] !== " ") k++;
+  return text.slice(at, k);
+}
+
+function isBoundary(text: string, punctAt: number, punct: string, nextStart: number): boolean {
+  const next = nextToken(text, nextStart);
+  const nextCore = next.replace(/^["'(\[{«“‘¿¡-]+/, "");
+  const first = nextCore[0] ?? "";
+  // Continuation in lower case: "... and then", '"Stop!" he said', "e.g. apples".
+  if (/\p{Ll}/u.test(first)) return false;
+  if (punct !== ".") return true; // "!", "?", "...", "?!" before a capital/digit/quote
+  const prev = prevToken(text, punctAt);
+  const lower = prev.toLowerCase();
+  if (prev === "") return true;
+  if (TITLES.has(lower)) return false;
+  const isDigitNext = /\p{N}/u.test(first);
+  if (BEFORE_NUMBER.has(lower) && isDigitNext) return false;
+  const bareNext = nextCore.replace(/[^\p{L}\p{N}'-].*$/u, "");
+  const opener = OPENERS.has(bareNext);
+  if (SOFT.has(lower)) return opener;
+  // Initials and dotted acronyms: "B.B. King", "J. Smith", "U.S. officials", "U.S. The".
+  if (/^(?:\p{L}\.)*\p{Lu}$/u.test(prev)) {
+    const dotted = prev.includes(".");
+    if (!dotted) return false; // single initial: "John F. Kennedy"
+    return opener;
+  }
+  return true;
+}
+
+/**
+ * A caption glued to the next sentence with no punctuation between them, as scraped Daily Mail
+ * text has: "... on Friday 'I'd be over the moon,' said Locke" or "... of the club He has ...".
+ */
+function glueBoundary(text: string, space: number, lastCut: number): boolean {
+  const before = text[space - 1] ?? "";
+  if (!/[\p{Ll}\p{N}]/u.test(before)) return false;
+  const rest = text.slice(space + 1, space + 200);
+  const prevWord = prevToken(text, space);
+  if (SPEECH_VERBS.test(prevWord)) return false;
+  const sinceCut = text.slice(lastCut, space);
+  if ((sinceCut.match(/\S+/g) ?? []).length < 5) return false;
+  // Opening quote followed by a capital: a long quoted sentence that starts cold.
+  if (/^['"‘“]\p{Lu}/u.test(rest)) {
+    // Do not split inside an open quotation.
+    if (openQuote(sinceCut)) return false;
+    const close = /['’"”](?!\p{L})/u.exec(rest.slice(1));
+    const inner = close ? rest.slice(1, 1 + close.index) : rest.slice(1);
+    const nWords = (inner.match(/\S+/g) ?? []).length;
+    return nWords >= 5 && /[.!?,]$/.test(inner.trim());
+  }
+  const w = /^(\p{Lu}\p{Ll}*) (\p{Ll})/u.exec(rest);
+  if (w && GLUE_OPENERS.has(w[1]!)) {
+    if (openQuote(sinceCut)) return false;
+    return true;
+  }
+  return false;
+}
+
+function openQuote(s: string): boolean {
+  const dq = (s.match(/["“”]/g) ?? []).length;
+  if (dq % 2 === 1) return true;
+  // Single quotes: count opening ones (start of word) vs closing ones (end of word, not apostrophes).
+  const opens = (s.match(/(?:^|[\s(])['‘]/g) ?? []).length;
+  const closes = (s.match(/['’](?=[\s,.;:!?)]|$)/g) ?? []).length;
+  return opens > closes;
+}

@@ -1,0 +1,108 @@
+// Small text helpers shared by the digest stages: normalisation, tokens, stopwords, stemming, hashing.
+// Pure functions only: no I/O, no clock, no randomness.
+
+/**
+ * Normalises typography so later stages see one form: curly quotes to straight ones,
+ * dash variants to "-" (spaced em/en dashes become " - "), odd spaces to " ", and runs
+ * of spaces collapsed. Letters (any script) are kept as they are.
+ * @example normalizeText("“Hi” — he said") // '"Hi" - he said'
+ */
+export function normalizeText(s: string): string {
+  return s
+    .normalize("NFC")
+    .replace(/[\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB]/g, '"')
+    .replace(/[\u2018\u2019\u201A\u201B\u2032`]/g, "'")
+    .replace(/\s*[\u2014\u2015]\s*/g, " - ")
+    .replace(/ [\u2013\u2012] /g, " - ")
+    .replace(/[\u2010\u2011\u2012\u2013\u2212]/g, "-")
+    .replace(/\u2026/g, "...")
+    .replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000\t\f\v]/g, " ")
+    .replace(/[\u200B-\u200D\u2060\uFEFF]/g, "")
+    .replace(/ {2,}/g, " ");
+}
+
+/** Lower-cased word tokens (letters and digits of any script). */
+export function words(s: string): string[] {
+  return s.toLowerCase().match(/[\p{L}\p{N}]+(?:['][\p{L}]+)?/gu) ?? [];
+}
+
+/** Count of whitespace-separated words, as a reader would count them. */
+export function wordCount(s: string): number {
+  const m = s.trim().match(/\S+/g);
+  return m ? m.length : 0;
+}
+
+export const STOPWORDS: ReadonlySet<string> = new Set(
+  (
+    "a about above after again against all also am an and any are aren't as at be because been before being below " +
+    "between both but by can could couldn't did didn't do does doesn't doing don't down during each few for from further " +
+    "had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself him himself his how how's i " +
+    "i'd i'll i'm i've if in into is isn't it it's its itself let's me more most mustn't my myself no nor not of off on once " +
+    "only or other ought our ours ourselves out over own same shan't she she'd she'll she's should shouldn't so some such " +
+    "than that that's the their theirs them themselves then there there's these they they'd they'll they're they've this " +
+    "those through to too under until up very was wasn't we we'd we'll we're we've were weren't what what's when when's " +
+    "where where's which while who who's whom why why's with won't would wouldn't you you'd you'll you're you've your yours " +
+    "yourself yourselves said says say will just one two also s t new year years told last first like get got now may " +
+    "would us mr mrs ms dr since around according"
+  ).split(" "),
+);
+
+/**
+ * A light suffix-stripping stemmer (a subset of Porter's step 1 plus common derivations),
+ * applied the same way everywhere so "meeting"/"meetings"/"meet" share a key.
+ * @example stem("meetings") // "meet"
+ */
+export function stem(w: string): string {
+  if (w.length <= 3 || /\d/.test(w)) return w;
+  let s = w;
+  if (s.endsWith("'s")) s = s.slice(0, -2);
+  if (s.endsWith("sses")) s = s.slice(0, -2);
+  else if (s.endsWith("ies") && s.length > 4) s = s.slice(0, -3) + "y";
+  else if (s.endsWith("s") && !s.endsWith("ss") && !s.endsWith("us") && !s.endsWith("is")) s = s.slice(0, -1);
+  for (const suf of ["ingly", "edly", "ing", "ed"]) {
+    if (s.endsWith(suf) && s.length - suf.length >= 3 && /[aeiouy]/.test(s.slice(0, -suf.length))) {
+      s = s.slice(0, -suf.length);
+      if (/([^aeiouslz])\1$/.test(s)) s = s.slice(0, -1);
+      break;
+    }
+  }
+  if (s.endsWith("ly") && s.length > 5) s = s.slice(0, -2);
+  return s;
+}
+
+/** Content terms of a text: lower-cased, stopwords removed, stemmed. */
+export function contentTerms(s: string): string[] {
+  const out: string[] = [];
+  for (const w of words(s)) {
+    if (STOPWORDS.has(w) || (w.length < 2 && !/\d/.test(w))) continue;
+    out.push(stem(w));
+  }
+  return out;
+}
+
+/**
+ * 32-bit FNV-1a hash of a string, as 8 hex digits; used for deterministic ids.
+ * @example fnv1a("abc") // "1a47e90b"
+ */
+export function fnv1a(s: string): string {
+  return (fnv1a32(s) >>> 0).toString(16).padStart(8, "0");
+}
+
+/** 32-bit FNV-1a hash as an unsigned number, with an optional seed mixed in. */
+export function fnv1a32(s: string, seed = 0): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Jaccard overlap of two sets. */
+export function jaccard<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number {
+  if (a.size === 0 && b.size === 0) return 0;
+  let inter = 0;
+  const [small, big] = a.size <= b.size ? [a, b] : [b, a];
+  for (const x of small) if (big.has(x)) inter++;
+  return inter / (a.size + b.size - inter);
+}

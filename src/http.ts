@@ -1,0 +1,32 @@
+// Error answers shaped for the caller: JSON for API clients, a small HTML page for browsers.
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/**
+ * True when the caller should get JSON: it asked for JSON, or it expressed no preference and
+ * is an API caller (a JSON body or an /admin path). Browsers send text/html and get pages.
+ */
+export function wantsJson(c: Context): boolean {
+  const accept = c.req.header("accept") ?? "";
+  if (accept.includes("text/html")) return false;
+  if (accept.includes("application/json") || accept.includes("+json")) return true;
+  const type = c.req.header("content-type") ?? "";
+  return type.includes("application/json") || c.req.path.startsWith("/admin");
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
+
+/** A minimal self-contained error page; the site's pages module may render richer ones. */
+export function errorPage(title: string, message: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p><p><a href="/">Home</a></p></body></html>`;
+}
+
+/**
+ * Answers with an error in the caller's format.
+ * @example return problem(c, 404, "Not found", "No edition with that id.");
+ */
+export function problem(c: Context, status: ContentfulStatusCode, title: string, message: string, extra: Record<string, unknown> = {}) {
+  if (wantsJson(c)) return c.json({ error: title, message, ...extra }, status);
+  return c.html(errorPage(title, message), status);
+}

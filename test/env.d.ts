@@ -1,0 +1,11 @@
+// Test-only bindings added by vitest.config.ts on top of wrangler.toml's.
+import type { D1Migration } from "@cloudflare/vitest-plugin";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      TEST_MIGRATIONS: D1Migration[];
+    }
+  }
+}
+export {};

@@ -1,0 +1,80 @@
+// The foundation slice in workerd: health, preview, 404s and the cron handler against local D1.
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../src/index";
+import { SEED_ARTICLES } from "../src/generated/seeds";
+
+const get = (path: string, headers: Record<string, string> = {}) => exports.default.fetch(new Request(`http://localhost${path}`, { headers }));
+
+describe("GET /healthz", () => {
+  it("answers ok with D1 reachable", async () => {
+    const res = await get("/healthz");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok", db: true });
+  });
+});
+
+describe("GET /preview", () => {
+  it("renders the seeds' digest as MJML email HTML", async () => {
+    const res = await get("/preview");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await res.text();
+    // MJML's output shape: an XHTML doctype with Outlook conditional comments and layout tables.
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain("<!--[if mso | IE]>");
+    expect(html).toMatch(/<table[^>]*role="presentation"/);
+    // Computed from the bundled seeds, not hard-coded: text from both seed files shows up.
+    expect(SEED_ARTICLES.map((a) => a.id).sort()).toEqual(["000_b1cf72ef45b43b21.txt", "004_18b38c35d2686478.txt"]);
+    expect(html).toMatch(/Blinken/);
+    expect(html).toMatch(/Lavrov/);
+  });
+
+  it("serves the Digest as JSON with the CLI's shape", async () => {
+    const res = await get("/preview?format=json");
+    const digest = (await res.json()) as { title: string; date: string; stories: { id: string; headline: string; summary: string[]; sources: { id: string }[] }[] };
+    expect(digest.title).toBe(env.NEWSLETTER_TITLE);
+    expect(digest.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(digest.stories.length).toBeGreaterThan(0);
+    for (const story of digest.stories) {
+      expect(typeof story.id).toBe("string");
+      expect(story.headline.length).toBeGreaterThan(0);
+      expect(Array.isArray(story.summary)).toBe(true);
+      expect(story.sources.length).toBeGreaterThan(0);
+    }
+    const sourceIds = digest.stories.flatMap((s) => s.sources.map((x) => x.id)).sort();
+    expect(sourceIds).toEqual(SEED_ARTICLES.map((a) => a.id).sort());
+  });
+});
+
+describe("unknown routes", () => {
+  it("get an HTML 404 page for browsers", async () => {
+    const res = await get("/no/such/page", { accept: "text/html" });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await res.text()).toContain("Not found");
+  });
+
+  it("get a JSON 404 for API clients", async () => {
+    const res = await get("/no/such/page", { accept: "application/json" });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: "Not found" });
+  });
+});
+
+describe("scheduled handler", () => {
+  it("builds and stores the slot's edition in D1", async () => {
+    const scheduledTime = Date.UTC(2026, 10, 23, 7, 0);
+    const controller = createScheduledController({ scheduledTime, cron: "0 7 * * *" });
+    const ctx = createExecutionContext();
+    await worker.scheduled(controller, env, ctx);
+    await waitOnExecutionContext(ctx);
+    const row = await env.DB.prepare("SELECT id, slot, html, digest_json FROM editions WHERE slot = ?")
+      .bind("2026-11-23T07:00Z")
+      .first<{ id: string; slot: string; html: string; digest_json: string }>();
+    expect(row).not.toBeNull();
+    expect(row!.html).toContain("Blinken");
+    expect(JSON.parse(row!.digest_json).stories.length).toBeGreaterThan(0);
+  });
+});

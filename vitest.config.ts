@@ -1,0 +1,48 @@
+// Two test projects: "workers" runs inside workerd with the real local D1, Queue, rate limiter
+// and send_email bindings from wrangler.toml; "node" runs what needs Node (the CLI as a process,
+// the evaluation data in ../shared/eval, a real browser against `wrangler dev`).
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const migrations = await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url)));
+
+/** Test-only secrets and switches; test/env.d.ts declares their types. */
+export const testBindings = {
+  SIGNING_SECRET: "test-signing-secret-0123456789abcdef",
+  ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
+  RESEND_API_KEY: "re_test_key",
+  MAIL_TRANSPORT: "outbox",
+  DEV_MAILBOX: "on",
+  TEST_MIGRATIONS: migrations,
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: testBindings },
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+          exclude: ["test/node/**", "test/browser/**"],
+          setupFiles: ["./test/apply-migrations.ts"],
+        },
+      },
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/node/**/*.test.ts", "test/browser/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
