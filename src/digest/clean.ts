@@ -1,0 +1,171 @@
+// Clean: keeps article prose and drops what is not the article. Works on general signals first
+// (short lines without sentence punctuation, caption and credit shapes, lines repeated within or
+// across articles, glued caption fragments) and a few well-known call-to-action shapes second.
+
+import { splitSentences } from "./sentences";
+import { normalizeText, wordCount } from "./text";
+
+export interface CleanContext {
+  /** Keys (see `lineKey`) of short lines that appear in several different articles. */
+  repeatedAcrossArticles?: ReadonlySet<string>;
+}
+
+/** Short lines repeated in at least this many different articles are treated as boilerplate. */
+export const CROSS_ARTICLE_MIN = 3;
+/** Lines of at most this many words can be dropped as repeated boilerplate. */
+const SHORT_LINE_WORDS = 15;
+
+/** A comparison key for a line: lower-case letters and digits only. */
+export function lineKey(line: string): string {
+  return line.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+}
+
+/** Splits ingested text into candidate paragraphs (one per line, or re-joined hard-wrapped blocks). */
+export function rawParagraphs(text: string): string[] {
+  const out: string[] = [];
+  for (const block of normalizeText(text.replace(/\r\n?/g, "\n")).split(/\n[ \t]*\n/)) {
+    const lines = block.split("\n").map((l) => l.trim()).filter(Boolean);
+    if (lines.length === 0) continue;
+    if (lines.length > 1 && isHardWrapped(lines)) out.push(lines.join(" "));
+    else out.push(...lines);
+  }
+  return out;
+}
+
+function isHardWrapped(lines: string[]): boolean {
+  const body = lines.slice(0, -1);
+  const wrapped = body.filter((l) => l.length >= 30 && !isTerminated(l) && /[\p{Ll},;]$/u.test(l)).length;
+  return wrapped / body.length >= 0.6;
+}
+
+/** Ends like a sentence: ".", "!", "?" or "..." (possibly followed by closing quotes/brackets). */
+export function isTerminated(line: string): boolean {
+  return /[.!?…]["'”’)\]]*$/.test(line.trim()) && !/\([^()]*\)$/.test(line.trim());
+}
+
+/** Keys of short lines that occur in at least `CROSS_ARTICLE_MIN` different articles. */
+export function repeatedLines(texts: readonly string[]): Set<string> {
+  const count = new Map<string, number>();
+  for (const t of texts) {
+    const seen = new Set<string>();
+    for (const p of rawParagraphs(t)) {
+      if (wordCount(p) > SHORT_LINE_WORDS) continue;
+      const k = lineKey(p);
+      if (k && !seen.has(k)) {
+        seen.add(k);
+        count.set(k, (count.get(k) ?? 0) + 1);
+      }
+    }
+  }
+  const out = new Set<string>();
+  for (const [k, c] of count) if (c >= CROSS_ARTICLE_MIN) out.add(k);
+  return out;
+}
+
+const CREDIT_WORDS =
+  /\b(?:getty images|shutterstock|ap photo|afp(?: via getty)?|reuters\/|epa\b|alamy|photo(?:graph)?s? by|image(?:s)? by|courtesy of|file photo|handout|pool photo|photo credit)\b/i;
+const CAPTION_MARK =
+  /\((?:l|r|c|l-r|r-l|left|right|centre|center|top|bottom|above|below|inset|file|front|back|second left|second right|from left|from right)\)/i;
+const LABEL_PREFIX =
+  /^(?:photos?|images?|pictures?|photograph|credit|illustration|graphic|video|watch|listen|caption|source)\s*[:|]/i;
+const CALL_TO_ACTION =
+  /^(?:share(?: this| on)?|follow (?:us|@|\w+ on)|sign up|subscribe|click (?:here|to)|tap (?:here|to)|download|like us|join us|read (?:more|next|also)|see also|related(?: articles?| stories| coverage)?\s*:|advertisement|recommended|more (?:from|on)|watch:|listen:|scroll down)\b/i;
+const BYLINE = /^(?:by|written by|words by|reporting by|from)\s+\p{Lu}/iu;
+const WIRE_CREDIT = /^\(?(?:additional )?(?:reporting|writing|editing|compiled|research) by\b/i;
+const COPYRIGHT = /(?:©|\bcopyright\b|all rights reserved)/i;
+/** Inline call-to-action phrases news sites glue into text. */
+const INLINE_CTA = /\b(?:scroll down for (?:video|more)|click here (?:to|for) [^.!?]*?(?=[.!?]|$))\s*/gi;
+/** Dateline at the start of wire copy: "NEW DELHI (AP) - ", "(CNN)", "LONDON, March 2 (Reuters) - ". */
+const DATELINE =
+  /^(?:(?:\p{Lu}[\p{Lu}.' ]{1,30}(?:,\s*[\p{L}.]+(?: \d{1,2})?)?\s*)?\((?:AP|Reuters|CNN|AFP|Kyodo|Bloomberg|UPI|dpa|Xinhua|PA)\)\s*(?:[-–—:]+\s*)?|\p{Lu}[\p{Lu}. ']{2,30}\s+[-–—]\s+)/u;
+
+export type DropReason =
+  | "lead-in"
+  | "teaser"
+  | "unterminated"
+  | "caption"
+  | "byline"
+  | "call-to-action"
+  | "repeated"
+  | "copyright";
+
+/**
+ * Why a paragraph is not article prose, or undefined when it is.
+ * @example dropReason("The story continues below the ad") // "unterminated"
+ */
+export function dropReason(p: string, ctx: { repeated?: boolean } = {}): DropReason | undefined {
+  const line = p.trim();
+  const n = wordCount(line);
+  const terminated = isTerminated(line);
+  if (n <= 10 && /:$/.test(line)) return "lead-in";
+  if (n <= 40 && (CAPTION_MARK.test(line) || LABEL_PREFIX.test(line))) return "caption";
+  if (n <= 40 && CREDIT_WORDS.test(line)) return "caption";
+  if (n <= 40 && /\((?:\p{Lu}[\p{L}.&]*(?:[ /-]\p{Lu}?[\p{L}.&]*){0,4})\)\s*$/u.test(line) && !/^\(/.test(line))
+    return "caption";
+  if (n <= 12 && BYLINE.test(line) && !/[.!?]$/.test(line.replace(/\b\p{Lu}\.$/u, ""))) return "byline";
+  if (n <= 40 && WIRE_CREDIT.test(line)) return "byline";
+  if (n <= 25 && COPYRIGHT.test(line)) return "copyright";
+  if (CALL_TO_ACTION.test(line) && (n <= 14 || (!terminated && n <= 25))) return "call-to-action";
+  if (ctx.repeated && n <= SHORT_LINE_WORDS) return "repeated";
+  if (!terminated && n <= 25) return "unterminated";
+  return undefined;
+}
+
+export interface CleanResult {
+  paragraphs: string[];
+  /** What was dropped and why, for tests and debugging. */
+  dropped: { text: string; reason: DropReason }[];
+}
+
+/**
+ * Cleans an article's text into paragraphs of prose.
+ * @example cleanText("Read more:\n\nTeaser headline\n\nReal text here.").paragraphs // ["Real text here."]
+ */
+export function cleanText(text: string, ctx: CleanContext = {}): CleanResult {
+  const paras = rawParagraphs(text);
+  const within = new Map<string, number>();
+  for (const p of paras) {
+    if (wordCount(p) <= SHORT_LINE_WORDS) within.set(lineKey(p), (within.get(lineKey(p)) ?? 0) + 1);
+  }
+  const out: string[] = [];
+  const dropped: CleanResult["dropped"] = [];
+  for (let i = 0; i < paras.length; i++) {
+    let p = paras[i]!;
+    const key = lineKey(p);
+    const repeated = (within.get(key) ?? 0) >= 2 || (ctx.repeatedAcrossArticles?.has(key) ?? false);
+    const reason = dropReason(p, { repeated });
+    if (reason) {
+      dropped.push({ text: p, reason });
+      // A lead-in ("Read more:", "Click to play the video:") takes its teaser line with it.
+      if (reason === "lead-in" && i + 1 < paras.length) {
+        const next = paras[i + 1]!;
+        if (!isTerminated(next) || wordCount(next) <= 20) {
+          dropped.push({ text: next, reason: "teaser" });
+          i++;
+        }
+      }
+      continue;
+    }
+    if (out.length === 0) p = p.replace(DATELINE, "");
+    const kept = cleanInline(p, dropped);
+    if (kept) out.push(kept);
+  }
+  return { paragraphs: out, dropped };
+}
+
+/** Sentence-level cleaning inside a paragraph: glued caption fragments and inline calls to action. */
+function cleanInline(p: string, dropped: CleanResult["dropped"]): string {
+  const text = p.replace(INLINE_CTA, "").trim();
+  const sents = splitSentences(text);
+  const kept: string[] = [];
+  sents.forEach((s, i) => {
+    const last = i === sents.length - 1;
+    // An unterminated fragment before the end of a paragraph is a caption glued into the text.
+    if (!s.terminated && (!last || wordCount(s.text) <= 25) && sents.length > 1) {
+      dropped.push({ text: s.text, reason: "caption" });
+      return;
+    }
+    kept.push(s.text);
+  });
+  return kept.join(" ").trim();
+}
