@@ -48,3 +48,45 @@ export async function latestEditions(db: D1Database, limit: number): Promise<Edi
     .all<EditionSummary>();
   return results;
 }
+
+export interface Edition extends EditionSummary {
+  digest: Digest;
+  articles: Article[];
+  html: string;
+  text: string;
+}
+
+interface EditionRow {
+  id: string;
+  slot: string;
+  title: string;
+  date: string;
+  createdAt: string;
+  digest_json: string;
+  articles_json: string;
+  html: string;
+  text: string;
+}
+
+/** One built edition by its URL id, or null. */
+export async function getEdition(db: D1Database, id: string): Promise<Edition | null> {
+  const row = await db
+    .prepare(
+      `SELECT id, slot, title, edition_date AS date, created_at AS createdAt, digest_json, articles_json, html, text
+       FROM editions WHERE id = ? AND status = 'built'`,
+    )
+    .bind(id)
+    .first<EditionRow>();
+  if (!row) return null;
+  return {
+    id: row.id,
+    slot: row.slot,
+    title: row.title,
+    date: row.date,
+    createdAt: row.createdAt,
+    digest: JSON.parse(row.digest_json) as Digest,
+    articles: JSON.parse(row.articles_json) as Article[],
+    html: row.html,
+    text: row.text,
+  };
+}

@@ -1,0 +1,54 @@
+// What the app asks of any mail transport (outbox, Cloudflare send_email, email provider API).
+
+export interface Mailbox {
+  address: string;
+  name?: string;
+}
+
+/** One email, already rendered and personalised. */
+export interface OutgoingEmail {
+  from: Mailbox;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Extra headers, e.g. List-Unsubscribe, List-Unsubscribe-Post, List-Id. */
+  headers?: Record<string, string>;
+  /** Kind of mail, for the outbox and logs. */
+  kind: "confirmation" | "digest";
+}
+
+export interface SentEmail {
+  /** The provider's message id (or the outbox row id / Message-ID). */
+  providerId: string;
+}
+
+/** Retrying may succeed: 429, 5xx, timeouts, network errors. */
+export class TransientMailError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = "TransientMailError";
+  }
+}
+
+/** Retrying cannot succeed: invalid address, rejected content, other 4xx. */
+export class PermanentMailError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PermanentMailError";
+  }
+}
+
+export interface MailTransport {
+  readonly name: string;
+  /** Sends one email; throws TransientMailError or PermanentMailError. */
+  send(email: OutgoingEmail, options?: { idempotencyKey?: string }): Promise<SentEmail>;
+  /**
+   * Sends up to 100 emails in one call where the transport can (Resend's /emails/batch).
+   * All-or-nothing: it resolves with one SentEmail per input, in order, or throws.
+   */
+  sendBatch(emails: OutgoingEmail[], options: { idempotencyKey: string }): Promise<SentEmail[]>;
+}
