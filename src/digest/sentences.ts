@@ -60,7 +60,8 @@ export function splitSentences(paragraph: string): Sentence[] {
         continue;
       }
       const nextStart = j + 2;
-      if (isBoundary(text, i, punct, nextStart)) cuts.push(j + 1);
+      if (isBoundary(text, i, punct, nextStart) && !insideQuote(text, i, cuts.length ? cuts[cuts.length - 1]! : 0))
+        cuts.push(j + 1);
       i = j;
     } else if (c === " " && i > 0) {
       const glue = glueBoundary(text, i, cuts.length ? cuts[cuts.length - 1]! : 0);
@@ -156,4 +157,18 @@ function openQuote(s: string): boolean {
   const opens = (s.match(/(?:^|[\s(])['‘]/g) ?? []).length;
   const closes = (s.match(/['’](?=[\s,.;:!?)]|$)/g) ?? []).length;
   return opens > closes;
+}
+
+/**
+ * True when position `at` is inside a double-quoted passage that closes soon after: a quotation
+ * of several sentences stays one unit ('"A. B," he said.'), so no fragment starts mid-quote.
+ */
+function insideQuote(text: string, at: number, from: number): boolean {
+  const before = text.slice(from, at + 1);
+  const opens = (before.match(/"/g) ?? []).length;
+  if (opens % 2 === 0) return false;
+  // The quote mark right after the punctuation closes the quote: that is a real boundary.
+  if (text[at + 1] === '"') return false;
+  const close = text.indexOf('"', at + 1);
+  return close > 0 && close - at < 400;
 }

@@ -1,0 +1,185 @@
+// Summarize: extractive selection for one story. Each candidate sentence gets a score from a strong
+// lead-position prior, its centrality in the story (how much of the story's salient vocabulary it
+// carries, with terms found in several sources counting more), a length prior and stand-alone
+// penalties; then greedy MMR picks sentences under the sentence/word limits while rejecting
+// near-repeats, and the picks are put back in reading order.
+
+import { splitSentences } from "./sentences";
+import { contentTerms, wordCount } from "./text";
+
+/** One candidate sentence, with where it came from. */
+export interface Candidate {
+  text: string;
+  /** Index of the source article within the story (story source order). */
+  source: number;
+  /** Sentence index within its article (0 = first sentence). */
+  position: number;
+  terms: string[];
+  words: number;
+}
+
+export interface SummaryOptions {
+  maxSentences: number;
+  maxWords: number;
+}
+
+/** Tunable weights; defaults were tuned on the CNN/DailyMail dev file (see scripts/eval.ts). */
+export interface SummaryWeights {
+  /** Weight of the lead-position prior. */
+  position: number;
+  /** Decay of the position prior: prior = 1 / (1 + position / positionScale). */
+  positionScale: number;
+  /** Weight of centrality. */
+  centrality: number;
+  /** Preferred sentence length in words, and the penalty weight for straying from it. */
+  idealWords: number;
+  lengthPenalty: number;
+  /** Penalty for sentences that lean on context ("He said", "But", "It"). */
+  dangling: number;
+  /** Penalty for quotations, questions, and caption/label shapes. */
+  quote: number;
+  /** MMR redundancy weight, and the overlap above which a sentence is rejected outright. */
+  redundancy: number;
+  maxOverlap: number;
+  /** Only the first this-many sentences of each article are candidates. */
+  window: number;
+}
+
+export const DEFAULT_WEIGHTS: SummaryWeights = {
+  position: 1,
+  positionScale: 1.5,
+  centrality: 0.6,
+  idealWords: 24,
+  lengthPenalty: 0.15,
+  dangling: 0.25,
+  quote: 0.25,
+  redundancy: 0.6,
+  maxOverlap: 0.5,
+  window: 12,
+};
+
+const DANGLING = /^(?:["']?\s*)?(?:he|she|it|they|them|his|her|its|their|this|that|these|those|there|but|and|or|so|yet|also|however|meanwhile|still|then|instead|which|such|both|the latter|the former|here|now|however,|though|although|besides|moreover|furthermore|additionally)\b/i;
+const SAID_OPENER = /^(?:["']?)(?:he|she|they|it)\s+(?:said|says|added|told|explained|continued)\b/i;
+
+/** Candidate sentences of one article's cleaned paragraphs. */
+export function candidatesOf(paragraphs: readonly string[], source: number): Candidate[] {
+  const out: Candidate[] = [];
+  let position = 0;
+  for (const p of paragraphs) {
+    for (const s of splitSentences(p)) {
+      out.push({ text: s.text, source, position, terms: contentTerms(s.text), words: wordCount(s.text) });
+      position++;
+    }
+  }
+  return out;
+}
+
+/** Features that make a sentence a poor stand-alone summary sentence; 0 (fine) to 1+ (bad). */
+export function standalonePenalty(text: string): { dangling: number; quote: number } {
+  const t = text.trim();
+  let dangling = 0;
+  if (SAID_OPENER.test(t)) dangling = 1.5;
+  else if (DANGLING.test(t)) dangling = 1;
+  let quote = 0;
+  if (/^["']/.test(t)) quote += 1;
+  const quoted = (t.match(/"[^"]*"/g) ?? []).join("").length;
+  if (quoted > t.length * 0.5) quote += 0.5;
+  if (/\?["']?$/.test(t)) quote += 1;
+  if (/^[\p{Lu}][\p{L}'-]*(?: [\p{L}'-]+){0,2}:/u.test(t)) quote += 1; // "Shooter: Terry Martin ..." label captions
+  if (/\b(?:pictured|(?:left|right|above|below|centre|center)\))/i.test(t) && !/\bsaid\b/.test(t)) quote += 0.5;
+  return { dangling, quote };
+}
+
+/** Overlap of two term lists: |A ∩ B| / min(|A|, |B|) over distinct terms. */
+export function overlap(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  const sa = new Set(a);
+  const sb = new Set(b);
+  let inter = 0;
+  for (const x of sa) if (sb.has(x)) inter++;
+  return inter / Math.min(sa.size, sb.size);
+}
+
+/**
+ * Picks summary sentences from a story's candidates (all sources), in reading order.
+ * @example summarize(candidatesOf(["A. B. C."], 0), { maxSentences: 2, maxWords: 50 })
+ */
+export function summarize(
+  cands: readonly Candidate[],
+  opts: SummaryOptions,
+  weights: SummaryWeights = DEFAULT_WEIGHTS,
+): Candidate[] {
+  const w = weights;
+  const pool = cands.filter((c) => c.position < w.window && c.words >= 4 && c.terms.length >= 2);
+  if (pool.length === 0) return fallback(cands, opts);
+  const nSources = new Set(cands.map((c) => c.source)).size;
+  // Story vocabulary: term frequency over all sentences, and in how many sources a term appears.
+  const tf = new Map<string, number>();
+  const srcCount = new Map<string, Set<number>>();
+  for (const c of cands) {
+    for (const t of c.terms) {
+      tf.set(t, (tf.get(t) ?? 0) + 1);
+      let s = srcCount.get(t);
+      if (!s) srcCount.set(t, (s = new Set()));
+      s.add(c.source);
+    }
+  }
+  const termWeight = (t: string): number => {
+    const f = tf.get(t) ?? 0;
+    const spread = nSources > 1 ? (srcCount.get(t)?.size ?? 1) / nSources : 1;
+    return Math.log(1 + f) * (0.5 + spread);
+  };
+  let maxCent = 0;
+  const base = pool.map((c) => {
+    const distinct = [...new Set(c.terms)];
+    let sum = 0;
+    for (const t of distinct) sum += termWeight(t);
+    const cent = sum / Math.sqrt(Math.max(8, distinct.length));
+    if (cent > maxCent) maxCent = cent;
+    return cent;
+  });
+  const scores = pool.map((c, i) => {
+    const pos = 1 / (1 + c.position / w.positionScale);
+    const cent = maxCent > 0 ? base[i]! / maxCent : 0;
+    const len = Math.abs(Math.log(Math.max(3, c.words) / w.idealWords));
+    const pen = standalonePenalty(c.text);
+    return w.position * pos + w.centrality * cent - w.lengthPenalty * len - w.dangling * pen.dangling - w.quote * pen.quote;
+  });
+  const chosen: number[] = [];
+  let words = 0;
+  const used = new Set<number>();
+  while (chosen.length < opts.maxSentences) {
+    let best = -1;
+    let bestScore = -Infinity;
+    for (let i = 0; i < pool.length; i++) {
+      if (used.has(i)) continue;
+      const c = pool[i]!;
+      if (words + c.words > opts.maxWords) continue;
+      let red = 0;
+      for (const j of chosen) red = Math.max(red, overlap(c.terms, pool[j]!.terms));
+      if (red > w.maxOverlap) continue;
+      const s = scores[i]! - w.redundancy * red;
+      if (s > bestScore) {
+        bestScore = s;
+        best = i;
+      }
+    }
+    if (best < 0) break;
+    used.add(best);
+    chosen.push(best);
+    words += pool[best]!.words;
+  }
+  if (chosen.length === 0) return fallback(pool, opts);
+  return chosen
+    .map((i) => pool[i]!)
+    .sort((a, b) => a.position - b.position || a.source - b.source);
+}
+
+/** When nothing fits: the first sentence, cut to the word limit on a word boundary. */
+function fallback(cands: readonly Candidate[], opts: SummaryOptions): Candidate[] {
+  const first = cands[0];
+  if (!first || opts.maxSentences < 1 || opts.maxWords < 1) return [];
+  if (first.words <= opts.maxWords) return [first];
+  const cut = first.text.split(/\s+/).slice(0, opts.maxWords).join(" ").replace(/[,;:\-]+$/, "");
+  return [{ ...first, text: cut + "…", words: opts.maxWords }];
+}
