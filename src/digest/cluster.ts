@@ -20,7 +20,7 @@ export interface ClusterOptions {
   duplicate: number;
 }
 
-export const DEFAULT_CLUSTER: ClusterOptions = { sameEvent: 0.3, minSharedNames: 3, duplicate: 0.5 };
+export const DEFAULT_CLUSTER: ClusterOptions = { sameEvent: 0.42, minSharedNames: 4, duplicate: 0.5 };
 
 export interface Clustering {
   /** Groups of article indices, each in input order; groups ordered by their first article. */

@@ -5,10 +5,10 @@ import type { Article, Digest, DigestOptions, RawArticle, Source, Story } from "
 import { ingest } from "./ingest";
 import { cleanText, repeatedLines } from "./clean";
 import { clusterArticles } from "./cluster";
-import { candidatesOf, summarize, type Candidate } from "./summarize";
+import { candidatesOf, summarize, DEFAULT_WEIGHTS, type Candidate } from "./summarize";
 import { makeHeadline } from "./headline";
 import { rankStories, type RankInput } from "./rank";
-import { fnv1a } from "./text";
+import { contentTerms, fnv1a, slugWords } from "./text";
 
 export type * from "./types";
 
@@ -68,7 +68,8 @@ export function buildDigest(raw: RawArticle[], options: DigestOptions): DigestRe
       if (duplicateOf[i]! >= 0 && group.includes(duplicateOf[i]!)) return; // a copy adds no new sentences
       cands.push(...candidatesOf(articles[i]!.paragraphs, k));
     });
-    const picked = summarize(cands, { maxSentences, maxWords });
+    const titleText = members.map((m) => m.title ?? slugWords(m.url)).join(" ");
+    const picked = summarize(cands, { maxSentences, maxWords }, DEFAULT_WEIGHTS, new Set(contentTerms(titleText)));
     const leads = [...picked.map((c) => c.text), ...cands.filter((c) => c.position < 2).map((c) => c.text)];
     const headline = makeHeadline(
       members.map((m) => m.title).filter((t): t is string => !!t),

@@ -43,19 +43,22 @@ export interface SummaryWeights {
   maxOverlap: number;
   /** Only the first this-many sentences of each article are candidates. */
   window: number;
+  /** Weight of overlap with the story's title terms (titles, or URL slugs when there is no title). */
+  title: number;
 }
 
 export const DEFAULT_WEIGHTS: SummaryWeights = {
-  position: 1,
-  positionScale: 1.5,
-  centrality: 0.6,
-  idealWords: 24,
-  lengthPenalty: 0.15,
+  position: 1.5,
+  positionScale: 2,
+  centrality: 0.85,
+  idealWords: 18,
+  lengthPenalty: 0.7,
   dangling: 0.25,
   quote: 0.25,
   redundancy: 0.6,
   maxOverlap: 0.5,
   window: 12,
+  title: 0,
 };
 
 const DANGLING = /^(?:["']?\s*)?(?:he|she|it|they|them|his|her|its|their|this|that|these|those|there|but|and|or|so|yet|also|however|meanwhile|still|then|instead|which|such|both|the latter|the former|here|now|however,|though|although|besides|moreover|furthermore|additionally)\b/i;
@@ -108,6 +111,7 @@ export function summarize(
   cands: readonly Candidate[],
   opts: SummaryOptions,
   weights: SummaryWeights = DEFAULT_WEIGHTS,
+  titleTerms: ReadonlySet<string> = new Set(),
 ): Candidate[] {
   const w = weights;
   const pool = cands.filter((c) => c.position < w.window && c.words >= 4 && c.terms.length >= 2);
@@ -143,7 +147,10 @@ export function summarize(
     const cent = maxCent > 0 ? base[i]! / maxCent : 0;
     const len = Math.abs(Math.log(Math.max(3, c.words) / w.idealWords));
     const pen = standalonePenalty(c.text);
-    return w.position * pos + w.centrality * cent - w.lengthPenalty * len - w.dangling * pen.dangling - w.quote * pen.quote;
+    let hits = 0;
+    if (titleTerms.size > 0) for (const t of new Set(c.terms)) if (titleTerms.has(t)) hits++;
+    const title = titleTerms.size > 0 ? hits / titleTerms.size : 0;
+    return w.title * title + w.position * pos + w.centrality * cent - w.lengthPenalty * len - w.dangling * pen.dangling - w.quote * pen.quote;
   });
   const chosen: number[] = [];
   let words = 0;
@@ -155,10 +162,17 @@ export function summarize(
       if (used.has(i)) continue;
       const c = pool[i]!;
       if (words + c.words > opts.maxWords) continue;
+      // Hard limit on any overlap; the softer MMR cost applies across sources only, where
+      // outlets retell the same facts (within one article, lead sentences share vocabulary by design).
       let red = 0;
-      for (const j of chosen) red = Math.max(red, overlap(c.terms, pool[j]!.terms));
+      let crossRed = 0;
+      for (const j of chosen) {
+        const o = overlap(c.terms, pool[j]!.terms);
+        red = Math.max(red, o);
+        if (pool[j]!.source !== c.source) crossRed = Math.max(crossRed, o);
+      }
       if (red > w.maxOverlap) continue;
-      const s = scores[i]! - w.redundancy * red;
+      const s = scores[i]! - w.redundancy * crossRed;
       if (s > bestScore) {
         bestScore = s;
         best = i;

@@ -106,3 +106,17 @@ export function jaccard<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number {
   for (const x of small) if (big.has(x)) inter++;
   return inter / (a.size + b.size - inter);
 }
+
+/**
+ * Words of a URL's slug (its last path segment with at least three hyphen/underscore-separated
+ * words), a stand-in for a title when the input has none.
+ * @example slugWords("https://x.com/news/2023/blinken-meets-lavrov-in-delhi.html") // "blinken meets lavrov in delhi"
+ */
+export function slugWords(url: string | undefined): string {
+  if (!url) return "";
+  const segs = url.replace(/[?#].*$/, "").split("/").map((x) => x.replace(/\.[a-z0-9]{2,5}$/i, "")).filter(Boolean);
+  let seg = segs.pop() ?? "";
+  if (/^(?:index|default|story|article)$/i.test(seg)) seg = segs.pop() ?? "";
+  const parts = seg.split(/[-_]+/).filter((p) => /\p{L}/u.test(p));
+  return parts.length >= 3 ? parts.join(" ") : "";
+}

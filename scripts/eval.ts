@@ -1,0 +1,31 @@
+// `npm run eval`: ROUGE-1/2/L F1 of the digest summarizer vs Lead-3 on ../shared/eval/cnndm_dev.jsonl
+// (read in place, never copied), same scorer, same run, three sentences each.
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { evaluate, parseEvalJsonl } from "../src/digest/evaluate";
+import { buildDigest } from "../src/digest/index";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const file = process.env.EVAL_FILE ?? resolve(here, "../../shared/eval/cnndm_dev.jsonl");
+const records = parseEvalJsonl(readFileSync(file, "utf8"));
+const r = evaluate(records, { maxSentences: 3 });
+
+const f = (x: number): string => x.toFixed(2).padStart(6);
+console.log(`ROUGE F1 (x100) on ${records.length} articles from ${file}, 3 sentences each`);
+console.log(`system                         R-1    R-2    R-L   words`);
+console.log(`digest summarizer           ${f(r.system.r1)} ${f(r.system.r2)} ${f(r.system.rl)}  ${r.words.system.toFixed(1)}`);
+console.log(`Lead-3 (cleaned text)       ${f(r.lead3.r1)} ${f(r.lead3.r2)} ${f(r.lead3.rl)}  ${r.words.lead3.toFixed(1)}`);
+console.log(`Lead-3 (raw text)           ${f(r.lead3Raw.r1)} ${f(r.lead3Raw.r2)} ${f(r.lead3Raw.rl)}`);
+console.log(`reference length: ${r.words.reference.toFixed(1)} words`);
+const best = { r1: Math.max(r.lead3.r1, r.lead3Raw.r1), r2: Math.max(r.lead3.r2, r.lead3Raw.r2) };
+console.log(
+  `system - best Lead-3:  R-1 ${(r.system.r1 - best.r1).toFixed(2)}, R-2 ${(r.system.r2 - best.r2).toFixed(2)}`,
+);
+
+// The same file as one input: unrelated articles should stay one story each.
+const { digest } = buildDigest(
+  records.map((x) => ({ id: x.id, body: x.article, url: x.url, format: "text" as const })),
+  { date: "1970-01-01" },
+);
+console.log(`all ${records.length} articles as one input: ${digest.stories.length} stories`);
