@@ -47,9 +47,18 @@ export function trimHeadline(text: string, max = MAX_HEADLINE): string {
   return t.trim();
 }
 
+const ROLE =
+  "(?:Secretary|Minister|President|Premier|Chancellor|Governor|Senator|Spokes(?:man|woman|person)|Chief|Director|Ambassador|Leader|Mayor|Chairman|Chairwoman|Chair|CEO|Commissioner|Coach|Manager|Captain|Judge|Representative|Congressman|Congresswoman)";
+/** A role title in front of a two-word name: "US Secretary of State Antony Blinken" -> "Antony Blinken". */
+const ROLE_PREFIX = new RegExp(
+  `(?:\\b(?:the\\s+)?(?:[\\p{Lu}][\\p{L}.'-]*\\s+){0,3})${ROLE}(?:\\s+(?:of|for)\\s+(?:the\\s+)?\\p{Lu}[\\p{L}]*)?\\s+(?=\\p{Lu}[\\p{L}'-]+\\s+\\p{Lu}[\\p{L}'-]+)`,
+  "gu",
+);
+
 /** Drops asides that cost characters without naming who or what. */
 export function compressSentence(s: string): string {
   return s
+    .replace(ROLE_PREFIX, "")
     .replace(/\s*\([^)]*\)/g, "")
     .replace(/^(?:in what [^,]+,\s*)/i, "")
     .replace(/^(?:(?:on|late on|early on|earlier on) )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today),?\s+/i, "")

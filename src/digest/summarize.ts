@@ -53,7 +53,7 @@ export const DEFAULT_WEIGHTS: SummaryWeights = {
   centrality: 0.85,
   idealWords: 18,
   lengthPenalty: 0.7,
-  dangling: 0.25,
+  dangling: 0.4,
   quote: 0.25,
   redundancy: 0.6,
   maxOverlap: 0.5,
@@ -142,6 +142,7 @@ export function summarize(
     if (cent > maxCent) maxCent = cent;
     return cent;
   });
+  const dangling = pool.map((c) => standalonePenalty(c.text).dangling);
   const scores = pool.map((c, i) => {
     const pos = 1 / (1 + c.position / w.positionScale);
     const cent = maxCent > 0 ? base[i]! / maxCent : 0;
@@ -150,7 +151,7 @@ export function summarize(
     let hits = 0;
     if (titleTerms.size > 0) for (const t of new Set(c.terms)) if (titleTerms.has(t)) hits++;
     const title = titleTerms.size > 0 ? hits / titleTerms.size : 0;
-    return w.title * title + w.position * pos + w.centrality * cent - w.lengthPenalty * len - w.dangling * pen.dangling - w.quote * pen.quote;
+    return w.title * title + w.position * pos + w.centrality * cent - w.lengthPenalty * len - w.quote * pen.quote;
   });
   const chosen: number[] = [];
   let words = 0;
@@ -172,7 +173,9 @@ export function summarize(
         if (pool[j]!.source !== c.source) crossRed = Math.max(crossRed, o);
       }
       if (red > w.maxOverlap) continue;
-      const s = scores[i]! - w.redundancy * crossRed;
+      // A sentence leaning on context ("But", "He said") is fine right after its predecessor.
+      const follows = chosen.some((j) => pool[j]!.source === c.source && pool[j]!.position === c.position - 1);
+      const s = scores[i]! - w.redundancy * crossRed - w.dangling * dangling[i]! * (follows ? 0.3 : 1);
       if (s > bestScore) {
         bestScore = s;
         best = i;
@@ -186,7 +189,7 @@ export function summarize(
   if (chosen.length === 0) return fallback(pool, opts);
   return chosen
     .map((i) => pool[i]!)
-    .sort((a, b) => a.position - b.position || a.source - b.source);
+    .sort((a, b) => a.source - b.source || a.position - b.position);
 }
 
 /** When nothing fits: the first sentence, cut to the word limit on a word boundary. */
