@@ -1,28 +1,31 @@
 // Reads and checks the Worker's vars and secrets once per isolate, so a misconfigured deploy
 // fails with one clear message instead of odd behaviour deep in a handler.
-import { z } from "zod";
+// zod/mini as a namespace import: tree-shakes to ~5 KB gzip, where `{ z } from "zod"` pulls
+// every locale into the Worker bundle (~760 KB raw measured).
+import * as z from "zod/mini";
 
-const onOff = z
-  .string()
-  .optional()
-  .transform((v) => ["on", "true", "1", "yes"].includes((v ?? "").trim().toLowerCase()));
+const onOff = z.pipe(
+  z.optional(z.string()),
+  z.transform((v) => ["on", "true", "1", "yes"].includes((v ?? "").trim().toLowerCase())),
+);
+const baseUrl = z.pipe(z.url(), z.transform((u) => u.replace(/\/+$/, "")));
 
 const schema = z.object({
-  NEWSLETTER_TITLE: z.string().min(1).default("The Daily Digest"),
-  PUBLIC_BASE_URL: z.url().transform((u) => u.replace(/\/+$/, "")),
+  NEWSLETTER_TITLE: z._default(z.string().check(z.minLength(1)), "The Daily Digest"),
+  PUBLIC_BASE_URL: baseUrl,
   SENDER_ADDRESS: z.email(),
-  SENDER_NAME: z.string().min(1),
-  SENDER_POSTAL_ADDRESS: z.string().default(""),
-  MAIL_TRANSPORT: z.enum(["resend", "cloudflare", "outbox"]).default("resend"),
-  RESEND_BASE_URL: z.url().transform((u) => u.replace(/\/+$/, "")).default("https://api.resend.com"),
-  FEED_URLS: z
-    .string()
-    .default("")
-    .transform((s) => s.split(/[\s,]+/).filter(Boolean)),
+  SENDER_NAME: z.string().check(z.minLength(1)),
+  SENDER_POSTAL_ADDRESS: z._default(z.string(), ""),
+  MAIL_TRANSPORT: z._default(z.enum(["resend", "cloudflare", "outbox"]), "resend"),
+  RESEND_BASE_URL: z._default(baseUrl, "https://api.resend.com"),
+  FEED_URLS: z.pipe(
+    z._default(z.string(), ""),
+    z.transform((s) => s.split(/[\s,]+/).filter(Boolean)),
+  ),
   DEV_MAILBOX: onOff,
-  SIGNING_SECRET: z.string().min(16, "SIGNING_SECRET must be at least 16 characters"),
-  ADMIN_TOKEN: z.string().min(16, "ADMIN_TOKEN must be at least 16 characters"),
-  RESEND_API_KEY: z.string().default(""),
+  SIGNING_SECRET: z.string().check(z.minLength(16, "SIGNING_SECRET must be at least 16 characters")),
+  ADMIN_TOKEN: z.string().check(z.minLength(16, "ADMIN_TOKEN must be at least 16 characters")),
+  RESEND_API_KEY: z._default(z.string(), ""),
 });
 
 export type Config = {

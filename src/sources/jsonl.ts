@@ -1,18 +1,18 @@
 // JSONL articles (one JSON object a line) -> RawArticle. Pure, shared by the CLI, eval and bench.
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { RawArticle } from "../digest/types";
 
 const line = z
   .object({
-    id: z.union([z.string().min(1), z.number()]).transform(String),
-    text: z.string().optional(),
-    article: z.string().optional(),
-    title: z.string().optional(),
-    url: z.string().optional(),
-    publisher: z.string().optional(),
-    publishedAt: z.string().optional(),
+    id: z.pipe(z.union([z.string().check(z.minLength(1)), z.number()]), z.transform(String)),
+    text: z.optional(z.string()),
+    article: z.optional(z.string()),
+    title: z.optional(z.string()),
+    url: z.optional(z.string()),
+    publisher: z.optional(z.string()),
+    publishedAt: z.optional(z.string()),
   })
-  .refine((o) => typeof (o.text ?? o.article) === "string", { message: "needs a `text` or `article` string" });
+  .check(z.refine((o) => typeof (o.text ?? o.article) === "string", { message: "needs a `text` or `article` string" }));
 
 export class InputError extends Error {}
 
