@@ -1,0 +1,105 @@
+// The email provider transport: Resend's HTTP API (POST /emails, POST /emails/batch). Used for
+// bulk digests and wherever send_email is not configured. Errors are sorted for the caller's
+// retry logic: 429, 5xx, timeouts and network failures are transient; other 4xx are permanent.
+import { formatMailbox } from "./mime";
+import { PermanentMailError, TransientMailError, type MailTransport, type OutgoingEmail, type SentEmail } from "./types";
+
+export interface ResendOptions {
+  baseUrl: string;
+  apiKey: string;
+  /** Per-call timeout; a slow provider must not hold a queue consumer. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+interface ResendEmailBody {
+  from: string;
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+}
+
+function toBody(email: OutgoingEmail): ResendEmailBody {
+  return {
+    from: formatMailbox(email.from),
+    to: [email.to],
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+    ...(email.headers && Object.keys(email.headers).length > 0 ? { headers: email.headers } : {}),
+  };
+}
+
+/** Retry-After as seconds: a number of seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+async function describe(res: Response): Promise<{ name: string; message: string }> {
+  const body = (await res.json().catch(() => null)) as { name?: unknown; message?: unknown } | null;
+  return {
+    name: typeof body?.name === "string" ? body.name : `http_${res.status}`,
+    message: typeof body?.message === "string" ? body.message : res.statusText || "no message",
+  };
+}
+
+/**
+ * A MailTransport over Resend's API. The idempotency key goes in the Idempotency-Key header,
+ * so a retried call after a timeout does not send twice (Resend remembers keys for 24 hours).
+ * @example const t = resendTransport({ baseUrl: "https://api.resend.com", apiKey: "re_..." });
+ * await t.sendBatch(emails, { idempotencyKey: "edition-2026-11-23/chunk-0" });
+ */
+export function resendTransport(options: ResendOptions): MailTransport {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+
+  async function call<T>(path: string, body: unknown, idempotencyKey?: string): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, "content-type": "application/json" };
+    if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
+    let res: Response;
+    try {
+      res = await doFetch(`${options.baseUrl}${path}`, { method: "POST", headers, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+    } catch (err) {
+      const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+      throw new TransientMailError(timedOut ? `Resend did not answer within ${timeoutMs} ms` : `Resend unreachable: ${String(err)}`);
+    }
+    if (res.ok) {
+      const parsed = (await res.json().catch(() => null)) as T | null;
+      // A 2xx without the promised body means we cannot know the ids; retrying with the same
+      // idempotency key is safe and will return the remembered answer.
+      if (parsed === null) throw new TransientMailError(`Resend answered ${res.status} without a JSON body`);
+      return parsed;
+    }
+    const { name, message } = await describe(res);
+    const text = `Resend ${res.status} ${name}: ${message}`;
+    if (res.status === 429 || res.status >= 500) throw new TransientMailError(text, parseRetryAfter(res.headers.get("retry-after")));
+    // Another request with this key is still running: it will finish, so asking again is right.
+    if (res.status === 409 && name === "concurrent_idempotent_requests") throw new TransientMailError(text, 1);
+    throw new PermanentMailError(text);
+  }
+
+  return {
+    name: "resend",
+    async send(email, sendOptions): Promise<SentEmail> {
+      const answer = await call<{ id?: unknown }>("/emails", toBody(email), sendOptions?.idempotencyKey);
+      if (typeof answer.id !== "string") throw new TransientMailError("Resend answer has no id");
+      return { providerId: answer.id };
+    },
+    async sendBatch(emails, sendOptions): Promise<SentEmail[]> {
+      if (emails.length === 0) return [];
+      if (emails.length > 100) throw new PermanentMailError("A Resend batch holds at most 100 emails");
+      const answer = await call<{ data?: Array<{ id?: unknown }> }>("/emails/batch", emails.map(toBody), sendOptions.idempotencyKey);
+      const ids = Array.isArray(answer.data) ? answer.data.map((d) => d?.id) : [];
+      if (ids.length !== emails.length || ids.some((id) => typeof id !== "string")) {
+        throw new TransientMailError(`Resend batch answer holds ${ids.length} ids for ${emails.length} emails`);
+      }
+      return ids.map((id) => ({ providerId: id as string }));
+    },
+  };
+}
