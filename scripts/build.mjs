@@ -21,7 +21,7 @@ const SEED_FORMATS = { ".txt": "text", ".md": "markdown", ".html": "html" };
 /** Every input that affects the output, so staleness is a hash comparison. */
 function inputs() {
   const templates = readdirSync(templatesDir)
-    .filter((f) => f.endsWith(".mjml") || f.endsWith(".txt"))
+    .filter((f) => f.endsWith(".mjml") || f.endsWith(".txt") || f.endsWith(".css"))
     .sort()
     .map((f) => ({ name: f, text: readFileSync(join(templatesDir, f), "utf8") }));
   const seeds = readdirSync(seedsDir)
@@ -42,11 +42,25 @@ function readStamp() {
   return /BUILD_HASH = "([0-9a-f]+)"/.exec(readFileSync(file, "utf8"))?.[1];
 }
 
+/**
+ * Mustache forms that would put article text into the HTML unescaped ({{{x}}}, {{&x}}) or change
+ * the delimiters ({{=...=}}). Templates must use {{x}} only, which HTML-escapes every value.
+ */
+const UNSAFE_MUSTACHE = /\{\{\s*[{&=]/;
+
 /** Top-level templates are compiled; files starting with "_" are partials (mj-include). */
 async function compileTemplates(templates) {
   const compiled = {};
   for (const { name, text } of templates) {
+    if (UNSAFE_MUSTACHE.test(text)) throw new Error(`${name}: unescaped or delimiter-changing Mustache tag; use {{name}} only`);
     if (name.startsWith("_")) continue;
+    if (name.endsWith(".css")) {
+      // Site stylesheet, inlined into every page; its hash goes in the pages' CSP (style-src).
+      const key = name.replace(/\.css$/, "").replace(/-([a-z])/g, (_, c) => c.toUpperCase()) + "Css";
+      compiled[key] = text;
+      compiled[key + "Sha256"] = createHash("sha256").update(text, "utf8").digest("base64");
+      continue;
+    }
     const key = name.replace(/\.(mjml|txt)$/, "").replace(/-([a-z])/g, (_, c) => c.toUpperCase()) + (name.endsWith(".txt") ? "Text" : "Html");
     if (name.endsWith(".txt")) {
       compiled[key] = text;
@@ -55,6 +69,9 @@ async function compileTemplates(templates) {
     const result = await mjml2html(text, {
       validationLevel: "strict",
       filePath: join(templatesDir, name),
+      // MJML 5 skips <mj-include> unless told otherwise; partials may only come from templates/.
+      ignoreIncludes: false,
+      includePath: templatesDir,
       minify: false,
       keepComments: false,
     });
@@ -62,6 +79,10 @@ async function compileTemplates(templates) {
       const lines = result.errors.map((e) => `  ${name}:${e.line} ${e.message}`).join("\n");
       throw new Error(`MJML validation failed:\n${lines}`);
     }
+    // An MJML tag left in the output means MJML did not process it (e.g. <mj-raw> inside
+    // <mj-text>, whose content is raw HTML, or an include that was skipped).
+    const leftover = /<\/?mj-[a-z-]+/.exec(result.html);
+    if (leftover) throw new Error(`${name}: ${leftover[0]} survived compilation; MJML tags are not allowed there`);
     compiled[key] = collapseWhitespace(result.html);
   }
   return compiled;

@@ -1,0 +1,118 @@
+// The Digest shaped for the email template and the plain-text part: labels, links, the
+// "in this issue" list, and the split between stories shown in full and the "more stories" list.
+import type { Digest, Source, Story } from "../digest/types";
+import { dateLabel, safeHttpUrl } from "./format";
+
+export interface RenderContext {
+  /** The web version of this edition (or the preview): the "view in browser" link. */
+  webUrl: string;
+  /**
+   * The web edition, `.../editions/:id`. Stories moved to "More stories" link to
+   * `${editionUrl}#${story.id}`, and sources without a URL of their own link to their cleaned
+   * text at `${editionUrl}/sources/:sourceId`. Defaults to `webUrl` when that is an edition URL.
+   */
+  editionUrl?: string;
+  /** Who sends the email; shown in the footer with the postal address (CAN-SPAM, GDPR). */
+  sender?: { name: string; postalAddress?: string };
+  /** Why the reader gets this email; one sentence in the footer. */
+  reason?: string;
+}
+
+export interface SourceView {
+  label: string;
+  href?: string;
+  last: boolean;
+}
+
+export interface StoryView {
+  id: string;
+  headline: string;
+  summary: string[];
+  sources: SourceView[];
+  /** Where the story can be read on the web (its anchor in the web edition). */
+  href: string;
+}
+
+export interface EmailView {
+  title: string;
+  dateLabel: string;
+  webUrl: string;
+  preheader: string;
+  inThisIssue: { headline: string }[];
+  moreCount: number;
+  stories: StoryView[];
+  hasMore: boolean;
+  more: StoryView[];
+  reason: string;
+  senderName: string;
+  postalAddress: string;
+}
+
+/** How many headlines the "in this issue" list names before "and N more". */
+const IN_THIS_ISSUE = 8;
+const PREHEADER_CHARS = 140;
+
+/** `.../editions/<id>` with nothing after it: the web edition's URL. */
+const EDITION_URL = /\/editions\/[^/?#]+$/;
+
+export function editionUrlOf(ctx: RenderContext): string | undefined {
+  if (ctx.editionUrl) return ctx.editionUrl.replace(/\/+$/, "");
+  return EDITION_URL.test(ctx.webUrl) ? ctx.webUrl : undefined;
+}
+
+/**
+ * A source's display label: publisher, else title, else its id (a file name for the seeds).
+ * @example sourceLabel({ id: "a.txt", publisher: "Reuters" }) // "Reuters"
+ */
+export function sourceLabel(src: Source): string {
+  return src.publisher?.trim() || src.title?.trim() || src.id;
+}
+
+/** Shared by the email view and the pages, so a story's anchor is the same everywhere. */
+export function storyAnchor(story: Story): string {
+  return story.id;
+}
+
+function storyView(story: Story, editionUrl: string | undefined, webUrl: string): StoryView {
+  const n = story.sources.length;
+  return {
+    id: story.id,
+    headline: story.headline,
+    summary: story.summary,
+    sources: story.sources.map((src, i) => {
+      const own = safeHttpUrl(src.url);
+      const href = own ?? (editionUrl ? `${editionUrl}/sources/${encodeURIComponent(src.id)}` : undefined);
+      const v: SourceView = { label: sourceLabel(src), last: i === n - 1 };
+      if (href) v.href = href;
+      return v;
+    }),
+    href: `${editionUrl ?? webUrl}#${encodeURIComponent(storyAnchor(story))}`,
+  };
+}
+
+/**
+ * The template view with the first `full` stories in full and the rest in "More stories".
+ * @example buildView(digest, { webUrl }, digest.stories.length).stories.length
+ */
+export function buildView(digest: Digest, ctx: RenderContext, full: number): EmailView {
+  const editionUrl = editionUrlOf(ctx);
+  const all = digest.stories.map((s) => storyView(s, editionUrl, ctx.webUrl));
+  const stories = all.slice(0, full);
+  const more = all.slice(full);
+  let preheader = digest.stories.map((s) => s.headline).join(" · ");
+  if (preheader.length > PREHEADER_CHARS) preheader = preheader.slice(0, PREHEADER_CHARS - 1).trimEnd() + "…";
+  return {
+    title: digest.title,
+    dateLabel: dateLabel(digest.date),
+    webUrl: ctx.webUrl,
+    preheader,
+    inThisIssue: stories.slice(0, IN_THIS_ISSUE).map((s) => ({ headline: s.headline })),
+    moreCount: Math.max(0, all.length - Math.min(stories.length, IN_THIS_ISSUE)),
+    stories,
+    hasMore: more.length > 0,
+    more,
+    reason: ctx.reason ?? `You get this email because you subscribed to ${digest.title} and confirmed your address.`,
+    senderName: ctx.sender?.name ?? digest.title,
+    postalAddress: ctx.sender?.postalAddress ?? "",
+  };
+}
