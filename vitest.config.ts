@@ -5,11 +5,15 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import { startFakeResend } from "./test/support/fake-resend";
+import { startFixtureServer } from "./test/support/fixture-server";
 
 // The email provider is the one edge we cannot reach offline: a real local HTTP server plays it
 // for the whole run, and the Worker under test is pointed at it.
 const fakeResend = await startFakeResend("re_test_key");
 fakeResend.server.unref();
+// Feeds and other web pages the Worker fetches, served from test/fixtures/.
+const fixtures = await startFixtureServer();
+fixtures.server.unref();
 
 const migrations = await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url)));
 
@@ -19,6 +23,7 @@ export const testBindings = {
   ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
   RESEND_API_KEY: "re_test_key",
   RESEND_BASE_URL: fakeResend.url,
+  TEST_FIXTURES_URL: fixtures.url,
   MAIL_TRANSPORT: "outbox",
   DEV_MAILBOX: "on",
   TEST_MIGRATIONS: migrations,

@@ -5,6 +5,8 @@ declare global {
   namespace Cloudflare {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
+      /** Base URL of test/support/fixture-server.ts (serves test/fixtures/). */
+      TEST_FIXTURES_URL: string;
     }
   }
 }
