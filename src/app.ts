@@ -6,6 +6,9 @@ import { getConfig, type Config } from "./config";
 import { problem } from "./http";
 import { health } from "./routes/health";
 import { preview } from "./routes/preview";
+import { pages } from "./routes/pages";
+import { editions } from "./routes/editions";
+import { feed } from "./routes/feed";
 
 export type AppEnv = { Bindings: Env; Variables: { config: Config } };
 
@@ -19,6 +22,9 @@ app.use(async (c, next) => {
 
 app.route("/", health);
 app.route("/", preview);
+app.route("/", pages);
+app.route("/", editions);
+app.route("/", feed);
 
 app.notFound((c) => problem(c, 404, "Not found", `Nothing lives at ${c.req.path}.`));
 

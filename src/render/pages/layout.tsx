@@ -1,30 +1,45 @@
-// The site's page shell (hono/jsx, server-rendered, no client script). Every page uses it.
+// The site's page shell (hono/jsx, server-rendered, no client script). Every page uses it, and
+// its stylesheet is inlined from templates/site.css, allowed by hash in PAGE_CSP.
 import type { Child } from "hono/jsx";
+import { siteCss, siteCssSha256 } from "../../generated/templates";
 
 export interface LayoutProps {
   title: string;
   siteTitle: string;
+  /** One sentence for <meta name="description">. */
+  description?: string;
   children?: Child;
 }
 
-const css = `
-:root{color-scheme:light dark;--fg:#1f2328;--muted:#57606a;--bg:#fbfaf7;--card:#fff;--accent:#0b5cad;--border:#d8d4cc}
-@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9da7b3;--bg:#0d1117;--card:#161b22;--accent:#58a6ff;--border:#30363d}}
-*{box-sizing:border-box}body{margin:0;font:17px/1.6 Georgia,'Times New Roman',serif;color:var(--fg);background:var(--bg)}
-header,main,footer{max-width:44rem;margin:0 auto;padding:1rem 1.25rem}header a{color:inherit;text-decoration:none;font-weight:bold;font-size:1.3rem}
-a{color:var(--accent)}h1{line-height:1.2}form{display:flex;flex-wrap:wrap;gap:.5rem}input[type=email]{flex:1 1 14rem;min-width:0;padding:.6rem;font:inherit;border:1px solid var(--border);border-radius:6px;background:var(--card);color:var(--fg)}
-button{padding:.6rem 1.1rem;font:inherit;border:0;border-radius:6px;background:var(--accent);color:#fff;cursor:pointer}
-.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}.muted{color:var(--muted)}.error{color:#cf222e}
-footer{color:var(--muted);font-size:.9rem}`;
+/**
+ * Content-Security-Policy for pages rendered with Layout: no script at all, the one inline
+ * stylesheet by its hash, forms only to this origin, no framing.
+ * @example c.header("Content-Security-Policy", PAGE_CSP)
+ */
+export const PAGE_CSP = [
+  "default-src 'none'",
+  `style-src 'sha256-${siteCssSha256}'`,
+  "img-src 'self' data:",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
 
-export function Layout({ title, siteTitle, children }: LayoutProps) {
+/**
+ * The page shell.
+ * @example c.html(<Layout title="Archive" siteTitle={config.title}>...</Layout>)
+ */
+export function Layout({ title, siteTitle, description, children }: LayoutProps) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title === siteTitle ? title : `${title} · ${siteTitle}`}</title>
-        <style>{css}</style>
+        {description ? <meta name="description" content={description} /> : null}
+        <link rel="alternate" type="application/atom+xml" title={siteTitle} href="/feed.xml" />
+        {/* Raw on purpose: the stylesheet is our own build output, and escaping would change its hash. */}
+        <style dangerouslySetInnerHTML={{ __html: siteCss }} />
       </head>
       <body>
         <header>
@@ -32,7 +47,7 @@ export function Layout({ title, siteTitle, children }: LayoutProps) {
         </header>
         <main>{children}</main>
         <footer>
-          <a href="/editions">Archive</a> · <a href="/feed.xml">Feed</a>
+          <a href="/editions">Archive</a> · <a href="/feed.xml">Atom feed</a> · <a href="/preview">Today's preview</a>
         </footer>
       </body>
     </html>

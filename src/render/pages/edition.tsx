@@ -1,0 +1,97 @@
+// The web version of one edition: every story in full with its sources, each source linking to
+// its cleaned full text. EditionContent is also the Atom feed entry's content.
+import type { Digest, Source, Story } from "../../digest/types";
+import { dateLabel, safeHttpUrl } from "../format";
+import { sourceLabel, storyAnchor } from "../view";
+import { Layout } from "./layout";
+
+export interface EditionContentProps {
+  digest: Digest;
+  /** URL of a source's cleaned text on this site (relative on pages, absolute in the feed). */
+  sourceTextHref: (source: Source) => string;
+}
+
+function SourceItem({ source, href }: { source: Source; href: string }) {
+  const own = safeHttpUrl(source.url);
+  return (
+    <li>
+      <a href={href}>{sourceLabel(source)}</a>
+      {source.title && source.title !== sourceLabel(source) ? <span> — {source.title}</span> : null}
+      {own ? (
+        <span>
+          {" "}
+          (<a href={own} rel="noopener noreferrer">original</a>)
+        </span>
+      ) : null}
+    </li>
+  );
+}
+
+function StoryBlock({ story, sourceTextHref }: { story: Story; sourceTextHref: (s: Source) => string }) {
+  return (
+    <article class="story" id={storyAnchor(story)}>
+      <h2>{story.headline}</h2>
+      {story.summary.map((s) => (
+        <p>{s}</p>
+      ))}
+      <div class="sources">
+        Sources (full text):
+        <ul>
+          {story.sources.map((src) => (
+            <SourceItem source={src} href={sourceTextHref(src)} />
+          ))}
+        </ul>
+      </div>
+    </article>
+  );
+}
+
+/**
+ * The stories of an edition, without the page shell.
+ * @example (await <EditionContent digest={d} sourceTextHref={(s) => `/x/${s.id}`} />).toString()
+ */
+export function EditionContent({ digest, sourceTextHref }: EditionContentProps) {
+  return (
+    <div>
+      {digest.stories.length > 1 ? (
+        <nav aria-label="In this issue">
+          <h2>In this issue</h2>
+          <ol class="toc">
+            {digest.stories.map((s) => (
+              <li>
+                <a href={`#${storyAnchor(s)}`}>{s.headline}</a>
+              </li>
+            ))}
+          </ol>
+        </nav>
+      ) : null}
+      {digest.stories.map((s) => (
+        <StoryBlock story={s} sourceTextHref={sourceTextHref} />
+      ))}
+    </div>
+  );
+}
+
+export interface EditionPageProps {
+  siteTitle: string;
+  id: string;
+  digest: Digest;
+}
+
+/**
+ * GET /editions/:id.
+ * @example c.html(<EditionPage siteTitle="Digest" id="2026-11-23" digest={d} />)
+ */
+export function EditionPage({ siteTitle, id, digest }: EditionPageProps) {
+  const base = `/editions/${encodeURIComponent(id)}`;
+  return (
+    <Layout title={`${digest.title} · ${dateLabel(digest.date)}`} siteTitle={siteTitle} description={digest.stories.map((s) => s.headline).join(" · ")}>
+      <p class="muted">
+        <a href="/editions">Archive</a> · {dateLabel(digest.date)}
+      </p>
+      <h1>{digest.title}</h1>
+      {digest.stories.length === 0 ? <p>This edition has no stories.</p> : null}
+      <EditionContent digest={digest} sourceTextHref={(s) => `${base}/sources/${encodeURIComponent(s.id)}`} />
+    </Layout>
+  );
+}

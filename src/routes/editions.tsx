@@ -1,0 +1,87 @@
+// The archive and the web editions: GET /editions (newest first, paged), GET /editions/:id (one
+// edition's web version) and GET /editions/:id/sources/:sourceId (a source's cleaned full text).
+// Editions never change once built, so answers carry long Cache-Control and a content ETag.
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../app";
+import { listEditions } from "../db/archive";
+import { getEdition } from "../db/editions";
+import { problem } from "../http";
+import { ArchivePage } from "../render/pages/archive";
+import { EditionPage } from "../render/pages/edition";
+import { PAGE_CSP } from "../render/pages/layout";
+import { SourcePage } from "../render/pages/source";
+import { matchesEtag } from "./preview";
+
+/** Built editions are immutable; a day in caches, then revalidated by ETag (the page shell may change on deploy). */
+export const EDITION_CACHE = "public, max-age=86400";
+/** Lists grow when an edition is built. */
+export const LIST_CACHE = "public, max-age=300";
+
+const PAGE_SIZE = 30;
+/** Edition ids are dates like 2026-11-23; anything else cannot exist, so it is a 404 without a query. */
+const EDITION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * Sends a body with a strong ETag (SHA-1 of the body) and answers 304 when the client has it.
+ * @example return sendCached(c, html, "text/html; charset=utf-8", EDITION_CACHE, PAGE_CSP)
+ */
+export async function sendCached(c: Context, body: string, type: string, cacheControl: string, csp?: string) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(body)));
+  const etag = `"${[...digest.slice(0, 12)].map((b) => b.toString(16).padStart(2, "0")).join("")}"`;
+  const headers: Record<string, string> = { "Cache-Control": cacheControl, ETag: etag };
+  if (csp) headers["Content-Security-Policy"] = csp;
+  if (matchesEtag(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);
+  return c.body(body, 200, { ...headers, "Content-Type": type });
+}
+
+const HTML = "text/html; charset=utf-8";
+
+/** The cursor for the next page: the last item's created_at and id, base64url'd JSON. */
+function encodeCursor(createdAt: string, id: string): string {
+  return btoa(JSON.stringify([createdAt, id])).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+function decodeCursor(s: string): { createdAt: string; id: string } | null {
+  try {
+    const v: unknown = JSON.parse(atob(s.replaceAll("-", "+").replaceAll("_", "/")));
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "string") return { createdAt: v[0], id: v[1] };
+  } catch {
+    // fall through
+  }
+  return null;
+}
+
+export const editions = new Hono<AppEnv>()
+  .get("/editions", async (c) => {
+    const config = c.get("config");
+    const beforeParam = c.req.query("before");
+    const before = beforeParam === undefined ? undefined : decodeCursor(beforeParam);
+    if (before === null) return problem(c, 400, "Bad cursor", "The 'before' parameter is not a cursor this site made; start again from /editions.");
+    const rows = await listEditions(c.env.DB, before ? { limit: PAGE_SIZE + 1, before } : { limit: PAGE_SIZE + 1 });
+    const page = rows.slice(0, PAGE_SIZE);
+    const last = page[page.length - 1];
+    const olderHref = rows.length > PAGE_SIZE && last ? `/editions?before=${encodeCursor(last.createdAt, last.id)}` : undefined;
+    const items = page.map((e) => ({ id: e.id, title: e.title, date: e.date, headlines: e.digest.stories.slice(0, 3).map((s) => s.headline) }));
+    const html = (<ArchivePage siteTitle={config.title} editions={items} {...(olderHref ? { olderHref } : {})} />).toString();
+    return sendCached(c, "<!doctype html>" + html, HTML, LIST_CACHE, PAGE_CSP);
+  })
+  .get("/editions/:id", async (c) => {
+    const id = c.req.param("id");
+    const edition = EDITION_ID.test(id) ? await getEdition(c.env.DB, id) : null;
+    if (!edition) return problem(c, 404, "Edition not found", "There is no edition with that id. The archive at /editions lists them all.");
+    const html = (<EditionPage siteTitle={c.get("config").title} id={edition.id} digest={edition.digest} />).toString();
+    return sendCached(c, "<!doctype html>" + html, HTML, EDITION_CACHE, PAGE_CSP);
+  })
+  .get("/editions/:id/sources/:sourceId", async (c) => {
+    const id = c.req.param("id");
+    const sourceId = c.req.param("sourceId");
+    const edition = EDITION_ID.test(id) ? await getEdition(c.env.DB, id) : null;
+    if (!edition) return problem(c, 404, "Edition not found", "There is no edition with that id. The archive at /editions lists them all.");
+    const article = edition.articles.find((a) => a.id === sourceId);
+    if (!article) return problem(c, 404, "Source not found", `Edition ${edition.id} has no source with that id.`);
+    const stories = edition.digest.stories.filter((s) => s.sources.some((src) => src.id === sourceId));
+    const html = (
+      <SourcePage siteTitle={c.get("config").title} editionId={edition.id} editionTitle={edition.title} editionDate={edition.date} article={article} stories={stories} />
+    ).toString();
+    return sendCached(c, "<!doctype html>" + html, HTML, EDITION_CACHE, PAGE_CSP);
+  });
