@@ -83,6 +83,11 @@ async function compileTemplates(templates) {
     // <mj-text>, whose content is raw HTML, or an include that was skipped).
     const leftover = /<\/?mj-[a-z-]+/.exec(result.html);
     if (leftover) throw new Error(`${name}: ${leftover[0]} survived compilation; MJML tags are not allowed there`);
+    // MJML silently drops bare text between components: a section tag outside <mj-raw> would vanish.
+    const tagsIn = (s) => new Set(s.match(/\{\{[^}]*\}\}/g) ?? []);
+    const out = tagsIn(result.html);
+    const lost = [...tagsIn(text)].filter((t) => !out.has(t));
+    if (lost.length) throw new Error(`${name}: ${lost.join(" ")} lost in compilation; wrap section tags between components in <mj-raw>`);
     compiled[key] = collapseWhitespace(result.html);
   }
   return compiled;
