@@ -88,9 +88,18 @@ async function compileTemplates(templates) {
     const out = tagsIn(result.html);
     const lost = [...tagsIn(text)].filter((t) => !out.has(t));
     if (lost.length) throw new Error(`${name}: ${lost.join(" ")} lost in compilation; wrap section tags between components in <mj-raw>`);
-    compiled[key] = collapseWhitespace(result.html);
+    compiled[key] = collapseWhitespace(dropUnsupportedResets(result.html));
   }
   return compiled;
+}
+
+/**
+ * Drops two declarations MJML emits that Outlook and Yahoo do not support and that we do not
+ * need (caniemail, checked by test/node/email-css.test.ts): `word-spacing:normal` on the body
+ * (a reset for inherited spacing we never set) and `outline:none` on images (we send none).
+ */
+function dropUnsupportedResets(html) {
+  return html.replaceAll("word-spacing:normal;", "").replaceAll(" outline:none;", "");
 }
 
 /** Drops indentation between tags: bytes count against Gmail's 102 KB clip. */
