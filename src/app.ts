@@ -9,6 +9,8 @@ import { preview } from "./routes/preview";
 import { pages } from "./routes/pages";
 import { editions } from "./routes/editions";
 import { feed } from "./routes/feed";
+import { subscribe } from "./routes/subscribe";
+import { devMailbox } from "./routes/dev-mailbox";
 
 export type AppEnv = { Bindings: Env; Variables: { config: Config } };
 
@@ -25,6 +27,8 @@ app.route("/", preview);
 app.route("/", pages);
 app.route("/", editions);
 app.route("/", feed);
+app.route("/", subscribe);
+app.route("/", devMailbox);
 
 app.notFound((c) => problem(c, 404, "Not found", `Nothing lives at ${c.req.path}.`));
 

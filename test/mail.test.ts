@@ -2,7 +2,7 @@
 // transport against the local fake Resend server (success, retryable and permanent failures).
 import { env } from "cloudflare:workers";
 import PostalMime from "postal-mime";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { getConfig } from "../src/config";
 import { getOutboxMessage } from "../src/db/outbox";
 import { mailTransport } from "../src/mail";
@@ -124,30 +124,36 @@ describe("resend transport", () => {
     ((await (await fetch(`${base()}/__emails`)).json()) as { emails: Array<{ to: string[]; subject: string; headers: Record<string, string>; idempotencyKey?: string; from: string }> }).emails;
   const transport = (timeoutMs = 2000) => resendTransport({ baseUrl: base(), apiKey: env.RESEND_API_KEY, timeoutMs });
 
-  beforeEach(async () => {
-    await fetch(`${base()}/__reset`, { method: "POST" });
+  // The fake server is shared by every test file, so nothing here resets it: each test uses
+  // its own recipients and idempotency keys and only looks at its own mails.
+  const mine = async (tos: string[]) => (await accepted()).filter((m) => tos.includes(m.to[0]!));
+  afterEach(async () => {
+    await control({ failRate: 0 });
   });
 
   it("sends one email and a batch, with the idempotency key and headers", async () => {
     const one = email();
-    const sent = await transport().send(one, { idempotencyKey: "single-1" });
+    const k1 = `single-${uid()}`;
+    const k2 = `batch-${uid()}`;
+    const sent = await transport().send(one, { idempotencyKey: k1 });
     expect(sent.providerId).toMatch(/^fake_/);
     const batch = [email(), email()];
-    const ids = await transport().sendBatch(batch, { idempotencyKey: "batch-1" });
+    const ids = await transport().sendBatch(batch, { idempotencyKey: k2 });
     expect(ids).toHaveLength(2);
-    const mails = await accepted();
-    expect(mails.map((m) => m.to[0])).toEqual([one.to, batch[0]!.to, batch[1]!.to]);
-    expect(mails.map((m) => m.idempotencyKey)).toEqual(["single-1", "batch-1", "batch-1"]);
+    const tos = [one.to, batch[0]!.to, batch[1]!.to];
+    const mails = await mine(tos);
+    expect(mails.map((m) => m.to[0])).toEqual(tos);
+    expect(mails.map((m) => m.idempotencyKey)).toEqual([k1, k2, k2]);
     expect(mails[0]!.from).toBe("Die Tägliche Übersicht <digest@example.com>");
     expect(mails[0]!.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     // A retry with the same key sends nothing new and returns the same ids.
-    expect(await transport().sendBatch(batch, { idempotencyKey: "batch-1" })).toEqual(ids);
-    expect(await accepted()).toHaveLength(3);
+    expect(await transport().sendBatch(batch, { idempotencyKey: k2 })).toEqual(ids);
+    expect(await mine(tos)).toHaveLength(3);
   });
 
   it("maps 429 to a transient error carrying Retry-After", async () => {
     await control({ failRate: 1, modes: ["429"] });
-    const err = await transport().sendBatch([email()], { idempotencyKey: "k429" }).catch((e: unknown) => e);
+    const err = await transport().sendBatch([email()], { idempotencyKey: `k429-${uid()}` }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransientMailError);
     expect((err as TransientMailError).retryAfterSeconds).toBe(1);
   });
@@ -160,11 +166,12 @@ describe("resend transport", () => {
   it("maps a timeout to a transient error, and the retry with the same key does not send twice", async () => {
     await control({ failRate: 1, modes: ["timeout"], timeoutMs: 1500 });
     const batch = [email()];
-    await expect(transport(300).sendBatch(batch, { idempotencyKey: "kt" })).rejects.toBeInstanceOf(TransientMailError);
+    const key = `kt-${uid()}`;
+    await expect(transport(300).sendBatch(batch, { idempotencyKey: key })).rejects.toBeInstanceOf(TransientMailError);
     await control({ failRate: 0 });
-    const retry = await transport().sendBatch(batch, { idempotencyKey: "kt" });
+    const retry = await transport().sendBatch(batch, { idempotencyKey: key });
     expect(retry).toHaveLength(1);
-    expect(await accepted()).toHaveLength(1);
+    expect(await mine([batch[0]!.to])).toHaveLength(1);
   });
 
   it("maps a network failure to a transient error", async () => {
@@ -173,10 +180,10 @@ describe("resend transport", () => {
   });
 
   it("maps 422 and 401 to permanent errors", async () => {
-    await expect(transport().sendBatch([email({ to: "invalid-user@example.org" })], { idempotencyKey: "k422" })).rejects.toBeInstanceOf(PermanentMailError);
+    await expect(transport().sendBatch([email({ to: "invalid-user@example.org" })], { idempotencyKey: `k422-${uid()}` })).rejects.toBeInstanceOf(PermanentMailError);
     const wrongKey = resendTransport({ baseUrl: base(), apiKey: "re_wrong" });
     await expect(wrongKey.send(email())).rejects.toBeInstanceOf(PermanentMailError);
-    await expect(transport().sendBatch(Array.from({ length: 101 }, () => email()), { idempotencyKey: "big" })).rejects.toBeInstanceOf(PermanentMailError);
+    await expect(transport().sendBatch(Array.from({ length: 101 }, () => email()), { idempotencyKey: `big-${uid()}` })).rejects.toBeInstanceOf(PermanentMailError);
   });
 
   it("reads Retry-After as seconds or an HTTP date", () => {
