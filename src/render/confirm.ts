@@ -2,6 +2,7 @@
 import Mustache from "mustache";
 import { confirmHtml } from "../generated/templates";
 import type { RenderedEmail } from "./email";
+import { escapeHtml } from "./format";
 
 export interface ConfirmEmailInput {
   title: string;
@@ -16,7 +17,8 @@ export interface ConfirmEmailInput {
  * @example renderConfirmEmail({ title: "Digest", email: "a@b.c", confirmUrl, expiresInHours: 48, senderIdentity: "..." })
  */
 export function renderConfirmEmail(input: ConfirmEmailInput): RenderedEmail {
-  const html = Mustache.render(confirmHtml, input);
+  // Same escaping as the digest: the address and title are user-supplied.
+  const html = Mustache.render(confirmHtml, input, undefined, { escape: escapeHtml });
   const text = [
     `Confirm your subscription to ${input.title}`,
     "",
