@@ -27,6 +27,8 @@ CREATE TABLE deliveries (
 
 CREATE INDEX deliveries_by_unit ON deliveries (edition_id, batch_no, part);
 CREATE INDEX deliveries_by_status ON deliveries (edition_id, status);
+-- Only the rows still to be sent: what the cron's sweep for lost queue messages reads.
+CREATE INDEX deliveries_open ON deliveries (updated_at) WHERE status IN ('pending', 'sending', 'failed') AND final = 0;
 
 -- One fan-out per edition. `cursor` is the last subscriber id snapshotted (keyset paging);
 -- `batches` how many provider batches the snapshot holds so far; `enqueued` how many of them

@@ -11,6 +11,7 @@ import { editions } from "./routes/editions";
 import { feed } from "./routes/feed";
 import { subscribe } from "./routes/subscribe";
 import { devMailbox } from "./routes/dev-mailbox";
+import { admin } from "./routes/admin";
 
 export type AppEnv = { Bindings: Env; Variables: { config: Config } };
 
@@ -29,6 +30,7 @@ app.route("/", editions);
 app.route("/", feed);
 app.route("/", subscribe);
 app.route("/", devMailbox);
+app.route("/", admin);
 
 app.notFound((c) => problem(c, 404, "Not found", `Nothing lives at ${c.req.path}.`));
 

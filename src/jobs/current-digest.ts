@@ -8,7 +8,11 @@ export function utcDate(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
+/**
+ * The digest of the bundled seeds and the configured feeds as of `now`.
+ * @example const { digest, articles } = await currentDigest(config, new Date());
+ */
 export async function currentDigest(config: Config, now: Date): Promise<DigestResult> {
-  const raw = await gatherArticles();
+  const raw = await gatherArticles({ feedUrls: config.feedUrls, now });
   return buildDigest(raw, { date: utcDate(now), title: config.title });
 }

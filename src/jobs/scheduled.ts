@@ -1,31 +1,45 @@
-// The cron handler: freeze the current digest into the edition for this schedule slot.
+// The cron handler: build this slot's edition, start sending it, and resume anything a lost
+// queue message left behind (cron has no exactly-once promise, and neither do queues).
 import { getConfig } from "../config";
-import { insertEdition } from "../db/editions";
-import { renderEmail } from "../render/email";
-import { currentDigest, utcDate } from "./current-digest";
+import { stalledFanouts, staleUnits } from "../db/deliveries";
+import { buildEdition, slotOf, type BuildResult } from "./build-edition";
+import { startSend, type FanoutOptions } from "./fanout";
+import { continueFanout, sendUnit, type Producer } from "./messages";
 
-/** A slot is the scheduled minute in UTC; two firings of one cron share it. */
-export function slotOf(at: Date): string {
-  return at.toISOString().slice(0, 16) + "Z";
+/** Work older than this with no progress is presumed lost and enqueued again (duplicates are harmless). */
+const STALE_AFTER_MS = 60 * 60_000;
+const SWEEP_LIMIT = 500;
+
+export { slotOf };
+
+/**
+ * Builds the slot's edition and starts its delivery; a second run for the slot is a no-op.
+ * @example ctx.waitUntil(runScheduled(env, new Date(controller.scheduledTime), controller.cron));
+ */
+export async function runScheduled(
+  env: Env,
+  scheduledTime: Date,
+  cron: string,
+  deps: { queue?: Producer; fanout?: FanoutOptions } = {},
+): Promise<{ build: BuildResult; sendStarted: boolean; resumed: number }> {
+  const config = getConfig(env);
+  const queue = deps.queue ?? (env.DELIVERIES as Producer);
+  const build = await buildEdition(env.DB, config, { slot: slotOf(scheduledTime), now: scheduledTime });
+  let sendStarted = false;
+  if (build.status === "built") {
+    // Also on a repeat run: if the first run died between build and send, this one sends.
+    const { created } = await startSend(env.DB, queue, build.editionId, deps.fanout);
+    sendStarted = created;
+  }
+  const resumed = await sweep(env.DB, queue, new Date(Date.now() - STALE_AFTER_MS));
+  console.log(JSON.stringify({ event: "scheduled", cron, slot: build.slot, editionId: build.editionId, status: build.status, sendStarted, resumed }));
+  return { build, sendStarted, resumed };
 }
 
-export async function runScheduled(env: Env, scheduledTime: Date, cron: string): Promise<{ editionId: string; created: boolean }> {
-  const config = getConfig(env);
-  const { digest, articles } = await currentDigest(config, scheduledTime);
-  const id = utcDate(scheduledTime);
-  const rendered = renderEmail(digest, { webUrl: `${config.baseUrl}/editions/${id}` });
-  const result = await insertEdition(env.DB, {
-    id,
-    slot: slotOf(scheduledTime),
-    title: digest.title,
-    date: digest.date,
-    contentHash: digest.stories.map((s) => s.id).join(","),
-    digest,
-    articles,
-    html: rendered.html,
-    text: rendered.text,
-    createdAt: new Date().toISOString(),
-  });
-  console.log(JSON.stringify({ event: "edition_build", cron, slot: slotOf(scheduledTime), editionId: result.id, created: result.created, stories: digest.stories.length }));
-  return { editionId: result.id, created: result.created };
+/** Re-enqueues stalled fan-outs and units untouched for an hour; returns how many. */
+async function sweep(db: D1Database, queue: Producer, before: Date): Promise<number> {
+  const [fanouts, units] = await Promise.all([stalledFanouts(db, before, 50), staleUnits(db, before, SWEEP_LIMIT)]);
+  const bodies = [...fanouts.map((id) => continueFanout(id)), ...units.map((u) => sendUnit(u.editionId, u.batch, u.part))];
+  for (let i = 0; i < bodies.length; i += 100) await queue.sendBatch(bodies.slice(i, i + 100).map((body) => ({ body })));
+  return bodies.length;
 }

@@ -1,0 +1,60 @@
+// Per-recipient emails from a stored edition: personalise the rendering (two string replaces)
+// and add the list headers every digest carries. Pure and deterministic: a retried batch must
+// produce byte-identical emails for the provider's Idempotency-Key to dedupe it.
+import type { Config } from "../config";
+import { unsubscribeUrl } from "../auth/tokens";
+import type { OutgoingEmail } from "../mail/types";
+import { personalise } from "../render/email";
+
+export interface ComposableEdition {
+  id: string;
+  title: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface Recipient {
+  subscriberId: number;
+  email: string;
+}
+
+/** RFC 2919 List-Id: a phrase and a dotted label under the sender's domain. */
+export function listId(config: Config): string {
+  const domain = config.sender.address.split("@")[1] ?? "localhost";
+  const label = config.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "digest";
+  const phrase = config.title.replace(/[\r\n"<>\\]/g, " ").trim();
+  return `"${phrase}" <${label}.${domain}>`;
+}
+
+/**
+ * One email per recipient, in the recipients' order.
+ * @example const emails = await composeEmails(edition, [{ subscriberId: 7, email: "a@example.com" }], config);
+ *          emails[0].headers["List-Unsubscribe-Post"] // "List-Unsubscribe=One-Click"
+ */
+export async function composeEmails(edition: ComposableEdition, recipients: Recipient[], config: Config): Promise<OutgoingEmail[]> {
+  const stored = { html: edition.html, text: edition.text };
+  const list = listId(config);
+  const archivedAt = `<${config.baseUrl}/editions/${edition.id}>`;
+  const urls = await Promise.all(recipients.map((r) => unsubscribeUrl(config, r.subscriberId)));
+  return recipients.map((r, i) => {
+    const url = urls[i]!;
+    const { html, text } = personalise(stored, url);
+    return {
+      from: { address: config.sender.address, name: config.sender.name },
+      to: r.email,
+      subject: edition.subject,
+      html,
+      text,
+      headers: {
+        // RFC 8058: the HTTPS URL takes a bare POST "List-Unsubscribe=One-Click".
+        "List-Unsubscribe": `<${url}>`,
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": list,
+        // RFC 5064: where the web version of this message lives.
+        "Archived-At": archivedAt,
+      },
+      kind: "digest",
+    };
+  });
+}
