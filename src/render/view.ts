@@ -20,7 +20,8 @@ export interface RenderContext {
 
 export interface SourceView {
   label: string;
-  href?: string;
+  /** "" when there is nothing to link to. Always set: Mustache would otherwise find the story's href. */
+  href: string;
   last: boolean;
 }
 
@@ -82,9 +83,7 @@ function storyView(story: Story, editionUrl: string | undefined, webUrl: string)
     sources: story.sources.map((src, i) => {
       const own = safeHttpUrl(src.url);
       const href = own ?? (editionUrl ? `${editionUrl}/sources/${encodeURIComponent(src.id)}` : undefined);
-      const v: SourceView = { label: sourceLabel(src), last: i === n - 1 };
-      if (href) v.href = href;
-      return v;
+      return { label: sourceLabel(src), href: href ?? "", last: i === n - 1 };
     }),
     href: `${editionUrl ?? webUrl}#${encodeURIComponent(storyAnchor(story))}`,
   };

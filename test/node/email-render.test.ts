@@ -101,6 +101,16 @@ describe("digest email HTML", () => {
   });
 });
 
+describe("source links", () => {
+  it("are not invented when a source has no URL and there is no web edition (the preview)", () => {
+    const digest = seedsDigest();
+    const doc = parse(renderEmail(digest, { webUrl: "https://digest.example.com/preview" }).html);
+    const hrefs = all(doc, "a").map((a) => getAttributeValue(a, "href"));
+    expect(hrefs.filter((h) => h?.includes("#"))).toEqual([]);
+    expect(textContent(doc)).toContain(digest.stories[0]!.sources[0]!.id);
+  });
+});
+
 describe("size budget", () => {
   it("keeps a 60-story digest under 90 KB with every story reachable", () => {
     const digest = bigDigest(60);

@@ -1,0 +1,106 @@
+// Starts the real Worker with `wrangler dev` on a free 127.0.0.1 port, with its own local D1
+// (migrated) in a temporary folder, for the browser test and the benchmark. Stop it with stop():
+// it kills only the process group it started.
+import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const wrangler = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+
+export interface LocalWorker {
+  url: string;
+  /** Fires the cron handler (wrangler dev --test-scheduled) and returns the newest edition's id. */
+  buildEdition(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts the Worker; resolves once GET /ping answers.
+ * @example const w = await startLocalWorker(); await fetch(`${w.url}/preview`); await w.stop();
+ */
+export async function startLocalWorker(opts: { timeoutMs?: number } = {}): Promise<LocalWorker> {
+  const persist = mkdtempSync(join(tmpdir(), "digest-worker-"));
+  const env = { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
+  await promisify(execFile)(process.execPath, [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: root, env });
+  const [port, inspector] = [await freePort(), await freePort()];
+  const vars = {
+    SIGNING_SECRET: "local-signing-secret-0123456789abcdef",
+    ADMIN_TOKEN: "local-admin-token-0123456789abcdef",
+    RESEND_API_KEY: "re_local",
+    MAIL_TRANSPORT: "outbox",
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+  };
+  const args = [wrangler, "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", persist, "--test-scheduled", "--log-level", "warn"];
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) {
+      const exited = new Promise((r) => child.once("exit", r));
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      await Promise.race([exited, sleep(5000)]);
+      try {
+        if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(persist, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`wrangler dev exited (${child.exitCode}):\n${output.slice(-2000)}`);
+    }
+    const ok = await fetch(`${url}/ping`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`wrangler dev did not answer within the timeout:\n${output.slice(-2000)}`);
+    }
+    await sleep(250);
+  }
+
+  async function buildEdition(): Promise<string> {
+    const res = await fetch(`${url}/__scheduled?cron=${encodeURIComponent("0 7 * * *")}`);
+    if (!res.ok) throw new Error(`/__scheduled answered ${res.status}`);
+    // The handler runs in waitUntil: poll the archive for the edition.
+    for (let i = 0; i < 100; i++) {
+      const html = await (await fetch(`${url}/editions`, { headers: { accept: "text/html" } })).text();
+      const m = /href="\/editions\/([^"?#/]+)"/.exec(html);
+      if (m) return decodeURIComponent(m[1]!);
+      await sleep(200);
+    }
+    throw new Error(`no edition appeared after /__scheduled:\n${output.slice(-2000)}`);
+  }
+
+  return { url, buildEdition, stop };
+}
