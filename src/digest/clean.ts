@@ -45,10 +45,15 @@ export function isTerminated(line: string): boolean {
 
 /** Keys of short lines that occur in at least `CROSS_ARTICLE_MIN` different articles. */
 export function repeatedLines(texts: readonly string[]): Set<string> {
+  return repeatedParagraphs(texts.map(rawParagraphs));
+}
+
+/** As `repeatedLines`, for articles already split by `rawParagraphs`. */
+export function repeatedParagraphs(articles: readonly (readonly string[])[]): Set<string> {
   const count = new Map<string, number>();
-  for (const t of texts) {
+  for (const paras of articles) {
     const seen = new Set<string>();
-    for (const p of rawParagraphs(t)) {
+    for (const p of paras) {
       if (wordCount(p) > SHORT_LINE_WORDS) continue;
       const k = lineKey(p);
       if (k && !seen.has(k)) {
@@ -113,6 +118,8 @@ export function dropReason(p: string, ctx: { repeated?: boolean } = {}): DropRea
 
 export interface CleanResult {
   paragraphs: string[];
+  /** The sentences of each kept paragraph (paragraphs[i] is sentences[i] joined by spaces). */
+  sentences: string[][];
   /** What was dropped and why, for tests and debugging. */
   dropped: { text: string; reason: DropReason }[];
 }
@@ -122,17 +129,21 @@ export interface CleanResult {
  * @example cleanText("Read more:\n\nTeaser headline\n\nReal text here.").paragraphs // ["Real text here."]
  */
 export function cleanText(text: string, ctx: CleanContext = {}): CleanResult {
-  const paras = rawParagraphs(text);
+  return cleanParagraphs(rawParagraphs(text), ctx);
+}
+
+/** As `cleanText`, for text already split by `rawParagraphs`. */
+export function cleanParagraphs(paras: readonly string[], ctx: CleanContext = {}): CleanResult {
+  const keys = paras.map((p) => (wordCount(p) <= SHORT_LINE_WORDS ? lineKey(p) : ""));
   const within = new Map<string, number>();
-  for (const p of paras) {
-    if (wordCount(p) <= SHORT_LINE_WORDS) within.set(lineKey(p), (within.get(lineKey(p)) ?? 0) + 1);
-  }
+  for (const k of keys) if (k) within.set(k, (within.get(k) ?? 0) + 1);
   const out: string[] = [];
+  const sentences: string[][] = [];
   const dropped: CleanResult["dropped"] = [];
   for (let i = 0; i < paras.length; i++) {
     let p = paras[i]!;
-    const key = lineKey(p);
-    const repeated = (within.get(key) ?? 0) >= 2 || (ctx.repeatedAcrossArticles?.has(key) ?? false);
+    const key = keys[i]!;
+    const repeated = key !== "" && ((within.get(key) ?? 0) >= 2 || (ctx.repeatedAcrossArticles?.has(key) ?? false));
     const reason = dropReason(p, { repeated });
     if (reason) {
       dropped.push({ text: p, reason });
@@ -148,13 +159,16 @@ export function cleanText(text: string, ctx: CleanContext = {}): CleanResult {
     }
     if (out.length === 0) p = p.replace(DATELINE, "");
     const kept = cleanInline(p, dropped);
-    if (kept) out.push(kept);
+    if (kept.length) {
+      out.push(kept.join(" "));
+      sentences.push(kept);
+    }
   }
-  return { paragraphs: out, dropped };
+  return { paragraphs: out, sentences, dropped };
 }
 
 /** Sentence-level cleaning inside a paragraph: glued caption fragments and inline calls to action. */
-function cleanInline(p: string, dropped: CleanResult["dropped"]): string {
+function cleanInline(p: string, dropped: CleanResult["dropped"]): string[] {
   const text = p.replace(INLINE_CTA, "").trim();
   const sents = splitSentences(text);
   const kept: string[] = [];
@@ -167,5 +181,5 @@ function cleanInline(p: string, dropped: CleanResult["dropped"]): string {
     }
     kept.push(s.text);
   });
-  return kept.join(" ").trim();
+  return kept;
 }

@@ -3,7 +3,7 @@
 // articles via an inverted index over each article's salient terms (tf-idf, proper names weighted up),
 // confirmed by cosine similarity and shared names. Links are joined with union-find, in input order.
 
-import { STOPWORDS, fnv1a32, stem, words } from "./text";
+import { STOPWORDS, fnv1a32, stem, topK } from "./text";
 
 export interface ClusterInput {
   id: string;
@@ -29,13 +29,14 @@ export interface Clustering {
   duplicateOf: number[];
 }
 
-const LEAD_WORDS = 400;
+const LEAD_WORDS = 250;
 const VECTOR_TERMS = 40;
 const INDEX_TERMS = 15;
 const HASHES = 48;
 const BANDS = 12;
 const ROWS = HASHES / BANDS;
-const SHINGLE = 4;
+const SHINGLE = 4; // minhash() joins exactly four tokens
+const EMPTY = 0xffffffff;
 
 interface Profile {
   vec: Map<string, number>;
@@ -51,42 +52,61 @@ function leadTerms(a: ClusterInput): { terms: string[]; names: Set<string>; toke
   const tokens: string[] = [];
   const re = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
   let m: RegExpExecArray | null;
-  let prevEnd = 0;
   while ((m = re.exec(text)) && tokens.length < LEAD_WORDS) {
     const raw = m[0];
     const lower = raw.toLowerCase();
     tokens.push(lower);
-    const gap = text.slice(prevEnd, m.index);
-    prevEnd = m.index + raw.length;
     if (STOPWORDS.has(lower) || (lower.length < 2 && !/\d/.test(lower))) continue;
     const t = stem(lower.replace(/['’]s$/, ""));
     terms.push(t);
-    const sentenceStart = /[.!?:"]\s*$/.test(gap) || gap.includes("\n") || m.index === 0;
-    if (/^\p{Lu}/u.test(raw) && !sentenceStart) names.add(t);
+    const c0 = raw[0]!;
+    if (c0 !== lower[0] && /\p{Lu}/u.test(c0) && !atSentenceStart(text, m.index)) names.add(t);
   }
   return { terms, names, tokens };
 }
 
+/** Whether the word at `at` starts a sentence (so its capital says nothing about a name). */
+function atSentenceStart(text: string, at: number): boolean {
+  let k = at - 1;
+  while (k >= 0 && text[k] === " ") k--;
+  if (k < 0) return true;
+  const c = text[k]!;
+  return c === "." || c === "!" || c === "?" || c === ":" || c === '"' || c === "\n" || c === "'";
+}
+
+/**
+ * One-permutation MinHash: each shingle is hashed once, a first mix picks its bin and a second
+ * gives the value kept as the bin's minimum. Linear in the number of shingles.
+ */
 function minhash(tokens: readonly string[]): Uint32Array {
-  const sig = new Uint32Array(HASHES).fill(0xffffffff);
+  const sig = new Uint32Array(HASHES).fill(EMPTY);
+  const th = tokens.map((t) => fnv1a32(t));
   for (let i = 0; i + SHINGLE <= tokens.length; i++) {
-    const h = fnv1a32(tokens.slice(i, i + SHINGLE).join(" "));
-    for (let k = 0; k < HASHES; k++) {
-      // Cheap independent-enough hash family: multiply-xorshift of the base hash per seed.
-      let x = Math.imul(h ^ Math.imul(k + 1, 0x9e3779b1), 0x85ebca6b) >>> 0;
-      x ^= x >>> 13;
-      x = Math.imul(x, 0xc2b2ae35) >>> 0;
-      x ^= x >>> 16;
-      if (x >>> 0 < sig[k]!) sig[k] = x >>> 0;
-    }
+    // Combine the four token hashes (order-sensitive) instead of hashing a joined string.
+    let h = Math.imul(th[i]!, 0x01000193) ^ th[i + 1]!;
+    h = Math.imul(h, 0x01000193) ^ th[i + 2]!;
+    h = (Math.imul(h, 0x01000193) ^ th[i + 3]!) >>> 0;
+    let x = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+    x ^= x >>> 13;
+    x = Math.imul(x, 0xc2b2ae35) >>> 0;
+    x ^= x >>> 16;
+    const bin = x % HASHES;
+    const v = Math.imul(h ^ 0x9e3779b9, 0x27d4eb2d) >>> 0;
+    if (v < sig[bin]!) sig[bin] = v;
   }
   return sig;
 }
 
+/** Estimated Jaccard: the share of bins, filled in either signature, whose minimums agree. */
 function sigJaccard(a: Uint32Array, b: Uint32Array): number {
   let eq = 0;
-  for (let k = 0; k < HASHES; k++) if (a[k] === b[k]) eq++;
-  return eq / HASHES;
+  let filled = 0;
+  for (let k = 0; k < HASHES; k++) {
+    if (a[k] === EMPTY && b[k] === EMPTY) continue;
+    filled++;
+    if (a[k] === b[k]) eq++;
+  }
+  return filled ? eq / filled : 0;
 }
 
 /** Cosine of two L2-normalised sparse vectors. */
@@ -136,7 +156,7 @@ export function clusterArticles(items: readonly ClusterInput[], opts: ClusterOpt
   const buckets = new Map<string, number[]>();
   for (let i = 0; i < n; i++) {
     const sig = profiles[i]!.sig;
-    if (sig[0] === 0xffffffff) continue; // too short to shingle
+    if (sig.every((x) => x === EMPTY)) continue; // too short to shingle
     for (let b = 0; b < BANDS; b++) {
       const key = b + ":" + Array.from(sig.subarray(b * ROWS, (b + 1) * ROWS)).join(",");
       const list = buckets.get(key);
@@ -203,8 +223,8 @@ function profilesOf(items: readonly ClusterInput[]): Profile[] {
       const idf = 1 + Math.log((n + 1) / ((df.get(t) ?? 1) + 1));
       weighted.push([t, (1 + Math.log(f)) * idf * (r.names.has(t) ? 2 : 1)]);
     }
-    weighted.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    const top = weighted.slice(0, VECTOR_TERMS);
+    // Ties keep first-occurrence order, so the result is deterministic.
+    const top = topK(weighted, VECTOR_TERMS);
     const norm = Math.sqrt(top.reduce((sum, [, w]) => sum + w * w, 0)) || 1;
     return {
       vec: new Map(top.map(([t, w]) => [t, w / norm])),

@@ -3,12 +3,12 @@
 // always gives the same output, in Node and in workerd.
 import type { Article, Digest, DigestOptions, RawArticle, Source, Story } from "./types";
 import { ingest } from "./ingest";
-import { cleanText, repeatedLines } from "./clean";
+import { cleanParagraphs, rawParagraphs, repeatedParagraphs } from "./clean";
 import { clusterArticles } from "./cluster";
-import { candidatesOf, summarize, DEFAULT_WEIGHTS, type Candidate } from "./summarize";
+import { candidatesOfSentences, summarize, DEFAULT_WEIGHTS, type Candidate } from "./summarize";
 import { makeHeadline } from "./headline";
 import { rankStories, type RankInput } from "./rank";
-import { contentTerms, fnv1a, slugWords } from "./text";
+import { contentTerms, fnv1a, slugWords, topK } from "./text";
 
 export type * from "./types";
 
@@ -45,16 +45,19 @@ export function buildDigest(raw: RawArticle[], options: DigestOptions): DigestRe
   }
 
   // 2. Clean, with short lines that recur across articles treated as boilerplate.
-  const repeated = repeatedLines(ingested.map((a) => a.text));
+  const split = ingested.map((a) => rawParagraphs(a.text));
+  const repeated = repeatedParagraphs(split);
   const articles: Article[] = [];
-  for (const a of ingested) {
-    const { paragraphs } = cleanText(a.text, { repeatedAcrossArticles: repeated });
+  const sentencesOf: string[][][] = [];
+  for (const [k, a] of ingested.entries()) {
+    const { paragraphs, sentences } = cleanParagraphs(split[k]!, { repeatedAcrossArticles: repeated });
     if (paragraphs.length === 0) {
       warnings.push(`${a.id}: no article prose left after cleaning, skipped`);
       continue;
     }
     const { text: _text, ...meta } = a;
     articles.push({ ...meta, paragraphs });
+    sentencesOf.push(sentences);
   }
 
   // 3. Group into stories.
@@ -66,7 +69,7 @@ export function buildDigest(raw: RawArticle[], options: DigestOptions): DigestRe
     const cands: Candidate[] = [];
     group.forEach((i, k) => {
       if (duplicateOf[i]! >= 0 && group.includes(duplicateOf[i]!)) return; // a copy adds no new sentences
-      cands.push(...candidatesOf(articles[i]!.paragraphs, k));
+      cands.push(...candidatesOfSentences(sentencesOf[i]!, k));
     });
     const titleText = members.map((m) => m.title ?? slugWords(m.url)).join(" ");
     const picked = summarize(cands, { maxSentences, maxWords }, DEFAULT_WEIGHTS, new Set(contentTerms(titleText)));
@@ -111,12 +114,9 @@ function limit(v: number | undefined, dflt: number): number {
   return Math.max(1, Math.floor(v));
 }
 
-/** The story's salient terms, most frequent first (ties alphabetical, for determinism). */
+/** The story's salient terms, most frequent first (ties in first-seen order, for determinism). */
 function storyTerms(cands: readonly Candidate[]): string[] {
   const tf = new Map<string, number>();
   for (const c of cands) if (c.position < 15) for (const t of new Set(c.terms)) tf.set(t, (tf.get(t) ?? 0) + 1);
-  return [...tf.entries()]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, 20)
-    .map(([t]) => t);
+  return topK([...tf.entries()], 20).map(([t]) => t);
 }

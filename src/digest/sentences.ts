@@ -34,8 +34,6 @@ export interface Sentence {
   terminated: boolean;
 }
 
-const CLOSERS = `"')]}»”’`;
-
 /**
  * Splits a paragraph into sentences.
  * @example splitSentences("Mr. Smith went to the U.S. Senate. He spoke.").map(s => s.text)
@@ -46,26 +44,17 @@ export function splitSentences(paragraph: string): Sentence[] {
   if (!text) return [];
   const cuts: number[] = [];
   const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text[i]!;
-    if (c === "." || c === "!" || c === "?") {
-      // Extend over runs of terminal punctuation ("?!", "...") and closing quotes/brackets.
-      let j = i;
-      while (j + 1 < n && /[.!?]/.test(text[j + 1]!)) j++;
-      const punct = text.slice(i, j + 1);
-      while (j + 1 < n && CLOSERS.includes(text[j + 1]!)) j++;
-      if (j + 1 >= n) break;
-      if (text[j + 1] !== " ") {
-        i = j;
-        continue;
-      }
-      const nextStart = j + 2;
-      if (isBoundary(text, i, punct, nextStart) && !insideQuote(text, i, cuts.length ? cuts[cuts.length - 1]! : 0))
-        cuts.push(j + 1);
-      i = j;
-    } else if (c === " " && i > 0) {
-      const glue = glueBoundary(text, i, cuts.length ? cuts[cuts.length - 1]! : 0);
-      if (glue) cuts.push(i);
+  // Candidate positions only: runs of terminal punctuation (with closing quotes/brackets) before a
+  // space, and spaces before a quote or capital letter (possible glued captions).
+  const scan = /([.!?]+)["')\]}»”’]*(?= )| (?=['"‘“\p{Lu}])/gu;
+  let m: RegExpExecArray | null;
+  while ((m = scan.exec(text))) {
+    const last = cuts.length ? cuts[cuts.length - 1]! : 0;
+    if (m[1] !== undefined) {
+      const end = m.index + m[0].length; // the space after the punctuation run
+      if (isBoundary(text, m.index, m[1], end + 1) && !insideQuote(text, m.index, last)) cuts.push(end);
+    } else if (m.index > 0 && glueBoundary(text, m.index, last)) {
+      cuts.push(m.index);
     }
   }
   const out: Sentence[] = [];
@@ -74,7 +63,7 @@ export function splitSentences(paragraph: string): Sentence[] {
     const s = text.slice(start, cut).trim();
     start = cut;
     if (!s) continue;
-    out.push({ text: s, terminated: /[.!?]["')\]}»”’]*$/.test(s) || /[.!?]\s*$/.test(s) });
+    out.push({ text: s, terminated: /[.!?]["')\]}»”’]*$/.test(s) });
   }
   return out;
 }
@@ -126,8 +115,16 @@ function isBoundary(text: string, punctAt: number, punct: string, nextStart: num
  * text has: "... on Friday 'I'd be over the moon,' said Locke" or "... of the club He has ...".
  */
 function glueBoundary(text: string, space: number, lastCut: number): boolean {
+  // Cheap checks first: this runs at every space.
+  const after = text[space + 1] ?? "";
+  if (!(after === "'" || after === '"' || after === "‘" || after === "“" || (after >= "A" && after <= "Z"))) return false;
   const before = text[space - 1] ?? "";
   if (!/[\p{Ll}\p{N}]/u.test(before)) return false;
+  if (space - lastCut < 20) return false;
+  if (after >= "A" && after <= "Z") {
+    const end = text.indexOf(" ", space + 1);
+    if (end < 0 || !GLUE_OPENERS.has(text.slice(space + 1, end))) return false;
+  }
   const rest = text.slice(space + 1, space + 200);
   const prevWord = prevToken(text, space);
   if (SPEECH_VERBS.test(prevWord)) return false;

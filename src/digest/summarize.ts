@@ -66,11 +66,16 @@ const SAID_OPENER = /^(?:["']?)(?:he|she|they|it)\s+(?:said|says|added|told|expl
 
 /** Candidate sentences of one article's cleaned paragraphs. */
 export function candidatesOf(paragraphs: readonly string[], source: number): Candidate[] {
+  return candidatesOfSentences(paragraphs.map((p) => splitSentences(p).map((s) => s.text)), source);
+}
+
+/** Candidate sentences from already-split paragraphs (as `cleanText` returns them). */
+export function candidatesOfSentences(paragraphs: readonly (readonly string[])[], source: number): Candidate[] {
   const out: Candidate[] = [];
   let position = 0;
   for (const p of paragraphs) {
-    for (const s of splitSentences(p)) {
-      out.push({ text: s.text, source, position, terms: contentTerms(s.text), words: wordCount(s.text) });
+    for (const text of p) {
+      out.push({ text, source, position, terms: contentTerms(text), words: wordCount(text) });
       position++;
     }
   }
@@ -95,9 +100,11 @@ export function standalonePenalty(text: string): { dangling: number; quote: numb
 
 /** Overlap of two term lists: |A ∩ B| / min(|A|, |B|) over distinct terms. */
 export function overlap(a: readonly string[], b: readonly string[]): number {
-  if (a.length === 0 || b.length === 0) return 0;
-  const sa = new Set(a);
-  const sb = new Set(b);
+  return setOverlap(new Set(a), new Set(b));
+}
+
+function setOverlap(sa: ReadonlySet<string>, sb: ReadonlySet<string>): number {
+  if (sa.size === 0 || sb.size === 0) return 0;
   let inter = 0;
   for (const x of sa) if (sb.has(x)) inter++;
   return inter / Math.min(sa.size, sb.size);
@@ -135,21 +142,22 @@ export function summarize(
   };
   let maxCent = 0;
   const base = pool.map((c) => {
-    const distinct = [...new Set(c.terms)];
     let sum = 0;
+    const distinct = new Set(c.terms);
     for (const t of distinct) sum += termWeight(t);
-    const cent = sum / Math.sqrt(Math.max(8, distinct.length));
+    const cent = sum / Math.sqrt(Math.max(8, distinct.size));
     if (cent > maxCent) maxCent = cent;
     return cent;
   });
-  const dangling = pool.map((c) => standalonePenalty(c.text).dangling);
+  const penalties = pool.map((c) => standalonePenalty(c.text));
+  const termSets = pool.map((c) => new Set(c.terms));
   const scores = pool.map((c, i) => {
     const pos = 1 / (1 + c.position / w.positionScale);
     const cent = maxCent > 0 ? base[i]! / maxCent : 0;
     const len = Math.abs(Math.log(Math.max(3, c.words) / w.idealWords));
-    const pen = standalonePenalty(c.text);
+    const pen = penalties[i]!;
     let hits = 0;
-    if (titleTerms.size > 0) for (const t of new Set(c.terms)) if (titleTerms.has(t)) hits++;
+    if (titleTerms.size > 0) for (const t of termSets[i]!) if (titleTerms.has(t)) hits++;
     const title = titleTerms.size > 0 ? hits / titleTerms.size : 0;
     return w.title * title + w.position * pos + w.centrality * cent - w.lengthPenalty * len - w.quote * pen.quote;
   });
@@ -168,14 +176,14 @@ export function summarize(
       let red = 0;
       let crossRed = 0;
       for (const j of chosen) {
-        const o = overlap(c.terms, pool[j]!.terms);
+        const o = setOverlap(termSets[i]!, termSets[j]!);
         red = Math.max(red, o);
         if (pool[j]!.source !== c.source) crossRed = Math.max(crossRed, o);
       }
       if (red > w.maxOverlap) continue;
       // A sentence leaning on context ("But", "He said") is fine right after its predecessor.
       const follows = chosen.some((j) => pool[j]!.source === c.source && pool[j]!.position === c.position - 1);
-      const s = scores[i]! - w.redundancy * crossRed - w.dangling * dangling[i]! * (follows ? 0.3 : 1);
+      const s = scores[i]! - w.redundancy * crossRed - w.dangling * penalties[i]!.dangling * (follows ? 0.3 : 1);
       if (s > bestScore) {
         bestScore = s;
         best = i;

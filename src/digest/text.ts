@@ -10,16 +10,19 @@
 export function normalizeText(s: string): string {
   return s
     .normalize("NFC")
-    .replace(/[\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB]/g, '"')
-    .replace(/[\u2018\u2019\u201A\u201B\u2032`]/g, "'")
-    .replace(/\s*[\u2014\u2015]\s*/g, " - ")
-    .replace(/ [\u2013\u2012] /g, " - ")
-    .replace(/[\u2010\u2011\u2012\u2013\u2212]/g, "-")
-    .replace(/\u2026/g, "...")
-    .replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000\t\f\v]/g, " ")
-    .replace(/[\u200B-\u200D\u2060\uFEFF]/g, "")
+    .replace(/\s*[\u2014\u2015]\s*| [\u2013\u2012] /g, " - ")
+    .replace(SINGLE_CHARS, (c) => SINGLE_MAP[c] ?? c)
     .replace(/ {2,}/g, " ");
 }
+
+const SINGLE_MAP: Record<string, string> = {};
+for (const c of "\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB") SINGLE_MAP[c] = '"';
+for (const c of "\u2018\u2019\u201A\u201B\u2032`") SINGLE_MAP[c] = "'";
+for (const c of "\u2010\u2011\u2012\u2013\u2212") SINGLE_MAP[c] = "-";
+for (const c of "\u00A0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u202F\u205F\u3000\t\f\v") SINGLE_MAP[c] = " ";
+for (const c of "\u200B\u200C\u200D\u2060\uFEFF") SINGLE_MAP[c] = "";
+SINGLE_MAP["\u2026"] = "...";
+const SINGLE_CHARS = new RegExp("[" + Object.keys(SINGLE_MAP).join("") + "]", "g");
 
 /** Lower-cased word tokens (letters and digits of any script). */
 export function words(s: string): string[] {
@@ -28,8 +31,15 @@ export function words(s: string): string[] {
 
 /** Count of whitespace-separated words, as a reader would count them. */
 export function wordCount(s: string): number {
-  const m = s.trim().match(/\S+/g);
-  return m ? m.length : 0;
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const space = c === 32 || c === 10 || c === 9 || c === 13;
+    if (!space && !inWord) n++;
+    inWord = !space;
+  }
+  return n;
 }
 
 export const STOPWORDS: ReadonlySet<string> = new Set(
@@ -53,13 +63,30 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
  * @example stem("meetings") // "meet"
  */
 export function stem(w: string): string {
-  if (w.length <= 3 || /\d/.test(w)) return w;
+  const hit = stemCache.get(w);
+  if (hit !== undefined) return hit;
+  const s = stemUncached(w);
+  // A bounded memo: same input, same output, so caching cannot change results.
+  if (stemCache.size > 200_000) stemCache.clear();
+  stemCache.set(w, s);
+  return s;
+}
+const stemCache = new Map<string, string>();
+
+const STEM_SUFFIXES = ["ingly", "edly", "ing", "ed"] as const;
+
+function stemUncached(w: string): string {
+  if (w.length <= 3) return w;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c >= 48 && c <= 57) return w;
+  }
   let s = w;
   if (s.endsWith("'s")) s = s.slice(0, -2);
   if (s.endsWith("sses")) s = s.slice(0, -2);
   else if (s.endsWith("ies") && s.length > 4) s = s.slice(0, -3) + "y";
   else if (s.endsWith("s") && !s.endsWith("ss") && !s.endsWith("us") && !s.endsWith("is")) s = s.slice(0, -1);
-  for (const suf of ["ingly", "edly", "ing", "ed"]) {
+  for (const suf of STEM_SUFFIXES) {
     if (s.endsWith(suf) && s.length - suf.length >= 3 && /[aeiouy]/.test(s.slice(0, -suf.length))) {
       s = s.slice(0, -suf.length);
       if (/([^aeiouslz])\1$/.test(s)) s = s.slice(0, -1);
@@ -68,6 +95,22 @@ export function stem(w: string): string {
   }
   if (s.endsWith("ly") && s.length > 5) s = s.slice(0, -2);
   return s;
+}
+
+/**
+ * The `k` highest-weighted entries, highest first; ties keep input order (deterministic).
+ * Avoids sorting every entry when only a few are wanted.
+ */
+export function topK<T>(entries: readonly (readonly [T, number])[], k: number): [T, number][] {
+  if (entries.length > k * 2) {
+    const ws = Float64Array.from(entries, (e) => e[1]).sort();
+    const cut = ws[ws.length - k]!;
+    entries = entries.filter((e) => e[1] >= cut);
+  }
+  return entries
+    .map((e) => [e[0], e[1]] as [T, number])
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, k);
 }
 
 /** Content terms of a text: lower-cased, stopwords removed, stemmed. */
