@@ -31,6 +31,7 @@ export function normalizeAddress(input: unknown): AddressCheck {
   if (!local.split(".").every((part) => atext.test(part))) {
     return { ok: false, message: "The part before the @ may hold letters, digits, dots (not first, last or doubled) and !#$%&'*+/=?^_`{|}~- only." };
   }
+  if (domainInput.length > 253) return { ok: false, message: "That email address is too long (at most 254 characters)." };
   const domain = toAsciiDomain(domainInput);
   if (!domain) return { ok: false, message: "The part after the @ must be a domain name with a dot, like example.com." };
   const email = `${local}@${domain}`;
