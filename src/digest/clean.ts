@@ -54,7 +54,7 @@ export function repeatedParagraphs(articles: readonly (readonly string[])[]): Se
   for (const paras of articles) {
     const seen = new Set<string>();
     for (const p of paras) {
-      if (wordCount(p) > SHORT_LINE_WORDS) continue;
+      if (wordCount(p, SHORT_LINE_WORDS) > SHORT_LINE_WORDS) continue;
       const k = lineKey(p);
       if (k && !seen.has(k)) {
         seen.add(k);
@@ -100,7 +100,7 @@ export type DropReason =
  */
 export function dropReason(p: string, ctx: { repeated?: boolean } = {}): DropReason | undefined {
   const line = p.trim();
-  const n = wordCount(line);
+  const n = wordCount(line, 41); // every rule below looks at lines of at most 40 words
   const terminated = isTerminated(line);
   if (n <= 10 && /:$/.test(line)) return "lead-in";
   if (n <= 40 && (CAPTION_MARK.test(line) || LABEL_PREFIX.test(line))) return "caption";
@@ -134,7 +134,7 @@ export function cleanText(text: string, ctx: CleanContext = {}): CleanResult {
 
 /** As `cleanText`, for text already split by `rawParagraphs`. */
 export function cleanParagraphs(paras: readonly string[], ctx: CleanContext = {}): CleanResult {
-  const keys = paras.map((p) => (wordCount(p) <= SHORT_LINE_WORDS ? lineKey(p) : ""));
+  const keys = paras.map((p) => (wordCount(p, SHORT_LINE_WORDS) <= SHORT_LINE_WORDS ? lineKey(p) : ""));
   const within = new Map<string, number>();
   for (const k of keys) if (k) within.set(k, (within.get(k) ?? 0) + 1);
   const out: string[] = [];

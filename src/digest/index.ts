@@ -117,6 +117,6 @@ function limit(v: number | undefined, dflt: number): number {
 /** The story's salient terms, most frequent first (ties in first-seen order, for determinism). */
 function storyTerms(cands: readonly Candidate[]): string[] {
   const tf = new Map<string, number>();
-  for (const c of cands) if (c.position < 15) for (const t of new Set(c.terms)) tf.set(t, (tf.get(t) ?? 0) + 1);
+  for (const c of cands) if (c.position < 8) for (const t of new Set(c.terms)) tf.set(t, (tf.get(t) ?? 0) + 1);
   return topK([...tf.entries()], 20).map(([t]) => t);
 }

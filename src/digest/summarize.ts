@@ -64,17 +64,25 @@ export const DEFAULT_WEIGHTS: SummaryWeights = {
 const DANGLING = /^(?:["']?\s*)?(?:he|she|it|they|them|his|her|its|their|this|that|these|those|there|but|and|or|so|yet|also|however|meanwhile|still|then|instead|which|such|both|the latter|the former|here|now|however,|though|although|besides|moreover|furthermore|additionally)\b/i;
 const SAID_OPENER = /^(?:["']?)(?:he|she|they|it)\s+(?:said|says|added|told|explained|continued)\b/i;
 
+/** Sentences read per article: enough for the lead window and for the story's vocabulary. */
+export const MAX_CANDIDATES = 40;
+
 /** Candidate sentences of one article's cleaned paragraphs. */
 export function candidatesOf(paragraphs: readonly string[], source: number): Candidate[] {
   return candidatesOfSentences(paragraphs.map((p) => splitSentences(p).map((s) => s.text)), source);
 }
 
 /** Candidate sentences from already-split paragraphs (as `cleanText` returns them). */
-export function candidatesOfSentences(paragraphs: readonly (readonly string[])[], source: number): Candidate[] {
+export function candidatesOfSentences(
+  paragraphs: readonly (readonly string[])[],
+  source: number,
+  limit = MAX_CANDIDATES,
+): Candidate[] {
   const out: Candidate[] = [];
   let position = 0;
   for (const p of paragraphs) {
     for (const text of p) {
+      if (position >= limit) return out;
       out.push({ text, source, position, terms: contentTerms(text), words: wordCount(text) });
       position++;
     }

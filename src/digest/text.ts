@@ -29,14 +29,14 @@ export function words(s: string): string[] {
   return s.toLowerCase().match(/[\p{L}\p{N}]+(?:['][\p{L}]+)?/gu) ?? [];
 }
 
-/** Count of whitespace-separated words, as a reader would count them. */
-export function wordCount(s: string): number {
+/** Count of whitespace-separated words, as a reader would count them (stops early past `cap`). */
+export function wordCount(s: string, cap = Infinity): number {
   let n = 0;
   let inWord = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     const space = c === 32 || c === 10 || c === 9 || c === 13;
-    if (!space && !inWord) n++;
+    if (!space && !inWord && ++n > cap) return n;
     inWord = !space;
   }
   return n;
