@@ -1,0 +1,85 @@
+// Rendering figures: email render time per edition (seeds digest, and a 60-story digest that hits
+// the size budget), per-recipient personalisation time, the email's HTML size, and /preview's
+// requests per second against the bare /ping route of the same local Worker (wrangler dev on
+// 127.0.0.1), measured in alternating bounded rounds in one run.
+import { buildDigest } from "../src/digest/index";
+import type { Digest } from "../src/digest/types";
+import { SEED_ARTICLES } from "../src/generated/seeds";
+import { personalise, renderEmail } from "../src/render/email";
+import { utf8Bytes } from "../src/render/format";
+import { startLocalWorker } from "../test/browser/local-worker";
+import { bigDigest } from "../test/node/email-fixtures";
+import { fmt, median } from "./stats";
+
+const ctx = { webUrl: "https://digest.example.com/editions/2026-11-23", sender: { name: "The Daily Digest", postalAddress: "1 Example Street, Exampletown" } };
+
+/** Median per-call time of `fn`, timed in batches so each sample is well above the clock's resolution. */
+function perCall(fn: (i: number) => unknown, { samples = 60, batch = 50 } = {}): number {
+  for (let i = 0; i < batch * 5; i++) fn(i); // warm up the JIT
+  const times: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    const t = performance.now();
+    for (let i = 0; i < batch; i++) fn(i);
+    times.push((performance.now() - t) / batch);
+  }
+  return median(times);
+}
+
+/** Requests per second for one path: `total` requests, `concurrency` in flight, stops at `maxMs`. */
+async function rps(url: string, total: number, concurrency: number, maxMs: number): Promise<number> {
+  let sent = 0;
+  let done = 0;
+  const started = performance.now();
+  const deadline = started + maxMs;
+  async function lane() {
+    while (sent < total && performance.now() < deadline) {
+      sent++;
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+      done++;
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return done / ((performance.now() - started) / 1000);
+}
+
+export default async function bench(): Promise<void> {
+  const seeds: Digest = buildDigest(SEED_ARTICLES, { date: "2026-11-23", title: "The Daily Digest" }).digest;
+  const big = bigDigest(60);
+
+  const seedsRendered = renderEmail(seeds, ctx);
+  const bigRendered = renderEmail(big, ctx);
+  console.log(`email HTML size (seeds digest): ${(utf8Bytes(seedsRendered.html) / 1024).toFixed(1)} KB (text part ${(utf8Bytes(seedsRendered.text) / 1024).toFixed(1)} KB)`);
+  console.log(`email HTML size (60 stories, budget 90 KB): ${(utf8Bytes(bigRendered.html) / 1024).toFixed(1)} KB`);
+
+  const tSeeds = perCall(() => renderEmail(seeds, ctx));
+  console.log(`render per edition (seeds digest, median): ${fmt(tSeeds)} (target <= 0.5 ms) ${tSeeds <= 0.5 ? "OK" : "OVER"}`);
+  const tBig = perCall(() => renderEmail(big, ctx), { samples: 30, batch: 5 });
+  console.log(`render per edition (60 stories, with budget fitting, median): ${fmt(tBig)}`);
+
+  const tPers = perCall((i) => personalise(seedsRendered, `https://digest.example.com/unsubscribe?token=${i}.abcdefghijklmnopqrstuvwxyz0123456789`), { samples: 60, batch: 1000 });
+  console.log(`personalisation per recipient (median): ${fmt(tPers)} (target <= 0.02 ms) ${tPers <= 0.02 ? "OK" : "OVER"}`);
+
+  const worker = await startLocalWorker();
+  try {
+    const ping = `${worker.url}/ping`;
+    const preview = `${worker.url}/preview`;
+    // Warm both (the first /preview builds and caches the digest rendering).
+    await rps(ping, 200, 8, 5000);
+    await rps(preview, 200, 8, 5000);
+    const pings: number[] = [];
+    const previews: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      pings.push(await rps(ping, 1500, 16, 8000));
+      previews.push(await rps(preview, 1500, 16, 8000));
+    }
+    const p = median(pings);
+    const v = median(previews);
+    console.log(`/ping requests/s (median of 3 rounds, 16 in flight): ${p.toFixed(0)}`);
+    console.log(`/preview requests/s (same worker, same rounds): ${v.toFixed(0)}`);
+    console.log(`/preview vs bare route: ${(v / p).toFixed(2)}x (target >= 0.8) ${v / p >= 0.8 ? "OK" : "UNDER"}`);
+  } finally {
+    await worker.stop();
+  }
+}
