@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signToken } from "../src/auth/tokens";
-import { call, confirmLinkFor, ORIGIN, postJson, subscriberRow } from "./support/subscribe-helpers";
+import { call, confirmLinkFor, ORIGIN, postJson, subscriberRow } from "./subscribe-support";
 
 // Every address a case could possibly store carries this marker, so "no row written" can be
 // checked even while other test files share the database.

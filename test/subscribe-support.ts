@@ -1,5 +1,6 @@
 // Helpers for the subscription tests: requests to the Worker with a unique client IP each, and
-// reads of the subscribers table and the outbox.
+// reads of the subscribers table and the outbox. It runs in workerd, so it lives outside
+// test/support (which tsconfig.node.json checks as Node code).
 import { env, exports } from "cloudflare:workers";
 import PostalMime from "postal-mime";
 

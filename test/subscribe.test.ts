@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { app } from "../src/app";
 import { confirmToken, unsubscribeUrl } from "../src/auth/tokens";
 import { getConfig } from "../src/config";
-import { call, confirmLinkFor, freshIp, mailsTo, ORIGIN, pathOf, postForm, postJson, subscriberRow, uniqueEmail } from "./support/subscribe-helpers";
+import { call, confirmLinkFor, freshIp, mailsTo, ORIGIN, pathOf, postForm, postJson, subscriberRow, uniqueEmail } from "./subscribe-support";
 
 const config = () => getConfig(env);
 
