@@ -82,7 +82,7 @@ const COPYRIGHT = /(?:©|\bcopyright\b|all rights reserved)/i;
 const INLINE_CTA = /\b(?:scroll down for (?:video|more)|click here (?:to|for) [^.!?]*?(?=[.!?]|$))\s*/gi;
 /** Dateline at the start of wire copy: "NEW DELHI (AP) - ", "(CNN)", "LONDON, March 2 (Reuters) - ". */
 const DATELINE =
-  /^(?:(?:\p{Lu}[\p{Lu}.' ]{1,30}(?:,\s*[\p{L}.]+(?: \d{1,2})?)?\s*)?\((?:AP|Reuters|CNN|AFP|Kyodo|Bloomberg|UPI|dpa|Xinhua|PA)\)\s*(?:[-–—:]+\s*)?|\p{Lu}[\p{Lu}. ']{2,30}\s+[-–—]\s+)/u;
+  /^(?:(?:\p{Lu}[\p{Lu}.' ]{1,30}(?:,\s*[\p{L}.]+(?: \d{1,2})?)?\s*)?\((?:AP|Reuters|CNN|AFP|Kyodo|Bloomberg|UPI|dpa|Xinhua|PA)\)\s*(?:[-–—:]+\s*)?|\p{Lu}[\p{Lu}. ']{2,30}\s+[-–—]\s+|\((?:The |the )?\p{Lu}[\p{L}.&']*(?: \p{Lu}[\p{L}.&']*){0,4}\)\s*(?:[-–—:]+\s*)?(?=\p{Lu}))/u;
 
 export type DropReason =
   | "lead-in"

@@ -25,11 +25,16 @@ export function trimHeadline(text: string, max = MAX_HEADLINE): string {
   let t = text.replace(/\s+/g, " ").trim().replace(/[.!?]+["']?$/, "");
   if (t.length > max) {
     const head = t.slice(0, max + 1);
-    // Clause boundaries: punctuation or a conjunction/relative word starting a clause.
-    let cut = -1;
-    const re = /(?:[,;:]| -| \(| (?:who|which|after|as|when|while|amid|because|but|and|telling|saying|according|in what|since|following|with)\b)/g;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(head))) if (m.index >= max * 0.45 && m.index <= max) cut = m.index;
+    // Clause boundaries: punctuation first, else a conjunction/relative word starting a clause.
+    const lastBoundary = (re: RegExp): number => {
+      let cut = -1;
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(head))) if (m.index >= max * 0.45 && m.index <= max) cut = m.index;
+      return cut;
+    };
+    let cut = lastBoundary(/(?:[,;:](?= )| -| \()/g);
+    if (cut < 0)
+      cut = lastBoundary(/ (?:who|which|after|as|when|while|amid|because|but|and|telling|saying|according|in what|since|following|with)\b/g);
     if (cut > 0) t = t.slice(0, cut);
     else {
       const sp = head.lastIndexOf(" ");
@@ -68,6 +73,8 @@ export function compressSentence(s: string): string {
     .trim();
 }
 
+const SUBORDINATE = /^(?:according to|although|though|while|when|whenever|if|unless|because|since|as|after|before|despite|even though|once|until)\b/i;
+
 /** Whether a headline names someone or something (a capitalised word beyond the first). */
 function namesSomeone(h: string): boolean {
   return /\s\p{Lu}/u.test(h) || /^\p{Lu}[\p{L}.'-]*\s/u.test(h);
@@ -103,10 +110,12 @@ export function makeHeadline(titles: readonly string[], leads: readonly string[]
   let best = "";
   let bestScore = -Infinity;
   leads.forEach((l, i) => {
-    if (/^["']/.test(l.trim())) return;
+    // Quotes and subordinate openers ("Although ...") do not say who did what.
+    if (/^["']/.test(l.trim()) || SUBORDINATE.test(l.trim())) return;
     const h = trimHeadline(compressSentence(l));
     if (h.length < 15 || !namesSomeone(h)) return;
-    const s = coverage(h) / Math.sqrt(h.length) - i * 0.02;
+    // Earlier candidates (the summary's first sentence) are preferred.
+    const s = (coverage(h) / Math.sqrt(h.length)) * (1 - Math.min(0.5, i * 0.1));
     if (s > bestScore) {
       bestScore = s;
       best = h;
