@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { getConfig } from "../src/config";
 import { getOutboxMessage } from "../src/db/outbox";
 import { mailTransport } from "../src/mail";
-import { buildMime, encodeHeaderWords } from "../src/mail/mime";
+import { base64Utf8, buildMime, encodeHeaderWords } from "../src/mail/mime";
 import { outboxTransport } from "../src/mail/outbox";
 import { parseRetryAfter, resendTransport } from "../src/mail/resend";
 import { PermanentMailError, TransientMailError, type OutgoingEmail } from "../src/mail/types";
@@ -47,6 +47,13 @@ describe("buildMime", () => {
     const header = (name: string) => parsed.headers.find((h) => h.key === name)?.value;
     expect(header("list-unsubscribe")).toBe("<https://example.com/unsubscribe?token=abc>");
     expect(header("list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
+  });
+
+  it("encodes UTF-8 base64 exactly like btoa over the UTF-8 bytes", () => {
+    const reference = (s: string) => btoa(Array.from(new TextEncoder().encode(s), (b) => String.fromCharCode(b)).join(""));
+    for (const s of ["", "a", "ab", "abc", "abcd", "é", "Grüße 👋", "\u0000\u00ff\uffff", "x".repeat(9000) + "ü"]) {
+      expect(base64Utf8(s)).toBe(reference(s));
+    }
   });
 
   it("keeps encoded words within RFC 2047's 75 characters", () => {
