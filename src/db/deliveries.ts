@@ -83,9 +83,10 @@ export async function snapshotPage(
     db.prepare(`UPDATE fanouts SET enqueued = MAX(enqueued, ?), updated_at = ? WHERE edition_id = ?`).bind(enqueued, iso, state.editionId),
     db
       .prepare(
-        // Batch numbers continue from the previous pages; a batch never spans two pages.
+        // Batch numbers continue from the previous pages; a batch never spans two pages. The CASTs
+        // matter: D1 binds JS numbers as REAL, and REAL division would give every row its own batch.
         `INSERT OR IGNORE INTO deliveries (edition_id, subscriber_id, email, batch_no, part, status, attempts, updated_at)
-         SELECT ?1, s.id, s.email, ?3 + (ROW_NUMBER() OVER (ORDER BY s.id) - 1) / ?6, '', 'pending', 0, ?5
+         SELECT ?1, s.id, s.email, CAST(?3 AS INTEGER) + (ROW_NUMBER() OVER (ORDER BY s.id) - 1) / CAST(?6 AS INTEGER), '', 'pending', 0, ?5
          FROM (SELECT id, email FROM subscribers WHERE status = 'active' AND id > ?2 ORDER BY id LIMIT ?4) AS s
          WHERE EXISTS (SELECT 1 FROM fanouts f WHERE f.edition_id = ?1 AND f.cursor = ?2 AND f.batches = ?3 AND f.snapshot_done = 0)
          ORDER BY s.id`,
@@ -157,6 +158,8 @@ export interface ClaimResult {
   groups: UnitGroup[];
   /** The edition, when asked for (callers cache it: editions never change). */
   edition: SendableEdition | null;
+  /** The edition's created_at when the edition itself was not asked for, to check a cached copy. */
+  editionStamp: string | null;
 }
 
 /**
@@ -199,14 +202,19 @@ export async function claimUnit(
       )
       .bind(unit.editionId, unit.batch, unit.part),
   ];
-  if (opts.withEdition) statements.push(sendableEditionStatement(db, unit.editionId));
+  statements.push(
+    opts.withEdition
+      ? sendableEditionStatement(db, unit.editionId)
+      : db.prepare("SELECT created_at AS createdAt FROM editions WHERE id = ? AND status = 'built'").bind(unit.editionId),
+  );
   const [skip, claim, groups, edition] = await db.batch(statements);
   const claimed = (claim!.results as ClaimedDelivery[]).sort((a, b) => a.id - b.id);
   return {
     claimed,
     skipped: skip!.meta.changes,
     groups: groups!.results as UnitGroup[],
-    edition: edition ? ((edition.results as SendableEdition[])[0] ?? null) : null,
+    edition: opts.withEdition ? ((edition!.results as SendableEdition[])[0] ?? null) : null,
+    editionStamp: opts.withEdition ? null : ((edition!.results as Array<{ createdAt: string }>)[0]?.createdAt ?? null),
   };
 }
 

@@ -202,6 +202,8 @@ export async function getEdition(db: D1Database, id: string): Promise<Edition | 
 /** What the queue consumer needs to send an edition: the stored rendering and its subject. */
 export interface SendableEdition {
   id: string;
+  /** Tells two editions with the same id apart (ids are only reused if rows are deleted). */
+  createdAt: string;
   title: string;
   subject: string;
   html: string;
@@ -211,7 +213,7 @@ export interface SendableEdition {
 /** The SQL that reads a SendableEdition, for callers that put it in a batch with other statements. */
 export function sendableEditionStatement(db: D1Database, id: string): D1PreparedStatement {
   return db
-    .prepare(`SELECT id, title, COALESCE(subject, title) AS subject, html, text FROM editions WHERE id = ? AND status = 'built'`)
+    .prepare(`SELECT id, created_at AS createdAt, title, COALESCE(subject, title) AS subject, html, text FROM editions WHERE id = ? AND status = 'built'`)
     .bind(id);
 }
 

@@ -18,7 +18,7 @@
 // - malformed message: acked and logged, never retried.
 import { getConfig, type Config } from "../config";
 import { claimUnit, recordSent, releaseClaim, splitClaim, type UnitGroup } from "../db/deliveries";
-import type { SendableEdition } from "../db/editions";
+import { getSendableEdition, type SendableEdition } from "../db/editions";
 import { mailTransport } from "../mail";
 import { PermanentMailError, TransientMailError, type MailTransport } from "../mail/types";
 import { SubrequestBudget } from "./budget";
@@ -185,8 +185,13 @@ async function sendOne(ctx: Context, msg: SendMessage): Promise<Settlement> {
   ctx.budget.take(1);
   const claim = await claimUnit(env.DB, unit, token, { nowMs, leaseMs: ctx.leaseMs, withEdition: !cached });
   summary.skipped += claim.skipped;
-  const edition = cached ?? claim.edition;
-  if (edition && !cached) remember(edition);
+  let edition = cached && claim.editionStamp === cached.createdAt ? cached : claim.edition;
+  if (cached && !edition && claim.editionStamp !== null) {
+    // A different edition under a cached id (rows were deleted and the id reused): read it.
+    ctx.budget.take(1);
+    edition = await getSendableEdition(env.DB, msg.editionId);
+  }
+  if (edition && edition !== cached) remember(edition);
 
   if (claim.claimed.length === 0) {
     const live = claim.groups.find((g) => g.part === msg.part && g.status === "sending" && (g.claimedAt ?? 0) >= nowMs - ctx.leaseMs);
