@@ -37,31 +37,38 @@ function renderHtml(digest: Digest, ctx: RenderContext, full: number): string {
 }
 
 /**
+ * The rendering with as many top stories in full as fit the budget, the rest in "More stories".
+ * Each story moved costs about the same, so the count comes from a linear estimate between the
+ * one-story and the all-stories renderings, corrected downwards until it fits (2-4 renders, not
+ * a binary search's six or seven).
+ */
+function fitBudget(digest: Digest, ctx: RenderContext, budget: number, fullSize: number): string {
+  const n = digest.stories.length;
+  const one = renderHtml(digest, ctx, 1);
+  const oneSize = utf8Bytes(one);
+  if (oneSize > budget) return one; // a single story over budget: nothing more to move
+  const perStory = Math.max(1, (fullSize - oneSize) / (n - 1));
+  let k = Math.min(n - 1, 1 + Math.floor((budget - oneSize) / perStory));
+  while (k > 1) {
+    const html = renderHtml(digest, ctx, k);
+    const size = utf8Bytes(html);
+    if (size <= budget) return html;
+    k -= Math.max(1, Math.ceil((size - budget) / perStory));
+  }
+  return one;
+}
+
+/**
  * Renders a digest to email HTML and text with the unsubscribe link left as a placeholder.
  * When the HTML would exceed the budget, the lowest-ranked stories move to a compact "More
- * stories" list of headlines linking to the web edition, as few as needed (binary search on how
- * many stay in full).
+ * stories" list of headlines linking to the web edition (see fitBudget).
  * @example renderEmail(digest, { webUrl: "https://example.com/editions/2026-11-23" }).html
  */
 export function renderEmail(digest: Digest, ctx: RenderContext, options: RenderOptions = {}): RenderedEmail {
   const budget = (options.budgetBytes ?? HTML_BUDGET_BYTES) - PERSONALISATION_RESERVE;
   const n = digest.stories.length;
   let html = renderHtml(digest, ctx, n);
-  if (n > 1 && utf8Bytes(html) > budget) {
-    // Largest k in [1, n-1] whose rendering fits; the size grows with k.
-    let lo = 1;
-    let hi = n - 1;
-    let best = renderHtml(digest, ctx, 1);
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const candidate = mid === 1 ? best : renderHtml(digest, ctx, mid);
-      if (utf8Bytes(candidate) <= budget) {
-        best = candidate;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    html = best;
-  }
+  if (n > 1 && utf8Bytes(html) > budget) html = fitBudget(digest, ctx, budget, utf8Bytes(html));
   // The text part carries every story in full: plain text is small and never clipped.
   const text = renderText(buildView(digest, ctx, n), UNSUBSCRIBE_PLACEHOLDER);
   return { html, text };
