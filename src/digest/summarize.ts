@@ -45,6 +45,8 @@ export interface SummaryWeights {
   window: number;
   /** Weight of overlap with the story's title terms (titles, or URL slugs when there is no title). */
   title: number;
+  /** Bonus for a sentence from a source the summary does not draw on yet (multi-source stories). */
+  diversity: number;
 }
 
 export const DEFAULT_WEIGHTS: SummaryWeights = {
@@ -54,11 +56,12 @@ export const DEFAULT_WEIGHTS: SummaryWeights = {
   idealWords: 18,
   lengthPenalty: 0.7,
   dangling: 0.4,
-  quote: 0.25,
+  quote: 0.4,
   redundancy: 0.6,
   maxOverlap: 0.5,
   window: 12,
   title: 0,
+  diversity: 0.3,
 };
 
 const DANGLING = /^(?:["']?\s*)?(?:he|she|it|they|them|his|her|its|their|this|that|these|those|there|but|and|or|so|yet|also|however|meanwhile|still|then|instead|which|such|both|the latter|the former|here|now|however,|though|although|besides|moreover|furthermore|additionally)\b/i;
@@ -191,7 +194,8 @@ export function summarize(
       if (red > w.maxOverlap) continue;
       // A sentence leaning on context ("But", "He said") is fine right after its predecessor.
       const follows = chosen.some((j) => pool[j]!.source === c.source && pool[j]!.position === c.position - 1);
-      const s = scores[i]! - w.redundancy * crossRed - w.dangling * penalties[i]!.dangling * (follows ? 0.3 : 1);
+      const fresh = nSources > 1 && chosen.length > 0 && !chosen.some((j) => pool[j]!.source === c.source);
+      const s = scores[i]! + (fresh ? w.diversity : 0) - w.redundancy * crossRed - w.dangling * penalties[i]!.dangling * (follows ? 0.3 : 1);
       if (s > bestScore) {
         bestScore = s;
         best = i;

@@ -116,8 +116,12 @@ export function topK<T>(entries: readonly (readonly [T, number])[], k: number): 
 /** Content terms of a text: lower-cased, stopwords removed, stemmed. */
 export function contentTerms(s: string): string[] {
   const out: string[] = [];
-  for (const w of words(s)) {
-    if (STOPWORDS.has(w) || (w.length < 2 && !/\d/.test(w))) continue;
+  const re = /[\p{L}\p{N}]+(?:['][\p{L}]+)?/gu;
+  const lower = s.toLowerCase();
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(lower))) {
+    const w = m[0];
+    if (STOPWORDS.has(w) || (w.length < 2 && !(w >= "0" && w <= "9"))) continue;
     out.push(stem(w));
   }
   return out;
