@@ -56,7 +56,7 @@ describe("pages in a real browser", () => {
           expect(res?.status(), `${path} status`).toBe(200);
           const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
           expect(scrollWidth, `${path} at ${width}px scrolls sideways`).toBeLessThanOrEqual(innerWidth);
-          expect(errors, `${path} at ${width}px console errors`).toEqual([]);
+          expect(errors, `${path} at ${width}px console errors:\n${errors.join("\n")}`).toEqual([]);
           const file = `${name}-${width}.png`;
           await page.screenshot({ path: `${shots}/${file}`, fullPage: true });
           if (process.env.UPDATE_SCREENSHOTS === "1" && README_SHOTS.has(`${name}-${width}`)) await page.screenshot({ path: `${docs}/${file}` });
