@@ -3,12 +3,14 @@
 // articles via an inverted index over each article's salient terms (tf-idf, proper names weighted up),
 // confirmed by cosine similarity and shared names. Links are joined with union-find, in input order.
 
-import { STOPWORDS, fnv1a32, stem, topK } from "./text";
+import { analyze, fnv1a32, topK, type Analysis } from "./text";
 
 export interface ClusterInput {
   id: string;
   title?: string;
   paragraphs: readonly string[];
+  /** The article's sentences, already analysed (saves tokenising the lead twice). */
+  sentences?: readonly Analysis[];
 }
 
 export interface ClusterOptions {
@@ -46,32 +48,27 @@ interface Profile {
 
 /** Terms of an article's title and lead, with proper names (capitalised mid-sentence) flagged. */
 function leadTerms(a: ClusterInput): { terms: string[]; names: Set<string>; tokens: string[] } {
-  const text = [a.title ?? "", ...a.paragraphs].join("\n");
   const terms: string[] = [];
   const names = new Set<string>();
   const tokens: string[] = [];
-  const re = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) && tokens.length < LEAD_WORDS) {
-    const raw = m[0];
-    const lower = raw.toLowerCase();
-    tokens.push(lower);
-    if (STOPWORDS.has(lower) || (lower.length < 2 && !/\d/.test(lower))) continue;
-    const t = stem(lower.replace(/['’]s$/, ""));
-    terms.push(t);
-    const c0 = raw[0]!;
-    if (c0 !== lower[0] && /\p{Lu}/u.test(c0) && !atSentenceStart(text, m.index)) names.add(t);
+  const add = (x: Analysis): void => {
+    for (const t of x.tokens) tokens.push(t);
+    for (const t of x.terms) terms.push(t);
+    for (const t of x.names) names.add(t);
+  };
+  if (a.title) add(analyze(a.title));
+  if (a.sentences) {
+    for (const x of a.sentences) {
+      if (tokens.length >= LEAD_WORDS) break;
+      add(x);
+    }
+  } else {
+    for (const p of a.paragraphs) {
+      if (tokens.length >= LEAD_WORDS) break;
+      add(analyze(p));
+    }
   }
-  return { terms, names, tokens };
-}
-
-/** Whether the word at `at` starts a sentence (so its capital says nothing about a name). */
-function atSentenceStart(text: string, at: number): boolean {
-  let k = at - 1;
-  while (k >= 0 && text[k] === " ") k--;
-  if (k < 0) return true;
-  const c = text[k]!;
-  return c === "." || c === "!" || c === "?" || c === ":" || c === '"' || c === "\n" || c === "'";
+  return { terms, names, tokens: tokens.slice(0, LEAD_WORDS) };
 }
 
 /**

@@ -60,8 +60,9 @@ export function buildDigest(raw: RawArticle[], options: DigestOptions): DigestRe
     sentencesOf.push(sentences);
   }
 
-  // 3. Group into stories.
-  const { groups, duplicateOf } = clusterArticles(articles);
+  // 3. Group into stories (sentences are analysed once, for grouping and for summaries).
+  const candsOf = sentencesOf.map((sents) => candidatesOfSentences(sents, 0));
+  const { groups, duplicateOf } = clusterArticles(articles.map((a, i) => ({ ...a, sentences: candsOf[i]! })));
 
   // 4. Summarize, headline and rank each story.
   const built: { story: Story; rank: RankInput }[] = groups.map((group) => {
@@ -69,7 +70,7 @@ export function buildDigest(raw: RawArticle[], options: DigestOptions): DigestRe
     const cands: Candidate[] = [];
     group.forEach((i, k) => {
       if (duplicateOf[i]! >= 0 && group.includes(duplicateOf[i]!)) return; // a copy adds no new sentences
-      cands.push(...candidatesOfSentences(sentencesOf[i]!, k));
+      for (const c of candsOf[i]!) cands.push(k === 0 ? c : { ...c, source: k });
     });
     const titleText = members.map((m) => m.title ?? slugWords(m.url)).join(" ");
     const picked = summarize(cands, { maxSentences, maxWords }, DEFAULT_WEIGHTS, new Set(contentTerms(titleText)));

@@ -5,7 +5,7 @@
 // near-repeats, and the picks are put back in reading order.
 
 import { splitSentences } from "./sentences";
-import { contentTerms, wordCount } from "./text";
+import { analyze, wordCount } from "./text";
 
 /** One candidate sentence, with where it came from. */
 export interface Candidate {
@@ -15,6 +15,9 @@ export interface Candidate {
   /** Sentence index within its article (0 = first sentence). */
   position: number;
   terms: string[];
+  /** Lower-cased tokens and likely names (see `analyze`), reused by clustering. */
+  tokens: string[];
+  names: string[];
   words: number;
 }
 
@@ -86,7 +89,7 @@ export function candidatesOfSentences(
   for (const p of paragraphs) {
     for (const text of p) {
       if (position >= limit) return out;
-      out.push({ text, source, position, terms: contentTerms(text), words: wordCount(text) });
+      out.push({ text, source, position, ...analyze(text), words: wordCount(text) });
       position++;
     }
   }

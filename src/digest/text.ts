@@ -167,3 +167,45 @@ export function slugWords(url: string | undefined): string {
   const parts = seg.split(/[-_]+/).filter((p) => /\p{L}/u.test(p));
   return parts.length >= 3 ? parts.join(" ") : "";
 }
+
+/** Tokens of one sentence, computed in a single pass and shared by summarizing and clustering. */
+export interface Analysis {
+  /** All word tokens, lower-cased (for shingles). */
+  tokens: string[];
+  /** Content terms: stopwords removed, stemmed. */
+  terms: string[];
+  /** Content terms written with a capital away from the start of a sentence (likely names). */
+  names: string[];
+}
+
+/**
+ * Tokenises a sentence once into tokens, content terms and likely names.
+ * @example analyze("Officials met Blinken in Delhi.").names // ["blinken", "delhi"]
+ */
+export function analyze(s: string): Analysis {
+  const tokens: string[] = [];
+  const terms: string[] = [];
+  const names: string[] = [];
+  const re = /[\p{L}\p{N}]+(?:['][\p{L}]+)?/gu;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s))) {
+    const raw = m[0];
+    const w = raw.toLowerCase();
+    tokens.push(w);
+    if (STOPWORDS.has(w) || (w.length < 2 && !(w >= "0" && w <= "9"))) continue;
+    const t = stem(w);
+    terms.push(t);
+    const c0 = raw[0]!;
+    if (c0 !== w[0] && !atSentenceStart(s, m.index)) names.push(t);
+  }
+  return { tokens, terms, names };
+}
+
+/** Whether the word at `at` starts a sentence or clause (so its capital says nothing about a name). */
+export function atSentenceStart(text: string, at: number): boolean {
+  let k = at - 1;
+  while (k >= 0 && text[k] === " ") k--;
+  if (k < 0) return true;
+  const c = text[k]!;
+  return c === "." || c === "!" || c === "?" || c === ":" || c === '"' || c === "\n" || c === "'" || c === "(";
+}
