@@ -32,6 +32,8 @@ export interface Clustering {
 }
 
 const LEAD_WORDS = 250;
+/** Copies are recognised from their first words; wire edits rarely touch the lead. */
+const MINHASH_WORDS = 150;
 const VECTOR_TERMS = 40;
 const INDEX_TERMS = 15;
 const HASHES = 48;
@@ -226,7 +228,7 @@ function profilesOf(items: readonly ClusterInput[]): Profile[] {
     return {
       vec: new Map(top.map(([t, w]) => [t, w / norm])),
       names: new Set(top.filter(([t]) => r.names.has(t)).map(([t]) => t)),
-      sig: minhash(r.tokens),
+      sig: minhash(r.tokens.length > MINHASH_WORDS ? r.tokens.slice(0, MINHASH_WORDS) : r.tokens),
     };
   });
 }

@@ -71,7 +71,7 @@ const DANGLING = /^(?:["']?\s*)?(?:he|she|it|they|them|his|her|its|their|this|th
 const SAID_OPENER = /^(?:["']?)(?:he|she|they|it)\s+(?:said|says|added|told|explained|continued)\b/i;
 
 /** Sentences read per article: enough for the lead window and for the story's vocabulary. */
-export const MAX_CANDIDATES = 40;
+export const MAX_CANDIDATES = 30;
 
 /** Candidate sentences of one article's cleaned paragraphs. */
 export function candidatesOf(paragraphs: readonly string[], source: number): Candidate[] {
@@ -144,6 +144,7 @@ export function summarize(
   for (const c of cands) {
     for (const t of c.terms) {
       tf.set(t, (tf.get(t) ?? 0) + 1);
+      if (nSources === 1) continue; // source spread only matters with several sources
       let s = srcCount.get(t);
       if (!s) srcCount.set(t, (s = new Set()));
       s.add(c.source);
