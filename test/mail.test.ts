@@ -11,10 +11,13 @@ import { outboxTransport } from "../src/mail/outbox";
 import { parseRetryAfter, resendTransport } from "../src/mail/resend";
 import { PermanentMailError, TransientMailError, type OutgoingEmail } from "../src/mail/types";
 
+/** This file's recipient domain: the fake provider keeps faults and mail per domain. */
+const SCOPE = "mail.test";
+
 const uid = () => crypto.randomUUID().slice(0, 8);
 const email = (over: Partial<OutgoingEmail> = {}): OutgoingEmail => ({
   from: { address: "digest@example.com", name: "Die Tägliche Übersicht" },
-  to: `reader-${uid()}@example.org`,
+  to: `reader-${uid()}@${SCOPE}`,
   subject: "Ihre Übersicht für Montag — 3 Geschichten, 9 Quellen, ein langer Betreff 🚀",
   html: "<p>Grüße aus <b>Zürich</b> 👋</p>",
   text: "Grüße aus Zürich 👋",
@@ -126,13 +129,13 @@ describe("cloudflare transport", () => {
 
 describe("resend transport", () => {
   const base = () => env.RESEND_BASE_URL;
-  const control = (plan: object) => fetch(`${base()}/__control`, { method: "POST", body: JSON.stringify(plan) });
+  const control = (plan: object) => fetch(`${base()}/__control`, { method: "POST", body: JSON.stringify({ scope: SCOPE, ...plan }) });
   const accepted = async () =>
-    ((await (await fetch(`${base()}/__emails`)).json()) as { emails: Array<{ to: string[]; subject: string; headers: Record<string, string>; idempotencyKey?: string; from: string }> }).emails;
+    ((await (await fetch(`${base()}/__emails?scope=${SCOPE}`)).json()) as { emails: Array<{ to: string[]; subject: string; headers: Record<string, string>; idempotencyKey?: string; from: string }> }).emails;
   const transport = (timeoutMs = 2000) => resendTransport({ baseUrl: base(), apiKey: env.RESEND_API_KEY, timeoutMs });
 
-  // The fake server is shared by every test file, so nothing here resets it: each test uses
-  // its own recipients and idempotency keys and only looks at its own mails.
+  // The fake server is shared by every test file: faults are set for this file's recipient
+  // domain (its scope) only, and each test looks at its own recipients.
   const mine = async (tos: string[]) => (await accepted()).filter((m) => tos.includes(m.to[0]!));
   afterEach(async () => {
     await control({ failRate: 0 });
@@ -187,7 +190,7 @@ describe("resend transport", () => {
   });
 
   it("maps 422 and 401 to permanent errors", async () => {
-    await expect(transport().sendBatch([email({ to: "invalid-user@example.org" })], { idempotencyKey: `k422-${uid()}` })).rejects.toBeInstanceOf(PermanentMailError);
+    await expect(transport().sendBatch([email({ to: `invalid-user@${SCOPE}` })], { idempotencyKey: `k422-${uid()}` })).rejects.toBeInstanceOf(PermanentMailError);
     const wrongKey = resendTransport({ baseUrl: base(), apiKey: "re_wrong" });
     await expect(wrongKey.send(email())).rejects.toBeInstanceOf(PermanentMailError);
     await expect(transport().sendBatch(Array.from({ length: 101 }, () => email()), { idempotencyKey: `big-${uid()}` })).rejects.toBeInstanceOf(PermanentMailError);

@@ -365,8 +365,11 @@ describe("dev mailbox", () => {
 describe("mail failures", () => {
   it("answers 503 when the confirmation cannot be sent, and lets the person retry at once", async () => {
     const resendEnv = { ...env, MAIL_TRANSPORT: "resend" } as Env;
-    const email = uniqueEmail("fail");
-    const control = (plan: object) => fetch(`${env.RESEND_BASE_URL}/__control`, { method: "POST", body: JSON.stringify(plan) });
+    // A recipient domain of its own: the fake provider applies faults per domain, so this
+    // test's failures cannot reach other test files sending at the same time.
+    const scope = "subscribe-fail.test";
+    const email = uniqueEmail("fail").replace(/@.*$/, `@${scope}`);
+    const control = (plan: object) => fetch(`${env.RESEND_BASE_URL}/__control`, { method: "POST", body: JSON.stringify({ scope, ...plan }) });
     const post = () =>
       app.fetch(new Request(`${ORIGIN}/subscribe`, { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": freshIp() }, body: JSON.stringify({ email }) }), resendEnv);
     await control({ failRate: 1, modes: ["500"] });
@@ -379,7 +382,7 @@ describe("mail failures", () => {
     expect(failed.status).toBe(503);
     expect(await subscriberRow(email)).toMatchObject({ status: "pending", last_confirmation_sent_at: null, confirmations_sent: 0 });
     expect((await post()).status).toBe(202);
-    const { emails } = (await (await fetch(`${env.RESEND_BASE_URL}/__emails`)).json()) as { emails: Array<{ to: string[]; text?: string }> };
+    const { emails } = (await (await fetch(`${env.RESEND_BASE_URL}/__emails?scope=${scope}`)).json()) as { emails: Array<{ to: string[]; text?: string }> };
     const mine = emails.filter((e) => e.to[0] === email);
     expect(mine).toHaveLength(1);
     expect(mine[0]!.text).toMatch(/\/confirm\?token=/);

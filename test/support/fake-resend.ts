@@ -4,10 +4,10 @@
 // Resend documents it: a repeated key with the same payload returns the first answer and sends
 // nothing twice; the same key with a different payload is a 409.
 //
-// Control endpoints (used by tests from inside workerd over plain fetch):
-//   GET  /__emails   -> { emails: AcceptedEmail[] }
-//   POST /__control  <- Partial<FaultPlan>
-//   POST /__reset    -> clears emails, idempotency memory and faults
+// Control endpoints (used by tests from inside workerd over plain fetch), per scope (see below):
+//   GET  /__emails[?scope=S]   -> { emails: AcceptedEmail[], calls }
+//   POST /__control            <- { scope?: S, ...Partial<FaultPlan> }
+//   POST /__reset[?scope=S]    -> clears that scope's emails, idempotency memory and faults
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -54,25 +54,60 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Starts the fake on 127.0.0.1 with an ephemeral port. */
-export async function startFakeResend(apiKey = "re_test_key"): Promise<FakeResend> {
-  let plan: FaultPlan = { ...defaults };
-  let rng = plan.seed;
-  let calls = 0;
-  let nextId = 1;
-  const emails: AcceptedEmail[] = [];
-  const remembered = new Map<string, { payload: string; status: number; body: unknown }>();
+/** Everything one test scope sees: its own fault plan, failure sequence, mail and idempotency memory. */
+interface Scope {
+  plan: FaultPlan;
+  rng: number;
+  calls: number;
+  emails: AcceptedEmail[];
+  remembered: Map<string, { payload: string; status: number; body: unknown }>;
+}
 
-  // Deterministic LCG so a failing run can be replayed with the same seed.
-  const random = () => {
-    rng = (rng * 1103515245 + 12345) % 2147483648;
-    return rng / 2147483648;
+const newScope = (plan: Partial<FaultPlan> = {}): Scope => {
+  const p = { ...defaults, ...plan };
+  return { plan: p, rng: p.seed, calls: 0, emails: [], remembered: new Map() };
+};
+
+const inDomain = (domain: string, scope: string) => domain === scope || domain.endsWith(`.${scope}`);
+
+/** The recipient domain of the first email in a request body, if any. */
+function firstDomain(parsed: unknown): string {
+  const first = Array.isArray(parsed) ? parsed[0] : parsed;
+  const to = first && typeof first === "object" ? (first as Record<string, unknown>).to : undefined;
+  const addr = String(Array.isArray(to) ? to[0] : (to ?? ""));
+  return addr.slice(addr.lastIndexOf("@") + 1).toLowerCase();
+}
+
+/**
+ * Starts the fake on 127.0.0.1 with an ephemeral port.
+ *
+ * Test files run in parallel against one fake, so state is kept per scope: a scope is a
+ * recipient domain suffix (e.g. "delivery.test") registered with POST /__control {scope, ...plan};
+ * requests whose first recipient is in that domain use that scope's plan, mail list and
+ * idempotency memory. `?scope=` on /__emails and /__reset limits them to one scope.
+ */
+export async function startFakeResend(apiKey = "re_test_key"): Promise<FakeResend> {
+  const scopes = new Map<string, Scope>([["", newScope()]]);
+  let nextId = 1;
+
+  const scopeFor = (domain: string): Scope => {
+    let best = "";
+    for (const name of scopes.keys()) {
+      if (name && inDomain(domain, name) && name.length > best.length) best = name;
+    }
+    return scopes.get(best)!;
   };
 
-  const accept = (raw: Record<string, unknown>, key: string | undefined): { id: string } => {
+  // Deterministic LCG so a failing run can be replayed with the same seed.
+  const random = (scope: Scope) => {
+    scope.rng = (scope.rng * 1103515245 + 12345) % 2147483648;
+    return scope.rng / 2147483648;
+  };
+
+  const accept = (scope: Scope, raw: Record<string, unknown>, key: string | undefined): { id: string } => {
     const id = `fake_${nextId++}`;
     const to = Array.isArray(raw.to) ? (raw.to as string[]) : [String(raw.to)];
-    emails.push({
+    scope.emails.push({
       id,
       from: String(raw.from),
       to,
@@ -87,20 +122,36 @@ export async function startFakeResend(apiKey = "re_test_key"): Promise<FakeResen
 
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
-    const path = (req.url ?? "/").split("?")[0];
-    if (req.method === "GET" && path === "/__emails") return json(res, 200, { emails, calls });
+    const [path = "/", query = ""] = (req.url ?? "/").split("?");
+    const scopeParam = new URLSearchParams(query).get("scope");
+    if (req.method === "GET" && path === "/__emails") {
+      // Filter by recipient domain, whether or not the scope had a plan when the mail came in.
+      const inScope = (e: AcceptedEmail) => scopeParam === null || e.to.some((t) => inDomain(t.slice(t.lastIndexOf("@") + 1).toLowerCase(), scopeParam));
+      const all = [...scopes.values()];
+      return json(res, 200, { emails: all.flatMap((x) => x.emails).filter(inScope), calls: (scopeParam === null ? all : [scopes.get(scopeParam) ?? newScope()]).reduce((n, x) => n + x.calls, 0) });
+    }
     if (req.method === "POST" && path === "/__control") {
-      plan = { ...plan, ...(JSON.parse(body || "{}") as Partial<FaultPlan>) };
-      rng = plan.seed;
-      return json(res, 200, plan);
+      const { scope: name = "", ...plan } = JSON.parse(body || "{}") as Partial<FaultPlan> & { scope?: string };
+      const scope = scopes.get(name);
+      if (scope) {
+        scope.plan = { ...scope.plan, ...plan };
+        scope.rng = scope.plan.seed;
+      } else {
+        scopes.set(name, newScope(plan));
+      }
+      return json(res, 200, scopes.get(name)!.plan);
     }
     if (req.method === "POST" && path === "/__reset") {
-      emails.length = 0;
-      remembered.clear();
-      plan = { ...defaults };
-      rng = plan.seed;
-      calls = 0;
-      nextId = 1;
+      if (scopeParam !== null) {
+        scopes.set(scopeParam, newScope());
+        // Mail to this domain that arrived before the scope existed sits in the global scope.
+        const global = scopes.get("")!;
+        global.emails = global.emails.filter((e) => !e.to.some((t) => inDomain(t.slice(t.lastIndexOf("@") + 1).toLowerCase(), scopeParam)));
+      }
+      else {
+        scopes.clear();
+        scopes.set("", newScope());
+      }
       return json(res, 200, { ok: true });
     }
     if (req.method !== "POST" || (path !== "/emails" && path !== "/emails/batch")) {
@@ -109,27 +160,31 @@ export async function startFakeResend(apiKey = "re_test_key"): Promise<FakeResen
     if (req.headers.authorization !== `Bearer ${apiKey}`) {
       return json(res, 401, { statusCode: 401, name: "missing_api_key", message: "Missing or invalid API key" });
     }
-    calls++;
+    let parsed: unknown;
+    let parseFailed = false;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      parseFailed = true;
+    }
+    const scope = scopeFor(firstDomain(parsed));
+    const { plan } = scope;
+    scope.calls++;
     const key = req.headers["idempotency-key"] as string | undefined;
     const memoKey = key ? `${path} ${key}` : undefined;
-    if (memoKey && remembered.has(memoKey)) {
-      const prior = remembered.get(memoKey)!;
+    if (memoKey && scope.remembered.has(memoKey)) {
+      const prior = scope.remembered.get(memoKey)!;
       if (prior.payload !== body) {
         return json(res, 409, { statusCode: 409, name: "invalid_idempotent_request", message: "Same idempotency key used with a different payload" });
       }
       return json(res, prior.status, prior.body);
     }
 
-    const fault = random() < plan.failRate ? plan.modes[calls % plan.modes.length] : undefined;
+    const fault = random(scope) < plan.failRate ? plan.modes[scope.calls % plan.modes.length] : undefined;
     if (fault === "500") return json(res, 500, { statusCode: 500, name: "internal_server_error", message: "Injected failure" });
     if (fault === "429") return json(res, 429, { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests" }, { "retry-after": "1" });
 
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return json(res, 422, { statusCode: 422, name: "validation_error", message: "Body is not JSON" });
-    }
+    if (parseFailed) return json(res, 422, { statusCode: 422, name: "validation_error", message: "Body is not JSON" });
     const items = path === "/emails/batch" ? parsed : [parsed];
     if (!Array.isArray(items) || items.length === 0 || items.length > 100) {
       return json(res, 422, { statusCode: 422, name: "validation_error", message: "A batch holds 1 to 100 emails" });
@@ -139,13 +194,13 @@ export async function startFakeResend(apiKey = "re_test_key"): Promise<FakeResen
       const to = Array.isArray(item.to) ? item.to : [item.to];
       if (to.some((t) => reject.test(String(t)))) {
         const answer = { statusCode: 422, name: "validation_error", message: `Invalid \`to\` field: ${to.join(", ")}` };
-        if (memoKey) remembered.set(memoKey, { payload: body, status: 422, body: answer });
+        if (memoKey) scope.remembered.set(memoKey, { payload: body, status: 422, body: answer });
         return json(res, 422, answer);
       }
     }
-    const ids = (items as Record<string, unknown>[]).map((item) => accept(item, key));
+    const ids = (items as Record<string, unknown>[]).map((item) => accept(scope, item, key));
     const answer = path === "/emails/batch" ? { data: ids } : ids[0];
-    if (memoKey) remembered.set(memoKey, { payload: body, status: 200, body: answer });
+    if (memoKey) scope.remembered.set(memoKey, { payload: body, status: 200, body: answer });
     if (fault === "timeout") {
       // Accepted and sent, but the caller gives up before it hears so: the case Idempotency-Key exists for.
       setTimeout(() => json(res, 200, answer), plan.timeoutMs);
