@@ -2,7 +2,7 @@
 // send / status round trip.
 import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { resetDelivery } from "./support/delivery";
+import { resetDelivery } from "./delivery-helpers";
 
 const call = (path: string, init: RequestInit & { token?: string | null } = {}) => {
   const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };

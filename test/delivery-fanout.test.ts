@@ -8,7 +8,7 @@ import { buildEdition } from "../src/jobs/build-edition";
 import { SubrequestBudget } from "../src/jobs/budget";
 import { runFanout, startSend } from "../src/jobs/fanout";
 import type { SendMessage } from "../src/jobs/messages";
-import { addSubscribers, digestOf, RecordingQueue, resetDelivery } from "./support/delivery";
+import { addSubscribers, digestOf, RecordingQueue, resetDelivery } from "./delivery-helpers";
 
 let n = 0;
 async function edition(): Promise<string> {

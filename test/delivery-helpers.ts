@@ -1,13 +1,14 @@
-// Helpers for the delivery tests (workerd): subscribers inserted with SQL, a queue producer that
-// records what the pipeline enqueues, a driver that plays the Queue's redelivery loop against the
-// real consumer, and the fake provider's controls.
+// Helpers for the delivery tests in workerd (kept out of test/support, which is type-checked for
+// Node): subscribers inserted with SQL, a queue producer that records what the pipeline enqueues,
+// a driver that plays the Queue's redelivery loop against the real consumer, and the fake
+// provider's controls.
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { Digest } from "../../src/digest/types";
-import type { DigestResult } from "../../src/digest";
-import { handleDeliveryBatch, type ConsumerDeps } from "../../src/jobs/consumer";
-import { DELIVERIES_QUEUE, type DeliveryMessage, type Producer } from "../../src/jobs/messages";
-import type { AcceptedEmail } from "./fake-resend";
+import type { Digest } from "../src/digest/types";
+import type { DigestResult } from "../src/digest";
+import { handleDeliveryBatch, type ConsumerDeps } from "../src/jobs/consumer";
+import { DELIVERIES_QUEUE, type DeliveryMessage, type Producer } from "../src/jobs/messages";
+import type { AcceptedEmail } from "./support/fake-resend";
 
 /** Empties the delivery tables; storage is per test file, so this touches only this file's data. */
 export async function resetDelivery(): Promise<void> {

@@ -15,7 +15,7 @@ import { runFanout, startSend } from "../src/jobs/fanout";
 import { DEAD_LETTER_QUEUE, DELIVERIES_QUEUE, idempotencyKey, sendUnit } from "../src/jobs/messages";
 import { resendTransport } from "../src/mail/resend";
 import type { MailTransport } from "../src/mail/types";
-import { addSubscribers, counts, digestOf, drain, fakeControl, fakeEmails, fakeReset, perAddress, RecordingQueue, resetDelivery } from "./support/delivery";
+import { addSubscribers, counts, digestOf, drain, fakeControl, fakeEmails, fakeReset, perAddress, RecordingQueue, resetDelivery } from "./delivery-helpers";
 
 const config = () => getConfig(env);
 // A client timeout a little under the fake's 300 ms "timeout" answers: the fake accepts the

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../src/index";
 import { getConfig } from "../src/config";
 import { buildEdition, slotOf } from "../src/jobs/build-edition";
-import { addSubscribers, counts, digestOf, resetDelivery } from "./support/delivery";
+import { addSubscribers, counts, digestOf, resetDelivery } from "./delivery-helpers";
 
 const CRON = "0 7 * * *";
 
