@@ -98,9 +98,9 @@ export type DropReason =
  * Why a paragraph is not article prose, or undefined when it is.
  * @example dropReason("The story continues below the ad") // "unterminated"
  */
-export function dropReason(p: string, ctx: { repeated?: boolean } = {}): DropReason | undefined {
+export function dropReason(p: string, ctx: { repeated?: boolean; words?: number } = {}): DropReason | undefined {
   const line = p.trim();
-  const n = wordCount(line, 41); // every rule below looks at lines of at most 40 words
+  const n = ctx.words ?? wordCount(line, 41); // every rule below looks at lines of at most 40 words
   const terminated = isTerminated(line);
   if (n <= 10 && /:$/.test(line)) return "lead-in";
   if (n <= 40 && (CAPTION_MARK.test(line) || LABEL_PREFIX.test(line))) return "caption";
@@ -134,7 +134,8 @@ export function cleanText(text: string, ctx: CleanContext = {}): CleanResult {
 
 /** As `cleanText`, for text already split by `rawParagraphs`. */
 export function cleanParagraphs(paras: readonly string[], ctx: CleanContext = {}): CleanResult {
-  const keys = paras.map((p) => (wordCount(p, SHORT_LINE_WORDS) <= SHORT_LINE_WORDS ? lineKey(p) : ""));
+  const counts = paras.map((p) => wordCount(p, 41));
+  const keys = paras.map((p, i) => (counts[i]! <= SHORT_LINE_WORDS ? lineKey(p) : ""));
   const within = new Map<string, number>();
   for (const k of keys) if (k) within.set(k, (within.get(k) ?? 0) + 1);
   const out: string[] = [];
@@ -144,7 +145,7 @@ export function cleanParagraphs(paras: readonly string[], ctx: CleanContext = {}
     let p = paras[i]!;
     const key = keys[i]!;
     const repeated = key !== "" && ((within.get(key) ?? 0) >= 2 || (ctx.repeatedAcrossArticles?.has(key) ?? false));
-    const reason = dropReason(p, { repeated });
+    const reason = dropReason(p, { repeated, words: counts[i]! });
     if (reason) {
       dropped.push({ text: p, reason });
       // A lead-in ("Read more:", "Click to play the video:") takes its teaser line with it.

@@ -5,7 +5,7 @@
 // near-repeats, and the picks are put back in reading order.
 
 import { splitSentences } from "./sentences";
-import { analyze, wordCount } from "./text";
+import { analyze } from "./text";
 
 /** One candidate sentence, with where it came from. */
 export interface Candidate {
@@ -89,11 +89,19 @@ export function candidatesOfSentences(
   for (const p of paragraphs) {
     for (const text of p) {
       if (position >= limit) return out;
-      out.push({ text, source, position, ...analyze(text), words: wordCount(text) });
+      out.push({ text, source, position, ...analyze(text), words: spacedWords(text) });
       position++;
     }
   }
   return out;
+}
+
+/** Word count of single-spaced text (sentences from `splitSentences` are): spaces plus one. */
+function spacedWords(text: string): number {
+  if (!text) return 0;
+  let n = 1;
+  for (let i = text.indexOf(" "); i !== -1; i = text.indexOf(" ", i + 1)) n++;
+  return n;
 }
 
 /** Features that make a sentence a poor stand-alone summary sentence; 0 (fine) to 1+ (bad). */
