@@ -16,17 +16,24 @@ export async function resetDelivery(): Promise<void> {
 }
 
 /**
- * Inserts `n` subscribers `${prefix}${i}@example.com` in one statement and returns them by id.
- * @example const subs = await addSubscribers(500, "load-");
+ * Inserts `n` subscribers `${prefix}${i}@${domain}` in one statement and returns them by id.
+ * Tests that talk to the fake provider use their own domain: the fake keeps faults, mail and
+ * idempotency memory per recipient domain, so test files running in parallel stay apart.
+ * @example const subs = await addSubscribers(500, "load-", "active", "delivery.test");
  */
-export async function addSubscribers(n: number, prefix: string, status: "active" | "pending" | "unsubscribed" = "active"): Promise<Array<{ id: number; email: string }>> {
+export async function addSubscribers(
+  n: number,
+  prefix: string,
+  status: "active" | "pending" | "unsubscribed" = "active",
+  domain = "example.com",
+): Promise<Array<{ id: number; email: string }>> {
   const now = new Date().toISOString();
   await env.DB.prepare(
     `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?1)
      INSERT INTO subscribers (email, status, source, requested_at, created_at, updated_at, confirmed_at)
-     SELECT ?2 || i || '@example.com', ?3, 'test', ?4, ?4, ?4, ?4 FROM seq`,
+     SELECT ?2 || i || '@' || ?5, ?3, 'test', ?4, ?4, ?4, ?4 FROM seq`,
   )
-    .bind(n, prefix, status, now)
+    .bind(n, prefix, status, now, domain)
     .run();
   const { results } = await env.DB.prepare("SELECT id, email FROM subscribers WHERE email LIKE ? || '%' ORDER BY id")
     .bind(prefix)
@@ -103,16 +110,18 @@ export function digestOf(storyIds: string[]): (config: unknown, now: Date) => Pr
 
 const fake = () => env.RESEND_BASE_URL;
 
-export async function fakeReset(): Promise<void> {
-  await fetch(`${fake()}/__reset`, { method: "POST" });
+/** Clears a scope (a recipient domain) at the fake and registers it with no faults. */
+export async function fakeReset(scope: string): Promise<void> {
+  await fetch(`${fake()}/__reset?scope=${encodeURIComponent(scope)}`, { method: "POST" });
+  await fakeControl(scope, {});
 }
 
-export async function fakeControl(plan: Record<string, unknown>): Promise<void> {
-  await fetch(`${fake()}/__control`, { method: "POST", body: JSON.stringify(plan) });
+export async function fakeControl(scope: string, plan: Record<string, unknown>): Promise<void> {
+  await fetch(`${fake()}/__control`, { method: "POST", body: JSON.stringify({ scope, ...plan }) });
 }
 
-export async function fakeEmails(): Promise<{ emails: AcceptedEmail[]; calls: number }> {
-  return (await (await fetch(`${fake()}/__emails`)).json()) as { emails: AcceptedEmail[]; calls: number };
+export async function fakeEmails(scope: string): Promise<{ emails: AcceptedEmail[]; calls: number }> {
+  return (await (await fetch(`${fake()}/__emails?scope=${encodeURIComponent(scope)}`)).json()) as { emails: AcceptedEmail[]; calls: number };
 }
 
 /** How many accepted emails each address got at the fake. */

@@ -18,6 +18,9 @@ import type { MailTransport } from "../src/mail/types";
 import { addSubscribers, counts, digestOf, drain, fakeControl, fakeEmails, fakeReset, perAddress, RecordingQueue, resetDelivery } from "./delivery-helpers";
 
 const config = () => getConfig(env);
+/** This file's recipient domain, and so its own fault plan and mail list at the shared fake. */
+const SCOPE = "delivery.test";
+const subscribers = (n: number, prefix: string) => addSubscribers(n, prefix, "active", SCOPE);
 // A client timeout a little under the fake's 300 ms "timeout" answers: the fake accepts the
 // batch, we give up first, exactly the case the Idempotency-Key exists for.
 const transport = () => resendTransport({ baseUrl: env.RESEND_BASE_URL, apiKey: env.RESEND_API_KEY, timeoutMs: 250 });
@@ -43,21 +46,21 @@ async function fanOut(editionId: string, batchSize = 100): Promise<RecordingQueu
 
 beforeEach(async () => {
   await resetDelivery();
-  await fakeReset();
+  await fakeReset(SCOPE);
 });
 
 describe("delivery through the fake provider", () => {
   it("sends one email per subscriber with 30% of provider calls failing (500, 429, timeouts)", async () => {
-    const subs = await addSubscribers(500, "load-");
+    const subs = await subscribers(500, "load-");
     const editionId = await newEdition();
     // Batches of 10 make 50 units, so the failures hit many provider calls.
     const queue = await fanOut(editionId, 10);
     expect(queue.pending).toHaveLength(50);
-    await fakeControl({ failRate: 0.3, modes: ["500", "429", "timeout"], timeoutMs: 300, seed: 7 });
+    await fakeControl(SCOPE, { failRate: 0.3, modes: ["500", "429", "timeout"], timeoutMs: 300, seed: 7 });
 
     const { retries } = await drain(queue, { transport: transport() });
 
-    const { emails, calls } = await fakeEmails();
+    const { emails, calls } = await fakeEmails(SCOPE);
     const per = perAddress(emails);
     expect(per.size).toBe(500);
     for (const s of subs) expect(per.get(s.email), s.email).toBe(1);
@@ -80,16 +83,16 @@ describe("delivery through the fake provider", () => {
   });
 
   it("resends a timed-out batch with the same key and payload, so the provider sends it once", async () => {
-    const subs = await addSubscribers(5, "timeout-");
+    const subs = await subscribers(5, "timeout-");
     const editionId = await newEdition();
     const queue = await fanOut(editionId);
-    await fakeControl({ failRate: 1, modes: ["timeout"], timeoutMs: 300 });
+    await fakeControl(SCOPE, { failRate: 1, modes: ["timeout"], timeoutMs: 300 });
     const first = await drain(queue, { transport: transport() }, { maxRounds: 1 }).catch((e: Error) => e);
     expect(first).toBeInstanceOf(Error); // one round was not enough: the message was retried
-    expect((await fakeEmails()).emails).toHaveLength(5); // ...though the provider had accepted the batch
-    await fakeControl({ failRate: 0 });
+    expect((await fakeEmails(SCOPE)).emails).toHaveLength(5); // ...though the provider had accepted the batch
+    await fakeControl(SCOPE, { failRate: 0 });
     await drain(queue, { transport: transport() });
-    const { emails } = await fakeEmails();
+    const { emails } = await fakeEmails(SCOPE);
     expect(emails).toHaveLength(5);
     expect([...perAddress(emails).values()]).toEqual([1, 1, 1, 1, 1]);
     expect(new Set(emails.map((e) => e.idempotencyKey))).toEqual(new Set([idempotencyKey(editionId, 0, "")]));
@@ -100,7 +103,7 @@ describe("delivery through the fake provider", () => {
   });
 
   it("recovers a consumer that died after the provider accepted: reclaimed after the lease, deduped", async () => {
-    await addSubscribers(7, "crash-");
+    await subscribers(7, "crash-");
     const editionId = await newEdition();
     const queue = await fanOut(editionId);
     const t0 = Date.now();
@@ -118,11 +121,11 @@ describe("delivery through the fake provider", () => {
     const result = await getQueueResult(early, ctx);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["early"]);
     expect(summary.outcomes).toEqual({ leased: 1 });
-    expect((await fakeEmails()).calls).toBe(1);
+    expect((await fakeEmails(SCOPE)).calls).toBe(1);
 
     // After the lease: reclaimed, resent under the same key, deduped by the provider.
     await drain(queue, { transport: transport(), now: () => t0 + LEASE_MS + 1_000 });
-    const fake = await fakeEmails();
+    const fake = await fakeEmails(SCOPE);
     expect(fake.emails).toHaveLength(7);
     expect([...perAddress(fake.emails).values()].every((n) => n === 1)).toBe(true);
     expect(fake.calls).toBe(2);
@@ -132,7 +135,7 @@ describe("delivery through the fake provider", () => {
   });
 
   it("loses nothing and duplicates nothing when the consumer throws mid-batch", async () => {
-    const subs = await addSubscribers(30, "throw-");
+    const subs = await subscribers(30, "throw-");
     const editionId = await newEdition();
     const queue = await fanOut(editionId, 10);
     const real = transport();
@@ -149,14 +152,14 @@ describe("delivery through the fake provider", () => {
     };
     const { retries } = await drain(queue, { transport: flaky });
     expect(retries).toBe(1);
-    const { emails } = await fakeEmails();
+    const { emails } = await fakeEmails(SCOPE);
     expect(emails).toHaveLength(30);
     for (const s of subs) expect(perAddress(emails).get(s.email)).toBe(1);
     expect(await counts(editionId)).toEqual({ sent: 30 });
   });
 
   it("sends a unit once when two consumers get the same message at the same time", async () => {
-    await addSubscribers(12, "dup-");
+    await subscribers(12, "dup-");
     const editionId = await newEdition();
     const queue = await fanOut(editionId);
     const body = queue.pending[0]!.body;
@@ -165,14 +168,14 @@ describe("delivery through the fake provider", () => {
     const results = await Promise.all(batches.map((b) => getQueueResult(b, createExecutionContext())));
     // One sent and acked; the other found the unit sent (ack) or leased (retry later).
     expect(results.filter((r) => r.explicitAcks.length === 1).length).toBeGreaterThanOrEqual(1);
-    const { emails, calls } = await fakeEmails();
+    const { emails, calls } = await fakeEmails(SCOPE);
     expect(calls).toBe(1);
     expect(emails).toHaveLength(12);
     expect(await counts(editionId)).toEqual({ sent: 12 });
   });
 
   it("honours an unsubscribe between build and send", async () => {
-    const subs = await addSubscribers(10, "unsub-");
+    const subs = await subscribers(10, "unsub-");
     const editionId = await newEdition();
     const queue = await fanOut(editionId);
     // The snapshot holds all ten; three leave through the one-click link of an earlier mail.
@@ -184,7 +187,7 @@ describe("delivery through the fake provider", () => {
       expect(res.status).toBeLessThan(300);
     }
     await drain(queue, { transport: transport() });
-    const { emails } = await fakeEmails();
+    const { emails } = await fakeEmails(SCOPE);
     const got = new Set(emails.flatMap((e) => e.to));
     expect(got.size).toBe(7);
     for (const s of leaving) expect(got.has(s.email)).toBe(false);
@@ -192,14 +195,14 @@ describe("delivery through the fake provider", () => {
   });
 
   it("records permanent failures without retrying them, and still sends the rest of the batch", async () => {
-    const good1 = await addSubscribers(9, "perm-a-");
-    const bad = await addSubscribers(1, "invalid-perm-");
-    const good2 = await addSubscribers(9, "perm-b-");
+    const good1 = await subscribers(9, "perm-a-");
+    const bad = await subscribers(1, "invalid-perm-");
+    const good2 = await subscribers(9, "perm-b-");
     const editionId = await newEdition();
     const queue = await fanOut(editionId, 10);
     const { retries } = await drain(queue, { transport: transport() });
     expect(retries).toBe(0);
-    const { emails, calls } = await fakeEmails();
+    const { emails, calls } = await fakeEmails(SCOPE);
     expect(emails).toHaveLength(18);
     for (const s of [...good1, ...good2]) expect(perAddress(emails).get(s.email)).toBe(1);
     expect(await counts(editionId)).toEqual({ sent: 18, failed: 1 });
@@ -209,14 +212,14 @@ describe("delivery through the fake provider", () => {
     // A redelivered message for that batch changes nothing and calls nobody.
     queue.pending.push({ body: sendUnit(editionId, 0, ""), attempts: 1 }, { body: sendUnit(editionId, 1, ""), attempts: 1 });
     await drain(queue, { transport: transport() });
-    expect((await fakeEmails()).calls).toBe(calls);
+    expect((await fakeEmails(SCOPE)).calls).toBe(calls);
   });
 
   it("puts the list headers and the web version in every digest email", async () => {
-    const [sub] = await addSubscribers(1, "headers-");
+    const [sub] = await subscribers(1, "headers-");
     const editionId = await newEdition();
     await drain(await fanOut(editionId), { transport: transport() });
-    const [email] = (await fakeEmails()).emails;
+    const [email] = (await fakeEmails(SCOPE)).emails;
     expect(email!.to).toEqual([sub!.email]);
     const unsubscribe = /^<(https?:\/\/[^>]+\/unsubscribe\?token=[A-Za-z0-9_.-]+)>$/.exec(email!.headers["List-Unsubscribe"] ?? "");
     expect(unsubscribe).not.toBeNull();
@@ -249,10 +252,10 @@ describe("bad and dead-lettered messages", () => {
   });
 
   it("records a dead-lettered unit as failed for good", async () => {
-    await addSubscribers(4, "dlq-");
+    await subscribers(4, "dlq-");
     const editionId = await newEdition();
     const queue = await fanOut(editionId);
-    await fakeControl({ failRate: 1, modes: ["500"] });
+    await fakeControl(SCOPE, { failRate: 1, modes: ["500"] });
     await drain(queue, { transport: transport() }, { maxRounds: 3 }).catch(() => undefined);
     expect(await counts(editionId)).toEqual({ failed: 4 });
     const batch = createMessageBatch<unknown>(DEAD_LETTER_QUEUE, [
@@ -267,9 +270,9 @@ describe("bad and dead-lettered messages", () => {
     expect(row!.final).toBe(1);
     expect(row!.error).toMatch(/retries exhausted.*500/);
     // Final failures are not claimed again.
-    await fakeControl({ failRate: 0 });
+    await fakeControl(SCOPE, { failRate: 0 });
     queue.pending.push({ body: sendUnit(editionId, 0, ""), attempts: 1 });
     await drain(queue, { transport: transport() });
-    expect((await fakeEmails()).emails).toHaveLength(0);
+    expect((await fakeEmails(SCOPE)).emails).toHaveLength(0);
   });
 });
