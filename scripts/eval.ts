@@ -13,10 +13,13 @@ const r = evaluate(records, { maxSentences: 3 });
 
 const f = (x: number): string => x.toFixed(2).padStart(6);
 console.log(`ROUGE F1 (x100) on ${records.length} articles from ${file}, 3 sentences each`);
-console.log(`system                         R-1    R-2    R-L   words`);
-console.log(`digest summarizer           ${f(r.system.r1)} ${f(r.system.r2)} ${f(r.system.rl)}  ${r.words.system.toFixed(1)}`);
-console.log(`Lead-3 (cleaned text)       ${f(r.lead3.r1)} ${f(r.lead3.r2)} ${f(r.lead3.rl)}  ${r.words.lead3.toFixed(1)}`);
-console.log(`Lead-3 (raw text)           ${f(r.lead3Raw.r1)} ${f(r.lead3Raw.r2)} ${f(r.lead3Raw.rl)}`);
+console.log(`system                         R-1    R-2    R-L  R-Lsum  words`);
+const row = (label: string, x: typeof r.system, words?: number): string =>
+  `${label.padEnd(26)} ${f(x.r1)} ${f(x.r2)} ${f(x.rl)} ${f(x.rlsum)}  ${words === undefined ? "" : words.toFixed(1)}`;
+console.log(row("digest summarizer", r.system, r.words.system));
+console.log(row("Lead-3 (cleaned text)", r.lead3, r.words.lead3));
+console.log(row("Lead-3 (raw text)", r.lead3Raw));
+console.log("R-L: LCS over the whole summary; R-Lsum: summary-level union LCS per highlight (as published tables)");
 console.log(`reference length: ${r.words.reference.toFixed(1)} words`);
 const best = { r1: Math.max(r.lead3.r1, r.lead3Raw.r1), r2: Math.max(r.lead3.r2, r.lead3Raw.r2) };
 console.log(

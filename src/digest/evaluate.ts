@@ -50,6 +50,7 @@ function mean(xs: readonly RougeScores[]): RougeScores {
     r1: (xs.reduce((s, x) => s + x.r1, 0) / n) * 100,
     r2: (xs.reduce((s, x) => s + x.r2, 0) / n) * 100,
     rl: (xs.reduce((s, x) => s + x.rl, 0) / n) * 100,
+    rlsum: (xs.reduce((s, x) => s + x.rlsum, 0) / n) * 100,
   };
 }
 
@@ -89,13 +90,13 @@ export function evaluate(records: readonly EvalRecord[], opts: EvalOptions = {})
       summary = digest.stories[0]?.summary ?? [];
     }
     const cleaned = cleanText(rec.article).paragraphs.flatMap((p) => splitSentences(p).map((s) => s.text));
-    const lead3 = cleaned.slice(0, k).join(" ");
-    const lead3Raw = splitSentences(rec.article).slice(0, k).map((s) => s.text).join(" ");
-    sys.push(rouge(summary.join(" "), rec.reference));
+    const lead3 = cleaned.slice(0, k);
+    const lead3Raw = splitSentences(rec.article).slice(0, k).map((s) => s.text);
+    sys.push(rouge(summary, rec.reference));
     lead.push(rouge(lead3, rec.reference));
     leadRaw.push(rouge(lead3Raw, rec.reference));
     sw += wc(summary.join(" "));
-    lw += wc(lead3);
+    lw += wc(lead3.join(" "));
     rw += wc(rec.reference);
   }
   const n = Math.max(1, records.length);

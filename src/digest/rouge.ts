@@ -6,7 +6,10 @@
 export interface RougeScores {
   r1: number;
   r2: number;
+  /** ROUGE-L over the whole text as one sequence. */
   rl: number;
+  /** Summary-level ROUGE-L ("rougeLsum"): union LCS per reference sentence, as in published tables. */
+  rlsum: number;
 }
 
 /** rouge-score's tokenizer: lower-case ASCII letters and digits. */
@@ -53,12 +56,71 @@ export function lcsLength(a: readonly string[], b: readonly string[]): number {
   return prev[b.length]!;
 }
 
+/** Indices into `a` of one longest common subsequence of `a` and `b`. */
+function lcsIndices(a: readonly string[], b: readonly string[]): number[] {
+  const n = a.length;
+  const m = b.length;
+  const t: Uint16Array[] = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
+  for (let i = 1; i <= n; i++)
+    for (let j = 1; j <= m; j++)
+      t[i]![j] = a[i - 1] === b[j - 1] ? t[i - 1]![j - 1]! + 1 : Math.max(t[i - 1]![j]!, t[i]![j - 1]!);
+  const out: number[] = [];
+  let i = n;
+  let j = m;
+  while (i > 0 && j > 0) {
+    if (a[i - 1] === b[j - 1]) {
+      out.push(i - 1);
+      i--;
+      j--;
+    } else if (t[i - 1]![j]! >= t[i]![j - 1]!) i--;
+    else j--;
+  }
+  return out;
+}
+
 /**
- * ROUGE-1/2/L F1 of a candidate summary against a reference (both plain text).
+ * Summary-level LCS hits (rouge-score's rougeLsum): for each reference sentence, the union of its
+ * LCS positions with every candidate sentence, each token counted at most as often as it occurs
+ * in both texts.
+ */
+function summaryLcsHits(cand: readonly string[][], ref: readonly string[][]): number {
+  const count = (sents: readonly string[][]): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const s of sents) for (const t of s) m.set(t, (m.get(t) ?? 0) + 1);
+    return m;
+  };
+  const cc = count(cand);
+  const rc = count(ref);
+  let hits = 0;
+  for (const r of ref) {
+    const union = new Set<number>();
+    for (const c of cand) for (const i of lcsIndices(r, c)) union.add(i);
+    for (const i of [...union].sort((x, y) => x - y)) {
+      const tok = r[i]!;
+      if ((cc.get(tok) ?? 0) > 0 && (rc.get(tok) ?? 0) > 0) {
+        hits++;
+        cc.set(tok, cc.get(tok)! - 1);
+        rc.set(tok, rc.get(tok)! - 1);
+      }
+    }
+  }
+  return hits;
+}
+
+/**
+ * ROUGE-1/2/L F1 of a candidate summary against a reference. The candidate may be given as
+ * sentences; the reference's sentences are its lines (one highlight a line).
  * @example rouge("the cat sat", "the cat sat down").r1 // 0.857...
  */
-export function rouge(candidate: string, reference: string): RougeScores {
-  const c = rougeTokens(candidate);
-  const r = rougeTokens(reference);
-  return { r1: rougeN(c, r, 1), r2: rougeN(c, r, 2), rl: f1(lcsLength(c, r), c.length, r.length) };
+export function rouge(candidate: string | readonly string[], reference: string): RougeScores {
+  const candSents = (typeof candidate === "string" ? [candidate] : candidate).map(rougeTokens).filter((x) => x.length);
+  const refSents = reference.split("\n").map(rougeTokens).filter((x) => x.length);
+  const c = candSents.flat();
+  const r = refSents.flat();
+  return {
+    r1: rougeN(c, r, 1),
+    r2: rougeN(c, r, 2),
+    rl: f1(lcsLength(c, r), c.length, r.length),
+    rlsum: f1(summaryLcsHits(candSents, refSents), c.length, r.length),
+  };
 }

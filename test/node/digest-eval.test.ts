@@ -20,6 +20,12 @@ describe("ROUGE scorer", () => {
     expect(rouge("a b c d", "a c b d").r2).toBe(0);
     expect(rouge("a b c d", "a c b d").rl).toBeCloseTo(0.75);
   });
+
+  it("summary-level ROUGE-L credits sentences in any order; plain ROUGE-L does not", () => {
+    const r = rouge(["c d e.", "a b."], "a b\nc d e");
+    expect(r.rl).toBeCloseTo(0.6);
+    expect(r.rlsum).toBeCloseTo(1);
+  });
 });
 
 describe("CNN/DailyMail dev file", () => {
