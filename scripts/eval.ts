@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { evaluate, parseEvalJsonl } from "../src/digest/evaluate";
-import { buildDigest } from "../src/digest/index";
+import { buildDigest, DEFAULT_MAX_WORDS } from "../src/digest/index";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const file = process.env.EVAL_FILE ?? resolve(here, "../../shared/eval/cnndm_dev.jsonl");
@@ -13,12 +13,14 @@ const r = evaluate(records, { maxSentences: 3 });
 
 const f = (x: number): string => x.toFixed(2).padStart(6);
 console.log(`ROUGE F1 (x100) on ${records.length} articles from ${file}, 3 sentences each`);
-console.log(`system                         R-1    R-2    R-L  R-Lsum  words`);
+console.log(`system                             R-1    R-2    R-L R-Lsum  words`);
 const row = (label: string, x: typeof r.system, words?: number): string =>
-  `${label.padEnd(26)} ${f(x.r1)} ${f(x.r2)} ${f(x.rl)} ${f(x.rlsum)}  ${words === undefined ? "" : words.toFixed(1)}`;
+  `${label.padEnd(31)} ${f(x.r1)} ${f(x.r2)} ${f(x.rl)} ${f(x.rlsum)}  ${words === undefined ? "" : words.toFixed(1)}`;
 console.log(row("digest summarizer", r.system, r.words.system));
 console.log(row("Lead-3 (cleaned text)", r.lead3, r.words.lead3));
 console.log(row("Lead-3 (raw text)", r.lead3Raw));
+const shipped = evaluate(records, { maxSentences: 3, maxWords: DEFAULT_MAX_WORDS });
+console.log(row(`digest, <= ${DEFAULT_MAX_WORDS} words (default)`, shipped.system, shipped.words.system));
 console.log("R-L: LCS over the whole summary; R-Lsum: summary-level union LCS per highlight (as published tables)");
 console.log(`reference length: ${r.words.reference.toFixed(1)} words`);
 const best = { r1: Math.max(r.lead3.r1, r.lead3Raw.r1), r2: Math.max(r.lead3.r2, r.lead3Raw.r2) };
