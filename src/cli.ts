@@ -54,12 +54,13 @@ function main(): void {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new InputError(`--date must be YYYY-MM-DD, got "${date}"`);
   const raw = readInput(values.input);
   const started = performance.now();
-  const { digest } = buildDigest(raw, {
+  const { digest, warnings } = buildDigest(raw, {
     date,
     title: values.title,
     maxSentences: positiveInt("max-sentences", values["max-sentences"]),
     maxWords: positiveInt("max-words", values["max-words"]),
   });
+  for (const w of warnings) console.error(`digest: warning: ${w}`);
   console.error(`digest: ${raw.length} articles -> ${digest.stories.length} stories in ${(performance.now() - started).toFixed(1)} ms`);
   if (format === "json") {
     process.stdout.write(JSON.stringify(digest, null, 2) + "\n");
