@@ -7,6 +7,7 @@ import { getConfig } from "../src/config";
 import { buildEdition } from "../src/jobs/build-edition";
 import { SubrequestBudget } from "../src/jobs/budget";
 import { runFanout, startSend } from "../src/jobs/fanout";
+import { runScheduled } from "../src/jobs/scheduled";
 import type { SendMessage } from "../src/jobs/messages";
 import { addSubscribers, digestOf, RecordingQueue, resetDelivery } from "./delivery-helpers";
 
@@ -97,5 +98,20 @@ describe("fan-out", () => {
     expect(Math.max(...sizes.values())).toBeLessThanOrEqual(100);
     // Every batch enqueued at least once; duplicates are harmless (the consumer's claim is a CAS).
     expect(new Set(queue.pending.map((m) => (m.body as SendMessage).batch))).toEqual(new Set(sizes.keys()));
+  });
+
+  it("has the cron re-enqueue units whose queue messages were lost", async () => {
+    await addSubscribers(250, "fan-lost-");
+    const id = await edition();
+    const lost = new RecordingQueue();
+    await startSend(env.DB, lost, id);
+    await runFanout(env.DB, lost, id, new SubrequestBudget());
+    // The three send messages vanish; an hour later nothing has touched the rows.
+    await env.DB.prepare("UPDATE deliveries SET updated_at = ? WHERE edition_id = ?").bind(new Date(Date.now() - 2 * 3_600_000).toISOString(), id).run();
+    const queue = new RecordingQueue();
+    const { resumed } = await runScheduled(env, new Date(Date.UTC(2031, 0, 1, 7, 0)), "0 7 * * *", { queue });
+    expect(resumed).toBe(3);
+    const units = queue.pending.filter((m) => m.body.kind === "send" && m.body.editionId === id).map((m) => (m.body as SendMessage).batch);
+    expect(units.sort()).toEqual([0, 1, 2]);
   });
 });
