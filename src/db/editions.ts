@@ -146,6 +146,10 @@ export async function lastBuiltEdition(db: D1Database, exceptSlot: string): Prom
   return { id: row.id, contentHash: row.contentHash, storyIds };
 }
 
+/**
+ * The newest built editions (skipped slots never show).
+ * @example const [latest] = await latestEditions(env.DB, 1);
+ */
 export async function latestEditions(db: D1Database, limit: number): Promise<EditionSummary[]> {
   const { results } = await db
     .prepare(
@@ -176,7 +180,10 @@ interface EditionRow {
   text: string;
 }
 
-/** One built edition by its URL id, or null. */
+/**
+ * One built edition by its URL id, or null.
+ * @example const edition = await getEdition(env.DB, "2026-11-23");
+ */
 export async function getEdition(db: D1Database, id: string): Promise<Edition | null> {
   const row = await db
     .prepare(
@@ -225,7 +232,10 @@ export async function getSendableEdition(db: D1Database, id: string): Promise<Se
   return sendableEditionStatement(db, id).first<SendableEdition>();
 }
 
-/** An edition or skipped slot by id, for the admin API. */
+/**
+ * An edition or skipped slot by id, for the admin API.
+ * @example const record = await getEditionRecord(env.DB, "skipped-2026-11-24T0700Z");
+ */
 export async function getEditionRecord(
   db: D1Database,
   id: string,
