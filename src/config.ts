@@ -42,13 +42,19 @@ export type Config = {
 
 export class ConfigError extends Error {}
 
+/**
+ * The vars and secrets read here, structurally: the Worker's generated `Env` satisfies it, and
+ * Node-side code (bench, scripts) can type-check against it without the Workers globals.
+ */
+export type ConfigEnv = { readonly [K in keyof z.input<typeof schema>]?: string };
+
 const cache = new WeakMap<object, Config>();
 
 /**
  * The checked configuration for this env, parsed once per env object.
  * @example const { baseUrl } = getConfig(env);
  */
-export function getConfig(env: Env): Config {
+export function getConfig(env: ConfigEnv): Config {
   const hit = cache.get(env);
   if (hit) return hit;
   const parsed = schema.safeParse(env);
