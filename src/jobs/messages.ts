@@ -1,21 +1,21 @@
 // The queue messages of the delivery pipeline and their validation. Messages are tiny (a unit's
 // address, not its recipients): the consumer reads the recipients from D1, so one sendBatch of
 // 100 messages enqueues 10,000 recipients and stays far below the 256 KB limit.
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /** Queue names from wrangler.toml; the `queue` handler dispatches on them. */
 export const DELIVERIES_QUEUE = "newsletter-deliveries";
 export const DEAD_LETTER_QUEUE = "newsletter-deliveries-dlq";
 
-const editionId = z.string().min(1).max(80).regex(/^[A-Za-z0-9._-]+$/);
+const editionId = z.string().check(z.minLength(1), z.maxLength(80), z.regex(/^[A-Za-z0-9._-]+$/));
 
 /** Send one unit: the deliveries of `editionId` in provider batch `batch`, part `part`. */
 export const sendMessage = z.object({
   v: z.literal(1),
   kind: z.literal("send"),
   editionId,
-  batch: z.number().int().min(0).max(10_000_000),
-  part: z.string().regex(/^[01]{0,7}$/),
+  batch: z.int().check(z.minimum(0), z.maximum(10_000_000)),
+  part: z.string().check(z.regex(/^[01]{0,7}$/)),
 });
 
 /** Continue (or start) an edition's fan-out from the cursor stored in D1. */

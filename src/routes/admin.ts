@@ -5,7 +5,7 @@ import { bearerAuth } from "hono/bearer-auth";
 import { HTTPException } from "hono/http-exception";
 import { timingSafeEqual } from "hono/utils/buffer";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { AppEnv } from "../app";
 import { deliveryReport, getFanout } from "../db/deliveries";
 import { getEditionRecord } from "../db/editions";
@@ -15,13 +15,11 @@ import type { Producer } from "../jobs/messages";
 
 const fail = (c: Context, status: ContentfulStatusCode, error: string, message: string) => c.json({ error, message }, status);
 
-const buildBody = z
-  .object({
-    force: z.boolean().optional(),
-    slot: z.string().regex(SLOT_PATTERN, "slot: 1-64 letters, digits and :._- (e.g. 2026-11-23T07:00Z)").optional(),
-    send: z.boolean().optional(),
-  })
-  .strict();
+const buildBody = z.strictObject({
+  force: z.optional(z.boolean()),
+  slot: z.optional(z.string().check(z.regex(SLOT_PATTERN, "slot: 1-64 letters, digits and :._- (e.g. 2026-11-23T07:00Z)"))),
+  send: z.optional(z.boolean()),
+});
 
 const ID_PATTERN = /^[A-Za-z0-9._-]{1,80}$/;
 
