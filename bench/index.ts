@@ -4,6 +4,11 @@ import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
+// Local runs only: no telemetry, no Request.cf download (wrangler dev / unstable_startWorker
+// in the benches read these from the environment).
+process.env.WRANGLER_SEND_METRICS = "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+
 const here = dirname(fileURLToPath(import.meta.url));
 // Foundation figures first (bundle, startup), then the pipeline in flow order.
 const order = ["foundation", "digest", "render", "subscribe", "delivery"];

@@ -5,9 +5,13 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
+// No telemetry, and no fetch of Request.cf data from the internet (wrangler falls back to a
+// placeholder anyway, after a failed lookup, on a machine without the network).
+const OFFLINE_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+
 const step = (cmd, args) => {
   // stdin closed: wrangler then takes its non-interactive default ("yes") instead of prompting.
-  const r = spawnSync(cmd, args, { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+  const r = spawnSync(cmd, args, { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...OFFLINE_ENV } });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 step("node", ["scripts/prepare-dev.mjs"]);
@@ -17,7 +21,7 @@ const port = Number(process.env.PORT ?? 8787);
 const base = `http://localhost:${port}`;
 const dev = spawn("wrangler", ["dev", "--test-scheduled", "--port", String(port), ...process.argv.slice(2)], {
   stdio: "inherit",
-  env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  env: { ...process.env, ...OFFLINE_ENV },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code) => process.exit(code ?? 0));
