@@ -84,7 +84,7 @@ devMailbox.get("/dev/mailbox/:id", async (c) => {
           <a href={`/dev/mailbox/${message.id}/html`}>HTML version</a> · <a href={`/dev/mailbox/${message.id}/raw`}>Raw MIME</a> · <a href="/dev/mailbox">All messages</a>
         </p>
         <h2>Text version</h2>
-        <pre style="white-space:pre-wrap">{message.text}</pre>
+        <pre>{message.text}</pre>
       </>,
     ),
   );

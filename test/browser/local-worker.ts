@@ -14,6 +14,8 @@ const wrangler = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 
 export interface LocalWorker {
   url: string;
+  /** Bearer token for /admin/* on this worker. */
+  adminToken: string;
   /** Fires the cron handler (wrangler dev --test-scheduled) and returns the newest edition's id. */
   buildEdition(): Promise<string>;
   stop(): Promise<void>;
@@ -46,6 +48,7 @@ export async function startLocalWorker(opts: { timeoutMs?: number } = {}): Promi
     ADMIN_TOKEN: "local-admin-token-0123456789abcdef",
     RESEND_API_KEY: "re_local",
     MAIL_TRANSPORT: "outbox",
+    DEV_MAILBOX: "on",
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
   };
   const args = [wrangler, "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", persist, "--test-scheduled", "--log-level", "warn"];
@@ -102,5 +105,5 @@ export async function startLocalWorker(opts: { timeoutMs?: number } = {}): Promi
     throw new Error(`no edition appeared after /__scheduled:\n${output.slice(-2000)}`);
   }
 
-  return { url, buildEdition, stop };
+  return { url, adminToken: vars.ADMIN_TOKEN, buildEdition, stop };
 }
