@@ -12,6 +12,7 @@ const OFFLINE_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLE
 const step = (cmd, args) => {
   // stdin closed: wrangler then takes its non-interactive default ("yes") instead of prompting.
   const r = spawnSync(cmd, args, { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...OFFLINE_ENV } });
+  if (r.error) console.error(`start: could not run ${cmd}: ${r.error.message} (run this through \`npm start\`)`);
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 step("node", ["scripts/prepare-dev.mjs"]);
@@ -22,8 +23,18 @@ const base = `http://localhost:${port}`;
 const dev = spawn("wrangler", ["dev", "--test-scheduled", "--port", String(port), ...process.argv.slice(2)], {
   stdio: "inherit",
   env: { ...process.env, ...OFFLINE_ENV },
+  // Its own process group, so stopping `npm start` stops wrangler and both workerd processes.
+  detached: true,
 });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    try {
+      process.kill(-dev.pid, signal);
+    } catch {
+      // already gone
+    }
+  });
+}
 dev.on("exit", (code) => process.exit(code ?? 0));
 
 async function ready() {
