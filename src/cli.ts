@@ -11,6 +11,7 @@ import { InputError, parseJsonl } from "./sources/jsonl";
 const FORMATS = { ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html" } as const;
 
 function readInput(path: string): RawArticle[] {
+  const warn = (w: string) => console.error(`digest: warning: ${w}`);
   if (!existsSync(path)) throw new InputError(`input not found: ${path}`);
   if (statSync(path).isDirectory()) {
     const files = readdirSync(path)
@@ -24,8 +25,9 @@ function readInput(path: string): RawArticle[] {
     }));
   }
   if (extname(path).toLowerCase() !== ".jsonl") throw new InputError(`expected a folder or a .jsonl file: ${path}`);
-  const articles = parseJsonl(readFileSync(path, "utf8"));
-  if (articles.length === 0) throw new InputError(`no articles in ${path}`);
+  const { articles, warnings } = parseJsonl(readFileSync(path, "utf8"), basename(path));
+  warnings.forEach(warn);
+  if (articles.length === 0) throw new InputError(`no usable articles in ${path}`);
   return articles;
 }
 

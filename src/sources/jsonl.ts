@@ -16,24 +16,37 @@ const line = z
 
 export class InputError extends Error {}
 
+export interface JsonlResult {
+  articles: RawArticle[];
+  /** One line per skipped line, naming the source and line number. */
+  warnings: string[];
+}
+
 /**
- * Parses JSONL text into raw articles; a bad line fails with its line number.
- * @example parseJsonl('{"id":"a","text":"Hello."}')[0].body === "Hello."
+ * Parses JSONL text into raw articles. A line that is not JSON or lacks the fields is skipped
+ * with a warning naming `source` and its line number: one bad line must not cost the digest.
+ * @example parseJsonl('{"id":"a","text":"Hello."}', "in.jsonl").articles[0].body === "Hello."
  */
-export function parseJsonl(text: string): RawArticle[] {
-  const out: RawArticle[] = [];
+export function parseJsonl(text: string, source = "input"): JsonlResult {
+  const articles: RawArticle[] = [];
+  const warnings: string[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     if (raw.trim() === "") return;
+    const where = `${source}:${i + 1}`;
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch {
-      throw new InputError(`line ${i + 1}: not valid JSON`);
+      warnings.push(`${where}: not valid JSON, skipped`);
+      return;
     }
     const parsed = line.safeParse(json);
-    if (!parsed.success) throw new InputError(`line ${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join(".") || "article"} ${x.message}`).join("; ")}`);
+    if (!parsed.success) {
+      warnings.push(`${where}: ${parsed.error.issues.map((x) => `${x.path.join(".") || "article"} ${x.message}`).join("; ")}, skipped`);
+      return;
+    }
     const o = parsed.data;
-    out.push({ id: o.id, body: (o.text ?? o.article)!, format: "text", title: o.title, url: o.url, publisher: o.publisher, publishedAt: o.publishedAt });
+    articles.push({ id: o.id, body: (o.text ?? o.article)!, format: "text", title: o.title, url: o.url, publisher: o.publisher, publishedAt: o.publishedAt });
   });
-  return out;
+  return { articles, warnings };
 }

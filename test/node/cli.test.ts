@@ -60,6 +60,19 @@ describe("npm run digest", () => {
     expect(d.stories[0]!.sources[0]).toMatchObject({ id: "x1", title: "Council approves budget", url: "https://news.example/x1", publisher: "Example News" });
   });
 
+  it("skips a JSONL line that is not JSON with a warning naming the file and line, and digests the rest", () => {
+    const dir = mkdtempSync(join(tmpdir(), "digest-mixed-"));
+    const file = join(dir, "mixed.jsonl");
+    const good = { id: "ok1", text: "The harbour bridge will close for six weeks from March. Buses will be diverted over Mill Street." };
+    writeFileSync(file, `${JSON.stringify(good)}\n{not json}\n${JSON.stringify({ id: "no-text" })}\n`);
+    const r = digest("--input", file, "--format", "json");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: mixed\.jsonl:2: not valid JSON/);
+    expect(r.stderr).toMatch(/warning: mixed\.jsonl:3: .*skipped/);
+    const d = JSON.parse(r.stdout) as DigestJson;
+    expect(d.stories.flatMap((s) => s.sources.map((x) => x.id))).toEqual(["ok1"]);
+  });
+
   it("fails with a one-line message on a missing path, an empty folder, bad JSONL or a bad option", () => {
     const empty = mkdtempSync(join(tmpdir(), "digest-empty-"));
     const bad = join(empty, "bad.jsonl");
@@ -68,7 +81,7 @@ describe("npm run digest", () => {
       const r = digest(...args);
       expect(r.code, args.join(" ")).not.toBe(0);
       expect(r.stdout).toBe("");
-      const lines = r.stderr.trim().split("\n").filter((l) => !l.includes("npm warn"));
+      const lines = r.stderr.trim().split("\n").filter((l) => !l.includes("npm warn") && !l.includes("digest: warning:"));
       expect(lines, args.join(" ")).toHaveLength(1);
       expect(lines[0]).toMatch(/^digest: /);
     }
