@@ -5,7 +5,7 @@ import { readConfirmToken, unsubscribeUrl, confirmToken, newNonce } from "../src
 import type { Config } from "../src/config";
 import { buildMime } from "../src/mail/mime";
 import { normalizeAddress } from "../src/subscribers/address";
-import { fmt, median } from "./stats";
+import { fmt, median, perCall } from "./stats";
 
 const config = { baseUrl: "https://digest.example.com", signingSecret: "bench-signing-secret-0123456789" } as Config;
 
@@ -15,17 +15,6 @@ async function perCallAsync(fn: (i: number) => Promise<unknown>, { samples = 40,
   for (let s = 0; s < samples; s++) {
     const t = performance.now();
     for (let i = 0; i < batch; i++) await fn(i);
-    times.push((performance.now() - t) / batch);
-  }
-  return median(times);
-}
-
-function perCall(fn: (i: number) => unknown, { samples = 40, batch = 200 } = {}): number {
-  for (let i = 0; i < batch; i++) fn(i);
-  const times: number[] = [];
-  for (let s = 0; s < samples; s++) {
-    const t = performance.now();
-    for (let i = 0; i < batch; i++) fn(i);
     times.push((performance.now() - t) / batch);
   }
   return median(times);
