@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { evaluate, parseEvalJsonl } from "../src/digest/evaluate";
+import { evaluate, mean, paired, parseEvalJsonl, splits } from "../src/digest/evaluate";
 import { buildDigest, DEFAULT_MAX_WORDS } from "../src/digest/index";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,6 +27,29 @@ const best = { r1: Math.max(r.lead3.r1, r.lead3Raw.r1), r2: Math.max(r.lead3.r2,
 console.log(
   `system - best Lead-3:  R-1 ${(r.system.r1 - best.r1).toFixed(2)}, R-2 ${(r.system.r2 - best.r2).toFixed(2)}`,
 );
+
+// Generalisation: the same comparison on two halves of the file, split two ways without looking at
+// content or scores, and a paired bootstrap interval on the whole-file difference.
+console.log("");
+console.log("split-half check (system vs Lead-3 cleaned on each half; a general method wins on both)");
+console.log(`split            half   n   sys R-1  L3 R-1   diff | sys R-2  L3 R-2   diff | sys R-L  L3 R-L   diff`);
+const signed = (x: number): string => (x >= 0 ? "+" : "") + x.toFixed(2);
+for (const sp of splits(r.articles)) {
+  sp.halves.forEach((h, k) => {
+    const s = mean(h.map((a) => a.system));
+    const l = mean(h.map((a) => a.lead3));
+    const cell = (key: "r1" | "r2" | "rl"): string =>
+      `${f(s[key])}  ${f(l[key])} ${signed(s[key] - l[key]).padStart(6)}`;
+    console.log(`${sp.name.padEnd(16)} ${String(k === 0 ? "A" : "B").padStart(4)} ${String(h.length).padStart(3)}  ${cell("r1")} |${cell("r2")} |${cell("rl")}`);
+  });
+}
+for (const key of ["r1", "r2", "rl"] as const) {
+  const p = paired(r.articles, key);
+  console.log(
+    `paired ${key.toUpperCase().replace("R", "R-")}: system - Lead-3 ${signed(p.diff)}, ` +
+      `95% bootstrap interval [${p.low.toFixed(2)}, ${p.high.toFixed(2)}]; higher on ${p.wins}, lower on ${p.losses}, same on ${p.ties} articles`,
+  );
+}
 
 // The same file as one input: unrelated articles should stay one story each.
 const { digest } = buildDigest(

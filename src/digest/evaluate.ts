@@ -8,6 +8,7 @@ import { splitSentences } from "./sentences";
 import { rouge, type RougeScores } from "./rouge";
 import type { SummaryWeights } from "./summarize";
 import { candidatesOf, summarize, DEFAULT_WEIGHTS } from "./summarize";
+import { fnv1a32 } from "./text";
 
 export interface EvalRecord {
   id: string;
@@ -25,6 +26,15 @@ export interface EvalReport {
   lead3Raw: RougeScores;
   /** Average words per summary. */
   words: { system: number; lead3: number; reference: number };
+  /** Per-article scores (fractions, not x100), in input order, for splits and paired statistics. */
+  articles: ArticleScores[];
+}
+
+export interface ArticleScores {
+  id: string;
+  system: RougeScores;
+  lead3: RougeScores;
+  lead3Raw: RougeScores;
 }
 
 /** Parses JSONL text into records, skipping lines that are not JSON objects with article/reference. */
@@ -44,7 +54,8 @@ export function parseEvalJsonl(text: string): EvalRecord[] {
   return out;
 }
 
-function mean(xs: readonly RougeScores[]): RougeScores {
+/** Mean of per-article scores, x100. */
+export function mean(xs: readonly RougeScores[]): RougeScores {
   const n = Math.max(1, xs.length);
   return {
     r1: (xs.reduce((s, x) => s + x.r1, 0) / n) * 100,
@@ -73,6 +84,7 @@ export function evaluate(records: readonly EvalRecord[], opts: EvalOptions = {})
   const sys: RougeScores[] = [];
   const lead: RougeScores[] = [];
   const leadRaw: RougeScores[] = [];
+  const articles: ArticleScores[] = [];
   let sw = 0;
   let lw = 0;
   let rw = 0;
@@ -95,6 +107,7 @@ export function evaluate(records: readonly EvalRecord[], opts: EvalOptions = {})
     sys.push(rouge(summary, rec.reference));
     lead.push(rouge(lead3, rec.reference));
     leadRaw.push(rouge(lead3Raw, rec.reference));
+    articles.push({ id: rec.id, system: sys[sys.length - 1]!, lead3: lead[lead.length - 1]!, lead3Raw: leadRaw[leadRaw.length - 1]! });
     sw += wc(summary.join(" "));
     lw += wc(lead3.join(" "));
     rw += wc(rec.reference);
@@ -106,5 +119,84 @@ export function evaluate(records: readonly EvalRecord[], opts: EvalOptions = {})
     lead3: mean(lead),
     lead3Raw: mean(leadRaw),
     words: { system: sw / n, lead3: lw / n, reference: rw / n },
+    articles,
+  };
+}
+
+/** Two disjoint halves of the articles, chosen without looking at their content or scores. */
+export interface Split {
+  name: string;
+  halves: [ArticleScores[], ArticleScores[]];
+}
+
+/**
+ * Deterministic split-half checks: by input position (even / odd index) and by a hash of the id
+ * (so the halves do not depend on the file's order). A method tuned to the whole file but not
+ * general tends to win on one half and lose on the other.
+ * @example splits(evaluate(records).articles).map((s) => s.name) // ["index even/odd", "id hash"]
+ */
+export function splits(articles: readonly ArticleScores[]): Split[] {
+  const byIndex: [ArticleScores[], ArticleScores[]] = [[], []];
+  const byHash: [ArticleScores[], ArticleScores[]] = [[], []];
+  articles.forEach((a, i) => {
+    byIndex[i % 2]!.push(a);
+    byHash[fnv1a32(a.id, 0x5eed) & 1]!.push(a);
+  });
+  return [
+    { name: "index even/odd", halves: byIndex },
+    { name: "id hash", halves: byHash },
+  ];
+}
+
+export interface PairedStats {
+  /** Mean of system - Lead-3 (cleaned), x100. */
+  diff: number;
+  /** 95% interval of that mean from a seeded paired bootstrap (deterministic). */
+  low: number;
+  high: number;
+  /** Articles where the system scores higher / lower / the same as Lead-3. */
+  wins: number;
+  losses: number;
+  ties: number;
+}
+
+/**
+ * Paired comparison of the system against Lead-3 (cleaned) on one ROUGE measure, with a
+ * bootstrap interval (seeded generator, so the same scores always give the same interval).
+ * @example paired(evaluate(records).articles, "r1").diff
+ */
+export function paired(articles: readonly ArticleScores[], key: keyof RougeScores, resamples = 2000): PairedStats {
+  const d = articles.map((a) => (a.system[key] - a.lead3[key]) * 100);
+  const n = d.length;
+  let wins = 0;
+  let losses = 0;
+  for (const x of d) {
+    if (x > 1e-9) wins++;
+    else if (x < -1e-9) losses++;
+  }
+  const avg = n ? d.reduce((s, x) => s + x, 0) / n : 0;
+  if (n === 0) return { diff: 0, low: 0, high: 0, wins, losses, ties: 0 };
+  let state = 0x9e3779b9;
+  const rand = (): number => {
+    // xorshift32: small, seeded, deterministic
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+  const means = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += d[Math.floor(rand() * n)]!;
+    means[r] = s / n;
+  }
+  means.sort();
+  return {
+    diff: avg,
+    low: means[Math.floor(resamples * 0.025)]!,
+    high: means[Math.ceil(resamples * 0.975) - 1]!,
+    wins,
+    losses,
+    ties: n - wins - losses,
   };
 }

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { evaluate, parseEvalJsonl } from "../../src/digest/evaluate";
+import { evaluate, paired, parseEvalJsonl, splits, type ArticleScores } from "../../src/digest/evaluate";
 import { buildDigest } from "../../src/digest/index";
 import { rouge } from "../../src/digest/rouge";
 
@@ -25,6 +25,40 @@ describe("ROUGE scorer", () => {
     const r = rouge(["c d e.", "a b."], "a b\nc d e");
     expect(r.rl).toBeCloseTo(0.6);
     expect(r.rlsum).toBeCloseTo(1);
+  });
+});
+
+describe("split-half and paired statistics", () => {
+  const score = (x: number) => ({ r1: x, r2: x, rl: x, rlsum: x });
+  const rows: ArticleScores[] = Array.from({ length: 40 }, (_, i) => ({
+    id: `a${i}`,
+    system: score(i % 4 === 0 ? 0.5 : 0.4),
+    lead3: score(0.4),
+    lead3Raw: score(0.4),
+  }));
+
+  it("splits into two disjoint halves that cover every article, two ways", () => {
+    const sp = splits(rows);
+    expect(sp.map((s) => s.name)).toEqual(["index even/odd", "id hash"]);
+    for (const s of sp) {
+      const ids = [...s.halves[0], ...s.halves[1]].map((a) => a.id).sort();
+      expect(ids).toEqual(rows.map((a) => a.id).sort());
+      expect(s.halves[0].length).toBeGreaterThan(5);
+      expect(s.halves[1].length).toBeGreaterThan(5);
+    }
+    expect(sp[0]!.halves[0].map((a) => a.id)).toEqual(rows.filter((_, i) => i % 2 === 0).map((a) => a.id));
+    // the hash split does not follow input order
+    expect(sp[1]!.halves[0].map((a) => a.id)).not.toEqual(sp[0]!.halves[0].map((a) => a.id));
+  });
+
+  it("paired difference counts wins and gives a deterministic interval around the mean", () => {
+    const p = paired(rows, "r1");
+    expect(p.diff).toBeCloseTo(2.5); // 10 of 40 articles +10 points
+    expect([p.wins, p.losses, p.ties]).toEqual([10, 0, 30]);
+    expect(p.low).toBeLessThan(p.diff);
+    expect(p.high).toBeGreaterThan(p.diff);
+    expect(p.low).toBeGreaterThanOrEqual(0);
+    expect(paired(rows, "r1")).toEqual(p);
   });
 });
 
