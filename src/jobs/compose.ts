@@ -19,6 +19,9 @@ export interface Recipient {
   email: string;
 }
 
+/** Printable ASCII without `"` or `\\`: substituted inside a JSON string literal, it needs no escaping. */
+const JSON_SAFE = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** RFC 2919 List-Id: a phrase and a dotted label under the sender's domain. */
 export function listId(config: Config): string {
   const domain = config.sender.address.split("@")[1] ?? "localhost";
@@ -34,6 +37,9 @@ export function listId(config: Config): string {
  */
 export async function composeEmails(edition: ComposableEdition, recipients: Recipient[], config: Config): Promise<OutgoingEmail[]> {
   const stored = { html: edition.html, text: edition.text };
+  // Encoded for JSON once per batch, then personalised like the plain copy: the provider
+  // payload then costs a splice per recipient, not an escape of the whole email.
+  const storedJson = { html: JSON.stringify(stored.html), text: JSON.stringify(stored.text) };
   const list = listId(config);
   const archivedAt = `<${config.baseUrl}/editions/${edition.id}>`;
   const urls = await Promise.all(recipients.map((r) => unsubscribeUrl(config, r.subscriberId)));
@@ -41,6 +47,8 @@ export async function composeEmails(edition: ComposableEdition, recipients: Reci
     const url = urls[i]!;
     const { html, text } = personalise(stored, url);
     return {
+      // A signed https URL never holds a character that JSON escapes, so the splice is exact.
+      ...(JSON_SAFE.test(url) ? { json: personalise(storedJson, url) } : {}),
       from: { address: config.sender.address, name: config.sender.name },
       to: r.email,
       subject: edition.subject,

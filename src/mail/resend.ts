@@ -21,7 +21,7 @@ interface ResendEmailBody {
   headers?: Record<string, string>;
 }
 
-function toBody(email: OutgoingEmail): ResendEmailBody {
+export function toBody(email: OutgoingEmail): ResendEmailBody {
   return {
     from: formatMailbox(email.from),
     to: [email.to],
@@ -30,6 +30,20 @@ function toBody(email: OutgoingEmail): ResendEmailBody {
     text: email.text,
     ...(email.headers && Object.keys(email.headers).length > 0 ? { headers: email.headers } : {}),
   };
+}
+
+/**
+ * The JSON of `toBody(email)`, byte for byte. When the email carries its html and text already
+ * encoded, they are spliced in instead of encoded again: escaping a batch's 100 copies of a
+ * digest was most of a queue consumer's CPU.
+ * @example encodeBody(email) === JSON.stringify(toBody(email))
+ */
+export function encodeBody(email: OutgoingEmail): string {
+  if (!email.json) return JSON.stringify(toBody(email));
+  const { html: _html, text: _text, ...rest } = toBody(email);
+  const head = JSON.stringify({ from: rest.from, to: rest.to, subject: rest.subject }).slice(0, -1);
+  const headers = rest.headers ? `,"headers":${JSON.stringify(rest.headers)}` : "";
+  return `${head},"html":${email.json.html},"text":${email.json.text}${headers}}`;
 }
 
 /** Retry-After as seconds: a number of seconds or an HTTP date. */
@@ -59,12 +73,12 @@ export function resendTransport(options: ResendOptions): MailTransport {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
 
-  async function call<T>(path: string, body: unknown, idempotencyKey?: string): Promise<T> {
+  async function call<T>(path: string, body: string, idempotencyKey?: string): Promise<T> {
     const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, "content-type": "application/json" };
     if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
     let res: Response;
     try {
-      res = await doFetch(`${options.baseUrl}${path}`, { method: "POST", headers, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+      res = await doFetch(`${options.baseUrl}${path}`, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
       throw new TransientMailError(timedOut ? `Resend did not answer within ${timeoutMs} ms` : `Resend unreachable: ${String(err)}`);
@@ -87,14 +101,14 @@ export function resendTransport(options: ResendOptions): MailTransport {
   return {
     name: "resend",
     async send(email, sendOptions): Promise<SentEmail> {
-      const answer = await call<{ id?: unknown }>("/emails", toBody(email), sendOptions?.idempotencyKey);
+      const answer = await call<{ id?: unknown }>("/emails", encodeBody(email), sendOptions?.idempotencyKey);
       if (typeof answer.id !== "string") throw new TransientMailError("Resend answer has no id");
       return { providerId: answer.id };
     },
     async sendBatch(emails, sendOptions): Promise<SentEmail[]> {
       if (emails.length === 0) return [];
       if (emails.length > 100) throw new PermanentMailError("A Resend batch holds at most 100 emails");
-      const answer = await call<{ data?: Array<{ id?: unknown }> }>("/emails/batch", emails.map(toBody), sendOptions.idempotencyKey);
+      const answer = await call<{ data?: Array<{ id?: unknown }> }>("/emails/batch", `[${emails.map(encodeBody).join(",")}]`, sendOptions.idempotencyKey);
       const ids = Array.isArray(answer.data) ? answer.data.map((d) => d?.id) : [];
       if (ids.length !== emails.length || ids.some((id) => typeof id !== "string")) {
         throw new TransientMailError(`Resend batch answer holds ${ids.length} ids for ${emails.length} emails`);

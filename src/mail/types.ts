@@ -16,6 +16,12 @@ export interface OutgoingEmail {
   headers?: Record<string, string>;
   /** Kind of mail, for the outbox and logs. */
   kind: "confirmation" | "digest";
+  /**
+   * `html` and `text` already encoded as JSON string literals, when the sender has them for less
+   * than encoding them again (a digest's are encoded once per edition, then personalised). JSON
+   * transports use them verbatim; they must decode to exactly `html` and `text`.
+   */
+  json?: { html: string; text: string };
 }
 
 export interface SentEmail {
