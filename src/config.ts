@@ -26,6 +26,13 @@ const schema = z.object({
   SIGNING_SECRET: z.string().check(z.minLength(16, "SIGNING_SECRET must be at least 16 characters")),
   ADMIN_TOKEN: z.string().check(z.minLength(16, "ADMIN_TOKEN must be at least 16 characters")),
   RESEND_API_KEY: z._default(z.string(), ""),
+  DELIVERY_BATCH_SIZE: z._default(
+    z.pipe(
+      z.string(),
+      z.transform((v) => Number(v)),
+    ).check(z.refine((n) => Number.isInteger(n) && n >= 1 && n <= 100, "DELIVERY_BATCH_SIZE must be a whole number from 1 to 100")),
+    100,
+  ),
 });
 
 export type Config = {
@@ -38,6 +45,8 @@ export type Config = {
   devMailbox: boolean;
   signingSecret: string;
   adminToken: string;
+  /** Recipients per provider call and queue message (Resend allows 100). */
+  deliveryBatchSize: number;
 };
 
 export class ConfigError extends Error {}
@@ -73,6 +82,7 @@ export function getConfig(env: ConfigEnv): Config {
     devMailbox: e.DEV_MAILBOX,
     signingSecret: e.SIGNING_SECRET,
     adminToken: e.ADMIN_TOKEN,
+    deliveryBatchSize: e.DELIVERY_BATCH_SIZE,
   };
   cache.set(env, config);
   return config;

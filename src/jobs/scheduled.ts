@@ -28,7 +28,7 @@ export async function runScheduled(
   let sendStarted = false;
   if (build.status === "built") {
     // Also on a repeat run: if the first run died between build and send, this one sends.
-    const { created } = await startSend(env.DB, queue, build.editionId, deps.fanout);
+    const { created } = await startSend(env.DB, queue, build.editionId, { batchSize: config.deliveryBatchSize, ...deps.fanout });
     sendStarted = created;
   }
   const resumed = await sweep(env.DB, queue, new Date(Date.now() - STALE_AFTER_MS));

@@ -59,7 +59,7 @@ admin.post("/admin/editions", async (c) => {
   const now = new Date();
   const result = await buildEdition(c.env.DB, c.get("config"), { slot: parsed.data.slot ?? slotOf(now), now, force });
   let sending = null;
-  if (send && result.status === "built") sending = await startSend(c.env.DB, c.env.DELIVERIES as Producer, result.editionId);
+  if (send && result.status === "built") sending = await startSend(c.env.DB, c.env.DELIVERIES as Producer, result.editionId, { batchSize: c.get("config").deliveryBatchSize });
   return c.json({ edition: result, send: sending && { started: sending.created, fanout: sending.state } }, result.created ? 201 : 200);
 });
 
@@ -72,7 +72,7 @@ admin.post("/admin/editions/:id/send", async (c) => {
   if (record.status !== "built") {
     return fail(c, 409, "Edition was skipped", `Slot ${record.slot} was skipped (${record.skipReason ?? "no reason"}); build it with {"force": true, "slot": "${record.slot}"} first.`);
   }
-  const { created, state } = await startSend(c.env.DB, c.env.DELIVERIES as Producer, id);
+  const { created, state } = await startSend(c.env.DB, c.env.DELIVERIES as Producer, id, { batchSize: c.get("config").deliveryBatchSize });
   return c.json({ editionId: id, started: created, fanout: state }, 202);
 });
 
