@@ -1,6 +1,8 @@
 // Error answers shaped for the caller: JSON for API clients, a small HTML page for browsers.
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { siteCss } from "./generated/templates";
+import { PAGE_CSP } from "./render/pages/layout";
 
 /**
  * True when the caller should get JSON: it asked for JSON, or it expressed no preference and
@@ -17,9 +19,12 @@ export function wantsJson(c: Context): boolean {
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 
-/** A minimal self-contained error page; the site's pages module may render richer ones. */
+/**
+ * A minimal error page in the site's look: the site stylesheet, allowed by its hash in
+ * PAGE_CSP (a style attribute would be blocked by that CSP and log a console error).
+ */
 export function errorPage(title: string, message: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p><p><a href="/">Home</a></p></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${siteCss}</style></head><body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p><p><a href="/">Home</a></p></main></body></html>`;
 }
 
 /**
@@ -28,5 +33,6 @@ export function errorPage(title: string, message: string): string {
  */
 export function problem(c: Context, status: ContentfulStatusCode, title: string, message: string, extra: Record<string, unknown> = {}) {
   if (wantsJson(c)) return c.json({ error: title, message, ...extra }, status);
-  return c.html(errorPage(title, message), status);
+  // Error pages get the same CSP as every other page (no script, the stylesheet by hash).
+  return c.html(errorPage(title, message), status, { "Content-Security-Policy": PAGE_CSP });
 }

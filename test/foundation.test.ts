@@ -53,7 +53,16 @@ describe("unknown routes", () => {
     const res = await get("/no/such/page", { accept: "text/html" });
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
-    expect(await res.text()).toContain("Not found");
+    const html = await res.text();
+    expect(html).toContain("Not found");
+    // Same CSP as every page; the page's only style is the site stylesheet it allows by hash.
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("default-src 'none'");
+    const hash = /'sha256-([^']+)'/.exec(csp)?.[1];
+    const css = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? "";
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(css)));
+    expect(btoa(String.fromCharCode(...digest))).toBe(hash);
+    expect(html).not.toMatch(/\sstyle=/);
   });
 
   it("get a JSON 404 for API clients", async () => {
