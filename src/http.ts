@@ -9,10 +9,11 @@ import { PAGE_CSP } from "./render/pages/layout";
  * is an API caller (a JSON body or an /admin path). Browsers send text/html and get pages.
  */
 export function wantsJson(c: Context): boolean {
-  const accept = c.req.header("accept") ?? "";
+  // Media types are case-insensitive (RFC 9110), so "Application/JSON" is JSON too.
+  const accept = (c.req.header("accept") ?? "").toLowerCase();
   if (accept.includes("text/html")) return false;
   if (accept.includes("application/json") || accept.includes("+json")) return true;
-  const type = c.req.header("content-type") ?? "";
+  const type = (c.req.header("content-type") ?? "").toLowerCase();
   return type.includes("application/json") || c.req.path.startsWith("/admin");
 }
 

@@ -69,6 +69,9 @@ describe("unknown routes", () => {
     const res = await get("/no/such/page", { accept: "application/json" });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: "Not found" });
+    // Media types are case-insensitive.
+    const shouted = await get("/no/such/page", { accept: "Application/JSON" });
+    expect(shouted.headers.get("content-type")).toMatch(/^application\/json/);
   });
 });
 
