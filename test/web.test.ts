@@ -168,6 +168,13 @@ describe("editions", () => {
     expect(older).not.toBe(newer);
   });
 
+  it("names the site once in an edition's <title>", async () => {
+    const id = await storeEdition({ ...hostileDigest, title: env.NEWSLETTER_TITLE }, hostileArticles);
+    const [title] = await texts(await (await get(`/editions/${id}`, { accept: "text/html" })).text(), "title");
+    expect(title!.split(env.NEWSLETTER_TITLE).length - 1).toBe(1);
+    expect(title).toMatch(/\d{4}/);
+  });
+
   it("shows hostile article text as text on the edition and source pages", async () => {
     const id = await storeEdition(hostileDigest, hostileArticles);
     for (const path of [`/editions/${id}`, `/editions/${id}/sources/evil.txt`]) {

@@ -85,7 +85,8 @@ export interface EditionPageProps {
 export function EditionPage({ siteTitle, id, digest }: EditionPageProps) {
   const base = `/editions/${encodeURIComponent(id)}`;
   return (
-    <Layout title={`${digest.title} · ${dateLabel(digest.date)}`} siteTitle={siteTitle} description={digest.stories.map((s) => s.headline).join(" · ")}>
+    // The Layout appends the site's title; an edition titled like the site would show it twice.
+    <Layout title={digest.title === siteTitle ? dateLabel(digest.date) : `${digest.title} · ${dateLabel(digest.date)}`} siteTitle={siteTitle} description={digest.stories.map((s) => s.headline).join(" · ")}>
       <p class="muted">
         <a href="/editions">Archive</a> · {dateLabel(digest.date)}
       </p>
