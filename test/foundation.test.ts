@@ -75,6 +75,22 @@ describe("unknown routes", () => {
   });
 });
 
+describe("unhandled errors", () => {
+  it("answer 500 in the caller's format with no stack trace or internals", async () => {
+    const { app } = await import("../src/app");
+    // A D1 binding that throws like a broken database would, with a path and stack in its message.
+    const broken = { ...env, DB: { prepare: () => { throw new Error("boom at src/db/archive.ts:12"); } } } as unknown as Env;
+    for (const accept of ["text/html", "application/json"]) {
+      const res = await app.fetch(new Request("http://localhost/editions", { headers: { accept } }), broken, createExecutionContext());
+      expect(res.status).toBe(500);
+      expect(res.headers.get("content-type")).toMatch(accept === "text/html" ? /^text\/html/ : /^application\/json/);
+      const body = await res.text();
+      expect(body).toContain("Something went wrong");
+      expect(body).not.toMatch(/boom|archive\.ts|\n\s+at /);
+    }
+  });
+});
+
 describe("scheduled handler", () => {
   it("builds and stores the slot's edition in D1", async () => {
     const scheduledTime = Date.UTC(2026, 10, 23, 7, 0);
