@@ -28,6 +28,7 @@ describe("normalizeAddress", () => {
     ["a@localhost", "domain name with a dot"],
     ["a@1.2.3.4", "domain name with a dot"],
     ["a@example.com/x.y", "domain name with a dot"],
+    [`${"a".repeat(60)}@${"b".repeat(236)}.com`, "at most 63 characters"],
     [`${"a".repeat(10)}@${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(63)}.${"e".repeat(54)}.com`, "too long"],
     [`a@${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(63)}.${"e".repeat(60)}.com`, "too long"],
     ["a@example.com\r\nBcc: x@example.com", "control characters"],

@@ -33,7 +33,11 @@ export function normalizeAddress(input: unknown): AddressCheck {
   }
   if (domainInput.length > 253) return { ok: false, message: "That email address is too long (at most 254 characters)." };
   const domain = toAsciiDomain(domainInput);
-  if (!domain) return { ok: false, message: "The part after the @ must be a domain name with a dot, like example.com." };
+  if (!domain) {
+    // A dotted domain with an overlong label would otherwise hear it needs "a dot".
+    if (domainInput.split(".").some((l) => l.length > 63)) return { ok: false, message: "Each part of the domain between dots may be at most 63 characters." };
+    return { ok: false, message: "The part after the @ must be a domain name with a dot, like example.com." };
+  }
   const email = `${local}@${domain}`;
   if (email.length > 254) return { ok: false, message: "That email address is too long (at most 254 characters)." };
   return { ok: true, email };
