@@ -302,7 +302,10 @@ describe("abuse limits", () => {
     // JSON from a non-browser client has no Origin; hono/csrf only checks form content types.
     expect((await postJson("/subscribe", { email: uniqueEmail("api") })).status).toBe(202);
     // Confirm forms are guarded too; the one-click unsubscribe is not (tested above).
-    expect((await postForm("/confirm", { token: "x" }, { origin: "https://evil.example" })).status).toBe(403);
+    const crossConfirm = await postForm("/confirm", { token: "x" }, { origin: "https://evil.example" });
+    expect(crossConfirm.status).toBe(403);
+    // The hint fits the form: a confirmation is not a new signup.
+    expect(await crossConfirm.text()).toContain("confirmation email");
   });
 });
 

@@ -40,7 +40,10 @@ const sameSiteForms: MiddlewareHandler<AppEnv> = async (c, next) => {
   } catch {
     passed = false;
   }
-  if (!passed) return problem(c, 403, "Form from another site", "This form was not sent from our own page. Please subscribe from the home page.");
+  if (!passed) {
+    const hint = c.req.path === "/confirm" ? "Please open the link in the confirmation email and press the button there." : "Please subscribe from the home page.";
+    return problem(c, 403, "Form from another site", `This form was not sent from our own page. ${hint}`);
+  }
   await next();
 };
 
