@@ -163,23 +163,25 @@ export function summarize(
   if (pool.length === 0) return fallback(cands, opts);
   const nSources = new Set(cands.map((c) => c.source)).size;
   // Story vocabulary: term frequency over all sentences, and in how many sources a term appears.
-  const tf = new Map<string, number>();
-  const df = new Map<string, number>(); // sentences of the story containing the term
-  const srcCount = new Map<string, Set<number>>();
-  for (const c of cands) {
-    for (const t of new Set(c.terms)) df.set(t, (df.get(t) ?? 0) + 1);
+  // Per term: frequency over all sentences (tf), sentences containing it (df), sources containing it.
+  const stats = new Map<string, { tf: number; df: number; last: number; sources: Set<number> | null }>();
+  for (const [k, c] of cands.entries()) {
     for (const t of c.terms) {
-      tf.set(t, (tf.get(t) ?? 0) + 1);
-      if (nSources === 1) continue; // source spread only matters with several sources
-      let s = srcCount.get(t);
-      if (!s) srcCount.set(t, (s = new Set()));
-      s.add(c.source);
+      let st = stats.get(t);
+      if (!st) stats.set(t, (st = { tf: 0, df: 0, last: -1, sources: nSources > 1 ? new Set() : null }));
+      st.tf++;
+      if (st.last !== k) {
+        st.last = k;
+        st.df++;
+      }
+      st.sources?.add(c.source); // source spread only matters with several sources
     }
   }
   const termWeight = (t: string): number => {
-    const f = tf.get(t) ?? 0;
-    const spread = nSources > 1 ? (srcCount.get(t)?.size ?? 1) / nSources : 1;
-    return Math.log(1 + f) * (0.5 + spread);
+    const st = stats.get(t);
+    if (!st) return 0;
+    const spread = st.sources ? st.sources.size / nSources : 1;
+    return Math.log(1 + st.tf) * (0.5 + spread);
   };
   let maxCent = 0;
   const base = pool.map((c) => {
@@ -195,7 +197,7 @@ export function summarize(
   // Specific terms of each candidate: in few of the story's sentences (names and topic words that
   // every sentence repeats are not specific, so sharing them says nothing about repeating a claim).
   const specificCut = Math.max(2, cands.length * w.specificShare);
-  const specific = termSets.map((ts) => [...ts].filter((t) => (df.get(t) ?? 0) <= specificCut));
+  const specific = termSets.map((ts) => [...ts].filter((t) => (stats.get(t)?.df ?? 0) <= specificCut));
   const scores = pool.map((c, i) => {
     const pos = Math.exp(-c.position / w.positionScale);
     const cent = maxCent > 0 ? base[i]! / maxCent : 0;

@@ -31,6 +31,14 @@ describe("seeds", () => {
     expect(summary.join(" ").split(/\s+/).length).toBeLessThanOrEqual(90);
   });
 
+  it("get a summary drawn from both seeds that states the highest-level-talks claim once", () => {
+    const { summary } = run().digest.stories[0]!;
+    // Both outlets call the meeting the highest-level contact since the invasion; say it once.
+    expect(summary.filter((s) => /highest-level/i.test(s))).toHaveLength(1);
+    const from = (s: string) => SEED_ARTICLES.findIndex((a) => a.body.replace(/\s+/g, " ").includes(s.slice(0, 40)));
+    expect(new Set(summary.map(from))).toEqual(new Set([0, 1]));
+  });
+
   it("give cleaned articles with no boilerplate paragraphs", () => {
     const { articles } = run();
     expect(articles).toHaveLength(2);

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { evaluate, paired, parseEvalJsonl, splits, type ArticleScores } from "../../src/digest/evaluate";
+import { evaluate, mean, paired, parseEvalJsonl, splits, type ArticleScores } from "../../src/digest/evaluate";
 import { buildDigest } from "../../src/digest/index";
 import { rouge } from "../../src/digest/rouge";
 
@@ -85,5 +85,16 @@ describe("CNN/DailyMail dev file", () => {
     expect(r.lead3Raw.r1).toBeLessThan(43);
     expect(r.system.r1).toBeGreaterThanOrEqual(Math.max(r.lead3.r1, r.lead3Raw.r1));
     expect(r.system.r2).toBeGreaterThanOrEqual(Math.max(r.lead3.r2, r.lead3Raw.r2));
+  });
+
+  it("stays at or above Lead-3 on ROUGE-1 and ROUGE-2 on each half of both split-half checks", () => {
+    const r = evaluate(records, { maxSentences: 3 });
+    for (const sp of splits(r.articles))
+      for (const half of sp.halves) {
+        const sys = mean(half.map((a) => a.system));
+        const lead = mean(half.map((a) => a.lead3));
+        expect(sys.r1, `${sp.name} R-1`).toBeGreaterThanOrEqual(lead.r1);
+        expect(sys.r2, `${sp.name} R-2`).toBeGreaterThanOrEqual(lead.r2);
+      }
   });
 });
