@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 import { getConfig } from "../src/config";
 import { buildDigest } from "../src/digest";
 import { SEED_ARTICLES } from "../src/generated/seeds";
-import { composeEmails } from "../src/jobs/compose";
+import PostalMime from "postal-mime";
+import { composeEmails, listId } from "../src/jobs/compose";
+import { buildMime } from "../src/mail/mime";
 import { encodeBody, toBody } from "../src/mail/resend";
 import { renderEmail, UNSUBSCRIBE_PLACEHOLDER } from "../src/render/email";
 
@@ -47,5 +49,19 @@ describe("composeEmails", () => {
   it("encodes an email without the pre-encoded parts the plain way", () => {
     const e = { from: { address: "x@example.com", name: "X" }, to: "y@example.com", subject: "S", html: "<p>\"hi\"</p>", text: "hi", kind: "confirmation" as const };
     expect(encodeBody(e)).toBe(JSON.stringify(toBody(e)));
+  });
+});
+
+describe("listId", () => {
+  it("stays ASCII with its <label> readable for any title, and survives MIME as written", async () => {
+    const cafe = { ...config, title: "Le Café du Matin — Édition 東京" };
+    const id = listId(cafe);
+    const domain = config.sender.address.split("@")[1];
+    expect(id).toBe(`"Le Cafe du Matin Edition" <le-cafe-du-matin-edition.${domain}>`);
+    expect(id).toMatch(/^[\x20-\x7e]+$/);
+    const [email] = await composeEmails(edition(), [{ subscriberId: 3, email: "e@example.com" }], cafe);
+    const parsed = await PostalMime.parse(buildMime(email!).raw);
+    expect(parsed.headers.find((h) => h.key === "list-id")?.value).toBe(id);
+    expect(listId({ ...config, title: "東京" })).toBe(`<digest.${domain}>`);
   });
 });

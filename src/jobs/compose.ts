@@ -19,15 +19,26 @@ export interface Recipient {
   email: string;
 }
 
-/** Printable ASCII without `"` or `\\`: substituted inside a JSON string literal, it needs no escaping. */
+/** Printable ASCII without `"` or a backslash: substituted inside a JSON string literal, it needs no escaping. */
 const JSON_SAFE = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
 
-/** RFC 2919 List-Id: a phrase and a dotted label under the sender's domain. */
+/** ASCII letters for a header: accents dropped ("Café" -> "Cafe"), anything else removed. */
+function asciiFold(s: string): string {
+  return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e]/g, "");
+}
+
+/**
+ * RFC 2919 List-Id: an optional phrase and a dotted label under the sender's domain. Both stay
+ * ASCII: the `<label>` may not sit inside an RFC 2047 encoded word, and a mail system that
+ * encodes a non-ASCII header does so to the whole value.
+ * @example listId(config) // '"Le Cafe du Matin" <le-cafe-du-matin.example.com>'
+ */
 export function listId(config: Config): string {
   const domain = config.sender.address.split("@")[1] ?? "localhost";
-  const label = config.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "digest";
-  const phrase = config.title.replace(/[\r\n"<>\\]/g, " ").trim();
-  return `"${phrase}" <${label}.${domain}>`;
+  const title = asciiFold(config.title);
+  const label = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "digest";
+  const phrase = title.replace(/[\r\n"<>\\]/g, " ").replace(/\s+/g, " ").replace(/=\?/g, "= ?").trim();
+  return phrase ? `"${phrase}" <${label}.${domain}>` : `<${label}.${domain}>`;
 }
 
 /**
