@@ -73,7 +73,7 @@ export const DEFAULT_WEIGHTS: SummaryWeights = {
   idealWords: 14,
   lengthPenalty: 1,
   dangling: 0.4,
-  quote: 0.2,
+  quote: 0.4,
   redundancy: 0.6,
   maxOverlap: 0.5,
   specificShare: 0.1,
