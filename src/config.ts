@@ -1,8 +1,7 @@
 // Reads and checks the Worker's vars and secrets once per isolate, so a misconfigured deploy
 // fails with one clear message instead of odd behaviour deep in a handler.
-// zod/mini as a namespace import: tree-shakes to ~5 KB gzip, where `{ z } from "zod"` pulls
-// every locale into the Worker bundle (~760 KB raw measured).
 import * as z from "zod/mini";
+import "./validation";
 
 const onOff = z.pipe(
   z.optional(z.string()),

@@ -44,3 +44,18 @@ describe("DELIVERY_BATCH_SIZE", () => {
     expect(body.send.fanout.batchSize).toBe(7);
   });
 });
+
+describe("validation messages", () => {
+  it("say what was expected, not just that the input is invalid", async () => {
+    const res = await app.fetch(
+      new Request("http://localhost/admin/editions", {
+        method: "POST",
+        headers: { authorization: `Bearer ${env.ADMIN_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ force: "yes" }),
+      }),
+      env,
+    );
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { message: string }).message).toMatch(/force: .*expected boolean, received string/);
+  });
+});

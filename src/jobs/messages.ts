@@ -2,6 +2,7 @@
 // address, not its recipients): the consumer reads the recipients from D1, so one sendBatch of
 // 100 messages enqueues 10,000 recipients and stays far below the 256 KB limit.
 import * as z from "zod/mini";
+import "../validation";
 
 /** Queue names from wrangler.toml; the `queue` handler dispatches on them. */
 export const DELIVERIES_QUEUE = "newsletter-deliveries";

@@ -6,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { timingSafeEqual } from "hono/utils/buffer";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod/mini";
+import "../validation";
 import type { AppEnv } from "../app";
 import { deliveryReport, getFanout } from "../db/deliveries";
 import { getEditionRecord } from "../db/editions";

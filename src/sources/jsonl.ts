@@ -1,5 +1,6 @@
 // JSONL articles (one JSON object a line) -> RawArticle. Pure, shared by the CLI, eval and bench.
 import * as z from "zod/mini";
+import "../validation";
 import type { RawArticle } from "../digest/types";
 
 const line = z
