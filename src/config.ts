@@ -8,10 +8,14 @@ const onOff = z.pipe(
   z.transform((v) => ["on", "true", "1", "yes"].includes((v ?? "").trim().toLowerCase())),
 );
 const baseUrl = z.pipe(z.url(), z.transform((u) => u.replace(/\/+$/, "")));
+/** Loopback hosts may use http (wrangler dev); anywhere else links must be https. */
+const isLocal = (u: string) => /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(u);
+// RFC 8058: the one-click List-Unsubscribe URL must be HTTPS, and it is built from this.
+const publicBaseUrl = baseUrl.check(z.refine((u) => u.startsWith("https://") || isLocal(u), "PUBLIC_BASE_URL must be an https:// URL (RFC 8058 one-click unsubscribe needs HTTPS); http:// only for localhost"));
 
 const schema = z.object({
   NEWSLETTER_TITLE: z._default(z.string().check(z.minLength(1)), "The Daily Digest"),
-  PUBLIC_BASE_URL: baseUrl,
+  PUBLIC_BASE_URL: publicBaseUrl,
   SENDER_ADDRESS: z.email(),
   SENDER_NAME: z.string().check(z.minLength(1)),
   SENDER_POSTAL_ADDRESS: z._default(z.string(), ""),

@@ -11,6 +11,9 @@ describe("getConfig", () => {
     expect(config.deliveryBatchSize).toBe(100);
     expect(config.feedUrls).toEqual(["https://a.example/feed.xml", "https://b.example/rss"]);
     expect(config.baseUrl).not.toMatch(/\/$/);
+    for (const ok of ["https://digest.example.com/", "http://localhost:8787", "http://127.0.0.1:9000"]) {
+      expect(getConfig({ ...env, PUBLIC_BASE_URL: ok } as unknown as Env).baseUrl).toBe(ok.replace(/\/$/, ""));
+    }
   });
 
   it("refuses a bad deployment with a message naming each problem", () => {
@@ -21,6 +24,7 @@ describe("getConfig", () => {
       ["SIGNING_SECRET", "short", /SIGNING_SECRET must be at least 16 characters/],
       ["MAIL_TRANSPORT", "carrier-pigeon", /MAIL_TRANSPORT/],
       ["PUBLIC_BASE_URL", "not a url", /PUBLIC_BASE_URL/],
+      ["PUBLIC_BASE_URL", "http://digest.example.com", /PUBLIC_BASE_URL must be an https:\/\/ URL/],
     ] as const) {
       expect(() => getConfig({ ...env, [name]: value } as unknown as Env), `${name}=${value}`).toThrow(ConfigError);
       expect(() => getConfig({ ...env, [name]: value } as unknown as Env)).toThrow(message);
