@@ -1,7 +1,9 @@
-// Error answers shaped for the caller: JSON for API clients, a small HTML page for browsers.
+// HTTP helpers shared by the routes: error answers shaped for the caller (JSON for API clients,
+// a small HTML page for browsers) and content validators (ETag, If-None-Match).
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { siteCss } from "./generated/templates";
+import { escapeHtml } from "./render/format";
 import { PAGE_CSP } from "./render/pages/layout";
 
 /**
@@ -16,9 +18,6 @@ export function wantsJson(c: Context): boolean {
   const type = (c.req.header("content-type") ?? "").toLowerCase();
   return type.includes("application/json") || c.req.path.startsWith("/admin");
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 
 /**
  * A minimal error page in the site's look: the site stylesheet, allowed by its hash in
@@ -36,4 +35,23 @@ export function problem(c: Context, status: ContentfulStatusCode, title: string,
   if (wantsJson(c)) return c.json({ error: title, message, ...extra }, status);
   // Error pages get the same CSP as every other page (no script, the stylesheet by hash).
   return c.html(errorPage(title, message), status, { "Content-Security-Policy": PAGE_CSP });
+}
+
+/**
+ * A strong ETag from the SHA-1 of `content`, first `bytes` bytes in hex, after an optional prefix.
+ * @example await contentEtag("<p>hi</p>") // '"c5b8…"'
+ */
+export async function contentEtag(content: string, { prefix = "", bytes = 12 } = {}): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(content)));
+  return `"${prefix}${Array.from(digest.slice(0, bytes), (b) => b.toString(16).padStart(2, "0")).join("")}"`;
+}
+
+/**
+ * True when an If-None-Match header names this ETag (lists and weak validators included).
+ * @example matchesEtag('W/"a", "b"', '"b"') // true
+ */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
 }

@@ -5,12 +5,11 @@ import { Hono, type Context } from "hono";
 import type { AppEnv } from "../app";
 import { listEditions } from "../db/archive";
 import { getEdition } from "../db/editions";
-import { problem } from "../http";
+import { contentEtag, matchesEtag, problem } from "../http";
 import { ArchivePage } from "../render/pages/archive";
 import { EditionPage } from "../render/pages/edition";
 import { PAGE_CSP } from "../render/pages/layout";
 import { SourcePage } from "../render/pages/source";
-import { matchesEtag } from "./preview";
 
 /** Built editions are immutable; a day in caches, then revalidated by ETag (the page shell may change on deploy). */
 export const EDITION_CACHE = "public, max-age=86400";
@@ -26,8 +25,7 @@ const EDITION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
  * @example return sendCached(c, html, "text/html; charset=utf-8", EDITION_CACHE, PAGE_CSP)
  */
 export async function sendCached(c: Context, body: string, type: string, cacheControl: string, csp?: string) {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(body)));
-  const etag = `"${[...digest.slice(0, 12)].map((b) => b.toString(16).padStart(2, "0")).join("")}"`;
+  const etag = await contentEtag(body);
   const headers: Record<string, string> = { "Cache-Control": cacheControl, ETag: etag };
   if (csp) headers["Content-Security-Policy"] = csp;
   if (matchesEtag(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);

@@ -8,7 +8,7 @@ import type { Config } from "../config";
 import { BUILD_HASH } from "../generated/stamp";
 import { currentDigest, utcDate } from "../jobs/current-digest";
 import { personalise, renderEmail } from "../render/email";
-import { problem } from "../http";
+import { contentEtag, matchesEtag, problem } from "../http";
 
 /** Email HTML has inline styles and a <style> block but never script; images only over https. */
 export const EMAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -34,8 +34,7 @@ async function build(config: Config, now: Date): Promise<Rendered> {
     PREVIEW_UNSUBSCRIBE,
   );
   const json = JSON.stringify(digest);
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(rendered.html + "\0" + json)));
-  const etag = `"p-${BUILD_HASH}-${[...hash.slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("")}"`;
+  const etag = await contentEtag(rendered.html + "\0" + json, { prefix: `p-${BUILD_HASH}-`, bytes: 8 });
   return { html: rendered.html, text: rendered.text, json, etag };
 }
 
@@ -52,16 +51,6 @@ function previewFor(config: Config, now: Date): Promise<Rendered> {
     });
   }
   return cache!.value;
-}
-
-/**
- * True when an If-None-Match header names this ETag (lists and weak validators included).
- * @example matchesEtag('W/"a", "b"', '"b"') // true
- */
-export function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === "*") return true;
-  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
 }
 
 const FORMATS = {
