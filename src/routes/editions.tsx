@@ -3,6 +3,7 @@
 // Editions never change once built, so answers carry long Cache-Control and a content ETag.
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../app";
+import { fromBase64Url, toBase64Url } from "../base64url";
 import { listEditions } from "../db/archive";
 import { getEdition } from "../db/editions";
 import { contentEtag, matchesEtag, problem } from "../http";
@@ -36,12 +37,14 @@ const HTML = "text/html; charset=utf-8";
 
 /** The cursor for the next page: the last item's created_at and id, base64url'd JSON. */
 function encodeCursor(createdAt: string, id: string): string {
-  return btoa(JSON.stringify([createdAt, id])).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return toBase64Url(new TextEncoder().encode(JSON.stringify([createdAt, id])));
 }
 
 function decodeCursor(s: string): { createdAt: string; id: string } | null {
+  const bytes = fromBase64Url(s);
+  if (!bytes) return null;
   try {
-    const v: unknown = JSON.parse(atob(s.replaceAll("-", "+").replaceAll("_", "/")));
+    const v: unknown = JSON.parse(new TextDecoder().decode(bytes));
     if (Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "string") return { createdAt: v[0], id: v[1] };
   } catch {
     // fall through
