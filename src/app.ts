@@ -32,7 +32,39 @@ app.route("/", subscribe);
 app.route("/", devMailbox);
 app.route("/", admin);
 
-app.notFound((c) => problem(c, 404, "Not found", `Nothing lives at ${c.req.path}.`));
+const patterns = new Map<string, RegExp>();
+/** A route path ("/editions/:id", "/admin/*", ":id{[0-9]+}") as a regular expression. */
+function routePattern(path: string): RegExp {
+  let re = patterns.get(path);
+  if (!re) {
+    const body = path
+      .split(/(:[A-Za-z_][A-Za-z0-9_]*(?:\{[^}]+\})?\??|\*)/)
+      .map((part) => {
+        if (part === "*") return ".*";
+        const param = /^:[A-Za-z_][A-Za-z0-9_]*(?:\{([^}]+)\})?(\?)?$/.exec(part);
+        if (param) return `(?:${param[1] ?? "[^/]+"})${param[2] ?? ""}`;
+        return part.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+      })
+      .join("");
+    re = new RegExp(`^${body}/?$`);
+    patterns.set(path, re);
+  }
+  return re;
+}
+
+/** The methods some route (not middleware) answers at `path`, for a 405's Allow header. */
+export function allowedMethods(path: string): string[] {
+  const methods = new Set(app.routes.filter((r) => r.method !== "ALL" && routePattern(r.path).test(path)).map((r) => r.method));
+  if (methods.has("GET")) methods.add("HEAD");
+  return [...methods].sort();
+}
+
+app.notFound((c) => {
+  const allowed = allowedMethods(c.req.path);
+  if (allowed.length === 0) return problem(c, 404, "Not found", `Nothing lives at ${c.req.path}.`);
+  c.header("Allow", allowed.join(", "));
+  return problem(c, 405, "Method not allowed", `${c.req.path} answers ${allowed.join(", ")} only.`);
+});
 
 app.onError((err, c) => {
   if (err instanceof HTTPException && err.status < 500) {

@@ -48,6 +48,28 @@ describe("GET /preview", () => {
   });
 });
 
+describe("wrong methods", () => {
+  it("get 405 with an Allow header naming what the path does answer", async () => {
+    for (const [method, path, allow] of [
+      ["POST", "/preview", "GET, HEAD"],
+      ["DELETE", "/editions/2026-11-23", "GET, HEAD"],
+      ["PUT", "/subscribe", "GET, HEAD, POST"],
+      ["PATCH", "/unsubscribe", "GET, HEAD, POST"],
+      ["POST", "/feed.xml", "GET, HEAD"],
+    ] as const) {
+      const res = await exports.default.fetch(new Request(`http://localhost${path}`, { method, headers: { accept: "application/json" } }));
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get("allow"), `${method} ${path}`).toBe(allow);
+      expect(await res.json()).toMatchObject({ error: "Method not allowed" });
+    }
+  });
+
+  it("leave unknown paths a 404", async () => {
+    const res = await exports.default.fetch(new Request("http://localhost/editions/2026-11-23/nothing/here", { method: "POST", headers: { accept: "application/json" } }));
+    expect(res.status).toBe(404);
+  });
+});
+
 describe("unknown routes", () => {
   it("get an HTML 404 page for browsers", async () => {
     const res = await get("/no/such/page", { accept: "text/html" });

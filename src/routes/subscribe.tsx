@@ -117,11 +117,6 @@ function html(c: C, title: string, body: Parameters<typeof page>[2], status: 200
   return c.html(page(c.get("config").title, title, body), status);
 }
 
-const allow = (methods: string) => (c: C) => {
-  c.header("Allow", methods);
-  return problem(c, 405, "Method not allowed", `${c.req.path} accepts ${methods} only.`);
-};
-
 const invalidLink = {
   invalid: [400, "This link is not valid", "The link is incomplete or was changed. Please use the link exactly as it appears in the email."],
   expired: [410, "This link has expired", "Confirmation links are valid for 48 hours. Subscribe again to get a new one."],
@@ -226,6 +221,3 @@ subscribe.post("/unsubscribe", limitBody, async (c) => {
   return html(c, "You are unsubscribed", <Unsubscribed />);
 });
 
-subscribe.on(["PUT", "PATCH", "DELETE", "OPTIONS"], "/subscribe", allow("GET, POST"));
-subscribe.on(["PUT", "PATCH", "DELETE", "OPTIONS"], "/confirm", allow("GET, POST"));
-subscribe.on(["PUT", "PATCH", "DELETE", "OPTIONS"], "/unsubscribe", allow("GET, POST"));
