@@ -93,6 +93,19 @@ describe("the double opt-in round trip", () => {
     expect(await subscriberRow(b)).toMatchObject({ status: "unsubscribed", unsubscribe_method: "one-click" });
   });
 
+  it("unsubscribes an API caller who sends the token in a JSON body", async () => {
+    const email = uniqueEmail("jsonunsub");
+    await postJson("/subscribe", { email });
+    await postJson("/confirm", { token: (await confirmLinkFor(email)).searchParams.get("token") });
+    const row = await subscriberRow(email);
+    const token = new URL(await unsubscribeUrl(config(), row!.id)).searchParams.get("token");
+    const res = await postJson("/unsubscribe", { token });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "unsubscribed" });
+    expect(await subscriberRow(email)).toMatchObject({ status: "unsubscribed" });
+    expect((await postJson("/unsubscribe", { token: `${token}x` })).status).toBe(400);
+  });
+
   it("shows an unsubscribe page on GET that changes nothing, and its button unsubscribes", async () => {
     const email = uniqueEmail("page");
     await postJson("/subscribe", { email });

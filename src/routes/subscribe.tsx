@@ -206,12 +206,16 @@ subscribe.get("/unsubscribe", async (c) => {
 subscribe.post("/unsubscribe", limitBody, async (c) => {
   const type = mediaType(c);
   let fields: Record<string, unknown> = {};
-  if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
-    try {
-      fields = await c.req.parseBody();
-    } catch {
-      fields = {};
+  // Any content type is accepted (the token usually rides in the query string); a body that
+  // cannot be read just contributes no fields.
+  try {
+    if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") fields = await c.req.parseBody();
+    else if (type === "application/json") {
+      const json: unknown = await c.req.json();
+      if (json && typeof json === "object" && !Array.isArray(json)) fields = json as Record<string, unknown>;
     }
+  } catch {
+    fields = {};
   }
   const token = c.req.query("token") ?? fields.token;
   const method = fields["List-Unsubscribe"] === "One-Click" ? "one-click" : "page";
