@@ -15,7 +15,7 @@ function readInput(path: string): RawArticle[] {
   if (!existsSync(path)) throw new InputError(`input not found: ${path}`);
   if (statSync(path).isDirectory()) {
     const files = readdirSync(path)
-      .filter((f) => extname(f).toLowerCase() in FORMATS)
+      .filter((f) => Object.hasOwn(FORMATS, extname(f).toLowerCase()))
       .sort();
     if (files.length === 0) throw new InputError(`no .txt, .md or .html articles in ${path}`);
     return files.map((f) => ({

@@ -131,9 +131,11 @@ describe("GET /preview", () => {
   });
 
   it("answers an unknown format with a 400 in the caller's format", async () => {
-    const res = await get("/preview?format=pdf", { accept: "application/json" });
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: "Unknown format" });
+    for (const format of ["pdf", "constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      const res = await get(`/preview?format=${format}`, { accept: "application/json" });
+      expect(res.status, format).toBe(400);
+      expect(await res.json()).toMatchObject({ error: "Unknown format" });
+    }
   });
 });
 

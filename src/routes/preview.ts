@@ -61,7 +61,7 @@ const FORMATS = {
 
 export const preview = new Hono<AppEnv>().get("/preview", async (c) => {
   const format = c.req.query("format") ?? "html";
-  if (!(format in FORMATS)) return problem(c, 400, "Unknown format", "format must be html, text or json.");
+  if (!Object.hasOwn(FORMATS, format)) return problem(c, 400, "Unknown format", "format must be html, text or json.");
   const f = FORMATS[format as keyof typeof FORMATS];
   const r = await previewFor(c.get("config"), new Date());
   const etag = r.etag.slice(0, -1) + `-${format}"`;
