@@ -215,6 +215,21 @@ describe("delivery through the fake provider", () => {
     expect((await fakeEmails(SCOPE)).calls).toBe(calls);
   });
 
+  it("splits a rejected batch even when the provider's message quotes a bad address like 409@", async () => {
+    // Rejections are told apart by status, not by searching the message for "409".
+    await fakeControl(SCOPE, { rejectPattern: "^409" });
+    const good = await subscribers(5, "split409-");
+    const bad = await addSubscribers(1, "409", "active", SCOPE);
+    const editionId = await newEdition();
+    const queue = await fanOut(editionId, 10);
+    await drain(queue, { transport: transport() });
+    const { emails } = await fakeEmails(SCOPE);
+    for (const s of good) expect(perAddress(emails).get(s.email)).toBe(1);
+    expect(await counts(editionId)).toEqual({ sent: 5, failed: 1 });
+    const failed = await env.DB.prepare("SELECT email FROM deliveries WHERE edition_id = ? AND status = 'failed'").bind(editionId).first<{ email: string }>();
+    expect(failed!.email).toBe(bad[0]!.email);
+  });
+
   it("puts the list headers and the web version in every digest email", async () => {
     const [sub] = await subscribers(1, "headers-");
     const editionId = await newEdition();

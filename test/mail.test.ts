@@ -9,7 +9,7 @@ import { mailTransport } from "../src/mail";
 import { base64Utf8, buildMime, encodeHeaderWords } from "../src/mail/mime";
 import { outboxTransport } from "../src/mail/outbox";
 import { parseRetryAfter, resendTransport } from "../src/mail/resend";
-import { PermanentMailError, TransientMailError, type OutgoingEmail } from "../src/mail/types";
+import { IdempotencyConflictError, PermanentMailError, TransientMailError, type OutgoingEmail } from "../src/mail/types";
 
 /** This file's recipient domain: the fake provider keeps faults and mail per domain. */
 const SCOPE = "mail.test";
@@ -182,6 +182,14 @@ describe("resend transport", () => {
     const retry = await transport().sendBatch(batch, { idempotencyKey: key });
     expect(retry).toHaveLength(1);
     expect(await mine([batch[0]!.to])).toHaveLength(1);
+  });
+
+  it("reports a reused idempotency key with another payload as an IdempotencyConflictError", async () => {
+    const key = `conflict-${uid()}`;
+    await transport().sendBatch([email({ subject: "First" })], { idempotencyKey: key });
+    const err = await transport().sendBatch([email({ subject: "Second" })], { idempotencyKey: key }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IdempotencyConflictError);
+    expect(err).toBeInstanceOf(PermanentMailError);
   });
 
   it("maps a network failure to a transient error", async () => {

@@ -20,7 +20,7 @@ import { getConfig, type Config } from "../config";
 import { claimUnit, recordSent, releaseClaim, splitClaim, type UnitGroup } from "../db/deliveries";
 import { getSendableEdition, type SendableEdition } from "../db/editions";
 import { mailTransport } from "../mail";
-import { PermanentMailError, TransientMailError, type MailTransport } from "../mail/types";
+import { IdempotencyConflictError, PermanentMailError, TransientMailError, type MailTransport } from "../mail/types";
 import { SubrequestBudget } from "./budget";
 import { composeEmails } from "./compose";
 import { runFanout, type FanoutOptions } from "./fanout";
@@ -69,9 +69,6 @@ function remember(edition: SendableEdition): void {
   editionCache.set(edition.id, edition);
   while (editionCache.size > 4) editionCache.delete(editionCache.keys().next().value!);
 }
-
-/** A 409 means the provider saw this key with another payload: splitting would send twice. */
-const idempotencyConflict = (err: Error) => /\b409\b|idempotent/i.test(err.message);
 
 interface Context {
   env: Env;
@@ -229,7 +226,9 @@ async function sendOne(ctx: Context, msg: SendMessage): Promise<Settlement> {
     const error = err instanceof Error ? err : new Error(String(err));
     const attempts = Math.max(...claim.claimed.map((d) => d.attempts));
     if (error instanceof PermanentMailError) {
-      if (claim.claimed.length > 1 && !idempotencyConflict(error)) {
+      // An idempotency conflict means the provider saw this key with another payload:
+      // splitting (new keys) could send twice, so the unit is failed as it stands.
+      if (claim.claimed.length > 1 && !(error instanceof IdempotencyConflictError)) {
         // The provider refused the whole batch and sent none of it: find the bad recipient(s).
         ctx.budget.take(2);
         const parts = await splitClaim(env.DB, unit, token, claim.claimed, error.message, new Date(ctx.now()));

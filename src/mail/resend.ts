@@ -2,7 +2,7 @@
 // bulk digests and wherever send_email is not configured. Errors are sorted for the caller's
 // retry logic: 429, 5xx, timeouts and network failures are transient; other 4xx are permanent.
 import { formatMailbox } from "./mime";
-import { PermanentMailError, TransientMailError, type MailTransport, type OutgoingEmail, type SentEmail } from "./types";
+import { IdempotencyConflictError, PermanentMailError, TransientMailError, type MailTransport, type OutgoingEmail, type SentEmail } from "./types";
 
 export interface ResendOptions {
   baseUrl: string;
@@ -95,6 +95,7 @@ export function resendTransport(options: ResendOptions): MailTransport {
     if (res.status === 429 || res.status >= 500) throw new TransientMailError(text, parseRetryAfter(res.headers.get("retry-after")));
     // Another request with this key is still running: it will finish, so asking again is right.
     if (res.status === 409 && name === "concurrent_idempotent_requests") throw new TransientMailError(text, 1);
+    if (res.status === 409) throw new IdempotencyConflictError(text);
     throw new PermanentMailError(text);
   }
 

@@ -48,6 +48,17 @@ export class PermanentMailError extends Error {
   }
 }
 
+/**
+ * The provider has seen this idempotency key with a different payload. Resending under new keys
+ * (splitting the batch) could then send twice, so the caller must not.
+ */
+export class IdempotencyConflictError extends PermanentMailError {
+  constructor(message: string) {
+    super(message);
+    this.name = "IdempotencyConflictError";
+  }
+}
+
 export interface MailTransport {
   readonly name: string;
   /** Sends one email; throws TransientMailError or PermanentMailError. */
