@@ -11,6 +11,7 @@ import { PAGE_CSP } from "../render/pages/layout";
 import { normalizeAddress } from "../subscribers/address";
 import { CheckInbox, ConfirmButton, Confirmed, page, SubscribeForm, UnsubscribeButton, Unsubscribed } from "../subscribers/pages";
 import { confirmSubscription, inspectConfirmLink, inspectUnsubscribeLink, requestSubscription, unsubscribeWithToken, type Deps } from "../subscribers/service";
+import { CONFIRM_TTL_HOURS } from "../auth/tokens";
 
 type C = Context<AppEnv>;
 
@@ -119,7 +120,7 @@ function html(c: C, title: string, body: Parameters<typeof page>[2], status: 200
 
 const invalidLink = {
   invalid: [400, "This link is not valid", "The link is incomplete or was changed. Please use the link exactly as it appears in the email."],
-  expired: [410, "This link has expired", "Confirmation links are valid for 48 hours. Subscribe again to get a new one."],
+  expired: [410, "This link has expired", `Confirmation links are valid for ${CONFIRM_TTL_HOURS} hours. Subscribe again to get a new one.`],
   used: [409, "This link has already been used", "Each confirmation link works once. Subscribe again to get a new one."],
   "already-active": [409, "Already confirmed", "This link has already been used, and the subscription is active. Nothing more to do."],
 } as const;
@@ -139,7 +140,7 @@ subscribe.post("/subscribe", rateLimit, limitBody, sameSiteForms, async (c) => {
   const json = wantsJson(c);
   const accepted = () =>
     json
-      ? c.json({ status: "check-your-inbox", message: "If that address can subscribe, we have sent it a confirmation link. It is valid for 48 hours." }, 202)
+      ? c.json({ status: "check-your-inbox", message: `If that address can subscribe, we have sent it a confirmation link. It is valid for ${CONFIRM_TTL_HOURS} hours.` }, 202)
       : html(c, "Check your inbox", <CheckInbox />, 202);
 
   // A filled honeypot is a bot: it gets the ordinary answer, and nothing is stored or sent.

@@ -2,7 +2,9 @@
 // inbox", the confirm and unsubscribe buttons, and their outcomes. No client script.
 import { html } from "hono/html";
 import type { Child } from "hono/jsx";
+import { CONFIRM_TTL_HOURS } from "../auth/tokens";
 import { Layout } from "../render/pages/layout";
+import { COOLDOWN_MINUTES } from "./service";
 
 /** A complete HTML document for c.html(). */
 export function page(siteTitle: string, title: string, body: Child) {
@@ -57,8 +59,8 @@ export function CheckInbox() {
   return (
     <>
       <h1>Check your inbox</h1>
-      <p>If that address can subscribe, we have sent it an email with a link to confirm. The link is valid for 48 hours.</p>
-      <p class="muted">Nothing there? Look in the spam folder, or try again in ten minutes.</p>
+      <p>If that address can subscribe, we have sent it an email with a link to confirm. The link is valid for {CONFIRM_TTL_HOURS} hours.</p>
+      <p class="muted">Nothing there? Look in the spam folder, or try again in {COOLDOWN_MINUTES} minutes.</p>
     </>
   );
 }
