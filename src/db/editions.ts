@@ -146,26 +146,10 @@ export async function lastBuiltEdition(db: D1Database, exceptSlot: string): Prom
   return { id: row.id, contentHash: row.contentHash, storyIds };
 }
 
-/**
- * The newest built editions (skipped slots never show).
- * @example const [latest] = await latestEditions(env.DB, 1);
- */
-export async function latestEditions(db: D1Database, limit: number): Promise<EditionSummary[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT id, slot, title, edition_date AS date, created_at AS createdAt FROM editions
-       WHERE status = 'built' ORDER BY created_at DESC, id DESC LIMIT ?`,
-    )
-    .bind(limit)
-    .all<EditionSummary>();
-  return results;
-}
-
+/** A built edition as the web shows it (the stored email rendering is for sending only). */
 export interface Edition extends EditionSummary {
   digest: Digest;
   articles: Article[];
-  html: string;
-  text: string;
 }
 
 interface EditionRow {
@@ -176,8 +160,6 @@ interface EditionRow {
   createdAt: string;
   digest_json: string;
   articles_json: string;
-  html: string;
-  text: string;
 }
 
 /**
@@ -187,7 +169,7 @@ interface EditionRow {
 export async function getEdition(db: D1Database, id: string): Promise<Edition | null> {
   const row = await db
     .prepare(
-      `SELECT id, slot, title, edition_date AS date, created_at AS createdAt, digest_json, articles_json, html, text
+      `SELECT id, slot, title, edition_date AS date, created_at AS createdAt, digest_json, articles_json
        FROM editions WHERE id = ? AND status = 'built'`,
     )
     .bind(id)
@@ -201,8 +183,6 @@ export async function getEdition(db: D1Database, id: string): Promise<Edition | 
     createdAt: row.createdAt,
     digest: JSON.parse(row.digest_json) as Digest,
     articles: JSON.parse(row.articles_json) as Article[],
-    html: row.html,
-    text: row.text,
   };
 }
 
