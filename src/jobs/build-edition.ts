@@ -74,18 +74,14 @@ async function build(db: D1Database, config: Config, opts: BuildOptions): Promis
       skipReason = `nothing new since edition ${previous.id}`;
     }
   }
-  if (skipReason && !force) {
+  // Even forced, an empty edition is not worth a send: record why instead.
+  if (skipReason && (!force || storyIds.length === 0)) {
     const { record, created } = await recordSkippedSlot(db, { slot, title: digest.title, date, reason: skipReason, contentHash: hash, createdAt: new Date().toISOString() });
-    return fromRecord(record, created);
-  }
-  if (storyIds.length === 0) {
-    // Even forced, an empty edition is not worth a send: record why instead.
-    const { record, created } = await recordSkippedSlot(db, { slot, title: digest.title, date, reason: skipReason!, contentHash: hash, createdAt: new Date().toISOString() });
     return fromRecord(record, created);
   }
 
   const subject = digest.stories[0] ? `${digest.title}: ${digest.stories[0].headline}` : digest.title;
-  // Two tries: another slot of the same date may take the free id between our read and insert.
+  // A few tries: another slot of the same date may take the free id between our read and insert.
   for (let attempt = 0; attempt < 3; attempt++) {
     const id = await freeEditionId(db, date);
     const editionUrl = `${config.baseUrl}/editions/${id}`;

@@ -125,8 +125,7 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
   const queue = [...sends.values()];
   const workers = Array.from({ length: Math.min(4, queue.length) }, async () => {
     for (let item = queue.shift(); item; item = queue.shift()) {
-      const outcome = await settle(item.messages, () => sendOne(ctx, item.msg), (o) => count(o));
-      void outcome;
+      await settle(item.messages, () => sendOne(ctx, item.msg), (o) => count(o));
     }
   });
   await Promise.all(workers);
