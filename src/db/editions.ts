@@ -3,6 +3,9 @@
 // wins, every other run (a doubled cron, two at once, a retried admin call) reads that row back.
 import type { Article, Digest } from "../digest/types";
 
+/** What an edition id may look like (ids are dates like 2026-11-23, then 2026-11-23-2, ...). */
+export const EDITION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+
 export interface EditionInput {
   slot: string;
   title: string;

@@ -3,12 +3,13 @@
 // 100 messages enqueues 10,000 recipients and stays far below the 256 KB limit.
 import * as z from "zod/mini";
 import "../validation";
+import { EDITION_ID_PATTERN } from "../db/editions";
 
 /** Queue names from wrangler.toml; the `queue` handler dispatches on them. */
 export const DELIVERIES_QUEUE = "newsletter-deliveries";
 export const DEAD_LETTER_QUEUE = "newsletter-deliveries-dlq";
 
-const editionId = z.string().check(z.minLength(1), z.maxLength(80), z.regex(/^[A-Za-z0-9._-]+$/));
+const editionId = z.string().check(z.regex(EDITION_ID_PATTERN));
 
 /** Send one unit: the deliveries of `editionId` in provider batch `batch`, part `part`. */
 export const sendMessage = z.object({

@@ -9,7 +9,7 @@ import * as z from "zod/mini";
 import "../validation";
 import type { AppEnv } from "../app";
 import { deliveryReport, getFanout } from "../db/deliveries";
-import { getEditionRecord } from "../db/editions";
+import { EDITION_ID_PATTERN, getEditionRecord } from "../db/editions";
 import { buildEdition, SLOT_PATTERN, slotOf } from "../jobs/build-edition";
 import { startSend } from "../jobs/fanout";
 import type { Producer } from "../jobs/messages";
@@ -22,7 +22,6 @@ const buildBody = z.strictObject({
   send: z.optional(z.boolean()),
 });
 
-const ID_PATTERN = /^[A-Za-z0-9._-]{1,80}$/;
 
 /** A JSON body, `{}` when empty; anything else is the caller's mistake, answered with a 4xx. */
 async function jsonBody(c: Context): Promise<{ ok: true; value: unknown } | { ok: false; res: Response }> {
@@ -67,7 +66,7 @@ admin.post("/admin/editions", async (c) => {
 // Send (or resume sending) an edition: POST /admin/editions/:id/send
 admin.post("/admin/editions/:id/send", async (c) => {
   const id = c.req.param("id");
-  if (!ID_PATTERN.test(id)) return fail(c, 400, "Bad edition id", "Edition ids hold letters, digits and ._- only.");
+  if (!EDITION_ID_PATTERN.test(id)) return fail(c, 400, "Bad edition id", "Edition ids hold letters, digits and ._- only.");
   const record = await getEditionRecord(c.env.DB, id);
   if (!record) return fail(c, 404, "Not found", `No edition with id ${id}.`);
   if (record.status !== "built") {
@@ -80,7 +79,7 @@ admin.post("/admin/editions/:id/send", async (c) => {
 // Status: GET /admin/editions/:id -> the edition, its fan-out and delivery counts and failures.
 admin.get("/admin/editions/:id", async (c) => {
   const id = c.req.param("id");
-  if (!ID_PATTERN.test(id)) return fail(c, 400, "Bad edition id", "Edition ids hold letters, digits and ._- only.");
+  if (!EDITION_ID_PATTERN.test(id)) return fail(c, 400, "Bad edition id", "Edition ids hold letters, digits and ._- only.");
   const record = await getEditionRecord(c.env.DB, id);
   if (!record) return fail(c, 404, "Not found", `No edition with id ${id}.`);
   const [fanout, deliveries] = await Promise.all([getFanout(c.env.DB, id), deliveryReport(c.env.DB, id, 50)]);

@@ -5,7 +5,7 @@ import { Hono, type Context } from "hono";
 import type { AppEnv } from "../app";
 import { fromBase64Url, toBase64Url } from "../base64url";
 import { listEditions } from "../db/archive";
-import { getEdition } from "../db/editions";
+import { EDITION_ID_PATTERN, getEdition } from "../db/editions";
 import { contentEtag, matchesEtag, problem } from "../http";
 import { ArchivePage } from "../render/pages/archive";
 import { EditionPage } from "../render/pages/edition";
@@ -18,8 +18,6 @@ export const EDITION_CACHE = "public, max-age=86400";
 export const LIST_CACHE = "public, max-age=300";
 
 const PAGE_SIZE = 30;
-/** Edition ids are dates like 2026-11-23; anything else cannot exist, so it is a 404 without a query. */
-const EDITION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**
  * Sends a body with a strong ETag (SHA-1 of the body) and answers 304 when the client has it.
@@ -68,7 +66,7 @@ export const editions = new Hono<AppEnv>()
   })
   .get("/editions/:id", async (c) => {
     const id = c.req.param("id");
-    const edition = EDITION_ID.test(id) ? await getEdition(c.env.DB, id) : null;
+    const edition = EDITION_ID_PATTERN.test(id) ? await getEdition(c.env.DB, id) : null;
     if (!edition) return problem(c, 404, "Edition not found", "There is no edition with that id. The archive at /editions lists them all.");
     const html = (<EditionPage siteTitle={c.get("config").title} id={edition.id} digest={edition.digest} />).toString();
     return sendCached(c, "<!doctype html>" + html, HTML, EDITION_CACHE, PAGE_CSP);
@@ -76,7 +74,7 @@ export const editions = new Hono<AppEnv>()
   .get("/editions/:id/sources/:sourceId", async (c) => {
     const id = c.req.param("id");
     const sourceId = c.req.param("sourceId");
-    const edition = EDITION_ID.test(id) ? await getEdition(c.env.DB, id) : null;
+    const edition = EDITION_ID_PATTERN.test(id) ? await getEdition(c.env.DB, id) : null;
     if (!edition) return problem(c, 404, "Edition not found", "There is no edition with that id. The archive at /editions lists them all.");
     const article = edition.articles.find((a) => a.id === sourceId);
     if (!article) return problem(c, 404, "Source not found", `Edition ${edition.id} has no source with that id.`);
