@@ -1,5 +1,6 @@
 // RSS 2.0, RSS 1.0 (RDF), Atom and JSON Feed documents -> RawArticle. Pure: no fetch, no clock.
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { decodeEntities, normalizeDate } from "../digest/ingest";
 import type { RawArticle } from "../digest/types";
 
 export class FeedError extends Error {}
@@ -28,18 +29,6 @@ function text(v: unknown): string | undefined {
   return undefined;
 }
 
-const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
-
-function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|lt|gt|amp|quot|apos);/gi, (m, e: string) => {
-    if (e[0] === "#") {
-      const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
-    }
-    return ENTITIES[e.toLowerCase()] ?? m;
-  });
-}
-
 /**
  * The HTML inside a body element. Bodies are kept raw (stop nodes), so they are either CDATA
  * (HTML as is) or entity-escaped HTML, which is decoded once.
@@ -57,12 +46,7 @@ function plainTitle(v: unknown): string | undefined {
 }
 
 /** ISO 8601 or undefined: feeds use RFC 822 (RSS) and RFC 3339 (Atom); we never invent a date. */
-function isoDate(v: unknown): string | undefined {
-  const s = text(v);
-  if (!s) return undefined;
-  const t = Date.parse(s);
-  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
-}
+const isoDate = (v: unknown): string | undefined => normalizeDate(text(v));
 
 function atomLink(links: unknown): string | undefined {
   const all = list(links as Node[]);
