@@ -4,6 +4,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { HTTPException } from "hono/http-exception";
 import { getConfig, type Config } from "./config";
 import { problem } from "./http";
+import { PAGE_CSP } from "./render/pages/layout";
 import { health } from "./routes/health";
 import { preview } from "./routes/preview";
 import { pages } from "./routes/pages";
@@ -18,6 +19,14 @@ export type AppEnv = { Bindings: Env; Variables: { config: Config } };
 export const app = new Hono<AppEnv>();
 
 app.use(secureHeaders());
+// Every HTML page gets the site's CSP (no script; the inline stylesheet allowed by hash) unless
+// its route set a policy of its own (the email HTML of /preview and the dev mailbox).
+app.use(async (c, next) => {
+  await next();
+  if (c.res.headers.get("content-type")?.startsWith("text/html") && !c.res.headers.has("content-security-policy")) {
+    c.res.headers.set("Content-Security-Policy", PAGE_CSP);
+  }
+});
 app.use(async (c, next) => {
   c.set("config", getConfig(c.env));
   await next();

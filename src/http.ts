@@ -4,7 +4,6 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { siteCss } from "./generated/templates";
 import { escapeHtml } from "./render/format";
-import { PAGE_CSP } from "./render/pages/layout";
 
 /**
  * True when the caller should get JSON: it asked for JSON, or it expressed no preference and
@@ -34,7 +33,7 @@ export function errorPage(title: string, message: string): string {
 export function problem(c: Context, status: ContentfulStatusCode, title: string, message: string, extra: Record<string, unknown> = {}) {
   if (wantsJson(c)) return c.json({ error: title, message, ...extra }, status);
   // Error pages get the same CSP as every other page (no script, the stylesheet by hash).
-  return c.html(errorPage(title, message), status, { "Content-Security-Policy": PAGE_CSP });
+  return c.html(errorPage(title, message), status);
 }
 
 /**

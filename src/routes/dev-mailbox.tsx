@@ -4,7 +4,6 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app";
 import { getOutboxMessage, listOutbox } from "../db/outbox";
 import { problem, wantsJson } from "../http";
-import { PAGE_CSP } from "../render/pages/layout";
 import { page } from "../subscribers/pages";
 
 export const devMailbox = new Hono<AppEnv>();
@@ -25,7 +24,6 @@ devMailbox.get("/dev/mailbox", async (c) => {
   const to = c.req.query("to");
   const messages = await listOutbox(c.env.DB, { limit: 100, ...(to ? { to } : {}) });
   if (wantsJson(c)) return c.json({ messages });
-  c.header("Content-Security-Policy", PAGE_CSP);
   return c.html(
     page(
       c.get("config").title,
@@ -56,7 +54,6 @@ devMailbox.get("/dev/mailbox/:id", async (c) => {
   if (wantsJson(c)) return c.json(message);
   // The links in the text part, as plain anchors: the quickest way to click "confirm".
   const links = [...new Set(message.text.match(/https?:\/\/[^\s<>"]+/g) ?? [])];
-  c.header("Content-Security-Policy", PAGE_CSP);
   return c.html(
     page(
       c.get("config").title,

@@ -9,7 +9,6 @@ import { EDITION_ID_PATTERN, getEdition } from "../db/editions";
 import { contentEtag, matchesEtag, problem } from "../http";
 import { ArchivePage } from "../render/pages/archive";
 import { EditionPage } from "../render/pages/edition";
-import { PAGE_CSP } from "../render/pages/layout";
 import { SourcePage } from "../render/pages/source";
 
 /** Built editions are immutable; a day in caches, then revalidated by ETag (the page shell may change on deploy). */
@@ -21,12 +20,11 @@ const PAGE_SIZE = 30;
 
 /**
  * Sends a body with a strong ETag (SHA-1 of the body) and answers 304 when the client has it.
- * @example return sendCached(c, html, "text/html; charset=utf-8", EDITION_CACHE, PAGE_CSP)
+ * @example return sendCached(c, html, "text/html; charset=utf-8", EDITION_CACHE)
  */
-export async function sendCached(c: Context, body: string, type: string, cacheControl: string, csp?: string) {
+export async function sendCached(c: Context, body: string, type: string, cacheControl: string) {
   const etag = await contentEtag(body);
   const headers: Record<string, string> = { "Cache-Control": cacheControl, ETag: etag };
-  if (csp) headers["Content-Security-Policy"] = csp;
   if (matchesEtag(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);
   return c.body(body, 200, { ...headers, "Content-Type": type });
 }
@@ -62,14 +60,14 @@ export const editions = new Hono<AppEnv>()
     const olderHref = rows.length > PAGE_SIZE && last ? `/editions?before=${encodeCursor(last.createdAt, last.id)}` : undefined;
     const items = page.map((e) => ({ id: e.id, title: e.title, date: e.date, headlines: e.digest.stories.slice(0, 3).map((s) => s.headline) }));
     const html = (<ArchivePage siteTitle={config.title} editions={items} {...(olderHref ? { olderHref } : {})} />).toString();
-    return sendCached(c, "<!doctype html>" + html, HTML, LIST_CACHE, PAGE_CSP);
+    return sendCached(c, "<!doctype html>" + html, HTML, LIST_CACHE);
   })
   .get("/editions/:id", async (c) => {
     const id = c.req.param("id");
     const edition = EDITION_ID_PATTERN.test(id) ? await getEdition(c.env.DB, id) : null;
     if (!edition) return problem(c, 404, "Edition not found", "There is no edition with that id. The archive at /editions lists them all.");
     const html = (<EditionPage siteTitle={c.get("config").title} id={edition.id} digest={edition.digest} />).toString();
-    return sendCached(c, "<!doctype html>" + html, HTML, EDITION_CACHE, PAGE_CSP);
+    return sendCached(c, "<!doctype html>" + html, HTML, EDITION_CACHE);
   })
   .get("/editions/:id/sources/:sourceId", async (c) => {
     const id = c.req.param("id");
@@ -82,5 +80,5 @@ export const editions = new Hono<AppEnv>()
     const html = (
       <SourcePage siteTitle={c.get("config").title} editionId={edition.id} editionTitle={edition.title} editionDate={edition.date} article={article} stories={stories} />
     ).toString();
-    return sendCached(c, "<!doctype html>" + html, HTML, EDITION_CACHE, PAGE_CSP);
+    return sendCached(c, "<!doctype html>" + html, HTML, EDITION_CACHE);
   });

@@ -3,7 +3,6 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app";
 import { listEditions } from "../db/archive";
 import { LandingPage } from "../render/pages/landing";
-import { PAGE_CSP } from "../render/pages/layout";
 import { sendCached } from "./editions";
 
 export const pages = new Hono<AppEnv>()
@@ -21,5 +20,5 @@ export const pages = new Hono<AppEnv>()
       });
     const props = latest ? { latest: { id: latest.id, title: latest.title, date: latest.date, headlines: latest.digest.stories.map((s) => s.headline) } } : {};
     const html = (<LandingPage siteTitle={config.title} {...props} />).toString();
-    return sendCached(c, "<!doctype html>" + html, "text/html; charset=utf-8", "public, max-age=60", PAGE_CSP);
+    return sendCached(c, "<!doctype html>" + html, "text/html; charset=utf-8", "public, max-age=60");
   });

@@ -7,7 +7,6 @@ import { csrf } from "hono/csrf";
 import type { AppEnv } from "../app";
 import { problem, wantsJson } from "../http";
 import { mailTransport } from "../mail";
-import { PAGE_CSP } from "../render/pages/layout";
 import { normalizeAddress } from "../subscribers/address";
 import { CheckInbox, ConfirmButton, Confirmed, page, SubscribeForm, UnsubscribeButton, Unsubscribed } from "../subscribers/pages";
 import { confirmSubscription, inspectConfirmLink, inspectUnsubscribeLink, requestSubscription, unsubscribeWithToken, type Deps } from "../subscribers/service";
@@ -61,7 +60,6 @@ const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 const pageHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
-  if (c.res.headers.get("content-type")?.startsWith("text/html")) c.res.headers.set("Content-Security-Policy", PAGE_CSP);
   // Links carry tokens: keep them out of Referer headers and shared caches.
   c.res.headers.set("Referrer-Policy", "no-referrer");
   c.res.headers.set("Cache-Control", "no-store");
