@@ -1,12 +1,12 @@
 // The archive and the web editions: GET /editions (newest first, paged), GET /editions/:id (one
 // edition's web version) and GET /editions/:id/sources/:sourceId (a source's cleaned full text).
 // Editions never change once built, so answers carry long Cache-Control and a content ETag.
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import type { AppEnv } from "../app";
 import { fromBase64Url, toBase64Url } from "../base64url";
 import { listEditions } from "../db/archive";
 import { EDITION_ID_PATTERN, getEdition } from "../db/editions";
-import { contentEtag, matchesEtag, problem } from "../http";
+import { problem, sendCached } from "../http";
 import { ArchivePage } from "../render/pages/archive";
 import { EditionPage } from "../render/pages/edition";
 import { SourcePage } from "../render/pages/source";
@@ -17,17 +17,6 @@ export const EDITION_CACHE = "public, max-age=86400";
 export const LIST_CACHE = "public, max-age=300";
 
 const PAGE_SIZE = 30;
-
-/**
- * Sends a body with a strong ETag (SHA-1 of the body) and answers 304 when the client has it.
- * @example return sendCached(c, html, "text/html; charset=utf-8", EDITION_CACHE)
- */
-export async function sendCached(c: Context, body: string, type: string, cacheControl: string) {
-  const etag = await contentEtag(body);
-  const headers: Record<string, string> = { "Cache-Control": cacheControl, ETag: etag };
-  if (matchesEtag(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);
-  return c.body(body, 200, { ...headers, "Content-Type": type });
-}
 
 const HTML = "text/html; charset=utf-8";
 
@@ -60,14 +49,14 @@ export const editions = new Hono<AppEnv>()
     const olderHref = rows.length > PAGE_SIZE && last ? `/editions?before=${encodeCursor(last.createdAt, last.id)}` : undefined;
     const items = page.map((e) => ({ id: e.id, title: e.title, date: e.date, headlines: e.digest.stories.slice(0, 3).map((s) => s.headline) }));
     const html = (<ArchivePage siteTitle={config.title} editions={items} {...(olderHref ? { olderHref } : {})} />).toString();
-    return sendCached(c, "<!doctype html>" + html, HTML, LIST_CACHE);
+    return sendCached(c, "<!doctype html>" + html, HTML, { cacheControl: LIST_CACHE });
   })
   .get("/editions/:id", async (c) => {
     const id = c.req.param("id");
     const edition = EDITION_ID_PATTERN.test(id) ? await getEdition(c.env.DB, id) : null;
     if (!edition) return problem(c, 404, "Edition not found", "There is no edition with that id. The archive at /editions lists them all.");
     const html = (<EditionPage siteTitle={c.get("config").title} id={edition.id} digest={edition.digest} />).toString();
-    return sendCached(c, "<!doctype html>" + html, HTML, EDITION_CACHE);
+    return sendCached(c, "<!doctype html>" + html, HTML, { cacheControl: EDITION_CACHE });
   })
   .get("/editions/:id/sources/:sourceId", async (c) => {
     const id = c.req.param("id");
@@ -80,5 +69,5 @@ export const editions = new Hono<AppEnv>()
     const html = (
       <SourcePage siteTitle={c.get("config").title} editionId={edition.id} editionTitle={edition.title} editionDate={edition.date} article={article} stories={stories} />
     ).toString();
-    return sendCached(c, "<!doctype html>" + html, HTML, EDITION_CACHE);
+    return sendCached(c, "<!doctype html>" + html, HTML, { cacheControl: EDITION_CACHE });
   });

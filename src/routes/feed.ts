@@ -3,7 +3,8 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app";
 import { listEditions } from "../db/archive";
 import { renderAtomFeed } from "../render/feed";
-import { LIST_CACHE, sendCached } from "./editions";
+import { sendCached } from "../http";
+import { LIST_CACHE } from "./editions";
 
 const FEED_ENTRIES = 20;
 
@@ -11,5 +12,5 @@ export const feed = new Hono<AppEnv>().get("/feed.xml", async (c) => {
   const config = c.get("config");
   const editions = await listEditions(c.env.DB, { limit: FEED_ENTRIES });
   const xml = await renderAtomFeed({ title: config.title, baseUrl: config.baseUrl, author: config.sender.name, editions });
-  return sendCached(c, xml, "application/atom+xml; charset=utf-8", LIST_CACHE);
+  return sendCached(c, xml, "application/atom+xml; charset=utf-8", { cacheControl: LIST_CACHE });
 });

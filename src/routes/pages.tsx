@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app";
 import { listEditions } from "../db/archive";
 import { LandingPage } from "../render/pages/landing";
-import { sendCached } from "./editions";
+import { sendCached } from "../http";
 
 export const pages = new Hono<AppEnv>()
   // Browsers ask for it on every page (the preview is email HTML with no <link rel=icon>); an
@@ -20,5 +20,5 @@ export const pages = new Hono<AppEnv>()
       });
     const props = latest ? { latest: { id: latest.id, title: latest.title, date: latest.date, headlines: latest.digest.stories.map((s) => s.headline) } } : {};
     const html = (<LandingPage siteTitle={config.title} {...props} />).toString();
-    return sendCached(c, "<!doctype html>" + html, "text/html; charset=utf-8", "public, max-age=60");
+    return sendCached(c, "<!doctype html>" + html, "text/html; charset=utf-8", { cacheControl: "public, max-age=60" });
   });

@@ -8,7 +8,7 @@ import type { Config } from "../config";
 import { BUILD_HASH } from "../generated/stamp";
 import { currentDigest, utcDate } from "../jobs/current-digest";
 import { personalise, renderEmail } from "../render/email";
-import { contentEtag, matchesEtag, problem } from "../http";
+import { contentEtag, problem, sendCached } from "../http";
 
 /** Email HTML has inline styles and a <style> block but never script; images only over https. */
 export const EMAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -64,13 +64,9 @@ export const preview = new Hono<AppEnv>().get("/preview", async (c) => {
   if (!Object.hasOwn(FORMATS, format)) return problem(c, 400, "Unknown format", "format must be html, text or json.");
   const f = FORMATS[format as keyof typeof FORMATS];
   const r = await previewFor(c.get("config"), new Date());
-  const etag = r.etag.slice(0, -1) + `-${format}"`;
-  const headers: Record<string, string> = {
-    "Cache-Control": "no-cache",
-    ETag: etag,
-    Vary: "Accept-Encoding",
-    "Content-Security-Policy": EMAIL_CSP,
-  };
-  if (matchesEtag(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);
-  return c.body(f.body(r), 200, { ...headers, "Content-Type": f.type });
+  return sendCached(c, f.body(r), f.type, {
+    cacheControl: "no-cache",
+    etag: r.etag.slice(0, -1) + `-${format}"`,
+    headers: { Vary: "Accept-Encoding", "Content-Security-Policy": EMAIL_CSP },
+  });
 });
