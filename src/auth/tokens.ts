@@ -92,7 +92,7 @@ export async function readConfirmToken(config: Config, token: unknown, now: Date
 }
 
 /** A token that unsubscribes one subscriber, forever ("u1.<id>"). */
-export function unsubscribeToken(config: Config, subscriberId: number | string): Promise<string> {
+function unsubscribeToken(config: Config, subscriberId: number | string): Promise<string> {
   return signToken(config.signingSecret, `u1.${subscriberId}`);
 }
 

@@ -93,11 +93,6 @@ export async function getSubscriber(db: D1Database, id: number): Promise<Subscri
   return db.prepare(`SELECT ${columns} FROM subscribers WHERE id = ?`).bind(id).first<Subscriber>();
 }
 
-/** One subscriber by normalised address, or null. */
-export async function getSubscriberByEmail(db: D1Database, email: string): Promise<Subscriber | null> {
-  return db.prepare(`SELECT ${columns} FROM subscribers WHERE email = ?`).bind(email).first<Subscriber>();
-}
-
 export type ConfirmOutcome = "confirmed" | "already-active" | "used" | "not-found";
 
 /**

@@ -10,8 +10,6 @@ import { continueFanout, sendUnit, type Producer } from "./messages";
 const STALE_AFTER_MS = 60 * 60_000;
 const SWEEP_LIMIT = 500;
 
-export { slotOf };
-
 /**
  * Builds the slot's edition and starts its delivery; a second run for the slot is a no-op.
  * @example ctx.waitUntil(runScheduled(env, new Date(controller.scheduledTime), controller.cron));

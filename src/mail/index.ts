@@ -18,6 +18,3 @@ export function mailTransport(env: Env, config: Config, purpose: MailPurpose): M
   if (config.mailTransport === "cloudflare" && purpose === "transactional") return cloudflareTransport(env.EMAIL);
   return resendTransport({ baseUrl: config.resend.baseUrl, apiKey: config.resend.apiKey });
 }
-
-export { buildMime } from "./mime";
-export * from "./types";

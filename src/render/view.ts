@@ -56,7 +56,7 @@ const PREHEADER_CHARS = 140;
 /** `.../editions/<id>` with nothing after it: the web edition's URL. */
 const EDITION_URL = /\/editions\/[^/?#]+$/;
 
-export function editionUrlOf(ctx: RenderContext): string | undefined {
+function editionUrlOf(ctx: RenderContext): string | undefined {
   if (ctx.editionUrl) return ctx.editionUrl.replace(/\/+$/, "");
   return EDITION_URL.test(ctx.webUrl) ? ctx.webUrl : undefined;
 }
