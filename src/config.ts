@@ -2,6 +2,7 @@
 // fails with one clear message instead of odd behaviour deep in a handler.
 import * as z from "zod/mini";
 import "./validation";
+import { MAX_BATCH_EMAILS } from "./mail/types";
 
 const onOff = z.pipe(
   z.optional(z.string()),
@@ -33,8 +34,8 @@ const schema = z.object({
     z.pipe(
       z.string(),
       z.transform((v) => Number(v)),
-    ).check(z.refine((n) => Number.isInteger(n) && n >= 1 && n <= 100, "DELIVERY_BATCH_SIZE must be a whole number from 1 to 100")),
-    100,
+    ).check(z.refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_BATCH_EMAILS, `DELIVERY_BATCH_SIZE must be a whole number from 1 to ${MAX_BATCH_EMAILS}`)),
+    MAX_BATCH_EMAILS,
   ),
 });
 
@@ -48,7 +49,7 @@ export type Config = {
   devMailbox: boolean;
   signingSecret: string;
   adminToken: string;
-  /** Recipients per provider call and queue message (Resend allows 100). */
+  /** Recipients per provider call and queue message (at most MAX_BATCH_EMAILS). */
   deliveryBatchSize: number;
 };
 

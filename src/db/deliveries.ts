@@ -44,7 +44,7 @@ const toState = (r: FanoutRow): FanoutState => ({ ...r, snapshotDone: r.snapshot
  * nothing but a failed fan-out, which it sets running again.
  * @example const state = await startFanout(env.DB, "2026-11-23", new Date(), 100);
  */
-export async function startFanout(db: D1Database, editionId: string, now: Date, batchSize = 100): Promise<{ state: FanoutState; created: boolean }> {
+export async function startFanout(db: D1Database, editionId: string, now: Date, batchSize: number): Promise<{ state: FanoutState; created: boolean }> {
   const iso = now.toISOString();
   const [insert, , read] = await db.batch([
     db

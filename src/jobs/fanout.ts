@@ -7,15 +7,14 @@
 // Cost: a page of 10,000 recipients is one D1 call and one queue call, so 100,000 recipients
 // take about 23 subrequests in one invocation (see bench/delivery.bench.ts).
 import { getFanout, saveEnqueued, snapshotPage, startFanout, type FanoutState } from "../db/deliveries";
+import { MAX_BATCH_EMAILS } from "../mail/types";
 import { SubrequestBudget } from "./budget";
-import { continueFanout, sendUnit, type Producer } from "./messages";
+import { continueFanout, QUEUE_SEND_MAX, sendUnit, type Producer } from "./messages";
 
 /** Subscribers snapshotted per D1 statement: 100 provider batches, one queue sendBatch. */
 export const PAGE_SIZE = 10_000;
-/** Recipients per provider call (Resend's /emails/batch limit). */
-export const BATCH_SIZE = 100;
-/** Queue sendBatch limit. */
-const MESSAGES_PER_SEND = 100;
+/** Recipients per provider call unless the caller sets DELIVERY_BATCH_SIZE. */
+export const BATCH_SIZE = MAX_BATCH_EMAILS;
 /** Subrequests kept back to hand the fan-out on: save progress, send the continuation. */
 const HAND_ON_COST = 2;
 
@@ -67,7 +66,7 @@ export async function runFanout(db: D1Database, queue: Producer, editionId: stri
   for (;;) {
     if (enqueued < state.batches) {
       if (budget.remaining < 1 + HAND_ON_COST) break;
-      const upto = Math.min(enqueued + MESSAGES_PER_SEND, state.batches);
+      const upto = Math.min(enqueued + QUEUE_SEND_MAX, state.batches);
       const batch = [];
       for (let b = enqueued; b < upto; b++) batch.push({ body: sendUnit(editionId, b, "") });
       budget.take(1);
@@ -82,7 +81,7 @@ export async function runFanout(db: D1Database, queue: Producer, editionId: stri
       return { editionId, outcome: "done", pages, messages, state: { ...state, enqueued, status: "done" } };
     }
     // A page and the sends for its batches, with the hand-on still affordable afterwards.
-    const sendsPerPage = Math.ceil(pageSize / state.batchSize / MESSAGES_PER_SEND);
+    const sendsPerPage = Math.ceil(pageSize / state.batchSize / QUEUE_SEND_MAX);
     if (budget.remaining < 1 + sendsPerPage + HAND_ON_COST) break;
     budget.take(1);
     ({ state } = await snapshotPage(db, state, pageSize, enqueued, clock()));

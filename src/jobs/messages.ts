@@ -8,6 +8,8 @@ import { EDITION_ID_PATTERN } from "../db/editions";
 /** Queue names from wrangler.toml; the `queue` handler dispatches on them. */
 export const DELIVERIES_QUEUE = "newsletter-deliveries";
 export const DEAD_LETTER_QUEUE = "newsletter-deliveries-dlq";
+/** Most messages one Queue sendBatch call may carry. */
+export const QUEUE_SEND_MAX = 100;
 
 const editionId = z.string().check(z.regex(EDITION_ID_PATTERN));
 

@@ -4,7 +4,7 @@ import { getConfig } from "../config";
 import { stalledFanouts, staleUnits } from "../db/deliveries";
 import { buildEdition, slotOf, type BuildResult } from "./build-edition";
 import { startSend, type FanoutOptions } from "./fanout";
-import { continueFanout, sendUnit, type Producer } from "./messages";
+import { continueFanout, QUEUE_SEND_MAX, sendUnit, type Producer } from "./messages";
 
 /** Work older than this with no progress is presumed lost and enqueued again (duplicates are harmless). */
 const STALE_AFTER_MS = 60 * 60_000;
@@ -38,6 +38,6 @@ export async function runScheduled(
 async function sweep(db: D1Database, queue: Producer, before: Date): Promise<number> {
   const [fanouts, units] = await Promise.all([stalledFanouts(db, before, 50), staleUnits(db, before, SWEEP_LIMIT)]);
   const bodies = [...fanouts.map((id) => continueFanout(id)), ...units.map((u) => sendUnit(u.editionId, u.batch, u.part))];
-  for (let i = 0; i < bodies.length; i += 100) await queue.sendBatch(bodies.slice(i, i + 100).map((body) => ({ body })));
+  for (let i = 0; i < bodies.length; i += QUEUE_SEND_MAX) await queue.sendBatch(bodies.slice(i, i + QUEUE_SEND_MAX).map((body) => ({ body })));
   return bodies.length;
 }

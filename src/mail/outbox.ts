@@ -2,7 +2,7 @@
 // so `wrangler dev` and the tests can read them at /dev/mailbox without any provider.
 import { insertOutbox, type OutboxInput } from "../db/outbox";
 import { buildMime, formatMailbox } from "./mime";
-import { PermanentMailError, type MailTransport, type OutgoingEmail, type SentEmail } from "./types";
+import { MAX_BATCH_EMAILS, PermanentMailError, type MailTransport, type OutgoingEmail, type SentEmail } from "./types";
 
 function toRow(email: OutgoingEmail, idempotencyKey: string | null, now: Date): OutboxInput {
   const { raw, messageId } = buildMime(email, { now });
@@ -32,7 +32,7 @@ export function outboxTransport(db: D1Database, clock: () => Date = () => new Da
       return { providerId: `outbox:${id}` };
     },
     async sendBatch(emails, options): Promise<SentEmail[]> {
-      if (emails.length > 100) throw new PermanentMailError("A batch holds at most 100 emails");
+      if (emails.length > MAX_BATCH_EMAILS) throw new PermanentMailError(`A batch holds at most ${MAX_BATCH_EMAILS} emails`);
       const now = clock();
       const ids = await insertOutbox(
         db,

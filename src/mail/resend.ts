@@ -2,7 +2,7 @@
 // bulk digests and wherever send_email is not configured. Errors are sorted for the caller's
 // retry logic: 429, 5xx, timeouts and network failures are transient; other 4xx are permanent.
 import { formatMailbox } from "./mime";
-import { IdempotencyConflictError, PermanentMailError, TransientMailError, type MailTransport, type OutgoingEmail, type SentEmail } from "./types";
+import { IdempotencyConflictError, MAX_BATCH_EMAILS, PermanentMailError, TransientMailError, type MailTransport, type OutgoingEmail, type SentEmail } from "./types";
 
 export interface ResendOptions {
   baseUrl: string;
@@ -108,7 +108,7 @@ export function resendTransport(options: ResendOptions): MailTransport {
     },
     async sendBatch(emails, sendOptions): Promise<SentEmail[]> {
       if (emails.length === 0) return [];
-      if (emails.length > 100) throw new PermanentMailError("A Resend batch holds at most 100 emails");
+      if (emails.length > MAX_BATCH_EMAILS) throw new PermanentMailError(`A Resend batch holds at most ${MAX_BATCH_EMAILS} emails`);
       const answer = await call<{ data?: Array<{ id?: unknown }> }>("/emails/batch", `[${emails.map(encodeBody).join(",")}]`, sendOptions.idempotencyKey);
       const ids = Array.isArray(answer.data) ? answer.data.map((d) => d?.id) : [];
       if (ids.length !== emails.length || ids.some((id) => typeof id !== "string")) {

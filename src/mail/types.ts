@@ -5,6 +5,9 @@ export interface Mailbox {
   name?: string;
 }
 
+/** Most emails one provider call may carry (Resend's /emails/batch limit). */
+export const MAX_BATCH_EMAILS = 100;
+
 /** One email, already rendered and personalised. */
 export interface OutgoingEmail {
   from: Mailbox;
