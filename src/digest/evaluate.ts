@@ -8,7 +8,7 @@ import { splitSentences } from "./sentences";
 import { rouge, type RougeScores } from "./rouge";
 import type { SummaryWeights } from "./summarize";
 import { candidatesOf, summarize, DEFAULT_WEIGHTS } from "./summarize";
-import { fnv1a32 } from "./text";
+import { fnv1a32, slugWords } from "./text";
 
 export interface EvalRecord {
   id: string;
@@ -198,5 +198,79 @@ export function paired(articles: readonly ArticleScores[], key: keyof RougeScore
     wins,
     losses,
     ties: n - wins - losses,
+  };
+}
+
+/** Words a headline should not end on (articles, prepositions, conjunctions, auxiliaries, relatives, pronouns). */
+const FUNCTION_WORDS: ReadonlySet<string> = new Set(
+  (
+    "a an the and or but nor so yet of to in on at for with by from as into onto about over under after before since " +
+    "until while when where whether if than that which who whom whose what this these those is are was were be been being " +
+    "has have had do does did will would shall should can could may might must its their his her our my your it he she " +
+    "they we i you him them us me not no very just also said says told saying telling amid despite because though although"
+  ).split(" "),
+);
+
+export interface HeadlineCheck {
+  /** Articles scored (those whose URL has a slug of at least three words). */
+  n: number;
+  /** Mean unigram-overlap F1 (x100) of the headline's words vs the slug's words, lowercased. */
+  f1: number;
+  /** Share (%) of headlines whose last word is a function word. */
+  functionEnd: number;
+  /** Mean headline length in characters. */
+  chars: number;
+  /** Per-article headline and slug, in input order. */
+  rows: { id: string; headline: string; slug: string; f1: number }[];
+}
+
+const lowerWords = (s: string): string[] => s.toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
+
+/** Unigram-overlap F1 of two word lists (multiset, clipped counts). */
+export function unigramF1(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  const count = new Map<string, number>();
+  for (const w of b) count.set(w, (count.get(w) ?? 0) + 1);
+  let hit = 0;
+  for (const w of a) {
+    const c = count.get(w) ?? 0;
+    if (c > 0) {
+      hit++;
+      count.set(w, c - 1);
+    }
+  }
+  if (hit === 0) return 0;
+  const p = hit / a.length;
+  const r = hit / b.length;
+  return (2 * p * r) / (p + r);
+}
+
+/**
+ * Headlines built from the text alone (no title, no URL given to the digest) scored against the
+ * article URL's slug, which on Daily Mail links is an editor's headline.
+ * @example headlineCheck(parseEvalJsonl(text)).f1
+ */
+export function headlineCheck(records: readonly EvalRecord[]): HeadlineCheck {
+  const rows: HeadlineCheck["rows"] = [];
+  let bad = 0;
+  let chars = 0;
+  for (const rec of records) {
+    const slug = slugWords(rec.url).replace(/\s+\d+$/, "");
+    if (!/dailymail\.co\.uk/.test(rec.url ?? "") || slug.split(" ").length < 3) continue;
+    const { digest } = buildDigest([{ id: rec.id, body: rec.article, format: "text" }], { date: "1970-01-01" });
+    const headline = digest.stories[0]?.headline ?? "";
+    const hw = lowerWords(headline);
+    const f1 = unigramF1(hw, lowerWords(slug));
+    if (FUNCTION_WORDS.has(hw[hw.length - 1] ?? "")) bad++;
+    chars += headline.length;
+    rows.push({ id: rec.id, headline, slug, f1 });
+  }
+  const n = Math.max(1, rows.length);
+  return {
+    n: rows.length,
+    f1: (rows.reduce((s, r) => s + r.f1, 0) / n) * 100,
+    functionEnd: (bad / n) * 100,
+    chars: chars / n,
+    rows,
   };
 }

@@ -1,6 +1,8 @@
 // Headline: a short line (<= ~90 characters, ending on a whole word) naming who and what.
 // From the sources' titles when they exist (the most representative one), else built from the
-// story's most central lead sentence, trimmed of asides and cut on a clause boundary.
+// story's most central lead sentence, trimmed of asides and cut on a clause boundary; a cut never
+// leaves half a name, a number without its noun or a dangling function word, and a reported
+// statement too long to fit is said headline-style ("Name: claim").
 
 import { contentTerms } from "./text";
 
@@ -16,29 +18,97 @@ export function stripTitleSuffix(title: string): string {
   return m ? m[1]!.trim() : t;
 }
 
+/** Words that leave a headline hanging when it ends on them (after a cut). */
+const DANGLING_END =
+  /^(?:a|an|the|and|or|but|nor|of|to|in|on|at|for|with|by|from|as|into|onto|about|over|under|against|during|without|within|through|across|towards?|near|including|via|per|that|which|who|whom|whose|what|than|its|their|his|her|our|my|your|this|these|those|it|he|she|they|we|him|them|us|is|are|was|were|be|been|being|has|have|had|do|does|did|will|would|shall|should|can|could|may|might|must|after|before|amid|since|while|when|where|if|because|though|although|despite|until|said|says|told|saying|telling|then|not|no|very|most|more|such|thanks|just|only|even|so|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozens?|admits|admitted|claims|claimed|reveals|revealed|warns|warned|insists|insisted|announced|confirmed|denied|believes|thinks|knows|hopes|urged|reminded|alleges|alleged)$/i;
+const lastWord = (t: string): string => (t.split(" ").pop() ?? "").replace(/[,;:.!?"'’)]+$/, "");
+const DETERMINER = /^(?:a|an|the|his|her|its|their|our|my|your|this|that|these|those|some|every|each|no)$/i;
+const FUNCTION_WORD =
+  /^(?:a|an|the|and|or|but|nor|of|to|in|on|at|for|with|by|from|as|into|onto|about|over|under|that|which|who|whom|whose|than|is|are|was|were|be|been|has|have|had|will|would|can|could|may|might|should|after|before|amid|despite|since|while|when|where|if|because|though|although|until|during|against|without|within|through|across|including|near|says|said)$/i;
+/** Clause openers a headline may be cut before (the words stay out of the headline). */
+const CLAUSE_BOUNDARY =
+  / (?:who|which|whose|after|following|as|when|while|amid|because|despite|but|and|telling|saying|according|in what|since|with|before|prompting|leaving|sparking|forcing|claiming|insisting|so|until|where|even though|although|though|if|to ensure|in order)\b/g;
+
+/**
+ * Backs a cut-off headline off words that leave it hanging: a function word, a number, a
+ * reporting verb without its complement, half of a name ("at the Cleveland" before "Metroparks
+ * Zoo") or a modifier cut from its noun ("an early-morning" before "argument").
+ */
+function backOff(kept: string, rest: string): string {
+  let t = kept;
+  const next = /^\s*([^\s]+)/.exec(rest)?.[1] ?? "";
+  // Half of a name: the kept text ends on a capitalised word and the next word is capitalised too.
+  if (/^\p{Lu}/u.test(next) && /\p{Lu}[^\s]*$/u.test(t)) {
+    // "against Leeds" before "United" reads whole; "at the Cleveland" before "Metroparks Zoo" does not.
+    const run = /(?:\s+\p{Lu}[\p{L}\p{N}.'’&-]*(?:\s+(?:of|the|de|van|von|al)(?=\s+\p{Lu}))*)+$/u.exec(t);
+    const before = run ? lastWord(t.slice(0, run.index)) : "";
+    if (run && (!FUNCTION_WORD.test(before) || DETERMINER.test(before)))
+      t = t.slice(0, run.index);
+  } else if (next && /^[\p{Ll}\p{N}]/u.test(next) && !FUNCTION_WORD.test(next.replace(/[,;:.!?]+$/, ""))) {
+    // A number cut from what it counts ("faces eight" before "counts").
+    if (/^[£$€]?\d[\d,.]*(?:%|m|bn|k|th|st|nd|rd|s)?$|^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion)$/i.test(lastWord(t)))
+      t = t.slice(0, Math.max(0, t.lastIndexOf(" ")));
+    else {
+      // A prepositional object cut before its head noun ("during an early-morning" before "argument"):
+      // a determiner within the last three words, right after a preposition, no function word between.
+      const ws = t.split(" ");
+      for (let k = ws.length - 2; k >= Math.max(2, ws.length - 4); k--) {
+        if (DETERMINER.test(ws[k]!)) {
+          if (FUNCTION_WORD.test(ws[k - 1]!) && !DETERMINER.test(ws[k - 1]!)) t = ws.slice(0, k - 1).join(" ");
+          break;
+        }
+        if (FUNCTION_WORD.test(ws[k]!)) break;
+      }
+    }
+  }
+  // Title Case text reads as one long name: keep the plain cut rather than lose most of it.
+  if (t.length < kept.length * 0.5) t = kept;
+  let prev = "";
+  while (prev !== t) {
+    prev = t;
+    t = t.replace(/[\s,;:\-–(]+$/, "");
+    if (t.includes(" ") && DANGLING_END.test(lastWord(t))) t = t.slice(0, t.lastIndexOf(" "));
+  }
+  return t;
+}
+
+/** Whether `prefix` (text before a clause boundary) can stand as a headline: it does not end hanging. */
+function completePrefix(prefix: string): boolean {
+  return !DANGLING_END.test(lastWord(prefix.replace(/[\s,;:\-–(]+$/, "")));
+}
+
 /**
  * Cuts text to at most `max` characters on a whole word, preferring a clause boundary,
  * and drops trailing function words and punctuation.
  * @example trimHeadline("A very long sentence, with a clause", 20) // "A very long sentence"
  */
 export function trimHeadline(text: string, max = MAX_HEADLINE): string {
+  return cutHeadline(text, max).text;
+}
+
+/** trimHeadline, also telling whether the text fit or was cut on a clause boundary (`clean`). */
+function cutHeadline(text: string, max: number): { text: string; clean: boolean } {
+  let clean = true;
   let t = text.replace(/\s+/g, " ").trim().replace(/[.!?]+["']?$/, "");
   if (t.length > max) {
     const head = t.slice(0, max + 1);
-    // Clause boundaries: punctuation first, else a conjunction/relative word starting a clause.
+    // Clause boundaries: punctuation first, else a conjunction/relative word starting a clause;
+    // the latest one whose text before it does not end hanging.
     const lastBoundary = (re: RegExp): number => {
       let cut = -1;
       let m: RegExpExecArray | null;
-      while ((m = re.exec(head))) if (m.index >= max * 0.45 && m.index <= max) cut = m.index;
+      while ((m = re.exec(head)))
+        if (m.index >= max * 0.45 && m.index <= max && completePrefix(t.slice(0, m.index))) cut = m.index;
       return cut;
     };
     let cut = lastBoundary(/(?:[,;:](?= )| -| \()/g);
-    if (cut < 0)
-      cut = lastBoundary(/ (?:who|which|after|as|when|while|amid|because|but|and|telling|saying|according|in what|since|following|with)\b/g);
+    if (cut < 0) cut = lastBoundary(CLAUSE_BOUNDARY);
     if (cut > 0) t = t.slice(0, cut);
     else {
+      clean = false;
       const sp = head.lastIndexOf(" ");
-      t = t.slice(0, sp > 0 ? sp : max);
+      const at = sp > 0 ? sp : max;
+      t = backOff(t.slice(0, at), t.slice(at));
     }
   }
   let prev = "";
@@ -49,7 +119,7 @@ export function trimHeadline(text: string, max = MAX_HEADLINE): string {
   // Unbalanced quotes or brackets left by the cut.
   if ((t.match(/"/g) ?? []).length % 2 === 1) t = t.replace(/"/g, "");
   if ((t.match(/\(/g) ?? []).length !== (t.match(/\)/g) ?? []).length) t = t.replace(/[()]/g, "");
-  return t.trim();
+  return { text: t.trim(), clean };
 }
 
 const ROLE =
@@ -67,12 +137,38 @@ export function compressSentence(s: string): string {
     .replace(/\s*\([^)]*\)/g, "")
     .replace(/^(?:in what [^,]+,\s*)/i, "")
     .replace(/^(?:(?:on|late on|early on|earlier on) )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today),?\s+/i, "")
-    .replace(/\s+(?:on|late on|early on|earlier on|by|this|last) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/gi, "")
+    .replace(/\s+(?:on|late on|early on|earlier on|by|this|last) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'s)?(?: (?:morning|afternoon|evening|night))?\b/gi, "")
     .replace(/\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)\b(?=[ ,])/gi, "")
     .replace(/\s+/g, " ")
     .trim();
 }
 
+const REPORTED =
+  /^(.{3,70}?)\s+(?:has |have |had )?(?:said|says|revealed|reveals|warned|warns|claimed|claims|admitted|admits|insisted|insists|announced|announces|confirmed|confirms|believes|thinks|alleges|alleged|argued|argues|stated|reported|told (?:\p{Lu}[\p{L}'’-]*(?: \p{Lu}[\p{L}'’-]*)*|reporters|the \p{L}+))\s+(?:that\s+)?(.+)$/u;
+
+/**
+ * A reported statement too long for a headline ("X has revealed that Y") said headline-style:
+ * "Name: Y" when the speaker ends on a name, else Y alone when it is a full clause of its own.
+ * @example reportedHeadline("Gordon Brown has warned that the SNP want a vote in the General Election to force a second referendum on independence")
+ * // "Gordon Brown: The SNP want a vote in the General Election to force a second referendum on independence"
+ */
+export function reportedHeadline(s: string, max = MAX_HEADLINE): string {
+  if (s.length <= max) return s;
+  const m = REPORTED.exec(s);
+  if (!m) return s;
+  const who = m[1]!.trim();
+  const what = m[2]!.trim();
+  // The claim must start a clause of its own (a name, a determiner or a pronoun), not a noun phrase object.
+  if (!/^(?:\p{Lu}|(?:the|a|an|his|her|their|its|he|she|they|it|there|more|some|no)\s)/u.test(what) || what.split(" ").length < 4) return s;
+  if (/^(?:he|she|they|it|i|we)$/i.test(who)) return s;
+  const name = /(?:^|\s)((?:\p{Lu}[\p{L}'’.-]*\s+){1,3}\p{Lu}[\p{L}'’-]*)$/u.exec(who)?.[1];
+  const claim = what.charAt(0).toUpperCase() + what.slice(1);
+  if (name && /^\p{Lu}/u.test(who) && !/^(?:The|A|An)\s/.test(name)) return `${name}: ${claim}`;
+  return /^\p{Lu}/u.test(what) || /^(?:the|a|an)\s/.test(what) ? claim : s;
+}
+
+/** A headline cut mid-clause scores this much of one that fits or is cut on a clause boundary. */
+const RAGGED_WEIGHT = 0.85;
 const SUBORDINATE = /^(?:according to|although|though|while|when|whenever|if|unless|because|since|as|after|before|despite|even though|once|until)\b/i;
 
 /** Whether a headline names someone or something (a capitalised word beyond the first). */
@@ -112,10 +208,19 @@ export function makeHeadline(titles: readonly string[], leads: readonly string[]
   leads.forEach((l, i) => {
     // Quotes and subordinate openers ("Although ...") do not say who did what.
     if (/^["']/.test(l.trim()) || SUBORDINATE.test(l.trim())) return;
-    const h = trimHeadline(compressSentence(l));
+    const c = compressSentence(l);
+    let cut = cutHeadline(c, MAX_HEADLINE);
+    // A reported statement cut mid-thought: say it headline-style when that fits or cuts cleanly.
+    if (!cut.clean) {
+      const r = reportedHeadline(c);
+      if (r !== c) {
+        cut = cutHeadline(r, MAX_HEADLINE);
+      }
+    }
+    const h = cut.text;
     if (h.length < 15 || !namesSomeone(h)) return;
     // Earlier candidates (the summary's first sentence) are preferred.
-    const s = (coverage(h) / Math.sqrt(h.length)) * (1 - Math.min(0.5, i * 0.1));
+    const s = (coverage(h) / Math.sqrt(h.length)) * (1 - Math.min(0.5, i * 0.1)) * (cut.clean ? 1 : RAGGED_WEIGHT);
     if (s > bestScore) {
       bestScore = s;
       best = h;

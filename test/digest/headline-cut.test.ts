@@ -1,0 +1,75 @@
+// Title-less headlines read as complete statements: no half names, no numbers or modifiers cut
+// from their nouns, no dangling function words, reported statements said headline-style.
+import { describe, expect, it } from "vitest";
+import { compressSentence, makeHeadline, reportedHeadline, trimHeadline } from "../../src/digest/headline";
+import { unigramF1 } from "../../src/digest/evaluate";
+
+describe("headline cuts", () => {
+  it("does not end on half of a name", () => {
+    const h = trimHeadline("A two-year-old boy is recovering after falling into a cheetah exhibit at the Cleveland Metroparks Zoo yesterday");
+    expect(h).toBe("A two-year-old boy is recovering after falling into a cheetah exhibit");
+    // A name right after a preposition reads whole even when the next word continues it.
+    expect(trimHeadline("Cardiff City will have no supporters present at Saturday's Championship game against Leeds United in protest")).toBe(
+      "Cardiff City will have no supporters present at Saturday's Championship game against Leeds",
+    );
+  });
+
+  it("does not end on a number cut from what it counts", () => {
+    const h = trimHeadline("Veteran actor Robert Hardy is selling his enormous collection of antiques in a £100,000 auction at Bonhams in London");
+    expect(h).toBe("Veteran actor Robert Hardy is selling his enormous collection of antiques");
+  });
+
+  it("drops a prepositional object cut before its noun", () => {
+    const h = trimHeadline("The Indiana Pacers' Chris Copeland and his wife were stabbed during an early-morning argument outside a club");
+    expect(h).toBe("The Indiana Pacers' Chris Copeland and his wife were stabbed");
+  });
+
+  it("does not stop on a reporting verb or a pronoun", () => {
+    expect(trimHeadline("A merry widow from Edinburgh who loves to party the night away dancing on tables admits she is wild")).not.toMatch(/admits$/);
+    expect(trimHeadline("Greece has denied it will fail to pay a multi-million pound loan following reports it, the IMF and others met")).toBe(
+      "Greece has denied it will fail to pay a multi-million pound loan",
+    );
+  });
+
+  it("drops a weekday with its part of day", () => {
+    expect(compressSentence("Herrera scored against Aston Villa on Saturday afternoon without looking.")).toBe(
+      "Herrera scored against Aston Villa without looking.",
+    );
+  });
+});
+
+describe("reported statements", () => {
+  const brown =
+    "Gordon Brown has warned that the Scottish nationalists want an SNP vote in the General Election to force a second referendum on independence";
+
+  it("become 'Name: claim' when too long", () => {
+    expect(reportedHeadline(brown)).toMatch(/^Gordon Brown: The Scottish nationalists want/);
+  });
+
+  it("are left alone when they fit, or when the claim is not a clause", () => {
+    expect(reportedHeadline("Gordon Brown has warned that the SNP want a vote")).toBe("Gordon Brown has warned that the SNP want a vote");
+    const obj = "Eden Hazard has admitted fatigue after an intense campaign with Chelsea that lasted far longer than anyone at the club expected";
+    expect(reportedHeadline(obj)).toBe(obj);
+  });
+
+  it("are used for the headline when the plain cut would stop mid-clause", () => {
+    const h = makeHeadline([], [brown], ["snp", "referendum", "brown"]);
+    expect(h.startsWith("Gordon Brown: ")).toBe(true);
+    expect(h.length).toBeLessThanOrEqual(90);
+  });
+});
+
+describe("headline check", () => {
+  it("scores unigram overlap F1", () => {
+    expect(unigramF1(["a", "b"], ["a", "b"])).toBe(1);
+    expect(unigramF1(["a", "b"], ["c"])).toBe(0);
+    expect(unigramF1(["a", "b", "c", "d"], ["a", "x"])).toBeCloseTo((2 * 0.25 * 0.5) / 0.75);
+  });
+});
+
+describe("title case", () => {
+  it("keeps most of a long Title Case title instead of dropping it as one name", () => {
+    const t = "Blinken Meets Lavrov On The Sidelines Of The G20 Foreign Ministers Meeting In New Delhi As Tensions Rise Over Ukraine";
+    expect(trimHeadline(t).length).toBeGreaterThan(45);
+  });
+});
