@@ -24,7 +24,7 @@ const DANGLING_END =
 const lastWord = (t: string): string => (t.split(" ").pop() ?? "").replace(/[,;:.!?"'’)]+$/, "");
 const DETERMINER = /^(?:a|an|the|his|her|its|their|our|my|your|this|that|these|those|some|every|each|no)$/i;
 const FUNCTION_WORD =
-  /^(?:a|an|the|and|or|but|nor|of|to|in|on|at|for|with|by|from|as|into|onto|about|over|under|that|which|who|whom|whose|than|is|are|was|were|be|been|has|have|had|will|would|can|could|may|might|should|after|before|amid|despite|since|while|when|where|if|because|though|although|until|during|against|without|within|through|across|including|near|says|said)$/i;
+  /^(?:a|an|the|and|or|but|nor|of|to|in|on|at|for|with|by|from|as|into|onto|about|over|under|that|which|who|whom|whose|than|is|are|was|were|be|been|has|have|had|will|would|can|could|may|might|should|after|before|amid|despite|since|while|when|where|if|because|though|although|until|during|against|without|within|through|across|including|near|between|among|amongst|beyond|around|behind|beside|besides|upon|towards?|throughout|alongside|inside|outside|via|per|like|unlike|versus|says|said)$/i;
 /** Clause openers a headline may be cut before (the words stay out of the headline). */
 const CLAUSE_BOUNDARY =
   / (?:who|which|whose|after|following|as|when|while|amid|because|despite|but|and|telling|saying|according|in what|since|with|before|prompting|leaving|sparking|forcing|claiming|insisting|so|until|where|even though|although|though|if|to ensure|in order)\b/g;

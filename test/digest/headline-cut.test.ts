@@ -24,6 +24,12 @@ describe("headline cuts", () => {
     expect(h).toBe("The Indiana Pacers' Chris Copeland and his wife were stabbed");
   });
 
+  it("keeps a prepositional object whose noun is whole, when the next word starts a new phrase", () => {
+    // "talks" is the head noun; "between" opens another phrase, so nothing was cut from "in the ... talks".
+    const h = trimHeadline("Antony Blinken and Sergei Lavrov spoke briefly in the highest-level in-person talks between the two countries since the war began");
+    expect(h).toBe("Antony Blinken and Sergei Lavrov spoke briefly in the highest-level in-person talks");
+  });
+
   it("does not stop on a reporting verb or a pronoun", () => {
     expect(trimHeadline("A merry widow from Edinburgh who loves to party the night away dancing on tables admits she is wild")).not.toMatch(/admits$/);
     expect(trimHeadline("Greece has denied it will fail to pay a multi-million pound loan following reports it, the IMF and others met")).toBe(
