@@ -18,6 +18,11 @@ export function wantsJson(c: Context): boolean {
   return type.includes("application/json") || c.req.path.startsWith("/admin");
 }
 
+/** The request's media type, lowercased and without parameters ("application/json"). */
+export function mediaType(c: Context): string {
+  return (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+}
+
 /**
  * A minimal error page in the site's look: the site stylesheet, allowed by its hash in
  * PAGE_CSP (a style attribute would be blocked by that CSP and log a console error).

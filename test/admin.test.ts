@@ -66,6 +66,13 @@ describe("admin API", () => {
     expect(json.send).toMatchObject({ started: true, fanout: { status: "running" } });
   });
 
+  it("reads the media type as the rest of the app does: case-insensitive, parameters ignored", async () => {
+    const res = await call("/admin/editions", { method: "POST", body: JSON.stringify({ slot: "admin-test-3" }), headers: { "content-type": "Application/JSON; charset=utf-8" } });
+    expect(res.status).toBe(201);
+    const sequel = await call("/admin/editions", { method: "POST", body: JSON.stringify({ slot: "admin-test-4" }), headers: { "content-type": "application/json-seq" } });
+    expect(sequel.status).toBe(415);
+  });
+
   it.each([
     ["broken JSON", "{", "application/json", 400, "Bad JSON"],
     ["a wrong type", JSON.stringify({ force: "yes" }), "application/json", 422, "Invalid request"],

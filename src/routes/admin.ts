@@ -13,6 +13,7 @@ import { EDITION_ID_PATTERN, getEditionRecord } from "../db/editions";
 import { buildEdition, SLOT_PATTERN, slotOf } from "../jobs/build-edition";
 import { startSend } from "../jobs/fanout";
 import type { Producer } from "../jobs/messages";
+import { mediaType } from "../http";
 
 const fail = (c: Context, status: ContentfulStatusCode, error: string, message: string) => c.json({ error, message }, status);
 
@@ -22,14 +23,13 @@ const buildBody = z.strictObject({
   send: z.optional(z.boolean()),
 });
 
-
 /** A JSON body, `{}` when empty; anything else is the caller's mistake, answered with a 4xx. */
 async function jsonBody(c: Context): Promise<{ ok: true; value: unknown } | { ok: false; res: Response }> {
   const raw = await c.req.text();
   if (raw.length > 4096) return { ok: false, res: fail(c, 413, "Payload too large", "The body may hold at most 4 KB of JSON.") };
   if (raw.trim() === "") return { ok: true, value: {} };
-  const type = c.req.header("content-type") ?? "";
-  if (type && !type.includes("application/json")) return { ok: false, res: fail(c, 415, "Unsupported media type", "Send JSON (Content-Type: application/json).") };
+  const type = mediaType(c);
+  if (type && type !== "application/json") return { ok: false, res: fail(c, 415, "Unsupported media type", "Send JSON (Content-Type: application/json).") };
   try {
     return { ok: true, value: JSON.parse(raw) };
   } catch {

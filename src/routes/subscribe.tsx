@@ -5,7 +5,7 @@ import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import type { AppEnv } from "../app";
-import { problem, wantsJson } from "../http";
+import { mediaType, problem, wantsJson } from "../http";
 import { mailTransport } from "../mail";
 import { normalizeAddress } from "../subscribers/address";
 import { CheckInbox, ConfirmButton, Confirmed, page, SubscribeForm, UnsubscribeButton, Unsubscribed } from "../subscribers/pages";
@@ -66,10 +66,6 @@ const pageHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 type Body = { kind: "json" | "form" | "empty"; fields: Record<string, unknown> } | { kind: "error"; status: 400 | 415 | 422; message: string };
-
-function mediaType(c: C): string {
-  return (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-}
 
 /** Reads a JSON object or a form into fields; anything else is a 4xx with a reason. */
 async function readBody(c: C, allowEmpty: boolean): Promise<Body> {
