@@ -23,14 +23,34 @@ export function lineKey(line: string): string {
 /** Splits ingested text into candidate paragraphs (one per line, or re-joined hard-wrapped blocks). */
 export function rawParagraphs(text: string): string[] {
   const out: string[] = [];
-  for (const block of normalizeText(text.replace(/\r\n?/g, "\n")).split(/\n[ \t]*\n/)) {
-    const lines = block.split("\n").map((l) => l.trim()).filter(Boolean);
+  for (const block of normalizeText(stripWireCodes(text.replace(/\r\n?/g, "\n"))).split(/\n[ \t]*\n/)) {
+    const lines = block
+      .split("\n")
+      .map((l) => l.replace(LEADING_DASH, "").trim())
+      .filter(Boolean);
     if (lines.length === 0) continue;
     if (lines.length > 1 && isHardWrapped(lines)) out.push(lines.join(" "));
     else out.push(...lines);
   }
   return out;
 }
+
+/** A wire's dash or bullet left at the start of a line ("_ The computer industry..."). */
+const LEADING_DASH = /^[ \t]*(?:_|-|--|\u2014|\*)[ \t]+/;
+
+/**
+ * Wire-service typesetting codes ("&UR;", "&QL;", "&LR;") are dropped; the entities among them that
+ * stand for characters ("&AMP;" in "AT&AMP;T") are decoded. Underscore dashes (" _ ") become " - ".
+ * @example stripWireCodes("&UR; AT&AMP;T said _ again") // " AT&T said - again"
+ */
+export function stripWireCodes(text: string): string {
+  return text
+    .replace(/&([A-Za-z]{2,6});/g, (m, name: string) => WIRE_ENTITIES[name.toLowerCase()] ?? (KNOWN_NAMES.has(name.toLowerCase()) ? m : ""))
+    .replace(/ _(?= )/g, " -");
+}
+const WIRE_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+/** Named entities a text article may legitimately carry; left for the HTML reader. */
+const KNOWN_NAMES = new Set(["nbsp", "ndash", "mdash", "hellip", "lsquo", "rsquo", "ldquo", "rdquo", "laquo", "raquo", "copy", "reg", "eacute", "euro", "pound"]);
 
 function isHardWrapped(lines: string[]): boolean {
   const body = lines.slice(0, -1);
@@ -81,8 +101,17 @@ const COPYRIGHT = /(?:©|\bcopyright\b|all rights reserved)/i;
 /** Inline call-to-action phrases news sites glue into text. */
 const INLINE_CTA = /\b(?:scroll down for (?:video|more)|click here (?:to|for) [^.!?]*?(?=[.!?]|$))\s*/gi;
 /** Dateline at the start of wire copy: "NEW DELHI (AP) - ", "(CNN)", "LONDON, March 2 (Reuters) - ". */
-const DATELINE =
-  /^(?:(?:\p{Lu}[\p{Lu}.' ]{1,30}(?:,\s*[\p{L}.]+(?: \d{1,2})?)?\s*)?\((?:AP|Reuters|CNN|AFP|Kyodo|Bloomberg|UPI|dpa|Xinhua|PA)\)\s*(?:[-–—:]+\s*)?|\p{Lu}[\p{Lu}. ']{2,30}\s+[-–—]\s+|\((?:The |the )?\p{Lu}[\p{L}.&']*(?: \p{Lu}[\p{L}.&']*){0,4}\)\s*(?:[-–—:]+\s*)?(?=\p{Lu}))/u;
+const DATELINE = new RegExp(
+  [
+    // "NEW DELHI (AP) -", "SAN JUAN, Puerto Rico (AP) -", "TIANJIN, August 7 (Xinhua) --", "(CNN)"
+    String.raw`^(?:\p{Lu}[\p{Lu}.' ]{1,30}(?:,\s*[\p{L}.]+(?: [\p{L}.]+){0,2}(?: \d{1,2})?)?\s*)?\((?:AP|Reuters|CNN|AFP|Kyodo|Bloomberg|UPI|dpa|Xinhua|PA)\)\s*(?:[-–—:]+\s*)?`,
+    // "SAN JUAN, Puerto Rico - ", "ATLANTA -- " (all-caps place, optional region, then a dash)
+    String.raw`^\p{Lu}[\p{Lu}. ']{2,30}(?:,\s*\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*){0,2})?\s+[-–—]+\s+`,
+    // "(The Associated Press) - Text"
+    String.raw`^\((?:The |the )?\p{Lu}[\p{L}.&']*(?: \p{Lu}[\p{L}.&']*){0,4}\)\s*(?:[-–—:]+\s*)?(?=\p{Lu})`,
+  ].join("|"),
+  "u",
+);
 
 export type DropReason =
   | "lead-in"
@@ -122,6 +151,8 @@ export interface CleanResult {
   sentences: string[][];
   /** What was dropped and why, for tests and debugging. */
   dropped: { text: string; reason: DropReason }[];
+  /** What was cut to size, for the caller to report with the input's name. */
+  warnings: string[];
 }
 
 /**
@@ -141,6 +172,7 @@ export function cleanParagraphs(paras: readonly string[], ctx: CleanContext = {}
   const out: string[] = [];
   const sentences: string[][] = [];
   const dropped: CleanResult["dropped"] = [];
+  const warnings: string[] = [];
   for (let i = 0; i < paras.length; i++) {
     let p = paras[i]!;
     const key = keys[i]!;
@@ -165,7 +197,7 @@ export function cleanParagraphs(paras: readonly string[], ctx: CleanContext = {}
       sentences.push(kept);
     }
   }
-  return { paragraphs: out, sentences, dropped };
+  return { paragraphs: out, sentences, dropped, warnings };
 }
 
 /** Sentence-level cleaning inside a paragraph: glued caption fragments and inline calls to action. */

@@ -1,11 +1,11 @@
-// The pure digest pipeline: raw articles -> ingest -> clean -> cluster -> summarize + headline
-// -> ranked Digest. No Cloudflare, Node built-ins, network, clock or randomness: the same input
-// always gives the same output, in Node and in workerd.
+// The pure digest pipeline: raw articles -> ingest -> clean -> group into stories -> summarize +
+// headline -> ranked Digest. No Cloudflare, Node built-ins, network, clock or randomness: the same
+// input always gives the same output, in Node and in workerd.
 import type { Article, Digest, DigestOptions, RawArticle, Source, Story } from "./types";
 import { ingest } from "./ingest";
 import { cleanParagraphs, rawParagraphs, repeatedParagraphs } from "./clean";
-import { clusterArticles } from "./cluster";
-import { candidatesOfSentences, summarize, DEFAULT_WEIGHTS, type Candidate } from "./summarize";
+import { groupArticles } from "./group";
+import { candidatesOfSentences, summarize, summarizeMulti, leansOnContext, DEFAULT_MULTI, DEFAULT_WEIGHTS, type Candidate, type MultiWeights } from "./summarize";
 import { makeHeadline } from "./headline";
 import { rankStories, type RankInput } from "./rank";
 import { contentTerms, fnv1a, slugWords, topK } from "./text";
@@ -23,16 +23,21 @@ export interface DigestResult {
   warnings: string[];
 }
 
-/**
- * Builds a digest from raw articles. Deterministic: same input, same output.
- * @example buildDigest([{ id: "a.txt", body: "..." }], { date: "2026-11-23" }).digest.stories
- */
-export function buildDigest(raw: RawArticle[], options: DigestOptions): DigestResult {
-  const warnings: string[] = [];
-  const maxSentences = limit(options.maxSentences, DEFAULT_MAX_SENTENCES);
-  const maxWords = limit(options.maxWords, DEFAULT_MAX_WORDS);
+/** An article cleaned and analysed once, for grouping and for summaries. */
+export interface PreparedArticle extends Article {
+  /** Its sentences in order, analysed (the first MAX_CANDIDATES). */
+  candidates: Candidate[];
+  /** For grouping: the same analyses. */
+  sentences: Candidate[];
+}
 
-  // 1. Ingest: each input on its own, so one bad article never sinks the digest.
+/**
+ * Ingests and cleans raw articles: each input on its own, so one bad article never sinks the
+ * digest; short lines that recur across articles are treated as boilerplate.
+ * @example prepareArticles([{ id: "a.txt", body: "Text." }]).articles[0].paragraphs
+ */
+export function prepareArticles(raw: readonly RawArticle[]): { articles: PreparedArticle[]; warnings: string[] } {
+  const warnings: string[] = [];
   const ingested = [];
   for (const r of raw) {
     try {
@@ -43,63 +48,104 @@ export function buildDigest(raw: RawArticle[], options: DigestOptions): DigestRe
       warnings.push(`${String(r?.id)}: could not be read (${e instanceof Error ? e.message : String(e)}), skipped`);
     }
   }
-
-  // 2. Clean, with short lines that recur across articles treated as boilerplate.
   const split = ingested.map((a) => rawParagraphs(a.text));
   const repeated = repeatedParagraphs(split);
-  const articles: Article[] = [];
-  const sentencesOf: string[][][] = [];
+  const articles: PreparedArticle[] = [];
   for (const [k, a] of ingested.entries()) {
-    const { paragraphs, sentences } = cleanParagraphs(split[k]!, { repeatedAcrossArticles: repeated });
-    if (paragraphs.length === 0) {
+    const cleaned = cleanParagraphs(split[k]!, { repeatedAcrossArticles: repeated });
+    for (const w of cleaned.warnings) warnings.push(`${a.id}: ${w}`);
+    if (cleaned.paragraphs.length === 0) {
       warnings.push(`${a.id}: no article prose left after cleaning, skipped`);
       continue;
     }
     const { text: _text, ...meta } = a;
-    articles.push({ ...meta, paragraphs });
-    sentencesOf.push(sentences);
+    const candidates = candidatesOfSentences(cleaned.sentences, 0);
+    articles.push({ ...meta, paragraphs: cleaned.paragraphs, candidates, sentences: candidates });
   }
+  return { articles, warnings };
+}
 
-  // 3. Group into stories (sentences are analysed once, for grouping and for summaries).
-  const candsOf = sentencesOf.map((sents) => candidatesOfSentences(sents, 0));
-  const { groups, duplicateOf } = clusterArticles(articles.map((a, i) => ({ ...a, sentences: candsOf[i]! })));
+export interface StoryOptions {
+  maxSentences: number;
+  maxWords: number;
+}
 
-  // 4. Summarize, headline and rank each story.
+/** Time of an article for ordering (undated articles sort after dated ones, in input order). */
+const timeOf = (a: Article): number => (a.publishedAt ? Date.parse(a.publishedAt) : Number.POSITIVE_INFINITY);
+
+/**
+ * One story from its member articles: sources in time order, an extractive summary (by position for
+ * one source; by coverage of what the sources say in common for several), and a headline.
+ * @param duplicate per member, whether it copies another member (a copy adds no new sentences)
+ * @example summarizeStory(prepareArticles(raw).articles, { maxSentences: 3, maxWords: 90 }).headline
+ */
+export function summarizeStory(
+  members: readonly PreparedArticle[],
+  opts: StoryOptions,
+  duplicate: readonly boolean[] = [],
+  multiWeights: MultiWeights = DEFAULT_MULTI,
+): { headline: string; summary: string[]; sources: Source[]; sentences: number } {
+  const order = members.map((_, i) => i).sort((a, b) => timeOf(members[a]!) - timeOf(members[b]!) || a - b);
+  const sorted = order.map((i) => members[i]!);
+  const cands: Candidate[] = [];
+  order.forEach((i, k) => {
+    if (duplicate[i]) return;
+    for (const c of members[i]!.candidates) cands.push(k === 0 ? c : { ...c, source: k });
+  });
+  const titleText = sorted.map((m) => m.title ?? slugWords(m.url)).join(" ");
+  const distinct = new Set(cands.map((c) => c.source)).size;
+  const picked =
+    distinct > 1
+      ? summarizeMulti(cands, opts, multiWeights)
+      : summarize(cands, opts, DEFAULT_WEIGHTS, new Set(contentTerms(titleText)));
+  // Headline candidates: the summary's opening, then each source's lead, then the rest.
+  const leads = [
+    ...picked.slice(0, 1).map((c) => c.text),
+    ...cands.filter((c) => c.position === 0).map((c) => c.text),
+    ...picked.slice(1).map((c) => c.text),
+    ...cands.filter((c) => c.position === 1).map((c) => c.text),
+  ].filter((t) => !leansOnContext(t) && !/^\p{Lu}\p{Ll}+,/u.test(t));
+  const headline = makeHeadline(
+    sorted.map((m) => m.title).filter((t): t is string => !!t),
+    leads,
+    storyTerms(cands),
+  );
+  const sources: Source[] = sorted.map((m) => {
+    const s: Source = { id: m.id };
+    if (m.title) s.title = m.title;
+    if (m.url) s.url = m.url;
+    if (m.publisher) s.publisher = m.publisher;
+    if (m.publishedAt) s.publishedAt = m.publishedAt;
+    return s;
+  });
+  return { headline, summary: picked.map((c) => c.text), sources, sentences: cands.length };
+}
+
+/**
+ * Builds a digest from raw articles. Deterministic: same input, same output.
+ * @example buildDigest([{ id: "a.txt", body: "..." }], { date: "2026-11-23" }).digest.stories
+ */
+export function buildDigest(raw: RawArticle[], options: DigestOptions): DigestResult {
+  const maxSentences = limit(options.maxSentences, DEFAULT_MAX_SENTENCES);
+  const maxWords = limit(options.maxWords, DEFAULT_MAX_WORDS);
+  const { articles: prepared, warnings } = prepareArticles(raw);
+  const { groups, duplicateOf } = groupArticles(prepared);
+
   const built: { story: Story; rank: RankInput }[] = groups.map((group) => {
-    const members = group.map((i) => articles[i]!);
-    const cands: Candidate[] = [];
-    group.forEach((i, k) => {
-      if (duplicateOf[i]! >= 0 && group.includes(duplicateOf[i]!)) return; // a copy adds no new sentences
-      for (const c of candsOf[i]!) cands.push(k === 0 ? c : { ...c, source: k });
-    });
-    const titleText = members.map((m) => m.title ?? slugWords(m.url)).join(" ");
-    const picked = summarize(cands, { maxSentences, maxWords }, DEFAULT_WEIGHTS, new Set(contentTerms(titleText)));
-    const leads = [...picked.map((c) => c.text), ...cands.filter((c) => c.position < 2).map((c) => c.text)];
-    const headline = makeHeadline(
-      members.map((m) => m.title).filter((t): t is string => !!t),
-      leads,
-      storyTerms(cands),
-    );
-    const sources: Source[] = members.map((m) => {
-      const s: Source = { id: m.id };
-      if (m.title) s.title = m.title;
-      if (m.url) s.url = m.url;
-      if (m.publisher) s.publisher = m.publisher;
-      if (m.publishedAt) s.publishedAt = m.publishedAt;
-      return s;
-    });
+    const members = group.map((i) => prepared[i]!);
+    const duplicate = group.map((i) => duplicateOf[i]! >= 0 && group.includes(duplicateOf[i]!));
+    const s = summarizeStory(members, { maxSentences, maxWords }, duplicate);
     const dates = members.map((m) => (m.publishedAt ? Date.parse(m.publishedAt) : NaN)).filter((d) => !Number.isNaN(d));
-    const distinct = group.filter((i) => duplicateOf[i]! < 0 || !group.includes(duplicateOf[i]!)).length;
     const story: Story = {
       id: "s-" + fnv1a(members.map((m) => m.id).sort().join("\u0000")),
-      headline,
-      summary: picked.map((c) => c.text),
-      sources,
+      headline: s.headline,
+      summary: s.summary,
+      sources: s.sources,
     };
     const rank: RankInput = {
-      sources: distinct,
+      sources: duplicate.filter((d) => !d).length,
       publishers: new Set(members.map((m) => m.publisher).filter(Boolean)).size,
-      sentences: cands.length,
+      sentences: s.sentences,
       order: group[0]!,
     };
     if (dates.length) rank.newest = Math.max(...dates);
@@ -107,6 +153,7 @@ export function buildDigest(raw: RawArticle[], options: DigestOptions): DigestRe
   });
   const order = rankStories(built.map((b) => b.rank));
   const stories = order.map((i) => built[i]!.story);
+  const articles: Article[] = prepared.map(({ candidates: _c, sentences: _s, ...a }) => a);
   return { digest: { title: options.title ?? "The Daily Digest", date: options.date, stories }, articles, warnings };
 }
 

@@ -3,6 +3,8 @@
 // characters other than a-z and 0-9 is a separator. No stemming: both sides are treated alike.
 // Used by scripts/eval.ts and the eval test; not part of the digest pipeline.
 
+import { stemmer as porter } from "stemmer";
+
 export interface RougeScores {
   r1: number;
   r2: number;
@@ -123,4 +125,38 @@ export function rouge(candidate: string | readonly string[], reference: string):
     rl: f1(lcsLength(c, r), c.length, r.length),
     rlsum: f1(summaryLcsHits(candSents, refSents), c.length, r.length),
   };
+}
+
+export interface RecallScores {
+  r1: number;
+  r2: number;
+}
+
+/** rouge-score's tokenizer with Porter stemming of tokens longer than three characters (ROUGE -m). */
+export function stemmedRougeTokens(text: string): string[] {
+  return rougeTokens(text).map((t) => (t.length > 3 ? porter(t) : t));
+}
+
+/**
+ * ROUGE-1/2 recall against several references, as DUC scored multi-document summaries: clipped
+ * n-gram hits summed over the references, divided by the references' n-grams summed (ROUGE-1.5.5's
+ * default averaging), Porter-stemmed, stopwords kept. Truncate the candidate before calling.
+ * @example rougeRecall("the storm hit", ["a storm hit the coast", "the storm"]).r1
+ */
+export function rougeRecall(candidate: string, references: readonly string[]): RecallScores {
+  const c = stemmedRougeTokens(candidate);
+  const out: RecallScores = { r1: 0, r2: 0 };
+  for (const [key, n] of [["r1", 1], ["r2", 2]] as const) {
+    const cg = ngrams(c, n);
+    let hits = 0;
+    let total = 0;
+    for (const ref of references) {
+      const r = stemmedRougeTokens(ref);
+      const rg = ngrams(r, n);
+      for (const [g, k] of rg) hits += Math.min(k, cg.get(g) ?? 0);
+      total += Math.max(0, r.length - n + 1);
+    }
+    out[key] = total ? hits / total : 0;
+  }
+  return out;
 }

@@ -260,3 +260,143 @@ function fallback(cands: readonly Candidate[], opts: SummaryOptions): Candidate[
   const cut = first.text.split(/\s+/).slice(0, opts.maxWords).join(" ").replace(/[,;:\-]+$/, "");
   return [{ ...first, text: cut + "…", words: opts.maxWords }];
 }
+
+/**
+ * Sentence openers that lean on an antecedent: a connective ("But", "However,"), a personal or
+ * possessive pronoun, or a demonstrative standing for a noun ("This is", "That was"). Such a
+ * sentence is kept only right after the sentence it leans on.
+ */
+const LEANS_ON_CONTEXT =
+  /^["'(]*(?:but|and|or|so|yet|also|however|meanwhile|still|instead|moreover|furthermore|besides|nevertheless|nonetheless|otherwise|then|thus|hence|therefore|in addition|in turn|by contrast|even so|as a result|he|she|it|they|them|his|her|its|their|theirs|him|these|those|(?:this|that)(?= (?:is|was|are|were|has|had|have|will|would|could|can|may|might|comes|came|means|meant)\b)|such|the latter|the former|the two|both)\b/i;
+
+/**
+ * Whether a sentence opens on something it cannot stand without (see LEANS_ON_CONTEXT).
+ * @example leansOnContext("But there was no indication of progress.") // true
+ */
+export function leansOnContext(text: string): boolean {
+  return LEANS_ON_CONTEXT.test(text.trim());
+}
+
+/**
+ * Tunable weights of the multi-document summarizer, chosen on half of the duc2003 clusters
+ * (scripts/tune.ts) and reported on the other half.
+ */
+export interface MultiWeights {
+  /** Only the first this-many sentences of each source are candidates. */
+  window: number;
+  /** Sentences shorter or longer than this (words) are not candidates. */
+  minWords: number;
+  maxWords: number;
+  /** Weight of a unigram concept relative to a bigram concept. */
+  unigram: number;
+  /** Weight of a name (a capitalised term mid-sentence) as a unigram concept. */
+  name: number;
+  /** A concept counts only when at least this many sources (or all, if fewer) state it. */
+  minSources: number;
+  /** ... and at least this share of the sources. */
+  minShare: number;
+  /** Gain is divided by words ^ lengthExponent (cost-scaled greedy). */
+  lengthExponent: number;
+  /** Bonus for a source's opening sentences: position * exp(-index / positionScale), times the mean gain. */
+  position: number;
+  positionScale: number;
+}
+
+export const DEFAULT_MULTI: MultiWeights = {
+  window: 25,
+  minWords: 8,
+  maxWords: 60,
+  unigram: 0.2,
+  name: 0,
+  minSources: 2,
+  minShare: 0.4,
+  lengthExponent: 0.5,
+  position: 1,
+  positionScale: 8,
+};
+
+/** Unigram and bigram concepts of a sentence (stemmed content terms and adjacent pairs of them). */
+function conceptsOf(c: Candidate): string[] {
+  const out = new Set<string>();
+  const names = new Set(c.names);
+  for (let i = 0; i < c.terms.length; i++) {
+    out.add(names.has(c.terms[i]!) ? "=" + c.terms[i]! : c.terms[i]!);
+    if (i > 0) out.add(c.terms[i - 1]! + " " + c.terms[i]!);
+  }
+  return [...out];
+}
+
+/**
+ * Multi-document extractive summary: greedy coverage of the concepts that several sources state
+ * (after Gillick and Favre's bigram concepts and Lin and Bilmes' cost-scaled greedy), so a claim
+ * told by three outlets is covered once and the next pick adds what it did not say. Sentences that
+ * lean on missing context are not eligible; the picks come back in reading order (source time,
+ * then position).
+ * @example summarizeMulti([...candidatesOf(outletA, 0), ...candidatesOf(outletB, 1)], { maxSentences: 3, maxWords: 90 })
+ */
+export function summarizeMulti(
+  cands: readonly Candidate[],
+  opts: SummaryOptions,
+  w: MultiWeights = DEFAULT_MULTI,
+): Candidate[] {
+  const nSources = new Set(cands.map((c) => c.source)).size;
+  const concepts = cands.map(conceptsOf);
+  const sourcesOf = new Map<string, Set<number>>();
+  cands.forEach((c, i) => {
+    for (const k of concepts[i]!) {
+      let s = sourcesOf.get(k);
+      if (!s) sourcesOf.set(k, (s = new Set()));
+      s.add(c.source);
+    }
+  });
+  const need = Math.min(nSources, Math.max(w.minSources, Math.ceil(w.minShare * nSources)));
+  const weight = (k: string): number => {
+    const n = sourcesOf.get(k)?.size ?? 0;
+    if (n < need) return 0;
+    return k.includes(" ") ? n : n * (k.startsWith("=") ? w.name : w.unigram);
+  };
+  const pool: number[] = [];
+  cands.forEach((c, i) => {
+    if (c.position >= w.window || c.words < w.minWords || c.words > w.maxWords || c.terms.length < 3) return;
+    if (standalonePenalty(c.text).quote >= 1) return;
+    pool.push(i);
+  });
+  if (pool.length === 0) return summarize(cands, opts);
+  const covered = new Set<string>();
+  const chosen: number[] = [];
+  const isChosen = new Set<number>();
+  let words = 0;
+  const gainOf = (i: number): number => {
+    let g = 0;
+    for (const k of concepts[i]!) if (!covered.has(k)) g += weight(k);
+    return g;
+  };
+  let meanGain = 0;
+  for (const i of pool) meanGain += gainOf(i) / Math.pow(cands[i]!.words, w.lengthExponent);
+  meanGain /= pool.length;
+  const predecessorChosen = (i: number): boolean =>
+    chosen.some((j) => cands[j]!.source === cands[i]!.source && cands[j]!.position === cands[i]!.position - 1);
+  while (chosen.length < opts.maxSentences) {
+    let best = -1;
+    let bestScore = 0;
+    for (const i of pool) {
+      const c = cands[i]!;
+      if (isChosen.has(i) || words + c.words > opts.maxWords) continue;
+      if (leansOnContext(c.text) && !predecessorChosen(i)) continue;
+      const gain = gainOf(i);
+      if (gain <= 0) continue;
+      const s = gain / Math.pow(c.words, w.lengthExponent) + w.position * meanGain * Math.exp(-c.position / w.positionScale);
+      if (s > bestScore) {
+        bestScore = s;
+        best = i;
+      }
+    }
+    if (best < 0) break;
+    chosen.push(best);
+    isChosen.add(best);
+    words += cands[best]!.words;
+    for (const k of concepts[best]!) covered.add(k);
+  }
+  if (chosen.length === 0) return summarize(cands, opts);
+  return chosen.map((i) => cands[i]!).sort((a, b) => a.source - b.source || a.position - b.position);
+}

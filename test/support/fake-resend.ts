@@ -121,7 +121,9 @@ export async function startFakeResend(apiKey = "re_test_key"): Promise<FakeResen
   };
 
   const server = createServer(async (req, res) => {
-    const body = await readBody(req);
+    // A client that gives up mid-request (the timeout faults) aborts the body: nothing to answer.
+    const body = await readBody(req).catch(() => null);
+    if (body === null) return;
     const [path = "/", query = ""] = (req.url ?? "/").split("?");
     const scopeParam = new URLSearchParams(query).get("scope");
     if (req.method === "GET" && path === "/__emails") {

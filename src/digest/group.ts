@@ -1,0 +1,301 @@
+// Group: articles into stories, one story per news event. Two kinds of link, both found through
+// candidate pairs only (never all pairs on full text):
+// - wire copies: MinHash over word shingles with LSH banding (a copy adds no new sentences);
+// - same event: an article joins the story whose centroid (the sum of its members' tf-idf profiles,
+//   names weighted up) it is closest to, in time order, when that similarity, discounted by the
+//   time since the story's latest article, clears a threshold. Linking to a story as a whole, not to
+//   one member over a high bar, is what lets the third outlet's retelling join the first two.
+// Candidate stories come from an inverted index over each article's most salient terms, so the cost
+// per article is bounded by the index's posting caps, not by the number of articles.
+
+import { analyze, fnv1a32, topK, type Analysis } from "./text";
+
+export interface GroupInput {
+  id: string;
+  title?: string;
+  /** ISO 8601; articles without a date are placed by input order and get no time discount. */
+  publishedAt?: string;
+  paragraphs: readonly string[];
+  /** The article's sentences, already analysed (saves tokenising the lead twice). */
+  sentences?: readonly Analysis[];
+}
+
+export interface GroupOptions {
+  /** Cosine of an article's profile with a story's centroid at or above which it joins the story. */
+  join: number;
+  /** Days between an article and a story's latest article before the similarity is discounted. */
+  graceDays: number;
+  /** Past the grace period, the similarity is multiplied by exp(-(days - grace) / decayDays). */
+  decayDays: number;
+  /** Estimated shingle Jaccard above which two articles are copies of one another. */
+  duplicate: number;
+  /** Proper names an article must share with a story's names to join it (an event has actors). */
+  minSharedNames: number;
+}
+
+/** Chosen on half of the duc2003 clusters mixed with half of cnndm_dev (scripts/tune.ts). */
+export const DEFAULT_GROUPING: GroupOptions = { join: 0.2, graceDays: 3, decayDays: 365, duplicate: 0.5, minSharedNames: 2 };
+
+export interface Grouping {
+  /** Groups of article indices, each in input order; groups ordered by their first article. */
+  groups: number[][];
+  /** duplicateOf[i] = index of the earlier article i copies, or -1. */
+  duplicateOf: number[];
+}
+
+/** Words of title and lead that make an article's profile: the lead carries the event. */
+const LEAD_WORDS = 1000;
+/** Copies are recognised from their first words; wire edits rarely touch the lead. */
+const MINHASH_WORDS = 150;
+const VECTOR_TERMS = 50;
+const INDEX_TERMS = 12;
+const HASHES = 48;
+const BANDS = 12;
+const ROWS = HASHES / BANDS;
+const SHINGLE = 4;
+const EMPTY = 0xffffffff;
+const DAY = 86_400_000;
+
+export interface Profile {
+  /** L2-normalised tf-idf weights of the article's salient terms, highest first. */
+  vec: Map<string, number>;
+  /** The salient terms that are proper names. */
+  names: string[];
+  sig: Uint32Array;
+}
+
+/** Terms of an article's title and lead, with proper names (capitalised mid-sentence) flagged. */
+function leadTerms(a: GroupInput): { terms: string[]; names: Set<string>; tokens: string[] } {
+  const terms: string[] = [];
+  const names = new Set<string>();
+  const tokens: string[] = [];
+  const add = (x: Analysis, times = 1): void => {
+    for (const t of x.tokens) tokens.push(t);
+    for (let k = 0; k < times; k++) for (const t of x.terms) terms.push(t);
+    for (const t of x.names) names.add(t);
+  };
+  // A title is the outlet's own statement of the event: it counts twice.
+  if (a.title) add(analyze(a.title), 2);
+  const sentences = a.sentences ?? a.paragraphs.map((p) => analyze(p));
+  for (const x of sentences) {
+    if (tokens.length >= LEAD_WORDS) break;
+    add(x);
+  }
+  return { terms, names, tokens: tokens.slice(0, LEAD_WORDS) };
+}
+
+/**
+ * One-permutation MinHash: each shingle is hashed once, a first mix picks its bin and a second
+ * gives the value kept as the bin's minimum. Linear in the number of shingles.
+ */
+function minhash(tokens: readonly string[]): Uint32Array {
+  const sig = new Uint32Array(HASHES).fill(EMPTY);
+  const th = tokens.map((t) => fnv1a32(t));
+  for (let i = 0; i + SHINGLE <= tokens.length; i++) {
+    let h = Math.imul(th[i]!, 0x01000193) ^ th[i + 1]!;
+    h = Math.imul(h, 0x01000193) ^ th[i + 2]!;
+    h = (Math.imul(h, 0x01000193) ^ th[i + 3]!) >>> 0;
+    let x = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+    x ^= x >>> 13;
+    x = Math.imul(x, 0xc2b2ae35) >>> 0;
+    x ^= x >>> 16;
+    const bin = x % HASHES;
+    const v = Math.imul(h ^ 0x9e3779b9, 0x27d4eb2d) >>> 0;
+    if (v < sig[bin]!) sig[bin] = v;
+  }
+  return sig;
+}
+
+/** Estimated Jaccard: the share of bins, filled in either signature, whose minimums agree. */
+function sigJaccard(a: Uint32Array, b: Uint32Array): number {
+  let eq = 0;
+  let filled = 0;
+  for (let k = 0; k < HASHES; k++) {
+    if (a[k] === EMPTY && b[k] === EMPTY) continue;
+    filled++;
+    if (a[k] === b[k]) eq++;
+  }
+  return filled ? eq / filled : 0;
+}
+
+/** Cosine of two L2-normalised sparse vectors. */
+export function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+  const [small, big] = a.size <= b.size ? [a, b] : [b, a];
+  let dot = 0;
+  for (const [t, w] of small) {
+    const v = big.get(t);
+    if (v !== undefined) dot += w * v;
+  }
+  return dot;
+}
+
+/** A story being grown: the sum of its members' profiles and what the index needs. */
+interface Cluster {
+  members: number[];
+  sum: Map<string, number>;
+  /** Names of the members' profiles. */
+  names: Set<string>;
+  /** Squared L2 norm of `sum`, kept up to date as members join. */
+  norm2: number;
+  /** Latest member time (epoch ms), or NaN when no member has a date. */
+  latest: number;
+}
+
+/**
+ * Groups articles into stories.
+ * @example groupArticles([{ id: "a", paragraphs: ["..."] }, { id: "b", paragraphs: ["..."] }]).groups
+ */
+export function groupArticles(items: readonly GroupInput[], opts: GroupOptions = DEFAULT_GROUPING): Grouping {
+  const n = items.length;
+  const profiles = profilesOf(items);
+  const duplicateOf = findCopies(profiles, opts.duplicate);
+  const times = items.map((a) => (a.publishedAt ? Date.parse(a.publishedAt) : Number.NaN));
+  // Time order (undated articles keep their input position relative to their neighbours).
+  const order = Array.from({ length: n }, (_, i) => i);
+  const key = fillTimes(times);
+  order.sort((a, b) => key[a]! - key[b]! || a - b);
+
+  const clusters: Cluster[] = [];
+  const clusterOf = new Array<number>(n).fill(-1);
+  const postings = new Map<string, number[]>();
+  const maxPosting = Math.max(24, Math.ceil(Math.sqrt(n) * 2));
+  for (const i of order) {
+    const dup = duplicateOf[i]!;
+    let target = dup >= 0 && clusterOf[dup]! >= 0 ? clusterOf[dup]! : -1;
+    const vec = profiles[i]!.vec;
+    const top = [...vec.keys()].slice(0, INDEX_TERMS);
+    if (target < 0) {
+      const seen = new Set<number>();
+      let best = -1;
+      let bestSim = 0;
+      for (const t of top) {
+        const list = postings.get(t);
+        if (!list) continue;
+        for (let k = list.length - 1; k >= 0; k--) {
+          const c = list[k]!;
+          if (seen.has(c)) continue;
+          seen.add(c);
+          if (sharedNames(profiles[i]!.names, clusters[c]!.names) < opts.minSharedNames) continue;
+          const sim = similarity(vec, clusters[c]!, times[i]!, opts);
+          if (sim > bestSim || (sim === bestSim && best >= 0 && c < best)) {
+            bestSim = sim;
+            best = c;
+          }
+        }
+      }
+      if (best >= 0 && bestSim >= opts.join) target = best;
+    }
+    if (target < 0) {
+      target = clusters.length;
+      clusters.push({ members: [], sum: new Map(), names: new Set(), norm2: 0, latest: Number.NaN });
+    }
+    const c = clusters[target]!;
+    addTo(c, vec, times[i]!);
+    for (const t of profiles[i]!.names) c.names.add(t);
+    c.members.push(i);
+    clusterOf[i] = target;
+    for (const t of top) {
+      let list = postings.get(t);
+      if (!list) postings.set(t, (list = []));
+      if (list[list.length - 1] === target) continue;
+      // Keep the most recent clusters for a common term: old ones rarely take new articles.
+      list.push(target);
+      if (list.length > maxPosting) list.shift();
+    }
+  }
+  const groups = clusters.map((c) => c.members.sort((a, b) => a - b)).sort((a, b) => a[0]! - b[0]!);
+  return { groups, duplicateOf };
+}
+
+function sharedNames(names: readonly string[], story: ReadonlySet<string>): number {
+  let k = 0;
+  for (const t of names) if (story.has(t)) k++;
+  return k;
+}
+
+/** Cosine of an article with a cluster's centroid, discounted by the time since its latest member. */
+function similarity(vec: ReadonlyMap<string, number>, c: Cluster, t: number, opts: GroupOptions): number {
+  if (c.norm2 <= 0) return 0;
+  let dot = 0;
+  for (const [term, w] of vec) {
+    const v = c.sum.get(term);
+    if (v !== undefined) dot += w * v;
+  }
+  let sim = dot / Math.sqrt(c.norm2);
+  if (!Number.isNaN(t) && !Number.isNaN(c.latest)) {
+    const days = Math.abs(t - c.latest) / DAY;
+    if (days > opts.graceDays) sim *= Math.exp(-(days - opts.graceDays) / opts.decayDays);
+  }
+  return sim;
+}
+
+function addTo(c: Cluster, vec: ReadonlyMap<string, number>, t: number): void {
+  let dot = 0;
+  for (const [term, w] of vec) {
+    const v = c.sum.get(term) ?? 0;
+    dot += v * w;
+    c.sum.set(term, v + w);
+  }
+  c.norm2 += 2 * dot + 1; // |s + v|^2 = |s|^2 + 2 s.v + |v|^2, with |v| = 1
+  if (!Number.isNaN(t)) c.latest = Number.isNaN(c.latest) ? t : Math.max(c.latest, t);
+}
+
+/** Sort keys: an article's time, or for an undated one the time of the nearest dated one before it. */
+function fillTimes(times: readonly number[]): number[] {
+  let last = Number.NEGATIVE_INFINITY;
+  return times.map((t) => (Number.isNaN(t) ? last : (last = t)));
+}
+
+/** Near-duplicates through LSH buckets over MinHash bands; each copy points at its earliest original. */
+function findCopies(profiles: readonly Profile[], threshold: number): number[] {
+  const duplicateOf = new Array<number>(profiles.length).fill(-1);
+  const buckets = new Map<string, number[]>();
+  for (let i = 0; i < profiles.length; i++) {
+    const sig = profiles[i]!.sig;
+    if (sig.every((x) => x === EMPTY)) continue; // too short to shingle
+    for (let b = 0; b < BANDS; b++) {
+      const key = b + ":" + Array.from(sig.subarray(b * ROWS, (b + 1) * ROWS)).join(",");
+      const list = buckets.get(key);
+      if (list) {
+        for (const j of list) {
+          if (duplicateOf[i] === -1 && sigJaccard(sig, profiles[j]!.sig) >= threshold) {
+            duplicateOf[i] = duplicateOf[j] === -1 ? j : duplicateOf[j]!;
+          }
+        }
+        if (list.length < 64) list.push(i);
+      } else buckets.set(key, [i]);
+    }
+  }
+  return duplicateOf;
+}
+
+/** Salient-term vectors and MinHash signatures of a batch of articles (idf from the batch). */
+export function profilesOf(items: readonly GroupInput[]): Profile[] {
+  const n = items.length;
+  const raw = items.map(leadTerms);
+  const df = new Map<string, number>();
+  for (const r of raw) for (const t of new Set(r.terms)) df.set(t, (df.get(t) ?? 0) + 1);
+  return raw.map((r) => {
+    const tf = new Map<string, number>();
+    for (const t of r.terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+    const weighted: [string, number][] = [];
+    for (const [t, f] of tf) {
+      const idf = 1 + Math.log((n + 1) / ((df.get(t) ?? 1) + 1));
+      weighted.push([t, (1 + Math.log(f)) * idf * (r.names.has(t) ? 1.5 : 1)]);
+    }
+    // Ties keep first-occurrence order, so the result is deterministic.
+    const top = topK(weighted, VECTOR_TERMS);
+    const norm = Math.sqrt(top.reduce((sum, [, w]) => sum + w * w, 0)) || 1;
+    return {
+      vec: new Map(top.map(([t, w]) => [t, w / norm])),
+      names: top.filter(([t]) => r.names.has(t)).map(([t]) => t),
+      sig: minhash(r.tokens.length > MINHASH_WORDS ? r.tokens.slice(0, MINHASH_WORDS) : r.tokens),
+    };
+  });
+}
+
+/** Similarity figures for a pair of articles, as the grouping sees them (for tests and tuning). */
+export function pairSimilarity(a: GroupInput, b: GroupInput): { cosine: number; jaccard: number } {
+  const [pa, pb] = profilesOf([a, b]) as [Profile, Profile];
+  return { cosine: cosine(pa.vec, pb.vec), jaccard: sigJaccard(pa.sig, pb.sig) };
+}
