@@ -70,4 +70,27 @@ export default async function bench(): Promise<void> {
   console.log(`digest core, 100 articles: median ${fmt(t100.wall)} wall, ${fmt(t100.cpu)} CPU`);
   console.log(`digest core, 1,000 articles: median ${fmt(t1000.wall)} wall, ${fmt(t1000.cpu)} CPU (${stories1000} stories)`);
   console.log(`t(1000)/t(100): ${(t1000.wall / t100.wall).toFixed(2)} wall, ${(t1000.cpu / t100.cpu).toFixed(2)} CPU`);
+  console.log(`CPU per article: ${(t100.cpu / 100).toFixed(2)} ms at 100, ${(t1000.cpu / 1000).toFixed(2)} ms at 1,000`);
+
+  // Crafted inputs against ordinary prose of the same size (100 KB): every parser must stay linear.
+  const size = 100_000;
+  const fill = (unit: string): string => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  const prosePara = base.slice(0, 40).map((r) => r.body).join("\n\n").slice(0, size);
+  const cases: { name: string; body: string; format: "text" | "html" }[] = [
+    { name: "prose (text)", body: prosePara, format: "text" },
+    { name: "x 'He ", body: fill("x 'He "), format: "text" },
+    { name: "word 'Bbb ", body: fill("word 'Bbb "), format: "text" },
+    { name: "Mr. Dr. U.S. ", body: fill("Mr. Dr. U.S. "), format: "text" },
+    { name: "prose (html)", body: prosePara.split("\n\n").map((p) => `<p>${p}</p>`).join("").slice(0, size), format: "html" },
+    { name: "< (html)", body: fill("<"), format: "html" },
+    { name: "<meta  (html)", body: fill("<meta "), format: "html" },
+  ];
+  const baseline: Record<string, number> = {};
+  for (const c of cases) {
+    const t = timeBoth(() => buildDigest([{ id: c.name, body: c.body, format: c.format }], { date }), 7, 1);
+    const ref = c.format === "html" ? "prose (html)" : "prose (text)";
+    if (c.name === ref) baseline[ref] = t.cpu;
+    const ratio = baseline[ref] ? t.cpu / baseline[ref]! : 1;
+    console.log(`100 KB ${c.name.padEnd(14)}: ${fmt(t.cpu)} CPU, ${ratio.toFixed(2)}x prose of the same size`);
+  }
 }

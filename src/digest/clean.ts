@@ -12,6 +12,8 @@ export interface CleanContext {
 
 /** Short lines repeated in at least this many different articles are treated as boilerplate. */
 export const CROSS_ARTICLE_MIN = 3;
+/** Paragraphs longer than this are cut (single-line articles are one paragraph, so it is generous). */
+export const MAX_PARAGRAPH_CHARS = 20_000;
 /** Lines of at most this many words can be dropped as repeated boilerplate. */
 const SHORT_LINE_WORDS = 15;
 
@@ -175,6 +177,12 @@ export function cleanParagraphs(paras: readonly string[], ctx: CleanContext = {}
   const warnings: string[] = [];
   for (let i = 0; i < paras.length; i++) {
     let p = paras[i]!;
+    if (p.length > MAX_PARAGRAPH_CHARS) {
+      // No news paragraph is this long: keep its opening, cut on a word, and say so.
+      const cut = p.lastIndexOf(" ", MAX_PARAGRAPH_CHARS);
+      p = p.slice(0, cut > MAX_PARAGRAPH_CHARS / 2 ? cut : MAX_PARAGRAPH_CHARS);
+      warnings.push(`paragraph ${i + 1} longer than ${MAX_PARAGRAPH_CHARS} characters, truncated`);
+    }
     const key = keys[i]!;
     const repeated = key !== "" && ((within.get(key) ?? 0) >= 2 || (ctx.repeatedAcrossArticles?.has(key) ?? false));
     const reason = dropReason(p, { repeated, words: counts[i]! });

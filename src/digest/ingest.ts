@@ -2,6 +2,7 @@
 // paragraphs, and fills title/url/publisher/date from front matter or HTML meta when the input has
 // them (never invented). Also screens out input that cannot be an article (empty, binary).
 
+import { htmlText } from "./html";
 import type { RawArticle } from "./types";
 
 /** A RawArticle reduced to plain text, with the metadata the input carried. */
@@ -167,51 +168,9 @@ function inlineMarkdown(s: string): string {
 
 // ---------- HTML ----------
 
-const BLOCK_TAGS =
-  /<\/?(?:p|div|br|h[1-6]|li|ul|ol|section|article|header|blockquote|tr|table|dd|dt|dl|pre|main|hr)\b[^>]*>/gi;
-
-/** Reduces HTML to text paragraphs, dropping scripts, styles, navigation and figure captions. */
+/** Reduces HTML to text paragraphs, dropping scripts, styles, navigation and figure captions (linear time). */
 export function htmlToText(html: string): { text: string; meta: Omit<IngestedArticle, "id" | "text"> } {
-  const meta: Omit<IngestedArticle, "id" | "text"> = {};
-  const metaContent = (re: RegExp): string | undefined => {
-    const tags = html.match(/<meta\b[^>]*>/gi) ?? [];
-    for (const t of tags) {
-      if (re.test(t)) {
-        const c = /\bcontent\s*=\s*("([^"]*)"|'([^']*)')/i.exec(t);
-        const v = c ? decodeEntities(c[2] ?? c[3] ?? "").trim() : "";
-        if (v) return v;
-      }
-    }
-    return undefined;
-  };
-  const titleTag = /<title\b[^>]*>([\s\S]*?)<\/title>/i.exec(html);
-  meta.title = metaContent(/(?:property|name)\s*=\s*["'](?:og:title|twitter:title)["']/i) ??
-    (titleTag ? decodeEntities(titleTag[1]!.replace(/<[^>]+>/g, "")).replace(/\s+/g, " ").trim() || undefined : undefined);
-  meta.publisher = metaContent(/(?:property|name)\s*=\s*["']og:site_name["']/i);
-  meta.publishedAt = metaContent(/(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|datePublished|pubdate|date)["']/i);
-  const canon = /<link\b[^>]*rel\s*=\s*["']canonical["'][^>]*>/i.exec(html);
-  const href = canon ? /\bhref\s*=\s*["']([^"']+)["']/i.exec(canon[0]) : null;
-  meta.url = metaContent(/(?:property|name)\s*=\s*["']og:url["']/i) ?? (href ? decodeEntities(href[1]!) : undefined);
-  for (const k of ["title", "url", "publisher", "publishedAt"] as const) if (!meta[k]) delete meta[k];
-
-  let body = html
-    .replace(/<!--[\s\S]*?-->/g, " ")
-    .replace(/<(script|style|noscript|template|svg|iframe|head|nav|footer|aside|form|figure|figcaption|button|select|object|canvas)\b[\s\S]*?<\/\1\s*>/gi, " ")
-    .replace(/<(script|style)\b[^>]*\/?>/gi, " ");
-  // Prefer the <article> element (or <main>) when the page has one.
-  const art = /<article\b[^>]*>([\s\S]*)<\/article>/i.exec(body) ?? /<main\b[^>]*>([\s\S]*)<\/main>/i.exec(body);
-  if (art) body = art[1]!;
-  const text = decodeEntities(
-    body
-      .replace(BLOCK_TAGS, "\n\n")
-      .replace(/<[^>]*>/g, ""),
-  )
-    .split("\n")
-    .map((l) => l.replace(/[ \t\u00A0]+/g, " ").trim())
-    .join("\n")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
-  return { text, meta };
+  return htmlText(html, decodeEntities);
 }
 
 const ENTITIES: Record<string, string> = {

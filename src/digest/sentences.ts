@@ -47,14 +47,16 @@ export function splitSentences(paragraph: string): Sentence[] {
   const n = text.length;
   // Candidate positions only: runs of terminal punctuation (with closing quotes/brackets) before a
   // space, and spaces before a quote or capital letter (possible glued captions).
-  const scan = /([.!?]+)["')\]}»”’]*(?= )| (?=['"‘“\p{Lu}])/gu;
+  // The look-behind makes a run of punctuation match once, from its start (linear on "....").
+  const scan = /(?<![.!?])([.!?]+)["')\]}»”’]*(?= )| (?=['"‘“\p{Lu}])/gu;
+  const counts = prefixCounts(text);
   let m: RegExpExecArray | null;
   while ((m = scan.exec(text))) {
     const last = cuts.length ? cuts[cuts.length - 1]! : 0;
     if (m[1] !== undefined) {
       const end = m.index + m[0].length; // the space after the punctuation run
-      if (isBoundary(text, m.index, m[1], end + 1) && !insideQuote(text, m.index, last)) cuts.push(end);
-    } else if (m.index > 0 && glueBoundary(text, m.index, last)) {
+      if (isBoundary(text, m.index, m[1], end + 1) && !insideQuote(text, m.index, last, counts)) cuts.push(end);
+    } else if (m.index > 0 && glueBoundary(text, m.index, last, counts)) {
       cuts.push(m.index);
     }
   }
@@ -115,7 +117,7 @@ function isBoundary(text: string, punctAt: number, punct: string, nextStart: num
  * A caption glued to the next sentence with no punctuation between them, as scraped Daily Mail
  * text has: "... on Friday 'I'd be over the moon,' said Locke" or "... of the club He has ...".
  */
-function glueBoundary(text: string, space: number, lastCut: number): boolean {
+function glueBoundary(text: string, space: number, lastCut: number, counts: PrefixCounts): boolean {
   // Cheap checks first: this runs at every space.
   const after = text[space + 1] ?? "";
   if (!(after === "'" || after === '"' || after === "‘" || after === "“" || (after >= "A" && after <= "Z"))) return false;
@@ -129,12 +131,11 @@ function glueBoundary(text: string, space: number, lastCut: number): boolean {
   const rest = text.slice(space + 1, space + 200);
   const prevWord = prevToken(text, space);
   if (SPEECH_VERBS.test(prevWord)) return false;
-  const sinceCut = text.slice(lastCut, space);
-  if ((sinceCut.match(/\S+/g) ?? []).length < 5) return false;
+  if (counts.words[space]! - counts.words[lastCut]! < 5) return false;
   // Opening quote followed by a capital: a long quoted sentence that starts cold.
   if (/^['"‘“]\p{Lu}/u.test(rest)) {
     // Do not split inside an open quotation.
-    if (openQuote(sinceCut)) return false;
+    if (openQuote(counts, lastCut, space)) return false;
     const close = /['’"”](?!\p{L})/u.exec(rest.slice(1));
     const inner = close ? rest.slice(1, 1 + close.index) : rest.slice(1);
     const nWords = (inner.match(/\S+/g) ?? []).length;
@@ -142,31 +143,69 @@ function glueBoundary(text: string, space: number, lastCut: number): boolean {
   }
   const w = /^(\p{Lu}\p{Ll}*) (\p{Ll})/u.exec(rest);
   if (w && GLUE_OPENERS.has(w[1]!)) {
-    if (openQuote(sinceCut)) return false;
+    if (openQuote(counts, lastCut, space)) return false;
     return true;
   }
   return false;
 }
 
-function openQuote(s: string): boolean {
-  const dq = (s.match(/["“”]/g) ?? []).length;
-  if (dq % 2 === 1) return true;
-  // Single quotes: count opening ones (start of word) vs closing ones (end of word, not apostrophes).
-  const opens = (s.match(/(?:^|[\s(])['‘]/g) ?? []).length;
-  const closes = (s.match(/['’](?=[\s,.;:!?)]|$)/g) ?? []).length;
-  return opens > closes;
+/**
+ * Running counts over a paragraph, so "how many quotes / words between the last cut and here"
+ * costs O(1) instead of a rescan from the last cut (which made long unbroken text quadratic).
+ */
+interface PrefixCounts {
+  /** Double quotes before each index. */
+  dq: Uint32Array;
+  /** Opening single quotes (after a space, "(" or the start) before each index. */
+  sqOpen: Uint32Array;
+  /** Closing single quotes (before a space, punctuation or the end) before each index. */
+  sqClose: Uint32Array;
+  /** Word starts before each index. */
+  words: Uint32Array;
+  /** Straight double quotes before each index. */
+  straight: Uint32Array;
+  /** Index of the next straight double quote at or after each index (text.length when none). */
+  nextDq: Uint32Array;
+}
+
+function prefixCounts(text: string): PrefixCounts {
+  const n = text.length;
+  const dq = new Uint32Array(n + 1);
+  const sqOpen = new Uint32Array(n + 1);
+  const sqClose = new Uint32Array(n + 1);
+  const words = new Uint32Array(n + 1);
+  const straight = new Uint32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const c = text[i]!;
+    const prev = i > 0 ? text[i - 1]! : " ";
+    const next = i + 1 < n ? text[i + 1]! : " ";
+    straight[i + 1] = straight[i]! + (c === '"' ? 1 : 0);
+    dq[i + 1] = dq[i]! + (c === '"' || c === "“" || c === "”" ? 1 : 0);
+    sqOpen[i + 1] = sqOpen[i]! + ((c === "'" || c === "‘") && (prev === " " || prev === "(") ? 1 : 0);
+    sqClose[i + 1] = sqClose[i]! + ((c === "'" || c === "’") && /[\s,.;:!?)]/.test(next) ? 1 : 0);
+    words[i + 1] = words[i]! + (c !== " " && prev === " " ? 1 : 0) + (i === 0 && c !== " " ? 1 : 0);
+  }
+  const nextDq = new Uint32Array(n + 1);
+  nextDq[n] = n;
+  for (let i = n - 1; i >= 0; i--) nextDq[i] = text[i] === '"' ? i : nextDq[i + 1]!;
+  return { dq, sqOpen, sqClose, words, straight, nextDq };
+}
+
+/** Whether a quotation opened between `from` and `to` is still open at `to`. */
+function openQuote(k: PrefixCounts, from: number, to: number): boolean {
+  if ((k.dq[to]! - k.dq[from]!) % 2 === 1) return true;
+  return k.sqOpen[to]! - k.sqOpen[from]! > k.sqClose[to]! - k.sqClose[from]!;
 }
 
 /**
  * True when position `at` is inside a double-quoted passage that closes soon after: a quotation
  * of several sentences stays one unit ('"A. B," he said.'), so no fragment starts mid-quote.
  */
-function insideQuote(text: string, at: number, from: number): boolean {
-  const before = text.slice(from, at + 1);
-  const opens = (before.match(/"/g) ?? []).length;
+function insideQuote(text: string, at: number, from: number, k: PrefixCounts): boolean {
+  const opens = k.straight[Math.min(at + 1, text.length)]! - k.straight[from]!;
   if (opens % 2 === 0) return false;
   // The quote mark right after the punctuation closes the quote: that is a real boundary.
   if (text[at + 1] === '"') return false;
-  const close = text.indexOf('"', at + 1);
-  return close > 0 && close - at < 400;
+  const close = k.nextDq[at + 1] ?? text.length;
+  return close < text.length && close - at < 400;
 }
