@@ -28,12 +28,15 @@ function inputs() {
     .filter((f) => extname(f) in SEED_FORMATS)
     .sort()
     .map((f) => ({ name: f, text: readFileSync(join(seedsDir, f), "utf8") }));
+  // What the operator knows of each seed (publisher, date...): see src/sources/manifest.ts.
+  const manifestPath = join(seedsDir, "sources.json");
+  const manifest = existsSync(manifestPath) ? readFileSync(manifestPath, "utf8") : "{}";
   const script = readFileSync(fileURLToPath(import.meta.url), "utf8");
   const hash = createHash("sha256");
-  for (const part of [script, ...templates.map((t) => t.name + t.text), ...seeds.map((s) => s.name + s.text)]) {
+  for (const part of [script, manifest, ...templates.map((t) => t.name + t.text), ...seeds.map((s) => s.name + s.text)]) {
     hash.update(part).update("\0");
   }
-  return { templates, seeds, hash: hash.digest("hex").slice(0, 16) };
+  return { templates, seeds, manifest, hash: hash.digest("hex").slice(0, 16) };
 }
 
 function readStamp() {
@@ -112,7 +115,8 @@ function generated(body, hash) {
 }
 
 async function build() {
-  const { templates, seeds, hash } = inputs();
+  const { templates, seeds, manifest, hash } = inputs();
+  JSON.parse(manifest); // a malformed seeds/sources.json fails the build, not the first request
   const compiled = await compileTemplates(templates);
   mkdirSync(outDir, { recursive: true });
   const templateExports = Object.entries(compiled)
@@ -123,7 +127,8 @@ async function build() {
   writeFileSync(
     join(outDir, "seeds.ts"),
     generated(
-      `import type { RawArticle } from "../digest/types";\n\nexport const SEED_ARTICLES: RawArticle[] = ${JSON.stringify(seedList, null, 1)};\n`,
+      `import type { RawArticle } from "../digest/types";\n\nexport const SEED_ARTICLES: RawArticle[] = ${JSON.stringify(seedList, null, 1)};\n\n` +
+        `/** seeds/sources.json, checked by src/sources/manifest.ts. */\nexport const SEED_MANIFEST = ${JSON.stringify(manifest)};\n`,
       hash,
     ),
   );

@@ -7,6 +7,7 @@ import { buildDigest } from "./digest";
 import type { RawArticle } from "./digest/types";
 import { renderEmail } from "./render/email";
 import { InputError, parseJsonl } from "./sources/jsonl";
+import { MANIFEST_FILE, parseManifest, withManifest } from "./sources/manifest";
 
 const FORMATS = { ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html" } as const;
 
@@ -18,11 +19,18 @@ function readInput(path: string): RawArticle[] {
       .filter((f) => Object.hasOwn(FORMATS, extname(f).toLowerCase()))
       .sort();
     if (files.length === 0) throw new InputError(`no .txt, .md or .html articles in ${path}`);
-    return files.map((f) => ({
+    const articles: RawArticle[] = files.map((f) => ({
       id: basename(f),
       body: readFileSync(join(path, f), "utf8"),
       format: FORMATS[extname(f).toLowerCase() as keyof typeof FORMATS],
     }));
+    const manifestPath = join(path, MANIFEST_FILE);
+    if (!existsSync(manifestPath)) return articles;
+    try {
+      return withManifest(articles, parseManifest(readFileSync(manifestPath, "utf8"), manifestPath));
+    } catch (e) {
+      throw new InputError(e instanceof Error ? e.message : String(e));
+    }
   }
   if (extname(path).toLowerCase() !== ".jsonl") throw new InputError(`expected a folder or a .jsonl file: ${path}`);
   const { articles, warnings } = parseJsonl(readFileSync(path, "utf8"), basename(path));

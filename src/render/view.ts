@@ -62,11 +62,13 @@ function editionUrlOf(ctx: RenderContext): string | undefined {
 }
 
 /**
- * A source's display label: publisher, else title, else its id (a file name for the seeds).
+ * A source's display label: publisher, else title, else the host of its URL, else "Source N".
+ * Never its id: for seeds and folders that is a file name, which means nothing to a reader.
  * @example sourceLabel({ id: "a.txt", publisher: "Reuters" }) // "Reuters"
  */
-export function sourceLabel(src: Source): string {
-  return src.publisher?.trim() || src.title?.trim() || src.id;
+export function sourceLabel(src: Source, index = 0): string {
+  const host = safeHttpUrl(src.url) ? new URL(src.url!).hostname.replace(/^www\./, "") : "";
+  return src.publisher?.trim() || src.title?.trim() || host || `Source ${index + 1}`;
 }
 
 /** Shared by the email view and the pages, so a story's anchor is the same everywhere. */
@@ -83,7 +85,7 @@ function storyView(story: Story, editionUrl: string | undefined, webUrl: string)
     sources: story.sources.map((src, i) => {
       const own = safeHttpUrl(src.url);
       const href = own ?? (editionUrl ? `${editionUrl}/sources/${encodeURIComponent(src.id)}` : undefined);
-      return { label: sourceLabel(src), href: href ?? "", last: i === n - 1 };
+      return { label: sourceLabel(src, i), href: href ?? "", last: i === n - 1 };
     }),
     href: `${editionUrl ?? webUrl}#${encodeURIComponent(storyAnchor(story))}`,
   };

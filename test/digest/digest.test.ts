@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { buildDigest } from "../../src/digest/index";
 import type { RawArticle } from "../../src/digest/types";
 import { SEED_ARTICLES } from "../../src/generated/seeds";
+import { leansOnContext } from "../../src/digest/summarize";
+import { seedArticles } from "../../src/sources/seeds";
+import { sourceLabel } from "../../src/render/view";
 
 const BOILERPLATE = /read more:|story continues below the ad|click to play the video|\(kyodo\)|\(l\)/i;
 
@@ -47,6 +50,18 @@ describe("seeds", () => {
 
   it("give identical output on every run", () => {
     expect(JSON.stringify(run())).toBe(JSON.stringify(run()));
+  });
+
+  it("as bundled (with seeds/sources.json), are labelled by publisher, never by file name", () => {
+    const { digest } = buildDigest(seedArticles(), { date: "2026-11-23" });
+    const sources = digest.stories[0]!.sources;
+    expect(sources.map((s) => s.publisher).sort()).toEqual(["Global News (The Associated Press)", "Kyodo News"]);
+    const labels = sources.map((s, i) => sourceLabel(s, i));
+    for (const l of labels) expect(l).not.toMatch(/\.txt$/);
+  });
+
+  it("get no summary sentence that opens on a connective or pronoun it leans on", () => {
+    for (const s of run().digest.stories[0]!.summary) expect(leansOnContext(s), s).toBe(false);
   });
 });
 

@@ -1,9 +1,9 @@
 // Digests for the email tests: the seeds' real digest, a hostile one, and a 60-story one.
 import { buildDigest } from "../../src/digest";
 import type { Digest, Story } from "../../src/digest/types";
-import { SEED_ARTICLES } from "../../src/generated/seeds";
+import { seedArticles } from "../../src/sources/seeds";
 
-export const seedsDigest = (): Digest => buildDigest(SEED_ARTICLES, { date: "2026-11-23", title: "The Daily Digest" }).digest;
+export const seedsDigest = (): Digest => buildDigest(seedArticles(), { date: "2026-11-23", title: "The Daily Digest" }).digest;
 
 /** Article text that must show as text everywhere, never as markup or template syntax. */
 export const HOSTILE = {

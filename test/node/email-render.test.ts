@@ -107,7 +107,9 @@ describe("source links", () => {
     const doc = parse(renderEmail(digest, { webUrl: "https://digest.example.com/preview" }).html);
     const hrefs = all(doc, "a").map((a) => getAttributeValue(a, "href"));
     expect(hrefs.filter((h) => h?.includes("#"))).toEqual([]);
-    expect(textContent(doc)).toContain(digest.stories[0]!.sources[0]!.id);
+    // Each source is named by its publisher (seeds/sources.json), never by its file name.
+    expect(textContent(doc)).toContain("Kyodo News");
+    expect(textContent(doc)).not.toContain(digest.stories[0]!.sources[0]!.id);
   });
 });
 

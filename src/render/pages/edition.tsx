@@ -11,12 +11,13 @@ export interface EditionContentProps {
   sourceTextHref: (source: Source) => string;
 }
 
-function SourceItem({ source, href }: { source: Source; href: string }) {
+function SourceItem({ source, href, index }: { source: Source; href: string; index: number }) {
   const own = safeHttpUrl(source.url);
+  const label = sourceLabel(source, index);
   return (
     <li>
-      <a href={href}>{sourceLabel(source)}</a>
-      {source.title && source.title !== sourceLabel(source) ? <span> — {source.title}</span> : null}
+      <a href={href}>{label}</a>
+      {source.title && source.title !== label ? <span> — {source.title}</span> : null}
       {own ? (
         <span>
           {" "}
@@ -37,8 +38,8 @@ function StoryBlock({ story, sourceTextHref }: { story: Story; sourceTextHref: (
       <div class="sources">
         Sources (full text):
         <ul>
-          {story.sources.map((src) => (
-            <SourceItem source={src} href={sourceTextHref(src)} />
+          {story.sources.map((src, i) => (
+            <SourceItem source={src} href={sourceTextHref(src)} index={i} />
           ))}
         </ul>
       </div>

@@ -38,7 +38,7 @@ export function SourcePage({ siteTitle, editionId, editionTitle, editionDate, ar
             Original article
           </a>
         ) : (
-          <span>Source: {article.id}</span>
+          <span>Full text as received</span>
         )}
       </p>
       {stories.length ? (
