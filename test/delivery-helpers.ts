@@ -61,6 +61,9 @@ export class RecordingQueue implements Producer {
 
 let nextMessageId = 1;
 
+/** A Sleep that returns at once (the pacer still counts what it asked for). */
+export const noSleep = async (_ms: number): Promise<void> => {};
+
 /**
  * Plays the Queue: hands the recorded messages to the real consumer in batches of `batchSize`,
  * puts retried ones back (attempts + 1) and drops acked ones, until nothing is left. Backoff
@@ -79,7 +82,8 @@ export async function drain(queue: RecordingQueue, deps: ConsumerDeps = {}, opts
       taken.map((m) => ({ id: m.id, timestamp: new Date(), attempts: m.attempts, body: m.body })),
     );
     const ctx = createExecutionContext();
-    await handleDeliveryBatch(batch, opts.testEnv ?? env, { ...deps, queue });
+    // Pacing waits are recorded by the pacer, not slept: tests assert on logic, never on time.
+    await handleDeliveryBatch(batch, opts.testEnv ?? env, { sleep: noSleep, ...deps, queue });
     const result = await getQueueResult(batch, ctx);
     for (const m of taken) {
       if (result.retryMessages.some((r) => r.msgId === m.id)) {
@@ -129,6 +133,11 @@ export function perAddress(emails: AcceptedEmail[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const e of emails) for (const to of e.to) counts.set(to, (counts.get(to) ?? 0) + 1);
   return counts;
+}
+
+/** The edition's send id (the prefix of its Idempotency-Keys). */
+export async function sendIdOf(editionId: string): Promise<string | null> {
+  return (await env.DB.prepare("SELECT send_id AS sendId FROM editions WHERE id = ?").bind(editionId).first<{ sendId: string | null }>())?.sendId ?? null;
 }
 
 /** Delivery counts straight from D1. */

@@ -2,7 +2,7 @@
 // and add the list headers every digest carries. Pure and deterministic: a retried batch must
 // produce byte-identical emails for the provider's Idempotency-Key to dedupe it.
 import type { Config } from "../config";
-import { unsubscribeUrl } from "../auth/tokens";
+import { unsubscribeUrl, unsubscribeUrlOf } from "../auth/tokens";
 import type { OutgoingEmail } from "../mail/types";
 import { personalise } from "../render/email";
 
@@ -17,6 +17,8 @@ export interface ComposableEdition {
 export interface Recipient {
   subscriberId: number;
   email: string;
+  /** The subscriber's stored unsubscribe token; signed here when absent. */
+  unsubscribeToken?: string | null;
 }
 
 /** Printable ASCII without `"` or a backslash: substituted inside a JSON string literal, it needs no escaping. */
@@ -53,7 +55,7 @@ export async function composeEmails(edition: ComposableEdition, recipients: Reci
   const storedJson = { html: JSON.stringify(stored.html), text: JSON.stringify(stored.text) };
   const list = listId(config);
   const archivedAt = `<${config.baseUrl}/editions/${edition.id}>`;
-  const urls = await Promise.all(recipients.map((r) => unsubscribeUrl(config, r.subscriberId)));
+  const urls = await Promise.all(recipients.map((r) => (r.unsubscribeToken ? unsubscribeUrlOf(config, r.unsubscribeToken) : unsubscribeUrl(config, r.subscriberId))));
   return recipients.map((r, i) => {
     const url = urls[i]!;
     const { html, text } = personalise(stored, url);

@@ -2,7 +2,8 @@
 // bulk digests and wherever send_email is not configured. Errors are sorted for the caller's
 // retry logic: 429, 5xx, timeouts and network failures are transient; other 4xx are permanent.
 import { formatMailbox } from "./mime";
-import { IdempotencyConflictError, MAX_BATCH_EMAILS, PermanentMailError, TransientMailError, type MailTransport, type OutgoingEmail, type SentEmail } from "./types";
+import { PLACEHOLDER_SECRETS } from "../deploy-guard";
+import { AccountMailError, IdempotencyConflictError, MAX_BATCH_EMAILS, PermanentMailError, RateLimitedMailError, TransientMailError, type MailTransport, type OutgoingEmail, type SentEmail } from "./types";
 
 export interface ResendOptions {
   baseUrl: string;
@@ -64,6 +65,18 @@ async function describe(res: Response): Promise<{ name: string; message: string 
 }
 
 /**
+ * Whether an error answer is about the account rather than this mail: a missing, invalid or
+ * restricted key (401/403), an unverified domain or sender, a spent sending quota. Resend's 403
+ * also covers "domain is not verified" and "you can only send testing emails to your own address".
+ * @example isAccountWide(403, "validation_error", "The example.com domain is not verified") // true
+ */
+export function isAccountWide(status: number, name: string, message: string): boolean {
+  if (status === 401 || status === 403) return true;
+  if (/^(missing_api_key|invalid_api_key|restricted_api_key|invalid_access|daily_quota_exceeded|monthly_quota_exceeded|invalid_from_address)$/.test(name)) return true;
+  return /domain (is )?not verified|verify (a|your) domain|sender .*not (verified|allowed)/i.test(message);
+}
+
+/**
  * A MailTransport over Resend's API. The idempotency key goes in the Idempotency-Key header,
  * so a retried call after a timeout does not send twice (Resend remembers keys for 24 hours).
  * @example const t = resendTransport({ baseUrl: "https://api.resend.com", apiKey: "re_..." });
@@ -74,6 +87,9 @@ export function resendTransport(options: ResendOptions): MailTransport {
   const timeoutMs = options.timeoutMs ?? 10_000;
 
   async function call<T>(path: string, body: string, idempotencyKey?: string): Promise<T> {
+    // No call with a key that cannot work: the answer would be a 401 for every recipient.
+    if (!options.apiKey.trim()) throw new AccountMailError("RESEND_API_KEY is not set");
+    if (PLACEHOLDER_SECRETS.has(options.apiKey)) throw new AccountMailError("RESEND_API_KEY is a placeholder from .dev.vars.example");
     const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, "content-type": "application/json" };
     if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
     let res: Response;
@@ -92,7 +108,9 @@ export function resendTransport(options: ResendOptions): MailTransport {
     }
     const { name, message } = await describe(res);
     const text = `Resend ${res.status} ${name}: ${message}`;
-    if (res.status === 429 || res.status >= 500) throw new TransientMailError(text, parseRetryAfter(res.headers.get("retry-after")));
+    if (isAccountWide(res.status, name, message)) throw new AccountMailError(text);
+    if (res.status === 429) throw new RateLimitedMailError(text, parseRetryAfter(res.headers.get("retry-after")));
+    if (res.status >= 500) throw new TransientMailError(text, parseRetryAfter(res.headers.get("retry-after")));
     // Another request with this key is still running: it will finish, so asking again is right.
     if (res.status === 409 && name === "concurrent_idempotent_requests") throw new TransientMailError(text, 1);
     if (res.status === 409) throw new IdempotencyConflictError(text);
