@@ -34,19 +34,13 @@ import { signingKid, unsubscribeToken } from "../auth/tokens";
 import { SubrequestBudget } from "./budget";
 import { composeEmails } from "./compose";
 import { runFanout, type FanoutOptions } from "./fanout";
-import { heldBefore, idempotencyKey, parseDeliveryMessage, sendUnit, type FanoutMessage, type Producer, type SendMessage } from "./messages";
+import { HANDOFF_ATTEMPTS, heldBefore, idempotencyKey, parseDeliveryMessage, sendUnit, type FanoutMessage, type Producer, type SendMessage } from "./messages";
 import { Pacer, type Sleep } from "./pacing";
 
-/**
- * From this queue attempt on, a message that would be retried is acked instead and its rows left
- * (retryable) to the sweep, which re-enqueues them an hour later: the queue's dead-letter
- * consumer fails recipients for good, which transient and configuration trouble must never do.
- * Keep it at or below max_retries in wrangler.toml (test/node/wrangler-config.test.ts checks).
- */
-export const HANDOFF_ATTEMPTS = 8;
 
 /** How long a claim is exclusive: well above one provider call's timeout (10 s) plus D1. */
 export const LEASE_MS = 60_000;
+export { HANDOFF_ATTEMPTS };
 /** Exponential backoff for transient provider errors: 10 s, 20 s, 40 s ... capped at 15 min. */
 export const BACKOFF_BASE_SECONDS = 10;
 export const BACKOFF_MAX_SECONDS = 900;

@@ -6,10 +6,10 @@ import { refusedDeployment } from "../deploy-guard";
 import { buildEdition, slotOf, type BuildResult } from "./build-edition";
 import { startSend, type FanoutOptions } from "./fanout";
 import type { Producer } from "./messages";
-import { runSweep, type SweepResult } from "./sweep";
+import { runSweep, SWEEP_CRON, type SweepResult } from "./sweep";
 
-/** The sweep's cron in wrangler.toml; every other cron builds an edition. */
-export const SWEEP_CRON = "*/10 * * * *";
+export { SWEEP_CRON };
+
 
 /**
  * Dispatches a cron firing: the sweep for SWEEP_CRON, the edition build for any other.
