@@ -77,7 +77,7 @@ export async function verifyFor(config: Pick<Config, "signingSecrets">, purpose:
   return null;
 }
 
-function parseToken(token: unknown): { data: Uint8Array; mac: Uint8Array } | null {
+function parseToken(token: unknown): { data: Uint8Array<ArrayBuffer>; mac: Uint8Array<ArrayBuffer> } | null {
   if (typeof token !== "string" || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
   const parts = token.split(".");
   if (parts.length !== 2) return null;

@@ -58,13 +58,7 @@ export function idempotencyKey(sendId: string | null, editionId: string, batch: 
   return `${sendId}/${batch}${part ? `/${part}` : ""}`;
 }
 
-/**
- * From this queue attempt on, a message that would be retried is acked instead and its rows left
- * (retryable) to the sweep, which re-enqueues them an hour later: the queue's dead-letter
- * consumer fails recipients for good, which transient and configuration trouble must never do.
- * Keep it at or below max_retries in wrangler.toml (test/node/wrangler-config.test.ts checks).
- */
-export const HANDOFF_ATTEMPTS = 8;
+export { HANDOFF_ATTEMPTS } from "./delivery-settings";
 
 /** How long the provider remembers an Idempotency-Key (Resend: 24 hours). */
 export const PROVIDER_KEY_MEMORY_MS = 24 * 3_600_000;

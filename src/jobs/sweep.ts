@@ -13,8 +13,7 @@ import { pausedEditions, stalledFanouts, staleUnits } from "../db/deliveries";
 import { resumeSend } from "./fanout";
 import { continueFanout, heldBefore, QUEUE_SEND_MAX, sendUnit, type DeliveryMessage, type Producer } from "./messages";
 
-/** The sweep's cron in wrangler.toml; every other cron builds an edition. */
-export const SWEEP_CRON = "*/10 * * * *";
+export { SWEEP_CRON } from "./delivery-settings";
 
 /** A fan-out with no progress for this long is presumed lost (a running one updates every page). */
 export const STALLED_FANOUT_MS = 10 * 60_000;
