@@ -25,6 +25,12 @@ export interface OutgoingEmail {
    * transports use them verbatim; they must decode to exactly `html` and `text`.
    */
   json?: { html: string; text: string };
+  /**
+   * The same JSON string literals as UTF-8 byte pieces (concatenated, they are `json`): a digest's
+   * pieces are shared by every recipient but for the link, so a batch payload is assembled by
+   * copying bytes instead of building and encoding a megabyte of string.
+   */
+  jsonBytes?: { html: Uint8Array[]; text: Uint8Array[] };
 }
 
 export interface SentEmail {
