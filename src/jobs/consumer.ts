@@ -160,8 +160,10 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
     else (group as Map<string, { msg: typeof msg; messages: Message<unknown>[] }>).set(key, { msg, messages: [message] });
   }
 
-  // Sends first, a few at a time (Workers allow 6 open connections); each costs at most 4
-  // subrequests, so a batch of 10 stays under the budget and the fan-out gets what is left.
+  // Sends first, a few at a time (Workers allow 6 open connections). Each costs 3 subrequests
+  // (claim, provider, record), at most 6 (an edition re-read, storing new subscribers' tokens, a
+  // pause): wrangler.toml gives each invocation one message, and a batch of up to 7 would still
+  // fit the budget; the fan-out gets what is left.
   const queue = [...sends.values()];
   const workers = Array.from({ length: Math.min(4, queue.length) }, async () => {
     for (let item = queue.shift(); item; item = queue.shift()) {
