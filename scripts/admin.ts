@@ -1,12 +1,14 @@
 // `npm run admin -- <command>`: the admin API from the command line.
 //   npm run admin -- build [--force] [--slot SLOT] [--send]   build an edition now (optionally send it)
-//   npm run admin -- send ID                                  send (or resume sending) edition ID
-//   npm run admin -- status ID                                delivery counts and failures of edition ID
+//   npm run admin -- send ID                                  send, or resume sending (after a pause), edition ID
+//   npm run admin -- status ID                                delivery state (paused, held...), counts and failures
+//   npm run admin -- resend-failed ID                         resend final failures under new keys (after a fix)
+//   npm run admin -- resend-held ID                           resend rows held past the provider's key memory
 // The token comes from ADMIN_TOKEN, else from .dev.vars (what `npm start` uses); the Worker's URL
 // from ADMIN_URL or --url, default http://localhost:8787 (`npm start`).
 import { existsSync, readFileSync } from "node:fs";
 
-const usage = `usage: npm run admin -- build [--force] [--slot SLOT] [--send] | send ID | status ID  [--url URL]
+const usage = `usage: npm run admin -- build [--force] [--slot SLOT] [--send] | send ID | status ID | resend-failed ID | resend-held ID  [--url URL]
   ADMIN_TOKEN (or .dev.vars) holds the bearer token; ADMIN_URL or --url the Worker (default http://localhost:8787)`;
 
 function fail(message: string): never {
@@ -58,6 +60,9 @@ async function main(): Promise<void> {
   } else if ((command === "send" || command === "status") && id) {
     method = command === "send" ? "POST" : "GET";
     path = `/admin/editions/${encodeURIComponent(id)}${command === "send" ? "/send" : ""}`;
+  } else if ((command === "resend-failed" || command === "resend-held") && id) {
+    method = "POST";
+    path = `/admin/editions/${encodeURIComponent(id)}/${command}`;
   } else return fail(usage);
 
   let res: Response;

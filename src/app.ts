@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { HTTPException } from "hono/http-exception";
 import { getConfig, type Config } from "./config";
+import { deploymentGuard } from "./deploy-guard";
 import { problem } from "./http";
 import { PAGE_CSP } from "./render/pages/layout";
 import { health } from "./routes/health";
@@ -27,6 +28,8 @@ app.use(async (c, next) => {
     c.res.headers.set("Content-Security-Policy", PAGE_CSP);
   }
 });
+// Unsafe production settings: 503 everywhere (/healthz names them) before any route runs.
+app.use(deploymentGuard());
 app.use(async (c, next) => {
   c.set("config", getConfig(c.env));
   await next();

@@ -2,6 +2,7 @@
 // fails with one clear message instead of odd behaviour deep in a handler.
 import * as z from "zod/mini";
 import "./validation";
+import { headerText } from "./mail/header-text";
 import { MAX_BATCH_EMAILS } from "./mail/types";
 
 const onOff = z.pipe(
@@ -15,10 +16,10 @@ const isLocal = (u: string) => /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)
 const publicBaseUrl = baseUrl.check(z.refine((u) => u.startsWith("https://") || isLocal(u), "PUBLIC_BASE_URL must be an https:// URL (RFC 8058 one-click unsubscribe needs HTTPS); http:// only for localhost"));
 
 const schema = z.object({
-  NEWSLETTER_TITLE: z._default(z.string().check(z.minLength(1)), "The Daily Digest"),
+  NEWSLETTER_TITLE: z._default(z.pipe(z.string(), z.transform((v) => headerText(v))).check(z.minLength(1)), "The Daily Digest"),
   PUBLIC_BASE_URL: publicBaseUrl,
   SENDER_ADDRESS: z.email(),
-  SENDER_NAME: z.string().check(z.minLength(1)),
+  SENDER_NAME: z.pipe(z.string(), z.transform((v) => headerText(v))).check(z.minLength(1)),
   SENDER_POSTAL_ADDRESS: z._default(z.string(), ""),
   MAIL_TRANSPORT: z._default(z.enum(["resend", "cloudflare", "outbox"]), "resend"),
   RESEND_BASE_URL: z._default(baseUrl, "https://api.resend.com"),
@@ -27,7 +28,10 @@ const schema = z.object({
     z.transform((s) => s.split(/[\s,]+/).filter(Boolean)),
   ),
   DEV_MAILBOX: onOff,
-  SIGNING_SECRET: z.string().check(z.minLength(16, "SIGNING_SECRET must be at least 16 characters")),
+  // Rotation: SIGNING_SECRETS="newest,older,..." or SIGNING_SECRET plus SIGNING_SECRET_PREVIOUS.
+  SIGNING_SECRETS: z._default(z.string(), ""),
+  SIGNING_SECRET: z._default(z.string(), ""),
+  SIGNING_SECRET_PREVIOUS: z._default(z.string(), ""),
   ADMIN_TOKEN: z.string().check(z.minLength(16, "ADMIN_TOKEN must be at least 16 characters")),
   RESEND_API_KEY: z._default(z.string(), ""),
   DELIVERY_BATCH_SIZE: z._default(
@@ -36,6 +40,20 @@ const schema = z.object({
       z.transform((v) => Number(v)),
     ).check(z.refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_BATCH_EMAILS, `DELIVERY_BATCH_SIZE must be a whole number from 1 to ${MAX_BATCH_EMAILS}`)),
     MAX_BATCH_EMAILS,
+  ),
+  PROVIDER_RATE: z._default(
+    z.pipe(
+      z.string(),
+      z.transform((v) => Number(v)),
+    ).check(z.refine((n) => Number.isFinite(n) && n > 0 && n <= 1000, "PROVIDER_RATE must be a number of provider calls per second above 0")),
+    2,
+  ),
+  DELIVERY_MAX_CONCURRENCY: z._default(
+    z.pipe(
+      z.string(),
+      z.transform((v) => Number(v)),
+    ).check(z.refine((n) => Number.isInteger(n) && n >= 1 && n <= 250, "DELIVERY_MAX_CONCURRENCY must be a whole number from 1 to 250")),
+    2,
   ),
 });
 
@@ -47,8 +65,15 @@ export type Config = {
   resend: { baseUrl: string; apiKey: string };
   feedUrls: string[];
   devMailbox: boolean;
+  /** The secret that signs new links: the first of `signingSecrets`. */
   signingSecret: string;
+  /** Every secret whose links are accepted, newest first. */
+  signingSecrets: string[];
   adminToken: string;
+  /** Provider calls per second the consumers may make together (PROVIDER_RATE). */
+  providerRate: number;
+  /** The consumer's max_concurrency in wrangler.toml: how many consumers share the rate. */
+  deliveryConcurrency: number;
   /** Recipients per provider call and queue message (at most MAX_BATCH_EMAILS). */
   deliveryBatchSize: number;
 };
@@ -63,6 +88,17 @@ export type ConfigEnv = { readonly [K in keyof z.input<typeof schema>]?: string 
 
 const cache = new WeakMap<object, Config>();
 
+/** The signing secrets, newest first, from SIGNING_SECRETS or SIGNING_SECRET (+ _PREVIOUS). */
+function signingSecrets(e: { SIGNING_SECRETS: string; SIGNING_SECRET: string; SIGNING_SECRET_PREVIOUS: string }): string[] {
+  const listed = e.SIGNING_SECRETS.split(",").map((s) => s.trim()).filter(Boolean);
+  const secrets = listed.length > 0 ? listed : [e.SIGNING_SECRET, ...e.SIGNING_SECRET_PREVIOUS.split(",").map((s) => s.trim())].filter(Boolean);
+  if (secrets.length === 0) throw new ConfigError("Invalid configuration: SIGNING_SECRETS or SIGNING_SECRET must be set");
+  for (const s of secrets) {
+    if (s.length < 16) throw new ConfigError("Invalid configuration: SIGNING_SECRET must be at least 16 characters (each of SIGNING_SECRETS too)");
+  }
+  return [...new Set(secrets)];
+}
+
 /**
  * The checked configuration for this env, parsed once per env object.
  * @example const { baseUrl } = getConfig(env);
@@ -76,6 +112,7 @@ export function getConfig(env: ConfigEnv): Config {
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  const secrets = signingSecrets(e);
   const config: Config = {
     title: e.NEWSLETTER_TITLE,
     baseUrl: e.PUBLIC_BASE_URL,
@@ -84,9 +121,12 @@ export function getConfig(env: ConfigEnv): Config {
     resend: { baseUrl: e.RESEND_BASE_URL, apiKey: e.RESEND_API_KEY },
     feedUrls: e.FEED_URLS,
     devMailbox: e.DEV_MAILBOX,
-    signingSecret: e.SIGNING_SECRET,
+    signingSecret: secrets[0]!,
+    signingSecrets: secrets,
     adminToken: e.ADMIN_TOKEN,
     deliveryBatchSize: e.DELIVERY_BATCH_SIZE,
+    providerRate: e.PROVIDER_RATE,
+    deliveryConcurrency: e.DELIVERY_MAX_CONCURRENCY,
   };
   cache.set(env, config);
   return config;

@@ -3,12 +3,12 @@ import { app } from "./app";
 import { handleDeliveryBatch } from "./jobs/consumer";
 import { handleDeadLetterBatch } from "./jobs/dead-letter";
 import { DEAD_LETTER_QUEUE } from "./jobs/messages";
-import { runScheduled } from "./jobs/scheduled";
+import { handleScheduled } from "./jobs/scheduled";
 
 export default {
   fetch: app.fetch,
   scheduled(controller, env, ctx) {
-    ctx.waitUntil(runScheduled(env, new Date(controller.scheduledTime), controller.cron));
+    ctx.waitUntil(handleScheduled(env, new Date(controller.scheduledTime), controller.cron));
   },
   async queue(batch, env) {
     if (batch.queue === DEAD_LETTER_QUEUE) await handleDeadLetterBatch(batch, env);

@@ -9,7 +9,7 @@ import { SEED_ARTICLES } from "../src/generated/seeds";
 import PostalMime from "postal-mime";
 import { composeEmails, listId } from "../src/jobs/compose";
 import { buildMime } from "../src/mail/mime";
-import { encodeBody, toBody } from "../src/mail/resend";
+import { encodeBatchBytes, encodeBody, toBody } from "../src/mail/resend";
 import { renderEmail, UNSUBSCRIBE_PLACEHOLDER } from "../src/render/email";
 
 const config = getConfig(env);
@@ -44,6 +44,11 @@ describe("composeEmails", () => {
       expect(JSON.parse(e.json!.text)).toBe(e.text);
       expect(encodeBody(e)).toBe(JSON.stringify(toBody(e)));
     }
+    // The batch body assembled from byte pieces is exactly the string one, encoded.
+    const bytes = encodeBatchBytes(emails);
+    expect(bytes).not.toBeNull();
+    expect(new TextDecoder().decode(bytes!)).toBe(`[${emails.map((e) => JSON.stringify(toBody(e))).join(",")}]`);
+    expect(encodeBatchBytes([...emails, { from: { address: "x@example.com" }, to: "y@example.com", subject: "S", html: "h", text: "t", kind: "confirmation" }])).toBeNull();
   });
 
   it("encodes an email without the pre-encoded parts the plain way", () => {

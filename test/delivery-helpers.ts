@@ -61,16 +61,25 @@ export class RecordingQueue implements Producer {
 
 let nextMessageId = 1;
 
+/** A Sleep that returns at once (the pacer still counts what it asked for). */
+export const noSleep = async (_ms: number): Promise<void> => {};
+
 /**
  * Plays the Queue: hands the recorded messages to the real consumer in batches of `batchSize`,
  * puts retried ones back (attempts + 1) and drops acked ones, until nothing is left. Backoff
  * delays are not waited for. Returns how many consumer invocations it took.
  * @example await drain(queue, { transport });
  */
-export async function drain(queue: RecordingQueue, deps: ConsumerDeps = {}, opts: { batchSize?: number; maxRounds?: number; testEnv?: Env } = {}): Promise<{ rounds: number; retries: number }> {
+export async function drain(
+  queue: RecordingQueue,
+  deps: ConsumerDeps = {},
+  opts: { batchSize?: number; maxRounds?: number; testEnv?: Env } = {},
+): Promise<{ rounds: number; retries: number; delays: number[]; acked: number }> {
   const batchSize = opts.batchSize ?? 10;
   let rounds = 0;
   let retries = 0;
+  let acked = 0;
+  const delays: number[] = [];
   while (queue.pending.length > 0) {
     if (++rounds > (opts.maxRounds ?? 500)) throw new Error("queue did not settle");
     const taken = queue.pending.splice(0, batchSize).map((m) => ({ ...m, id: `m${nextMessageId++}` }));
@@ -78,17 +87,30 @@ export async function drain(queue: RecordingQueue, deps: ConsumerDeps = {}, opts
       DELIVERIES_QUEUE,
       taken.map((m) => ({ id: m.id, timestamp: new Date(), attempts: m.attempts, body: m.body })),
     );
+    // The harness's result drops retry delays: note them on the way through.
+    const asked = new Map<string, number>();
+    for (const message of batch.messages) {
+      const retry = message.retry.bind(message);
+      message.retry = (options?: QueueRetryOptions) => {
+        asked.set(message.id, options?.delaySeconds ?? 0);
+        retry(options);
+      };
+    }
     const ctx = createExecutionContext();
-    await handleDeliveryBatch(batch, opts.testEnv ?? env, { ...deps, queue });
+    // Pacing waits are recorded by the pacer, not slept: tests assert on logic, never on time.
+    await handleDeliveryBatch(batch, opts.testEnv ?? env, { sleep: noSleep, ...deps, queue });
     const result = await getQueueResult(batch, ctx);
     for (const m of taken) {
-      if (result.retryMessages.some((r) => r.msgId === m.id)) {
+      const retried = result.retryMessages.find((r) => r.msgId === m.id);
+      if (retried) {
         retries++;
+        delays.push(asked.get(m.id) ?? 0);
         queue.pending.push({ body: m.body, attempts: m.attempts + 1 });
       } else if (!result.explicitAcks.includes(m.id)) throw new Error(`message ${m.id} neither acked nor retried`);
+      else acked++;
     }
   }
-  return { rounds, retries };
+  return { rounds, retries, delays, acked };
 }
 
 /** A digest source with the given story ids, for builds that must differ from the seeds. */
@@ -129,6 +151,11 @@ export function perAddress(emails: AcceptedEmail[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const e of emails) for (const to of e.to) counts.set(to, (counts.get(to) ?? 0) + 1);
   return counts;
+}
+
+/** The edition's send id (the prefix of its Idempotency-Keys). */
+export async function sendIdOf(editionId: string): Promise<string | null> {
+  return (await env.DB.prepare("SELECT send_id AS sendId FROM editions WHERE id = ?").bind(editionId).first<{ sendId: string | null }>())?.sendId ?? null;
 }
 
 /** Delivery counts straight from D1. */

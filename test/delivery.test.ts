@@ -12,10 +12,10 @@ import { composeEmails } from "../src/jobs/compose";
 import { backoffSeconds, handleDeliveryBatch, LEASE_MS } from "../src/jobs/consumer";
 import { handleDeadLetterBatch } from "../src/jobs/dead-letter";
 import { runFanout, startSend } from "../src/jobs/fanout";
-import { DEAD_LETTER_QUEUE, DELIVERIES_QUEUE, idempotencyKey, sendUnit } from "../src/jobs/messages";
+import { DEAD_LETTER_QUEUE, DELIVERIES_QUEUE, heldBefore, idempotencyKey, sendUnit } from "../src/jobs/messages";
 import { resendTransport } from "../src/mail/resend";
 import type { MailTransport } from "../src/mail/types";
-import { addSubscribers, counts, digestOf, drain, fakeControl, fakeEmails, fakeReset, perAddress, RecordingQueue, resetDelivery } from "./delivery-helpers";
+import { addSubscribers, counts, digestOf, drain, fakeControl, fakeEmails, fakeReset, perAddress, RecordingQueue, resetDelivery, sendIdOf } from "./delivery-helpers";
 
 const config = () => getConfig(env);
 /** This file's recipient domain, and so its own fault plan and mail list at the shared fake. */
@@ -95,7 +95,7 @@ describe("delivery through the fake provider", () => {
     const { emails } = await fakeEmails(SCOPE);
     expect(emails).toHaveLength(5);
     expect([...perAddress(emails).values()]).toEqual([1, 1, 1, 1, 1]);
-    expect(new Set(emails.map((e) => e.idempotencyKey))).toEqual(new Set([idempotencyKey(editionId, 0, "")]));
+    expect(new Set(emails.map((e) => e.idempotencyKey))).toEqual(new Set([idempotencyKey(await sendIdOf(editionId), editionId, 0, "")]));
     expect(await counts(editionId)).toEqual({ sent: 5 });
     const attempts = await env.DB.prepare("SELECT MIN(attempts) AS lo, MAX(attempts) AS hi FROM deliveries WHERE edition_id = ?").bind(editionId).first<{ lo: number; hi: number }>();
     expect(attempts).toEqual({ lo: 2, hi: 2 });
@@ -108,10 +108,10 @@ describe("delivery through the fake provider", () => {
     const queue = await fanOut(editionId);
     const t0 = Date.now();
     // Play the consumer that dies: claim, send, and never record.
-    const claim = await claimUnit(env.DB, { editionId, batch: 0, part: "" }, "dead-consumer", { nowMs: t0, leaseMs: LEASE_MS, withEdition: true });
+    const claim = await claimUnit(env.DB, { editionId, batch: 0, part: "" }, "dead-consumer", { nowMs: t0, leaseMs: LEASE_MS, withEdition: true, heldBeforeMs: heldBefore(t0) });
     expect(claim.claimed).toHaveLength(7);
     const emails = await composeEmails(claim.edition!, claim.claimed, config());
-    const accepted = await transport().sendBatch(emails, { idempotencyKey: idempotencyKey(editionId, 0, "") });
+    const accepted = await transport().sendBatch(emails, { idempotencyKey: idempotencyKey(claim.edition!.sendId, editionId, 0, "") });
     expect(await counts(editionId)).toEqual({ sending: 7 });
 
     // Redelivered while the lease still runs: nothing is sent, the message comes back later.

@@ -9,7 +9,7 @@ import { mailTransport } from "../src/mail";
 import { base64Utf8, buildMime, encodeHeaderWords } from "../src/mail/mime";
 import { outboxTransport } from "../src/mail/outbox";
 import { parseRetryAfter, resendTransport } from "../src/mail/resend";
-import { IdempotencyConflictError, PermanentMailError, TransientMailError, type OutgoingEmail } from "../src/mail/types";
+import { AccountMailError, IdempotencyConflictError, PermanentMailError, TransientMailError, type OutgoingEmail } from "../src/mail/types";
 
 /** This file's recipient domain: the fake provider keeps faults and mail per domain. */
 const SCOPE = "mail.test";
@@ -197,10 +197,16 @@ describe("resend transport", () => {
     await expect(t.send(email())).rejects.toBeInstanceOf(TransientMailError);
   });
 
-  it("maps 422 and 401 to permanent errors", async () => {
+  it("maps 422 to a permanent error, and a wrong, missing or placeholder key to an account error", async () => {
     await expect(transport().sendBatch([email({ to: `invalid-user@${SCOPE}` })], { idempotencyKey: `k422-${uid()}` })).rejects.toBeInstanceOf(PermanentMailError);
     const wrongKey = resendTransport({ baseUrl: base(), apiKey: "re_wrong" });
-    await expect(wrongKey.send(email())).rejects.toBeInstanceOf(PermanentMailError);
+    const refused = await wrongKey.send(email()).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AccountMailError);
+    expect(refused).not.toBeInstanceOf(PermanentMailError);
+    expect(String(refused)).toMatch(/403 invalid_api_key/);
+    for (const apiKey of ["", "re_local_unused"]) {
+      await expect(resendTransport({ baseUrl: "http://127.0.0.1:1", apiKey }).send(email())).rejects.toBeInstanceOf(AccountMailError);
+    }
     await expect(transport().sendBatch(Array.from({ length: 101 }, () => email()), { idempotencyKey: `big-${uid()}` })).rejects.toBeInstanceOf(PermanentMailError);
   });
 

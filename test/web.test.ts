@@ -54,6 +54,7 @@ async function storeEdition(digest: Digest, articles: Article[]): Promise<string
   const date = `2099-0${1 + (seq % 9)}-${String(10 + (Number.parseInt(rnd.slice(0, 2), 16) % 18))}`;
   const id = `${date}-w${rnd}`;
   const stored = await insertEdition(env.DB, id, {
+    sendId: `web-${id}`,
     slot: `${date}T07:00Z-${rnd}`,
     title: digest.title,
     subject: digest.title,

@@ -23,6 +23,10 @@ export interface FanoutState {
   enqueued: number;
   snapshotDone: boolean;
   batchSize: number;
+  /** Set while sending is paused by an account-wide provider error. */
+  pausedAt: string | null;
+  /** The provider's message that paused it. */
+  pauseReason: string | null;
 }
 
 interface FanoutRow {
@@ -33,9 +37,11 @@ interface FanoutRow {
   enqueued: number;
   snapshotDone: number;
   batchSize: number;
+  pausedAt: string | null;
+  pauseReason: string | null;
 }
 
-const fanoutColumns = `edition_id AS editionId, status, cursor, batches, enqueued, snapshot_done AS snapshotDone, batch_size AS batchSize`;
+const fanoutColumns = `edition_id AS editionId, status, cursor, batches, enqueued, snapshot_done AS snapshotDone, batch_size AS batchSize, paused_at AS pausedAt, pause_reason AS pauseReason`;
 
 const toState = (r: FanoutRow): FanoutState => ({ ...r, snapshotDone: r.snapshotDone === 1 });
 
@@ -76,6 +82,7 @@ export async function snapshotPage(
   pageSize: number,
   enqueued: number,
   now: Date,
+  tokenKid: string | null = null,
 ): Promise<{ inserted: number; state: FanoutState }> {
   const iso = now.toISOString();
   const size = state.batchSize;
@@ -85,13 +92,16 @@ export async function snapshotPage(
       .prepare(
         // Batch numbers continue from the previous pages; a batch never spans two pages. The CASTs
         // matter: D1 binds JS numbers as REAL, and REAL division would give every row its own batch.
-        `INSERT OR IGNORE INTO deliveries (edition_id, subscriber_id, email, batch_no, part, status, attempts, updated_at)
-         SELECT ?1, s.id, s.email, CAST(?3 AS INTEGER) + (ROW_NUMBER() OVER (ORDER BY s.id) - 1) / CAST(?6 AS INTEGER), '', 'pending', 0, ?5
-         FROM (SELECT id, email FROM subscribers WHERE status = 'active' AND id > ?2 ORDER BY id LIMIT ?4) AS s
+        // The subscriber's stored unsubscribe token comes along when the current key signed it;
+        // otherwise NULL, and the consumer signs one (once) and stores it.
+        `INSERT OR IGNORE INTO deliveries (edition_id, subscriber_id, email, batch_no, part, status, attempts, updated_at, unsubscribe_token)
+         SELECT ?1, s.id, s.email, CAST(?3 AS INTEGER) + (ROW_NUMBER() OVER (ORDER BY s.id) - 1) / CAST(?6 AS INTEGER), '', 'pending', 0, ?5,
+                CASE WHEN s.unsubscribe_kid = ?7 THEN s.unsubscribe_token END
+         FROM (SELECT id, email, unsubscribe_token, unsubscribe_kid FROM subscribers WHERE status = 'active' AND id > ?2 ORDER BY id LIMIT ?4) AS s
          WHERE EXISTS (SELECT 1 FROM fanouts f WHERE f.edition_id = ?1 AND f.cursor = ?2 AND f.batches = ?3 AND f.snapshot_done = 0)
          ORDER BY s.id`,
       )
-      .bind(state.editionId, state.cursor, state.batches, pageSize, iso, size),
+      .bind(state.editionId, state.cursor, state.batches, pageSize, iso, size, tokenKid),
     db
       .prepare(
         `UPDATE fanouts SET
@@ -138,6 +148,14 @@ export interface ClaimedDelivery {
   subscriberId: number;
   email: string;
   attempts: number;
+  /** The stored unsubscribe token, or null when the consumer must sign one. */
+  unsubscribeToken: string | null;
+}
+
+/** Why an edition's sending is paused (an account-wide provider error), or null. */
+export interface PauseState {
+  pausedAt: string;
+  reason: string;
 }
 
 /** One (part, status) group of a unit and the units split from it. */
@@ -156,6 +174,10 @@ export interface ClaimResult {
   skipped: number;
   /** The unit and its split-off parts after the claim. */
   groups: UnitGroup[];
+  /** Set when the edition's sending is paused: nothing was claimed. */
+  paused: PauseState | null;
+  /** Rows of the unit held for an operator: their key is older than the provider remembers. */
+  held: number;
   /** The edition, when asked for (callers cache it: editions never change). */
   edition: SendableEdition | null;
   /** The edition's created_at when the edition itself was not asked for, to check a cached copy. */
@@ -174,7 +196,7 @@ export async function claimUnit(
   db: D1Database,
   unit: Unit,
   token: string,
-  opts: { nowMs: number; leaseMs: number; withEdition: boolean },
+  opts: { nowMs: number; leaseMs: number; withEdition: boolean; heldBeforeMs: number },
 ): Promise<ClaimResult> {
   const iso = new Date(opts.nowMs).toISOString();
   const staleBefore = opts.nowMs - opts.leaseMs;
@@ -188,31 +210,42 @@ export async function claimUnit(
       .bind(unit.editionId, unit.batch, unit.part, iso),
     db
       .prepare(
-        `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claim_token = ?4, claimed_at = ?5, updated_at = ?6
+        // Never while the edition is paused, and never a row whose key the provider may have
+        // forgotten (it could send twice): those wait for an operator (resendHeld).
+        `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claim_token = ?4, claimed_at = ?5, updated_at = ?6,
+           key_first_used_at = COALESCE(key_first_used_at, ?5)
          WHERE edition_id = ?1 AND batch_no = ?2 AND part = ?3
            AND (status = 'pending' OR (status = 'failed' AND final = 0) OR (status = 'sending' AND claimed_at < ?7))
-         RETURNING id, subscriber_id AS subscriberId, email, attempts`,
+           AND (key_first_used_at IS NULL OR key_first_used_at >= ?8)
+           AND NOT EXISTS (SELECT 1 FROM fanouts f WHERE f.edition_id = ?1 AND f.paused_at IS NOT NULL)
+         RETURNING id, subscriber_id AS subscriberId, email, attempts, unsubscribe_token AS unsubscribeToken`,
       )
-      .bind(unit.editionId, unit.batch, unit.part, token, opts.nowMs, iso, staleBefore),
+      .bind(unit.editionId, unit.batch, unit.part, token, opts.nowMs, iso, staleBefore, opts.heldBeforeMs),
     db
       .prepare(
-        `SELECT part, status, final, COUNT(*) AS n, MAX(claimed_at) AS claimedAt FROM deliveries
+        `SELECT part, status, final, COUNT(*) AS n, MAX(claimed_at) AS claimedAt,
+           SUM(CASE WHEN status IN ('pending', 'sending', 'failed') AND final = 0 AND key_first_used_at < ?4 THEN 1 ELSE 0 END) AS held
+         FROM deliveries
          WHERE edition_id = ?1 AND batch_no = ?2 AND (part = ?3 OR part LIKE ?3 || '_%')
          GROUP BY part, status, final ORDER BY part`,
       )
-      .bind(unit.editionId, unit.batch, unit.part),
+      .bind(unit.editionId, unit.batch, unit.part, opts.heldBeforeMs),
+    db.prepare(`SELECT paused_at AS pausedAt, pause_reason AS reason FROM fanouts WHERE edition_id = ? AND paused_at IS NOT NULL`).bind(unit.editionId),
   ];
   statements.push(
     opts.withEdition
       ? sendableEditionStatement(db, unit.editionId)
       : db.prepare("SELECT created_at AS createdAt FROM editions WHERE id = ? AND status = 'built'").bind(unit.editionId),
   );
-  const [skip, claim, groups, edition] = await db.batch(statements);
+  const [skip, claim, groups, paused, edition] = await db.batch(statements);
   const claimed = (claim!.results as ClaimedDelivery[]).sort((a, b) => a.id - b.id);
+  const unitGroups = groups!.results as Array<UnitGroup & { held: number }>;
   return {
     claimed,
     skipped: skip!.meta.changes,
-    groups: groups!.results as UnitGroup[],
+    groups: unitGroups,
+    paused: ((paused!.results as PauseState[])[0] ?? null),
+    held: unitGroups.filter((g) => g.part === unit.part).reduce((n, g) => n + (g.held ?? 0), 0),
     edition: opts.withEdition ? ((edition!.results as SendableEdition[])[0] ?? null) : null,
     editionStamp: opts.withEdition ? null : ((edition!.results as Array<{ createdAt: string }>)[0]?.createdAt ?? null),
   };
@@ -237,19 +270,135 @@ export async function recordSent(db: D1Database, sent: Array<{ id: number; provi
 }
 
 /**
- * Gives a claim back after an error: 'failed' with the error, retryable (final = 0) or for good.
- * Only rows still held by `token` change, so a late consumer cannot undo another's success.
+ * Gives a claim back after an error: 'failed' with the error, retryable (final = 0) or for good,
+ * or 'pending' again (`pending`: the account's trouble, not the recipients'). `refused`: the
+ * provider accepted nothing in this call (401/403, 429), so if this claim was the key's first
+ * use, the key counts as unused again. Only rows still held by `token` change, so a late
+ * consumer cannot undo another's success.
  * @example await releaseClaim(env.DB, token, "Resend 500 ...", { final: false, now: new Date() });
  */
-export async function releaseClaim(db: D1Database, token: string, error: string, opts: { final: boolean; now: Date }): Promise<number> {
+export async function releaseClaim(
+  db: D1Database,
+  token: string,
+  error: string,
+  opts: { final: boolean; now: Date; pending?: boolean; refused?: boolean },
+): Promise<number> {
   const res = await db
     .prepare(
-      `UPDATE deliveries SET status = 'failed', final = ?1, last_error = ?2, claim_token = NULL, updated_at = ?3
+      `UPDATE deliveries SET status = CASE WHEN ?5 = 1 THEN 'pending' ELSE 'failed' END, final = ?1, last_error = ?2, claim_token = NULL, updated_at = ?3,
+         key_first_used_at = CASE WHEN ?6 = 1 AND key_first_used_at = claimed_at THEN NULL ELSE key_first_used_at END
        WHERE claim_token = ?4 AND status = 'sending'`,
     )
-    .bind(opts.final ? 1 : 0, error.slice(0, 500), opts.now.toISOString(), token)
+    .bind(opts.final ? 1 : 0, error.slice(0, 500), opts.now.toISOString(), token, opts.pending ? 1 : 0, opts.refused ? 1 : 0)
     .run();
   return res.meta.changes;
+}
+
+/**
+ * Pauses an edition's sending after an account-wide provider error. True only for the call
+ * that paused it (so the log says it once).
+ * @example if (await pauseEdition(env.DB, "2026-11-23", "Resend 401 ...", new Date())) console.warn(...);
+ */
+export async function pauseEdition(db: D1Database, editionId: string, reason: string, now: Date): Promise<boolean> {
+  const res = await db
+    .prepare(`UPDATE fanouts SET paused_at = ?1, pause_reason = ?2, updated_at = ?1 WHERE edition_id = ?3 AND paused_at IS NULL`)
+    .bind(now.toISOString(), reason.slice(0, 500), editionId)
+    .run();
+  return res.meta.changes > 0;
+}
+
+/**
+ * Lifts an edition's pause (and a failed fan-out's failure) and returns the units that still
+ * have rows to send automatically, for the caller to enqueue. Held rows are left to an operator.
+ * @example const { units } = await resumeEdition(env.DB, "2026-11-23", new Date(), heldBeforeMs, 2000);
+ */
+export async function resumeEdition(db: D1Database, editionId: string, now: Date, heldBeforeMs: number, limit: number): Promise<{ wasPaused: boolean; units: Unit[] }> {
+  const [lift, units] = await db.batch([
+    db
+      .prepare(`UPDATE fanouts SET paused_at = NULL, pause_reason = NULL, updated_at = ?1 WHERE edition_id = ?2 AND paused_at IS NOT NULL`)
+      .bind(now.toISOString(), editionId),
+    db
+      .prepare(
+        `SELECT DISTINCT edition_id AS editionId, batch_no AS batch, part FROM deliveries
+         WHERE edition_id = ?1 AND status IN ('pending', 'sending', 'failed') AND final = 0
+           AND (key_first_used_at IS NULL OR key_first_used_at >= ?2)
+         ORDER BY batch_no, part LIMIT ?3`,
+      )
+      .bind(editionId, heldBeforeMs, limit),
+  ]);
+  return { wasPaused: lift!.meta.changes > 0, units: units!.results as Unit[] };
+}
+
+/** Editions paused since before `before`: the sweep tries them again, slowly. */
+export async function pausedEditions(db: D1Database, before: Date, limit: number): Promise<string[]> {
+  const { results } = await db
+    .prepare(`SELECT edition_id AS editionId FROM fanouts WHERE paused_at IS NOT NULL AND paused_at < ? ORDER BY paused_at LIMIT ?`)
+    .bind(before.toISOString(), limit)
+    .all<{ editionId: string }>();
+  return results.map((r) => r.editionId);
+}
+
+/**
+ * Moves rows to new provider batches after the fan-out's last (so new Idempotency-Keys), pending
+ * with a fresh start: final failures (`failed`, after a fix) or rows held because their key
+ * outlived the provider's memory (`held`, an operator's decision). Returns the new units.
+ * Null when the fan-out is still snapshotting (new batch numbers would collide with its pages).
+ * @example const units = await resendRows(env.DB, "2026-11-23", "failed", new Date(), heldBeforeMs);
+ */
+export async function resendRows(db: D1Database, editionId: string, which: "failed" | "held", now: Date, heldBeforeMs: number): Promise<Unit[] | null> {
+  const fanout = await db.prepare(`SELECT batches, batch_size AS batchSize, snapshot_done AS done FROM fanouts WHERE edition_id = ?`).bind(editionId).first<{ batches: number; batchSize: number; done: number }>();
+  if (!fanout || fanout.done !== 1) return null;
+  const picked =
+    which === "failed"
+      ? `status = 'failed' AND final = 1`
+      : `status IN ('pending', 'sending', 'failed') AND final = 0 AND key_first_used_at < ?4`;
+  const iso = now.toISOString();
+  const [, , read] = await db.batch([
+    db
+      .prepare(
+        // attempts = 0: a new payload under a new key, so unsubscribes since are honoured again.
+        `WITH picked AS (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS rn FROM deliveries WHERE edition_id = ?1 AND ${picked})
+         UPDATE deliveries SET batch_no = CAST(?2 AS INTEGER) + picked.rn / CAST(?3 AS INTEGER), part = '', status = 'pending', final = 0,
+           attempts = 0, claim_token = NULL, claimed_at = NULL, key_first_used_at = NULL, updated_at = ?5,
+           last_error = substr('resent under a new key; before: ' || COALESCE(last_error, ''), 1, 500)
+         FROM picked
+         WHERE deliveries.id = picked.id
+           AND EXISTS (SELECT 1 FROM fanouts f WHERE f.edition_id = ?1 AND f.batches = ?2)`,
+      )
+      .bind(editionId, fanout.batches, fanout.batchSize, heldBeforeMs, iso),
+    db
+      .prepare(
+        `UPDATE fanouts SET batches = MAX(batches, COALESCE((SELECT MAX(batch_no) + 1 FROM deliveries WHERE edition_id = ?1), 0)),
+           enqueued = MAX(enqueued, COALESCE((SELECT MAX(batch_no) + 1 FROM deliveries WHERE edition_id = ?1), 0)), updated_at = ?2
+         WHERE edition_id = ?1`,
+      )
+      .bind(editionId, iso),
+    db
+      .prepare(`SELECT DISTINCT edition_id AS editionId, batch_no AS batch, part FROM deliveries WHERE edition_id = ? AND batch_no >= ? ORDER BY batch_no`)
+      .bind(editionId, fanout.batches),
+  ]);
+  return read!.results as Unit[];
+}
+
+/**
+ * Stores unsubscribe tokens the consumer signed: on the delivery rows (frozen for retries) and
+ * on their subscribers with the signing key's id (reused by every later edition).
+ * @example await storeUnsubscribeTokens(env.DB, [{ deliveryId: 1, subscriberId: 7, token }], kid);
+ */
+export async function storeUnsubscribeTokens(db: D1Database, rows: Array<{ deliveryId: number; subscriberId: number; token: string }>, kid: string): Promise<void> {
+  if (rows.length === 0) return;
+  const json = JSON.stringify(rows.map((r) => [r.deliveryId, r.subscriberId, r.token]));
+  await db.batch([
+    db
+      .prepare(`UPDATE deliveries SET unsubscribe_token = (SELECT json_extract(value, '$[2]') FROM json_each(?1) WHERE json_extract(value, '$[0]') = deliveries.id) WHERE id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1))`)
+      .bind(json),
+    db
+      .prepare(
+        `UPDATE subscribers SET unsubscribe_token = (SELECT json_extract(value, '$[2]') FROM json_each(?1) WHERE json_extract(value, '$[1]') = subscribers.id), unsubscribe_kid = ?2
+         WHERE id IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))`,
+      )
+      .bind(json, kid),
+  ]);
 }
 
 /**
@@ -266,7 +415,8 @@ export async function splitClaim(db: D1Database, unit: Unit, token: string, clai
     halves.map((h, i) =>
       db
         .prepare(
-          `UPDATE deliveries SET part = ?1, status = 'pending', claim_token = NULL, last_error = ?2, updated_at = ?3
+          // A new part is a new key that never reached the provider.
+          `UPDATE deliveries SET part = ?1, status = 'pending', claim_token = NULL, last_error = ?2, updated_at = ?3, key_first_used_at = NULL
            WHERE claim_token = ?4 AND status = 'sending' AND id IN (SELECT value FROM json_each(?5))`,
         )
         .bind(parts[i], error.slice(0, 500), iso, token, JSON.stringify(h.map((d) => d.id))),
@@ -298,6 +448,11 @@ export interface DeliveryReport {
   counts: Record<DeliveryStatus, number>;
   /** Of the failed: how many are final (not retried any more). */
   failedFinal: number;
+  /**
+   * Unsent rows whose Idempotency-Key is older than the provider remembers: never resent
+   * automatically (it could send twice); POST /admin/editions/:id/resend-held decides.
+   */
+  held: number;
   failures: Array<{ id: number; email: string; error: string | null; attempts: number; final: boolean }>;
 }
 
@@ -305,14 +460,19 @@ export interface DeliveryReport {
  * Delivery counts of an edition and its first failures.
  * @example const { counts } = await deliveryReport(env.DB, "2026-11-23", 50);
  */
-export async function deliveryReport(db: D1Database, editionId: string, failureLimit: number): Promise<DeliveryReport> {
-  const [byStatus, failures] = await db.batch([
+export async function deliveryReport(db: D1Database, editionId: string, failureLimit: number, heldBeforeMs: number): Promise<DeliveryReport> {
+  const [byStatus, failures, held] = await db.batch([
     db.prepare(`SELECT status, final, COUNT(*) AS n FROM deliveries WHERE edition_id = ? GROUP BY status, final`).bind(editionId),
     db
       .prepare(
         `SELECT id, email, last_error AS error, attempts, final FROM deliveries WHERE edition_id = ? AND status = 'failed' ORDER BY id LIMIT ?`,
       )
       .bind(editionId, failureLimit),
+    db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM deliveries WHERE edition_id = ? AND status IN ('pending', 'sending', 'failed') AND final = 0 AND key_first_used_at < ?`,
+      )
+      .bind(editionId, heldBeforeMs),
   ]);
   const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
   let failedFinal = 0;
@@ -326,6 +486,7 @@ export async function deliveryReport(db: D1Database, editionId: string, failureL
     total,
     counts,
     failedFinal,
+    held: (held!.results as Array<{ n: number }>)[0]?.n ?? 0,
     failures: (failures!.results as Array<{ id: number; email: string; error: string | null; attempts: number; final: number }>).map((f) => ({
       ...f,
       final: f.final === 1,
@@ -339,18 +500,25 @@ export async function deliveryReport(db: D1Database, editionId: string, failureL
  * them; a duplicate message is harmless because claims are compare-and-set.
  * @example const units = await staleUnits(env.DB, new Date(Date.now() - 3_600_000), 500);
  */
-export async function staleUnits(db: D1Database, before: Date, limit: number): Promise<Unit[]> {
+export async function staleUnits(db: D1Database, before: Date, limit: number, heldBeforeMs: number): Promise<Unit[]> {
+  // Not held rows (an operator decides), not paused editions (resume or the slow retry does).
   const { results } = await db
     .prepare(
       `SELECT DISTINCT edition_id AS editionId, batch_no AS batch, part FROM deliveries
-       WHERE status IN ('pending', 'sending', 'failed') AND final = 0 AND updated_at < ? LIMIT ?`,
+       WHERE status IN ('pending', 'sending', 'failed') AND final = 0 AND updated_at < ?1
+         AND (key_first_used_at IS NULL OR key_first_used_at >= ?3)
+         AND NOT EXISTS (SELECT 1 FROM fanouts f WHERE f.edition_id = deliveries.edition_id AND f.paused_at IS NOT NULL)
+       LIMIT ?2`,
     )
-    .bind(before.toISOString(), limit)
+    .bind(before.toISOString(), limit, heldBeforeMs)
     .all<Unit>();
   return results;
 }
 
-/** Fan-outs that stopped making progress (a lost continuation message), for the cron to resume. */
+/**
+ * Fan-outs that stopped making progress, for the sweep to resume: a lost continuation message,
+ * or an edition whose build recorded the fan-out but whose invocation died before enqueuing it.
+ */
 export async function stalledFanouts(db: D1Database, before: Date, limit: number): Promise<string[]> {
   const { results } = await db
     .prepare(`SELECT edition_id AS editionId FROM fanouts WHERE status = 'running' AND updated_at < ? LIMIT ?`)

@@ -21,6 +21,13 @@ export interface EditionInput {
   createdAt: string;
   /** Recorded on a forced build of a slot that had been skipped, so history keeps the reason. */
   skipReason?: string | null;
+  /** Random per edition: the prefix of its provider Idempotency-Keys. */
+  sendId: string;
+  /**
+   * Start the edition's fan-out in the same transaction (recipients per provider batch), so a
+   * crash between build and send leaves a fan-out for the sweep to resume, never a stranded edition.
+   */
+  fanoutBatchSize?: number;
 }
 
 export interface EditionSummary {
@@ -76,14 +83,26 @@ export async function freeEditionId(db: D1Database, date: string): Promise<strin
  */
 export async function insertEdition(db: D1Database, id: string, e: EditionInput): Promise<{ record: SlotRecord; created: boolean } | null> {
   // One transaction: drop a skipped record (force), insert unless the slot or id is taken,
-  // then read what the slot holds now. INSERT OR IGNORE covers both UNIQUE(slot) and the id.
-  const [, insert, read] = await db.batch([
+  // start the fan-out when asked (only for the row just inserted), then read what the slot
+  // holds now. INSERT OR IGNORE covers both UNIQUE(slot) and the id.
+  const fanout =
+    e.fanoutBatchSize === undefined
+      ? []
+      : [
+          db
+            .prepare(
+              `INSERT OR IGNORE INTO fanouts (edition_id, status, batch_size, started_at, updated_at)
+               SELECT id, 'running', ?3, ?4, ?4 FROM editions WHERE id = ?1 AND slot = ?2 AND status = 'built'`,
+            )
+            .bind(id, e.slot, e.fanoutBatchSize, e.createdAt),
+        ];
+  const [, insert, ...rest] = await db.batch([
     db.prepare("DELETE FROM editions WHERE slot = ? AND status = 'skipped'").bind(e.slot),
     db
       .prepare(
         `INSERT OR IGNORE INTO editions (id, slot, status, skip_reason, title, subject, edition_date, content_hash, story_ids,
-           digest_json, articles_json, html, text, created_at)
-         VALUES (?, ?, 'built', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           digest_json, articles_json, html, text, created_at, send_id)
+         VALUES (?, ?, 'built', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
         id,
@@ -99,10 +118,13 @@ export async function insertEdition(db: D1Database, id: string, e: EditionInput)
         e.html,
         e.text,
         e.createdAt,
+        e.sendId,
       ),
+    ...fanout,
     db.prepare("SELECT id, slot, status, skip_reason AS skipReason FROM editions WHERE slot = ?").bind(e.slot),
   ]);
-  const record = (read!.results as SlotRecord[])[0];
+  const read = rest[rest.length - 1]!;
+  const record = (read.results as SlotRecord[])[0];
   if (!record) return null;
   return { record, created: insert!.meta.changes > 0 && record.id === id };
 }
@@ -192,6 +214,8 @@ export async function getEdition(db: D1Database, id: string): Promise<Edition | 
 /** What the queue consumer needs to send an edition: the stored rendering and its subject. */
 export interface SendableEdition {
   id: string;
+  /** Prefix of the edition's Idempotency-Keys; null for editions built before send ids existed. */
+  sendId: string | null;
   /** Tells two editions with the same id apart (ids are only reused if rows are deleted). */
   createdAt: string;
   title: string;
@@ -203,7 +227,7 @@ export interface SendableEdition {
 /** The SQL that reads a SendableEdition, for callers that put it in a batch with other statements. */
 export function sendableEditionStatement(db: D1Database, id: string): D1PreparedStatement {
   return db
-    .prepare(`SELECT id, created_at AS createdAt, title, COALESCE(subject, title) AS subject, html, text FROM editions WHERE id = ? AND status = 'built'`)
+    .prepare(`SELECT id, send_id AS sendId, created_at AS createdAt, title, COALESCE(subject, title) AS subject, html, text FROM editions WHERE id = ? AND status = 'built'`)
     .bind(id);
 }
 

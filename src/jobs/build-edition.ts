@@ -4,6 +4,8 @@
 import type { Config } from "../config";
 import type { DigestResult } from "../digest";
 import { freeEditionId, getSlot, insertEdition, lastBuiltEdition, recordSkippedSlot } from "../db/editions";
+import { toBase64Url } from "../base64url";
+import { headerText } from "../mail/header-text";
 import { renderEmail } from "../render/email";
 import { currentDigest, utcDate } from "./current-digest";
 
@@ -23,6 +25,20 @@ export interface BuildOptions {
   force?: boolean;
   /** Where the digest comes from; the sources by default. */
   digest?: (config: Config, now: Date) => Promise<DigestResult>;
+  /**
+   * Record the start of the edition's delivery with the edition itself (one D1 transaction):
+   * the recipients per provider batch. The caller still enqueues the fan-out's first step; if it
+   * dies first, the sweep finds the fan-out without progress and resumes it.
+   */
+  send?: { batchSize: number };
+}
+
+/**
+ * A fresh send id: 12 random bytes, base64url. It prefixes every Idempotency-Key of one edition.
+ * @example newSendId() // "q3Vx0fK2b9Lm1sTa"
+ */
+export function newSendId(): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(12)));
 }
 
 export type BuildResult =
@@ -80,7 +96,8 @@ async function build(db: D1Database, config: Config, opts: BuildOptions): Promis
     return fromRecord(record, created);
   }
 
-  const subject = digest.stories[0] ? `${digest.title}: ${digest.stories[0].headline}` : digest.title;
+  // Feed titles reach the subject line: no control or format characters may come with them.
+  const subject = headerText(digest.stories[0] ? `${digest.title}: ${digest.stories[0].headline}` : digest.title) || config.title;
   // A few tries: another slot of the same date may take the free id between our read and insert.
   for (let attempt = 0; attempt < 3; attempt++) {
     const id = await freeEditionId(db, date);
@@ -103,6 +120,8 @@ async function build(db: D1Database, config: Config, opts: BuildOptions): Promis
       html: rendered.html,
       text: rendered.text,
       createdAt: new Date().toISOString(),
+      sendId: newSendId(),
+      fanoutBatchSize: opts.send?.batchSize,
       skipReason: force && skipReason ? `forced; would have been skipped: ${skipReason}` : existing?.skipReason ? `forced; had been skipped: ${existing.skipReason}` : null,
     });
     if (stored) {

@@ -2,9 +2,9 @@
 // and add the list headers every digest carries. Pure and deterministic: a retried batch must
 // produce byte-identical emails for the provider's Idempotency-Key to dedupe it.
 import type { Config } from "../config";
-import { unsubscribeUrl } from "../auth/tokens";
+import { unsubscribeUrl, unsubscribeUrlOf } from "../auth/tokens";
 import type { OutgoingEmail } from "../mail/types";
-import { personalise } from "../render/email";
+import { personalise, UNSUBSCRIBE_PLACEHOLDER } from "../render/email";
 
 export interface ComposableEdition {
   id: string;
@@ -17,6 +17,8 @@ export interface ComposableEdition {
 export interface Recipient {
   subscriberId: number;
   email: string;
+  /** The subscriber's stored unsubscribe token; signed here when absent. */
+  unsubscribeToken?: string | null;
 }
 
 /** Printable ASCII without `"` or a backslash: substituted inside a JSON string literal, it needs no escaping. */
@@ -48,23 +50,27 @@ export function listId(config: Config): string {
  */
 export async function composeEmails(edition: ComposableEdition, recipients: Recipient[], config: Config): Promise<OutgoingEmail[]> {
   const stored = { html: edition.html, text: edition.text };
-  // Encoded for JSON once per batch, then personalised like the plain copy: the provider
-  // payload then costs a splice per recipient, not an escape of the whole email.
-  const storedJson = { html: JSON.stringify(stored.html), text: JSON.stringify(stored.text) };
+  const pieces = jsonPieces(edition);
   const list = listId(config);
   const archivedAt = `<${config.baseUrl}/editions/${edition.id}>`;
-  const urls = await Promise.all(recipients.map((r) => unsubscribeUrl(config, r.subscriberId)));
+  const urls = await Promise.all(recipients.map((r) => (r.unsubscribeToken ? unsubscribeUrlOf(config, r.unsubscribeToken) : unsubscribeUrl(config, r.subscriberId))));
   return recipients.map((r, i) => {
     const url = urls[i]!;
-    const { html, text } = personalise(stored, url);
-    return {
-      // A signed https URL never holds a character that JSON escapes, so the splice is exact.
-      ...(JSON_SAFE.test(url) ? { json: personalise(storedJson, url) } : {}),
+    // What the placeholder becomes in each part (the HTML one attribute-escaped).
+    const filled = personalise({ html: UNSUBSCRIBE_PLACEHOLDER, text: UNSUBSCRIBE_PLACEHOLDER }, url);
+    let plain: { html: string; text: string } | undefined;
+    const personalised = () => (plain ??= personalise(stored, url));
+    const email: OutgoingEmail = {
       from: { address: config.sender.address, name: config.sender.name },
       to: r.email,
       subject: edition.subject,
-      html,
-      text,
+      // Only transports that need them as strings (the outbox, MIME) pay for them.
+      get html() {
+        return personalised().html;
+      },
+      get text() {
+        return personalised().text;
+      },
       headers: {
         // RFC 8058: the HTTPS URL takes a bare POST "List-Unsubscribe=One-Click".
         "List-Unsubscribe": `<${url}>`,
@@ -75,5 +81,58 @@ export async function composeEmails(edition: ComposableEdition, recipients: Reci
       },
       kind: "digest",
     };
+    // A signed https URL never holds a character that JSON escapes, so the splice is exact.
+    if (JSON_SAFE.test(url)) {
+      const html = utf8.encode(filled.html);
+      const text = html.length === filled.text.length && filled.html === filled.text ? html : utf8.encode(filled.text);
+      email.jsonBytes = { html: interleave(pieces.html, html), text: interleave(pieces.text, text) };
+      Object.defineProperty(email, "json", {
+        enumerable: true,
+        get: () => ({ html: decoder.decode(concatBytes(email.jsonBytes!.html)), text: decoder.decode(concatBytes(email.jsonBytes!.text)) }),
+      });
+    }
+    return email;
   });
+}
+
+const utf8 = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * The edition's html and text as JSON string literals in UTF-8, split at the unsubscribe
+ * placeholder: encoded once per edition (editions never change), so a recipient's provider
+ * payload is a few shared byte pieces around their link, not 100 KB of fresh string.
+ */
+const piecesCache = new WeakMap<ComposableEdition, { html: Uint8Array[]; text: Uint8Array[] }>();
+function jsonPieces(edition: ComposableEdition): { html: Uint8Array[]; text: Uint8Array[] } {
+  let hit = piecesCache.get(edition);
+  if (!hit) {
+    const split = (s: string) => JSON.stringify(s).split(UNSUBSCRIBE_PLACEHOLDER).map((p) => utf8.encode(p));
+    hit = { html: split(edition.html), text: split(edition.text) };
+    piecesCache.set(edition, hit);
+  }
+  return hit;
+}
+
+/** [a, b, c] with `x` between each: the stored pieces around a recipient's link. */
+function interleave(pieces: Uint8Array[], x: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [pieces[0]!];
+  for (let i = 1; i < pieces.length; i++) out.push(x, pieces[i]!);
+  return out;
+}
+
+/**
+ * One buffer from byte pieces.
+ * @example concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])]) // Uint8Array [1, 2, 3]
+ */
+export function concatBytes(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

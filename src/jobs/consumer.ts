@@ -16,18 +16,31 @@
 //   sent, so the unit is split in halves with new keys until the bad address stands alone and
 //   is recorded failed; the others go out.
 // - malformed message: acked and logged, never retried.
-import { getConfig, type Config } from "../config";
-import { claimUnit, recordSent, releaseClaim, splitClaim, type UnitGroup } from "../db/deliveries";
+// - account-wide refusal (401/403, unverified domain, missing or placeholder key): nothing was
+//   sent and nothing could be; the rows go back to pending and the edition's sending pauses
+//   (one log line). `POST /admin/editions/:id/send` resumes it, and the sweep retries it hourly.
+// - a configuration error (the consumer cannot even start): retried like a transient error;
+//   no row is touched, so no recipient fails, and before the queue's retries run out the message
+//   is acked and the rows left to the sweep, so an edition is never dead-lettered for it.
+// - a row whose key is older than the provider's 24-hour memory: never resent automatically
+//   (held for an operator: POST /admin/editions/:id/resend-held).
+import { ConfigError, getConfig, type Config } from "../config";
+import { refusedDeployment } from "../deploy-guard";
+import { claimUnit, pauseEdition, recordSent, releaseClaim, splitClaim, storeUnsubscribeTokens, type UnitGroup } from "../db/deliveries";
 import { getSendableEdition, type SendableEdition } from "../db/editions";
 import { mailTransport } from "../mail";
-import { IdempotencyConflictError, PermanentMailError, TransientMailError, type MailTransport } from "../mail/types";
+import { AccountMailError, IdempotencyConflictError, PermanentMailError, RateLimitedMailError, TransientMailError, type MailTransport } from "../mail/types";
+import { signingKid, unsubscribeToken } from "../auth/tokens";
 import { SubrequestBudget } from "./budget";
 import { composeEmails } from "./compose";
 import { runFanout, type FanoutOptions } from "./fanout";
-import { idempotencyKey, parseDeliveryMessage, sendUnit, type FanoutMessage, type Producer, type SendMessage } from "./messages";
+import { HANDOFF_ATTEMPTS, heldBefore, idempotencyKey, parseDeliveryMessage, sendUnit, type FanoutMessage, type Producer, type SendMessage } from "./messages";
+import { Pacer, type Sleep } from "./pacing";
+
 
 /** How long a claim is exclusive: well above one provider call's timeout (10 s) plus D1. */
 export const LEASE_MS = 60_000;
+export { HANDOFF_ATTEMPTS };
 /** Exponential backoff for transient provider errors: 10 s, 20 s, 40 s ... capped at 15 min. */
 export const BACKOFF_BASE_SECONDS = 10;
 export const BACKOFF_MAX_SECONDS = 900;
@@ -40,9 +53,24 @@ export interface ConsumerDeps {
   leaseMs?: number;
   fanout?: FanoutOptions;
   budget?: SubrequestBudget;
+  /** How the pacer waits; tests record the waits instead of sleeping. */
+  sleep?: Sleep;
 }
 
-export type Outcome = "sent" | "failed" | "split" | "retry" | "leased" | "done" | "requeued" | "malformed" | "fanout";
+export type Outcome =
+  | "sent"
+  | "failed"
+  | "split"
+  | "retry"
+  | "leased"
+  | "done"
+  | "requeued"
+  | "malformed"
+  | "fanout"
+  | "paused"
+  | "held"
+  | "config-error"
+  | "handed-to-sweep";
 
 export interface BatchSummary {
   messages: number;
@@ -74,6 +102,7 @@ interface Context {
   env: Env;
   config: Config;
   transport: MailTransport;
+  pacer: Pacer | null;
   queue: Producer;
   now: () => number;
   leaseMs: number;
@@ -88,11 +117,22 @@ interface Context {
  */
 export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env, deps: ConsumerDeps = {}): Promise<BatchSummary> {
   const started = Date.now();
-  const config = getConfig(env);
+  let config: Config;
+  try {
+    const refused = refusedDeployment(env);
+    if (refused.length > 0) throw new ConfigError(`Deployment refused: ${refused.join("; ")}`);
+    config = getConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return configTrouble(batch, err);
+  }
+  const transport = deps.transport ?? mailTransport(env, config, "bulk");
   const ctx: Context = {
     env,
     config,
-    transport: deps.transport ?? mailTransport(env, config, "bulk"),
+    transport,
+    // The outbox is local: nothing to pace.
+    pacer: transport.name === "outbox" ? null : Pacer.forRate(config.providerRate, config.deliveryConcurrency, deps.now, deps.sleep),
     queue: deps.queue ?? (env.DELIVERIES as Producer),
     now: deps.now ?? Date.now,
     leaseMs: deps.leaseMs ?? LEASE_MS,
@@ -120,8 +160,10 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
     else (group as Map<string, { msg: typeof msg; messages: Message<unknown>[] }>).set(key, { msg, messages: [message] });
   }
 
-  // Sends first, a few at a time (Workers allow 6 open connections); each costs at most 4
-  // subrequests, so a batch of 10 stays under the budget and the fan-out gets what is left.
+  // Sends first, a few at a time (Workers allow 6 open connections). Each costs 3 subrequests
+  // (claim, provider, record), at most 6 (an edition re-read, storing new subscribers' tokens, a
+  // pause): wrangler.toml gives each invocation one message, and a batch of up to 7 would still
+  // fit the budget; the fan-out gets what is left.
   const queue = [...sends.values()];
   const workers = Array.from({ length: Math.min(4, queue.length) }, async () => {
     for (let item = queue.shift(); item; item = queue.shift()) {
@@ -131,15 +173,34 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
   await Promise.all(workers);
   for (const item of fanouts.values()) {
     await settle(item.messages, async () => {
-      const run = await runFanout(env.DB, ctx.queue, item.msg.editionId, ctx.budget, deps.fanout);
+      const run = await runFanout(env.DB, ctx.queue, item.msg.editionId, ctx.budget, { tokenKid: await signingKid(config), ...deps.fanout });
       console.log(JSON.stringify({ event: "fanout_run", ...run, state: undefined, batches: run.state?.batches, enqueued: run.state?.enqueued }));
       return { outcome: "fanout" as const };
     }, count);
   }
 
+  // Hold this concurrency slot until the last call's interval has passed (see pacing.ts).
+  await ctx.pacer?.settle();
   ctx.summary.subrequests = ctx.budget.used;
-  console.log(JSON.stringify({ event: "delivery_batch", queue: batch.queue, ...ctx.summary, ms: Date.now() - started }));
+  console.log(JSON.stringify({ event: "delivery_batch", queue: batch.queue, ...ctx.summary, pacedMs: ctx.pacer?.waited ?? 0, ms: Date.now() - started }));
   return ctx.summary;
+}
+
+/**
+ * The consumer cannot run with this configuration: touch nothing (no row is claimed, so no
+ * recipient can fail) and retry like a transient error; near the queue's retry limit, ack and
+ * leave the rows to the sweep instead of the dead-letter queue.
+ */
+function configTrouble(batch: MessageBatch<unknown>, err: ConfigError): BatchSummary {
+  const summary: BatchSummary = { messages: batch.messages.length, outcomes: {}, sent: 0, failed: 0, skipped: 0, subrequests: 0 };
+  for (const m of batch.messages) {
+    const outcome: Outcome = m.attempts >= HANDOFF_ATTEMPTS ? "handed-to-sweep" : "config-error";
+    if (outcome === "handed-to-sweep") m.ack();
+    else m.retry({ delaySeconds: backoffSeconds(m.attempts) });
+    summary.outcomes[outcome] = (summary.outcomes[outcome] ?? 0) + 1;
+  }
+  console.error(JSON.stringify({ event: "delivery_config_error", queue: batch.queue, error: err.message, ...summary }));
+  return summary;
 }
 
 type Settlement = { outcome: Outcome; retryDelaySeconds?: number };
@@ -156,9 +217,13 @@ async function settle(messages: Message<unknown>[], work: () => Promise<Settleme
     console.error(JSON.stringify({ event: "delivery_message_error", error: String(err), attempts }));
     result = { outcome: "retry", retryDelaySeconds: backoffSeconds(attempts) };
   }
-  count(result.outcome);
+  // The dead-letter queue fails recipients for good; trouble that is not theirs never goes
+  // there: near the retry limit the rows are left (retryable) to the sweep instead.
+  const attempts = Math.max(...messages.map((m) => m.attempts));
+  const handOff = result.retryDelaySeconds !== undefined && attempts >= HANDOFF_ATTEMPTS;
+  count(handOff ? "handed-to-sweep" : result.outcome);
   for (const m of messages) {
-    if (result.retryDelaySeconds !== undefined) m.retry({ delaySeconds: result.retryDelaySeconds });
+    if (result.retryDelaySeconds !== undefined && !handOff) m.retry({ delaySeconds: result.retryDelaySeconds });
     else m.ack();
   }
 }
@@ -172,6 +237,21 @@ function openChildren(groups: UnitGroup[], part: string): string[] {
   return [...parts];
 }
 
+/**
+ * The claimed rows with their unsubscribe tokens: stored ones as they are; for the others (new
+ * subscribers, or a rotated signing key) one HMAC each, stored on the row (a retry must carry the
+ * same link) and on the subscriber (later editions reuse it).
+ */
+async function withTokens(ctx: Context, claimed: Array<{ id: number; subscriberId: number; email: string; unsubscribeToken: string | null }>) {
+  const missing = claimed.filter((d) => !d.unsubscribeToken);
+  if (missing.length === 0) return claimed;
+  const signed = await Promise.all(missing.map(async (d) => ({ deliveryId: d.id, subscriberId: d.subscriberId, token: await unsubscribeToken(ctx.config, d.subscriberId) })));
+  ctx.budget.take(1);
+  await storeUnsubscribeTokens(ctx.env.DB, signed, await signingKid(ctx.config));
+  const byId = new Map(signed.map((s) => [s.deliveryId, s.token]));
+  return claimed.map((d) => (d.unsubscribeToken ? d : { ...d, unsubscribeToken: byId.get(d.id)! }));
+}
+
 async function sendOne(ctx: Context, msg: SendMessage): Promise<Settlement> {
   const { env, summary } = ctx;
   const unit = { editionId: msg.editionId, batch: msg.batch, part: msg.part };
@@ -179,7 +259,7 @@ async function sendOne(ctx: Context, msg: SendMessage): Promise<Settlement> {
   const nowMs = ctx.now();
   const cached = editionCache.get(msg.editionId);
   ctx.budget.take(1);
-  const claim = await claimUnit(env.DB, unit, token, { nowMs, leaseMs: ctx.leaseMs, withEdition: !cached });
+  const claim = await claimUnit(env.DB, unit, token, { nowMs, leaseMs: ctx.leaseMs, withEdition: !cached, heldBeforeMs: heldBefore(nowMs) });
   summary.skipped += claim.skipped;
   let edition = cached && claim.editionStamp === cached.createdAt ? cached : claim.edition;
   if (cached && !edition && claim.editionStamp !== null) {
@@ -190,6 +270,12 @@ async function sendOne(ctx: Context, msg: SendMessage): Promise<Settlement> {
   if (edition && edition !== cached) remember(edition);
 
   if (claim.claimed.length === 0) {
+    // Paused: the rows wait (pending) for `send` or the sweep, which enqueue them again.
+    if (claim.paused) return { outcome: "paused" };
+    if (claim.held > 0) {
+      console.warn(JSON.stringify({ event: "delivery_held", ...unit, rows: claim.held, reason: "key older than the provider's memory; POST /admin/editions/:id/resend-held decides" }));
+      return { outcome: "held" };
+    }
     const live = claim.groups.find((g) => g.part === msg.part && g.status === "sending" && (g.claimedAt ?? 0) >= nowMs - ctx.leaseMs);
     if (live) {
       // Another consumer holds this unit: come back when its lease would have run out.
@@ -215,15 +301,26 @@ async function sendOne(ctx: Context, msg: SendMessage): Promise<Settlement> {
     return { outcome: "failed" };
   }
 
-  const emails = await composeEmails(edition, claim.claimed, ctx.config);
-  const key = idempotencyKey(msg.editionId, msg.batch, msg.part);
+  const recipients = await withTokens(ctx, claim.claimed);
+  const emails = await composeEmails(edition, recipients, ctx.config);
+  const key = idempotencyKey(edition.sendId, msg.editionId, msg.batch, msg.part);
   let results;
   try {
+    await ctx.pacer?.turn();
     ctx.budget.take(1);
     results = await ctx.transport.sendBatch(emails, { idempotencyKey: key });
   } catch (err) {
     const error = err instanceof Error ? err : new Error(String(err));
     const attempts = Math.max(...claim.claimed.map((d) => d.attempts));
+    if (error instanceof AccountMailError) {
+      // Not the recipients' fault, and nothing was accepted: back to pending, edition paused.
+      ctx.budget.take(2);
+      await releaseClaim(env.DB, token, error.message, { final: false, now: new Date(ctx.now()), pending: true, refused: true });
+      if (await pauseEdition(env.DB, msg.editionId, error.message, new Date(ctx.now()))) {
+        console.warn(JSON.stringify({ event: "delivery_paused", editionId: msg.editionId, reason: error.message, resume: `POST /admin/editions/${msg.editionId}/send` }));
+      }
+      return { outcome: "paused" };
+    }
     if (error instanceof PermanentMailError) {
       // An idempotency conflict means the provider saw this key with another payload:
       // splitting (new keys) could send twice, so the unit is failed as it stands.
@@ -239,8 +336,12 @@ async function sendOne(ctx: Context, msg: SendMessage): Promise<Settlement> {
       return { outcome: "failed" };
     }
     // Transient (429, 5xx, timeout) or unknown: retry the same unit, same key, same payload.
-    await release(error.message, false);
+    const rateLimited = error instanceof RateLimitedMailError;
+    ctx.budget.take(1);
+    await releaseClaim(env.DB, token, error.message, { final: false, now: new Date(ctx.now()), refused: rateLimited });
     const retryAfter = error instanceof TransientMailError ? error.retryAfterSeconds : undefined;
+    // A 429 holds every later call of this invocation too, not just this unit.
+    if (rateLimited) ctx.pacer?.backOff(Math.min(60, retryAfter ?? 1));
     return { outcome: "retry", retryDelaySeconds: backoffSeconds(attempts, retryAfter) };
   }
   ctx.budget.take(1);

@@ -6,10 +6,10 @@
 //
 // Cost: a page of 10,000 recipients is one D1 call and one queue call, so 100,000 recipients
 // take about 23 subrequests in one invocation (see bench/delivery.bench.ts).
-import { getFanout, saveEnqueued, snapshotPage, startFanout, type FanoutState } from "../db/deliveries";
+import { getFanout, resumeEdition, saveEnqueued, snapshotPage, startFanout, type FanoutState } from "../db/deliveries";
 import { MAX_BATCH_EMAILS } from "../mail/types";
 import { SubrequestBudget } from "./budget";
-import { continueFanout, QUEUE_SEND_MAX, sendUnit, type Producer } from "./messages";
+import { continueFanout, heldBefore, QUEUE_SEND_MAX, sendUnit, type Producer } from "./messages";
 
 /** Subscribers snapshotted per D1 statement: 100 provider batches, one queue sendBatch. */
 export const PAGE_SIZE = 10_000;
@@ -23,6 +23,8 @@ export interface FanoutOptions {
   pageSize?: number;
   /** Only when starting; tests use small batches to exercise many provider calls. */
   batchSize?: number;
+  /** The current unsubscribe signing key's id: stored tokens it signed are copied into the snapshot. */
+  tokenKid?: string | null;
 }
 
 /**
@@ -36,6 +38,31 @@ export async function startSend(db: D1Database, queue: Producer, editionId: stri
   const { state, created } = await startFanout(db, editionId, now, opts.batchSize ?? BATCH_SIZE);
   if (state.status !== "done") await queue.send(continueFanout(editionId));
   return { created, state };
+}
+
+/** Most units one resume enqueues (20 queue calls); older leftovers reach the sweep within the hour. */
+export const RESUME_UNIT_LIMIT = 2_000;
+
+/**
+ * Sends an edition or resumes its sending: starts (or un-fails) the fan-out like startSend, lifts
+ * a pause, and enqueues every unit that still has rows to send automatically (held rows wait for
+ * an operator). What `POST /admin/editions/:id/send` and the sweep's retry of paused editions do.
+ * @example const { resumed, units } = await resumeSend(env.DB, env.DELIVERIES, "2026-11-23");
+ */
+export async function resumeSend(
+  db: D1Database,
+  queue: Producer,
+  editionId: string,
+  opts: FanoutOptions = {},
+): Promise<{ created: boolean; state: FanoutState; wasPaused: boolean; units: number }> {
+  const now = (opts.now ?? (() => new Date()))();
+  const { created, state } = await startSend(db, queue, editionId, opts);
+  const { wasPaused, units } = await resumeEdition(db, editionId, now, heldBefore(now.getTime()), RESUME_UNIT_LIMIT);
+  for (let i = 0; i < units.length; i += QUEUE_SEND_MAX) {
+    await queue.sendBatch(units.slice(i, i + QUEUE_SEND_MAX).map((u) => ({ body: sendUnit(u.editionId, u.batch, u.part) })));
+  }
+  if (wasPaused) console.log(JSON.stringify({ event: "delivery_resumed", editionId, units: units.length }));
+  return { created, state, wasPaused, units: units.length };
 }
 
 export interface FanoutRun {
@@ -84,7 +111,7 @@ export async function runFanout(db: D1Database, queue: Producer, editionId: stri
     const sendsPerPage = Math.ceil(pageSize / state.batchSize / QUEUE_SEND_MAX);
     if (budget.remaining < 1 + sendsPerPage + HAND_ON_COST) break;
     budget.take(1);
-    ({ state } = await snapshotPage(db, state, pageSize, enqueued, clock()));
+    ({ state } = await snapshotPage(db, state, pageSize, enqueued, clock(), opts.tokenKid ?? null));
     enqueued = Math.max(enqueued, state.enqueued);
     pages++;
   }

@@ -46,9 +46,32 @@ export const sendUnit = (editionId: string, batch: number, part = ""): SendMessa
 /** @example env.DELIVERIES.send(continueFanout("2026-11-23")) */
 export const continueFanout = (editionId: string): FanoutMessage => ({ v: 1, kind: "fanout", editionId });
 
-/** The provider's Idempotency-Key of a unit: stable across every retry of that unit. */
-export function idempotencyKey(editionId: string, batch: number, part: string): string {
-  return `edition/${editionId}/batch/${batch}${part ? `/part/${part}` : ""}`;
+/**
+ * The provider's Idempotency-Key of a unit: "<send id>/<batch>/<part>", stable across every retry
+ * of that unit. The send id is random per edition (made at build time), so two deployments
+ * sharing a provider account, or a database reset, never reuse a key. Editions built before send
+ * ids existed keep their old keys, so their batches in flight are still deduplicated.
+ * @example idempotencyKey("q3Vx0fK2b9Lm1sTa", "2026-11-23", 4, "01") // "q3Vx0fK2b9Lm1sTa/4/01"
+ */
+export function idempotencyKey(sendId: string | null, editionId: string, batch: number, part: string): string {
+  if (sendId === null) return `edition/${editionId}/batch/${batch}${part ? `/part/${part}` : ""}`;
+  return `${sendId}/${batch}${part ? `/${part}` : ""}`;
+}
+
+export { HANDOFF_ATTEMPTS } from "./delivery-settings";
+
+/** How long the provider remembers an Idempotency-Key (Resend: 24 hours). */
+export const PROVIDER_KEY_MEMORY_MS = 24 * 3_600_000;
+/** Kept back from that memory for clocks, queue delays and a call in flight. */
+export const KEY_MEMORY_MARGIN_MS = 2 * 3_600_000;
+
+/**
+ * Rows whose key first went out before this time are held for an operator: resent under the
+ * same key, the provider might no longer recognise it and send twice.
+ * @example heldBefore(Date.now()) // 22 hours ago, in ms
+ */
+export function heldBefore(nowMs: number): number {
+  return nowMs - (PROVIDER_KEY_MEMORY_MS - KEY_MEMORY_MARGIN_MS);
 }
 
 /** What the pipeline needs of a queue producer; the binding in production, a recorder in tests. */

@@ -1,43 +1,51 @@
-// The cron handler: build this slot's edition, start sending it, and resume anything a lost
-// queue message left behind (cron has no exactly-once promise, and neither do queues).
-import { getConfig } from "../config";
-import { stalledFanouts, staleUnits } from "../db/deliveries";
+// The cron handler. The daily cron builds this slot's edition and starts sending it; the frequent
+// sweep cron (every 10 minutes) resumes anything a lost queue message or a dead invocation left
+// behind (cron has no exactly-once promise, and neither do queues). See src/jobs/sweep.ts.
+import { ConfigError, getConfig } from "../config";
+import { refusedDeployment } from "../deploy-guard";
 import { buildEdition, slotOf, type BuildResult } from "./build-edition";
 import { startSend, type FanoutOptions } from "./fanout";
-import { continueFanout, QUEUE_SEND_MAX, sendUnit, type Producer } from "./messages";
+import type { Producer } from "./messages";
+import { runSweep, SWEEP_CRON, type SweepResult } from "./sweep";
 
-/** Work older than this with no progress is presumed lost and enqueued again (duplicates are harmless). */
-const STALE_AFTER_MS = 60 * 60_000;
-const SWEEP_LIMIT = 500;
+export { SWEEP_CRON };
+
+
+/**
+ * Dispatches a cron firing: the sweep for SWEEP_CRON, the edition build for any other.
+ * @example ctx.waitUntil(handleScheduled(env, new Date(controller.scheduledTime), controller.cron));
+ */
+export async function handleScheduled(env: Env, scheduledTime: Date, cron: string): Promise<unknown> {
+  if (cron === SWEEP_CRON) return runSweep(env.DB, env.DELIVERIES as Producer, new Date());
+  return runScheduled(env, scheduledTime, cron);
+}
 
 /**
  * Builds the slot's edition and starts its delivery; a second run for the slot is a no-op.
- * @example ctx.waitUntil(runScheduled(env, new Date(controller.scheduledTime), controller.cron));
+ * The edition and its fan-out are recorded in one D1 transaction, so if this invocation dies
+ * before the fan-out is enqueued, the sweep finds it and sends the edition.
+ * @example await runScheduled(env, new Date(controller.scheduledTime), controller.cron);
  */
 export async function runScheduled(
   env: Env,
   scheduledTime: Date,
   cron: string,
-  deps: { queue?: Producer; fanout?: FanoutOptions } = {},
-): Promise<{ build: BuildResult; sendStarted: boolean; resumed: number }> {
+  deps: { queue?: Producer; fanout?: FanoutOptions; now?: Date } = {},
+): Promise<{ build: BuildResult; sendStarted: boolean; resumed: number; sweep: SweepResult }> {
+  const refused = refusedDeployment(env);
+  if (refused.length > 0) throw new ConfigError(`Deployment refused: ${refused.join("; ")}`);
   const config = getConfig(env);
   const queue = deps.queue ?? (env.DELIVERIES as Producer);
-  const build = await buildEdition(env.DB, config, { slot: slotOf(scheduledTime), now: scheduledTime });
+  const batchSize = deps.fanout?.batchSize ?? config.deliveryBatchSize;
+  const build = await buildEdition(env.DB, config, { slot: slotOf(scheduledTime), now: scheduledTime, send: { batchSize } });
   let sendStarted = false;
   if (build.status === "built") {
     // Also on a repeat run: if the first run died between build and send, this one sends.
-    const { created } = await startSend(env.DB, queue, build.editionId, { batchSize: config.deliveryBatchSize, ...deps.fanout });
-    sendStarted = created;
+    const started = await startSend(env.DB, queue, build.editionId, { ...deps.fanout, batchSize });
+    sendStarted = build.created || started.created;
   }
-  const resumed = await sweep(env.DB, queue, new Date(Date.now() - STALE_AFTER_MS));
+  const sweep = await runSweep(env.DB, queue, deps.now ?? new Date());
+  const resumed = sweep.fanouts + sweep.units;
   console.log(JSON.stringify({ event: "scheduled", cron, slot: build.slot, editionId: build.editionId, status: build.status, sendStarted, resumed }));
-  return { build, sendStarted, resumed };
-}
-
-/** Re-enqueues stalled fan-outs and units untouched for an hour; returns how many. */
-async function sweep(db: D1Database, queue: Producer, before: Date): Promise<number> {
-  const [fanouts, units] = await Promise.all([stalledFanouts(db, before, 50), staleUnits(db, before, SWEEP_LIMIT)]);
-  const bodies = [...fanouts.map((id) => continueFanout(id)), ...units.map((u) => sendUnit(u.editionId, u.batch, u.part))];
-  for (let i = 0; i < bodies.length; i += QUEUE_SEND_MAX) await queue.sendBatch(bodies.slice(i, i + QUEUE_SEND_MAX).map((body) => ({ body })));
-  return bodies.length;
+  return { build, sendStarted, resumed, sweep };
 }

@@ -25,6 +25,12 @@ export interface OutgoingEmail {
    * transports use them verbatim; they must decode to exactly `html` and `text`.
    */
   json?: { html: string; text: string };
+  /**
+   * The same JSON string literals as UTF-8 byte pieces (concatenated, they are `json`): a digest's
+   * pieces are shared by every recipient but for the link, so a batch payload is assembled by
+   * copying bytes instead of building and encoding a megabyte of string.
+   */
+  jsonBytes?: { html: Uint8Array[]; text: Uint8Array[] };
 }
 
 export interface SentEmail {
@@ -43,11 +49,32 @@ export class TransientMailError extends Error {
   }
 }
 
+/** 429: the provider refused the call for now and accepted none of it; wait for Retry-After. */
+export class RateLimitedMailError extends TransientMailError {
+  constructor(message: string, retryAfterSeconds?: number) {
+    super(message, retryAfterSeconds);
+    this.name = "RateLimitedMailError";
+  }
+}
+
 /** Retrying cannot succeed: invalid address, rejected content, other 4xx. */
 export class PermanentMailError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "PermanentMailError";
+  }
+}
+
+/**
+ * The provider refuses the whole account, not this mail: a missing, revoked or invalid API key
+ * (401/403), an unverified sending domain or sender. Every recipient would get the same answer,
+ * so the edition's sending pauses until an operator fixes it; no recipient is failed for it.
+ * The provider accepted nothing in the call.
+ */
+export class AccountMailError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AccountMailError";
   }
 }
 

@@ -11,8 +11,9 @@ import type { AppEnv } from "../app";
 import { deliveryReport, getFanout } from "../db/deliveries";
 import { EDITION_ID_PATTERN, getEditionRecord } from "../db/editions";
 import { buildEdition, SLOT_PATTERN, slotOf } from "../jobs/build-edition";
-import { startSend } from "../jobs/fanout";
-import type { Producer } from "../jobs/messages";
+import { resumeSend, startSend } from "../jobs/fanout";
+import { heldBefore, type Producer } from "../jobs/messages";
+import { resendEdition } from "../jobs/resend";
 import { mediaType } from "../http";
 
 const fail = (c: Context, status: ContentfulStatusCode, error: string, message: string) => c.json({ error, message }, status);
@@ -57,24 +58,46 @@ admin.post("/admin/editions", async (c) => {
   if (!parsed.success) return fail(c, 422, "Invalid request", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
   const { force = false, send = false } = parsed.data;
   const now = new Date();
-  const result = await buildEdition(c.env.DB, c.get("config"), { slot: parsed.data.slot ?? slotOf(now), now, force });
+  const batchSize = c.get("config").deliveryBatchSize;
+  // With send, the fan-out is recorded with the edition (one transaction): it cannot be stranded.
+  const result = await buildEdition(c.env.DB, c.get("config"), { slot: parsed.data.slot ?? slotOf(now), now, force, send: send ? { batchSize } : undefined });
   let sending = null;
-  if (send && result.status === "built") sending = await startSend(c.env.DB, c.env.DELIVERIES as Producer, result.editionId, { batchSize: c.get("config").deliveryBatchSize });
-  return c.json({ edition: result, send: sending && { started: sending.created, fanout: sending.state } }, result.created ? 201 : 200);
+  if (send && result.status === "built") sending = await startSend(c.env.DB, c.env.DELIVERIES as Producer, result.editionId, { batchSize });
+  return c.json({ edition: result, send: sending && { started: sending.created || result.created, fanout: sending.state } }, result.created ? 201 : 200);
 });
 
-// Send (or resume sending) an edition: POST /admin/editions/:id/send
-admin.post("/admin/editions/:id/send", async (c) => {
-  const id = c.req.param("id");
-  if (!EDITION_ID_PATTERN.test(id)) return fail(c, 400, "Bad edition id", "Edition ids hold letters, digits and ._- only.");
+/** The built edition :id, or the 4xx answer saying why not. */
+async function builtEdition(c: Context<AppEnv>): Promise<{ id: string } | { res: Response }> {
+  const id = c.req.param("id") ?? "";
+  if (!EDITION_ID_PATTERN.test(id)) return { res: fail(c, 400, "Bad edition id", "Edition ids hold letters, digits and ._- only.") };
   const record = await getEditionRecord(c.env.DB, id);
-  if (!record) return fail(c, 404, "Not found", `No edition with id ${id}.`);
+  if (!record) return { res: fail(c, 404, "Not found", `No edition with id ${id}.`) };
   if (record.status !== "built") {
-    return fail(c, 409, "Edition was skipped", `Slot ${record.slot} was skipped (${record.skipReason ?? "no reason"}); build it with {"force": true, "slot": "${record.slot}"} first.`);
+    return { res: fail(c, 409, "Edition was skipped", `Slot ${record.slot} was skipped (${record.skipReason ?? "no reason"}); build it with {"force": true, "slot": "${record.slot}"} first.`) };
   }
-  const { created, state } = await startSend(c.env.DB, c.env.DELIVERIES as Producer, id, { batchSize: c.get("config").deliveryBatchSize });
-  return c.json({ editionId: id, started: created, fanout: state }, 202);
+  return { id };
+}
+
+// Send, or resume sending (after a pause, a failed fan-out or lost messages): POST /admin/editions/:id/send
+admin.post("/admin/editions/:id/send", async (c) => {
+  const edition = await builtEdition(c);
+  if ("res" in edition) return edition.res;
+  const { created, state, wasPaused, units } = await resumeSend(c.env.DB, c.env.DELIVERIES as Producer, edition.id, { batchSize: c.get("config").deliveryBatchSize });
+  return c.json({ editionId: edition.id, started: created, resumed: wasPaused, unitsEnqueued: units, fanout: state }, 202);
 });
+
+// Resend, under new Idempotency-Keys, the recipients whose failures were final (after a fix), or
+// the rows held because their key outlived the provider's memory (an operator's decision):
+// POST /admin/editions/:id/resend-failed, POST /admin/editions/:id/resend-held
+for (const which of ["failed", "held"] as const) {
+  admin.post(`/admin/editions/:id/resend-${which}`, async (c) => {
+    const edition = await builtEdition(c);
+    if ("res" in edition) return edition.res;
+    const result = await resendEdition(c.env.DB, c.env.DELIVERIES as Producer, edition.id, which);
+    if (!result) return fail(c, 409, "Fan-out not finished", "The edition's recipients are still being enqueued; try again when its fan-out is done.");
+    return c.json({ editionId: edition.id, resent: which, unitsEnqueued: result.units }, 202);
+  });
+}
 
 // Status: GET /admin/editions/:id -> the edition, its fan-out and delivery counts and failures.
 admin.get("/admin/editions/:id", async (c) => {
@@ -82,8 +105,12 @@ admin.get("/admin/editions/:id", async (c) => {
   if (!EDITION_ID_PATTERN.test(id)) return fail(c, 400, "Bad edition id", "Edition ids hold letters, digits and ._- only.");
   const record = await getEditionRecord(c.env.DB, id);
   if (!record) return fail(c, 404, "Not found", `No edition with id ${id}.`);
-  const [fanout, deliveries] = await Promise.all([getFanout(c.env.DB, id), deliveryReport(c.env.DB, id, 50)]);
-  return c.json({ edition: record, fanout, deliveries });
+  const [fanout, deliveries] = await Promise.all([getFanout(c.env.DB, id), deliveryReport(c.env.DB, id, 50, heldBefore(Date.now()))]);
+  const open = deliveries.counts.pending + deliveries.counts.sending + deliveries.counts.failed - deliveries.failedFinal;
+  // One word for the operator: paused (the provider refuses the account: fix, then send), held
+  // (rows await resend-held), sending, done, or not started.
+  const delivery = !fanout ? "not started" : fanout.pausedAt ? "paused" : open > deliveries.held || fanout.status === "running" ? "sending" : deliveries.held > 0 ? "held" : "done";
+  return c.json({ edition: record, delivery, pause: fanout?.pausedAt ? { since: fanout.pausedAt, reason: fanout.pauseReason } : null, fanout, deliveries });
 });
 
 admin.all("/admin/*", (c) => fail(c, 404, "Not found", `No admin endpoint ${c.req.method} ${c.req.path}.`));

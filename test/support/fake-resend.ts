@@ -1,8 +1,10 @@
 // A real local HTTP server that plays Resend's email API (POST /emails, POST /emails/batch) for
 // tests and benchmarks, since the real provider cannot be reached offline. It can be told to fail
-// (500, 429, or a timeout after accepting the mail), and it honours Idempotency-Key the way
-// Resend documents it: a repeated key with the same payload returns the first answer and sends
-// nothing twice; the same key with a different payload is a 409.
+// (500, 429 with Retry-After, a timeout after accepting the mail, or account-wide refusals: 401,
+// 403, an unverified domain), and it honours Idempotency-Key the way Resend documents it: a
+// repeated key with the same payload returns the first answer and sends nothing twice; the same
+// key with a different payload is a 409. Like Resend, it checks the API key before anything else
+// (no key: 401 missing_api_key; a wrong one: 403 invalid_api_key) and remembers no key then.
 //
 // Control endpoints (used by tests from inside workerd over plain fetch), per scope (see below):
 //   GET  /__emails[?scope=S]   -> { emails: AcceptedEmail[], calls }
@@ -33,9 +35,18 @@ export interface FaultPlan {
   seed: number;
   /** Recipients matching this pattern are rejected with 422 (a permanent error). */
   rejectPattern: string;
+  /** The first this many calls of the scope fail (modes in turn), whatever failRate says: a storm. */
+  failFirst: number;
+  /** Retry-After of a 429, seconds. */
+  retryAfter: number;
+  /**
+   * Refuse the whole account, every call, before idempotency: "401" (revoked key), "403"
+   * (invalid key), "unverified" (403: the sending domain is not verified). "" for none.
+   */
+  accountError: "" | "401" | "403" | "unverified";
 }
 
-const defaults: FaultPlan = { failRate: 0, modes: ["500", "429", "timeout"], timeoutMs: 3000, seed: 1, rejectPattern: "^invalid" };
+const defaults: FaultPlan = { failRate: 0, modes: ["500", "429", "timeout"], timeoutMs: 3000, seed: 1, rejectPattern: "^invalid", failFirst: 0, retryAfter: 1, accountError: "" };
 
 export interface FakeResend {
   url: string;
@@ -138,6 +149,8 @@ export async function startFakeResend(apiKey = "re_test_key"): Promise<FakeResen
       if (scope) {
         scope.plan = { ...scope.plan, ...plan };
         scope.rng = scope.plan.seed;
+        // A new storm counts from the next call.
+        if (plan.failFirst !== undefined) scope.plan.failFirst = scope.calls + plan.failFirst;
       } else {
         scopes.set(name, newScope(plan));
       }
@@ -159,9 +172,9 @@ export async function startFakeResend(apiKey = "re_test_key"): Promise<FakeResen
     if (req.method !== "POST" || (path !== "/emails" && path !== "/emails/batch")) {
       return json(res, 404, { statusCode: 404, name: "not_found", message: "Route not found" });
     }
-    if (req.headers.authorization !== `Bearer ${apiKey}`) {
-      return json(res, 401, { statusCode: 401, name: "missing_api_key", message: "Missing or invalid API key" });
-    }
+    const auth = req.headers.authorization ?? "";
+    if (!/^Bearer \S/.test(auth)) return json(res, 401, { statusCode: 401, name: "missing_api_key", message: "Missing API key in the authorization header" });
+    if (auth !== `Bearer ${apiKey}`) return json(res, 403, { statusCode: 403, name: "invalid_api_key", message: "API key is invalid" });
     let parsed: unknown;
     let parseFailed = false;
     try {
@@ -172,6 +185,11 @@ export async function startFakeResend(apiKey = "re_test_key"): Promise<FakeResen
     const scope = scopeFor(firstDomain(parsed));
     const { plan } = scope;
     scope.calls++;
+    if (plan.accountError === "401") return json(res, 401, { statusCode: 401, name: "restricted_api_key", message: "This API key is restricted or was revoked" });
+    if (plan.accountError === "403") return json(res, 403, { statusCode: 403, name: "invalid_api_key", message: "API key is invalid" });
+    if (plan.accountError === "unverified") {
+      return json(res, 403, { statusCode: 403, name: "validation_error", message: "The example.com domain is not verified. Please, add and verify your domain on https://resend.com/domains" });
+    }
     const key = req.headers["idempotency-key"] as string | undefined;
     const memoKey = key ? `${path} ${key}` : undefined;
     if (memoKey && scope.remembered.has(memoKey)) {
@@ -182,9 +200,10 @@ export async function startFakeResend(apiKey = "re_test_key"): Promise<FakeResen
       return json(res, prior.status, prior.body);
     }
 
-    const fault = random(scope) < plan.failRate ? plan.modes[scope.calls % plan.modes.length] : undefined;
+    const storm = scope.calls <= plan.failFirst;
+    const fault = random(scope) < plan.failRate || storm ? plan.modes[scope.calls % plan.modes.length] : undefined;
     if (fault === "500") return json(res, 500, { statusCode: 500, name: "internal_server_error", message: "Injected failure" });
-    if (fault === "429") return json(res, 429, { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests" }, { "retry-after": "1" });
+    if (fault === "429") return json(res, 429, { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests" }, { "retry-after": String(plan.retryAfter) });
 
     if (parseFailed) return json(res, 422, { statusCode: 422, name: "validation_error", message: "Body is not JSON" });
     const items = path === "/emails/batch" ? parsed : [parsed];

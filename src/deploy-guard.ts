@@ -1,0 +1,89 @@
+// Production guards: settings that are fine on a developer's machine and unsafe on the internet.
+// When PUBLIC_BASE_URL is not loopback, the Worker refuses to run with any of them: /healthz
+// answers 503 naming the setting, every other route 503 without details, the queue consumer and
+// the cron retry later (config errors never fail a recipient), and one log line names it.
+import type { MiddlewareHandler } from "hono";
+
+/**
+ * Every placeholder value in .dev.vars.example (test/node/deploy-guard.test.ts checks the list
+ * against the file): a deployment that copied one is using a secret published in this repository.
+ */
+export const PLACEHOLDER_SECRETS: ReadonlySet<string> = new Set([
+  "change-me-to-a-long-random-string",
+  "change-me-to-another-long-random-string",
+  "re_local_unused",
+]);
+
+/** Shortest secret accepted in production: 32 characters (128+ bits when random). */
+export const MIN_SECRET_LENGTH = 32;
+
+/** Secrets the Worker reads; SIGNING_SECRETS is a comma-separated list, newest first. */
+const SECRETS = ["SIGNING_SECRETS", "SIGNING_SECRET", "SIGNING_SECRET_PREVIOUS", "ADMIN_TOKEN", "RESEND_API_KEY"] as const;
+
+type GuardEnv = { readonly [K in (typeof SECRETS)[number] | "PUBLIC_BASE_URL" | "DEV_MAILBOX" | "MAIL_TRANSPORT"]?: string };
+
+/** Loopback origins (wrangler dev, tests): the guards do not apply there. */
+export function isLoopback(baseUrl: string | undefined): boolean {
+  return /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/i.test((baseUrl ?? "").trim());
+}
+
+const isOn = (v: string | undefined) => ["on", "true", "1", "yes"].includes((v ?? "").trim().toLowerCase());
+
+/**
+ * What makes this deployment unsafe, one message per setting; empty on loopback or when fine.
+ * @example deploymentProblems({ PUBLIC_BASE_URL: "https://digest.example.com", DEV_MAILBOX: "on" })
+ *          // ["DEV_MAILBOX=on publishes every confirmation link and address at /dev/mailbox"]
+ */
+export function deploymentProblems(env: GuardEnv): string[] {
+  if (isLoopback(env.PUBLIC_BASE_URL)) return [];
+  const problems: string[] = [];
+  if (isOn(env.DEV_MAILBOX)) problems.push("DEV_MAILBOX=on publishes every confirmation link and address at /dev/mailbox");
+  const transport = (env.MAIL_TRANSPORT ?? "resend").trim() || "resend";
+  if (transport === "outbox") problems.push("MAIL_TRANSPORT=outbox stores mail in D1 and sends nothing");
+  // Digests always go through the provider's API, with MAIL_TRANSPORT=cloudflare too.
+  if (transport !== "outbox" && !(env.RESEND_API_KEY ?? "").trim()) problems.push(`MAIL_TRANSPORT=${transport} needs RESEND_API_KEY`);
+  for (const name of SECRETS) {
+    const raw = env[name];
+    if (raw === undefined || raw === "") continue;
+    const values = name === "SIGNING_SECRETS" ? raw.split(",").map((s) => s.trim()) : [raw];
+    for (const value of values) {
+      if (PLACEHOLDER_SECRETS.has(value)) problems.push(`${name} is a placeholder from .dev.vars.example`);
+      else if (value.length < MIN_SECRET_LENGTH) problems.push(`${name} is shorter than ${MIN_SECRET_LENGTH} characters`);
+    }
+  }
+  return problems;
+}
+
+// One log line per isolate (and per distinct problem list), not one per request.
+let logged = "";
+function logOnce(problems: string[]): void {
+  const line = problems.join("; ");
+  if (line === logged) return;
+  logged = line;
+  console.error(JSON.stringify({ event: "deployment_refused", problems }));
+}
+
+/**
+ * The problems of `env`, logged once; the queue consumer and the cron use it before any work.
+ * @example if (refusedDeployment(env).length) throw new ConfigError("...");
+ */
+export function refusedDeployment(env: GuardEnv): string[] {
+  const problems = deploymentProblems(env);
+  if (problems.length > 0) logOnce(problems);
+  return problems;
+}
+
+/**
+ * Hono middleware: answers 503 to everything while the deployment is refused; /healthz names
+ * the settings (operators and uptime checks read it), other routes say nothing about them.
+ * @example app.use(deploymentGuard());
+ */
+export function deploymentGuard(): MiddlewareHandler<{ Bindings: GuardEnv }> {
+  return async (c, next) => {
+    const problems = refusedDeployment(c.env);
+    if (problems.length === 0) return next();
+    c.header("Cache-Control", "no-store");
+    if (c.req.path === "/healthz") return c.json({ status: "refused", problems }, 503);
+    return c.text("Service unavailable", 503);
+  };
+}
