@@ -29,12 +29,21 @@ export interface GroupOptions {
   decayDays: number;
   /** Estimated shingle Jaccard above which two articles are copies of one another. */
   duplicate: number;
+  /** Similarity factor when the article or the story has no date. */
+  undated: number;
   /** Proper names an article must share with a story's names to join it (an event has actors). */
   minSharedNames: number;
 }
 
-/** Chosen on half of the duc2003 clusters mixed with half of cnndm_dev (scripts/tune.ts). */
-export const DEFAULT_GROUPING: GroupOptions = { join: 0.2, graceDays: 3, decayDays: 365, duplicate: 0.5, minSharedNames: 2 };
+/** Chosen on half A of the duc2003 clusters mixed with half of cnndm_dev (`npm run tune -- group`). */
+export const DEFAULT_GROUPING: GroupOptions = {
+  join: 0.16,
+  graceDays: 3,
+  decayDays: 365,
+  duplicate: 0.5,
+  minSharedNames: 2,
+  undated: 0.7,
+};
 
 export interface Grouping {
   /** Groups of article indices, each in input order; groups ordered by their first article. */
@@ -49,6 +58,8 @@ const LEAD_WORDS = 1000;
 const MINHASH_WORDS = 150;
 const VECTOR_TERMS = 50;
 const INDEX_TERMS = 12;
+/** Index terms an article must share with a story before their similarity is computed. */
+const MIN_SHARED_INDEX_TERMS = 1;
 const HASHES = 48;
 const BANDS = 12;
 const ROWS = HASHES / BANDS;
@@ -69,8 +80,11 @@ function leadTerms(a: GroupInput): { terms: string[]; names: Set<string>; tokens
   const terms: string[] = [];
   const names = new Set<string>();
   const tokens: string[] = [];
+  let words = 0;
   const add = (x: Analysis, times = 1): void => {
-    for (const t of x.tokens) tokens.push(t);
+    words += x.tokens.length;
+    // Only the first words are shingled for copy detection.
+    for (let k = 0; k < x.tokens.length && tokens.length < MINHASH_WORDS; k++) tokens.push(x.tokens[k]!);
     for (let k = 0; k < times; k++) for (const t of x.terms) terms.push(t);
     for (const t of x.names) names.add(t);
   };
@@ -78,10 +92,10 @@ function leadTerms(a: GroupInput): { terms: string[]; names: Set<string>; tokens
   if (a.title) add(analyze(a.title), 2);
   const sentences = a.sentences ?? a.paragraphs.map((p) => analyze(p));
   for (const x of sentences) {
-    if (tokens.length >= LEAD_WORDS) break;
+    if (words >= LEAD_WORDS) break;
     add(x);
   }
-  return { terms, names, tokens: tokens.slice(0, LEAD_WORDS) };
+  return { terms, names, tokens };
 }
 
 /**
@@ -165,22 +179,21 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
     const vec = profiles[i]!.vec;
     const top = [...vec.keys()].slice(0, INDEX_TERMS);
     if (target < 0) {
-      const seen = new Set<number>();
-      let best = -1;
-      let bestSim = 0;
+      // Candidate stories share at least two of the article's index terms; only those are scored.
+      const shared = new Map<number, number>();
       for (const t of top) {
         const list = postings.get(t);
-        if (!list) continue;
-        for (let k = list.length - 1; k >= 0; k--) {
-          const c = list[k]!;
-          if (seen.has(c)) continue;
-          seen.add(c);
-          if (sharedNames(profiles[i]!.names, clusters[c]!.names) < opts.minSharedNames) continue;
-          const sim = similarity(vec, clusters[c]!, times[i]!, opts);
-          if (sim > bestSim || (sim === bestSim && best >= 0 && c < best)) {
-            bestSim = sim;
-            best = c;
-          }
+        if (list) for (const c of list) shared.set(c, (shared.get(c) ?? 0) + 1);
+      }
+      let best = -1;
+      let bestSim = 0;
+      for (const [c, count] of shared) {
+        if (count < MIN_SHARED_INDEX_TERMS) continue;
+        if (sharedNames(profiles[i]!.names, clusters[c]!.names) < opts.minSharedNames) continue;
+        const sim = similarity(vec, clusters[c]!, times[i]!, opts);
+        if (sim > bestSim || (sim === bestSim && best >= 0 && c < best)) {
+          bestSim = sim;
+          best = c;
         }
       }
       if (best >= 0 && bestSim >= opts.join) target = best;
@@ -198,7 +211,10 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
       let list = postings.get(t);
       if (!list) postings.set(t, (list = []));
       if (list[list.length - 1] === target) continue;
-      // Keep the most recent clusters for a common term: old ones rarely take new articles.
+      // Each story once per term, most recently active last; a common term keeps only the most
+      // recent stories, as old ones rarely take new articles.
+      const at = list.indexOf(target);
+      if (at >= 0) list.splice(at, 1);
       list.push(target);
       if (list.length > maxPosting) list.shift();
     }
@@ -225,6 +241,9 @@ function similarity(vec: ReadonlyMap<string, number>, c: Cluster, t: number, opt
   if (!Number.isNaN(t) && !Number.isNaN(c.latest)) {
     const days = Math.abs(t - c.latest) / DAY;
     if (days > opts.graceDays) sim *= Math.exp(-(days - opts.graceDays) / opts.decayDays);
+  } else {
+    // Without dates, nearness in time cannot back the link up: content alone must carry it.
+    sim *= opts.undated;
   }
   return sim;
 }
@@ -289,7 +308,7 @@ export function profilesOf(items: readonly GroupInput[]): Profile[] {
     return {
       vec: new Map(top.map(([t, w]) => [t, w / norm])),
       names: top.filter(([t]) => r.names.has(t)).map(([t]) => t),
-      sig: minhash(r.tokens.length > MINHASH_WORDS ? r.tokens.slice(0, MINHASH_WORDS) : r.tokens),
+      sig: minhash(r.tokens),
     };
   });
 }

@@ -49,7 +49,7 @@ export function splitSentences(paragraph: string): Sentence[] {
   // space, and spaces before a quote or capital letter (possible glued captions).
   // The look-behind makes a run of punctuation match once, from its start (linear on "....").
   const scan = /(?<![.!?])([.!?]+)["')\]}»”’]*(?= )| (?=['"‘“\p{Lu}])/gu;
-  const counts = prefixCounts(text);
+  const counts = new RunningCounts(text);
   let m: RegExpExecArray | null;
   while ((m = scan.exec(text))) {
     const last = cuts.length ? cuts[cuts.length - 1]! : 0;
@@ -117,7 +117,7 @@ function isBoundary(text: string, punctAt: number, punct: string, nextStart: num
  * A caption glued to the next sentence with no punctuation between them, as scraped Daily Mail
  * text has: "... on Friday 'I'd be over the moon,' said Locke" or "... of the club He has ...".
  */
-function glueBoundary(text: string, space: number, lastCut: number, counts: PrefixCounts): boolean {
+function glueBoundary(text: string, space: number, lastCut: number, counts: RunningCounts): boolean {
   // Cheap checks first: this runs at every space.
   const after = text[space + 1] ?? "";
   if (!(after === "'" || after === '"' || after === "‘" || after === "“" || (after >= "A" && after <= "Z"))) return false;
@@ -131,7 +131,7 @@ function glueBoundary(text: string, space: number, lastCut: number, counts: Pref
   const rest = text.slice(space + 1, space + 200);
   const prevWord = prevToken(text, space);
   if (SPEECH_VERBS.test(prevWord)) return false;
-  if (counts.words[space]! - counts.words[lastCut]! < 5) return false;
+  if (counts.since(lastCut, space).words < 5) return false;
   // Opening quote followed by a capital: a long quoted sentence that starts cold.
   if (/^['"‘“]\p{Lu}/u.test(rest)) {
     // Do not split inside an open quotation.
@@ -150,62 +150,80 @@ function glueBoundary(text: string, space: number, lastCut: number, counts: Pref
 }
 
 /**
- * Running counts over a paragraph, so "how many quotes / words between the last cut and here"
- * costs O(1) instead of a rescan from the last cut (which made long unbroken text quadratic).
+ * Running counts over a paragraph, advanced with the scan (whose positions only grow), so "how
+ * many quotes / words between the last cut and here" costs amortised O(1) instead of a rescan from
+ * the last cut, which made long unbroken text quadratic.
  */
-interface PrefixCounts {
-  /** Double quotes before each index. */
-  dq: Uint32Array;
-  /** Opening single quotes (after a space, "(" or the start) before each index. */
-  sqOpen: Uint32Array;
-  /** Closing single quotes (before a space, punctuation or the end) before each index. */
-  sqClose: Uint32Array;
-  /** Word starts before each index. */
-  words: Uint32Array;
-  /** Straight double quotes before each index. */
-  straight: Uint32Array;
-  /** Index of the next straight double quote at or after each index (text.length when none). */
-  nextDq: Uint32Array;
-}
+class RunningCounts {
+  private pos = 0;
+  /** Double quotes (straight or curly), straight double quotes, opening and closing single quotes, words. */
+  private now = { dq: 0, straight: 0, sqOpen: 0, sqClose: 0, words: 0 };
+  private atCut = { ...this.now };
+  private cutAt = 0;
+  private nextStraight = -2;
+  constructor(private readonly text: string) {}
 
-function prefixCounts(text: string): PrefixCounts {
-  const n = text.length;
-  const dq = new Uint32Array(n + 1);
-  const sqOpen = new Uint32Array(n + 1);
-  const sqClose = new Uint32Array(n + 1);
-  const words = new Uint32Array(n + 1);
-  const straight = new Uint32Array(n + 1);
-  for (let i = 0; i < n; i++) {
-    const c = text[i]!;
-    const prev = i > 0 ? text[i - 1]! : " ";
-    const next = i + 1 < n ? text[i + 1]! : " ";
-    straight[i + 1] = straight[i]! + (c === '"' ? 1 : 0);
-    dq[i + 1] = dq[i]! + (c === '"' || c === "“" || c === "”" ? 1 : 0);
-    sqOpen[i + 1] = sqOpen[i]! + ((c === "'" || c === "‘") && (prev === " " || prev === "(") ? 1 : 0);
-    sqClose[i + 1] = sqClose[i]! + ((c === "'" || c === "’") && /[\s,.;:!?)]/.test(next) ? 1 : 0);
-    words[i + 1] = words[i]! + (c !== " " && prev === " " ? 1 : 0) + (i === 0 && c !== " " ? 1 : 0);
+  /** Counts over [0, to). */
+  private advance(to: number): void {
+    const t = this.text;
+    const n = this.now;
+    for (; this.pos < to && this.pos < t.length; this.pos++) {
+      const i = this.pos;
+      const c = t[i]!;
+      const prev = i > 0 ? t[i - 1]! : " ";
+      if (c === '"') n.straight++;
+      if (c === '"' || c === "“" || c === "”") n.dq++;
+      if ((c === "'" || c === "‘") && (prev === " " || prev === "(")) n.sqOpen++;
+      if ((c === "'" || c === "’") && CLOSES_AFTER.has(t[i + 1] ?? " ")) n.sqClose++;
+      if (c !== " " && prev === " ") n.words++;
+      if (i === 0 && c !== " ") n.words++;
+    }
   }
-  const nextDq = new Uint32Array(n + 1);
-  nextDq[n] = n;
-  for (let i = n - 1; i >= 0; i--) nextDq[i] = text[i] === '"' ? i : nextDq[i + 1]!;
-  return { dq, sqOpen, sqClose, words, straight, nextDq };
+
+  /** Counts between the last cut and `to`; `cut` must not be before the previous cut. */
+  since(cut: number, to: number): { dq: number; straight: number; sqOpen: number; sqClose: number; words: number } {
+    if (cut !== this.cutAt) {
+      if (cut < this.pos) {
+        // Never happens with the scan's order; recount from the start rather than be wrong.
+        this.pos = 0;
+        this.now = { dq: 0, straight: 0, sqOpen: 0, sqClose: 0, words: 0 };
+      }
+      this.advance(cut);
+      this.atCut = { ...this.now };
+      this.cutAt = cut;
+    }
+    this.advance(to);
+    const a = this.atCut;
+    const n = this.now;
+    return { dq: n.dq - a.dq, straight: n.straight - a.straight, sqOpen: n.sqOpen - a.sqOpen, sqClose: n.sqClose - a.sqClose, words: n.words - a.words };
+  }
+
+  /** Index of the next straight double quote at or after `from` (remembered, so never rescanned). */
+  nextQuote(from: number): number {
+    if (this.nextStraight === -1) return -1;
+    if (this.nextStraight < from) this.nextStraight = this.text.indexOf('"', from);
+    return this.nextStraight;
+  }
 }
 
-/** Whether a quotation opened between `from` and `to` is still open at `to`. */
-function openQuote(k: PrefixCounts, from: number, to: number): boolean {
-  if ((k.dq[to]! - k.dq[from]!) % 2 === 1) return true;
-  return k.sqOpen[to]! - k.sqOpen[from]! > k.sqClose[to]! - k.sqClose[from]!;
+const CLOSES_AFTER = new Set([" ", ",", ".", ";", ":", "!", "?", ")"]);
+
+/** Whether a quotation opened between the last cut and `to` is still open at `to`. */
+function openQuote(k: RunningCounts, from: number, to: number): boolean {
+  const c = k.since(from, to);
+  if (c.dq % 2 === 1) return true;
+  return c.sqOpen > c.sqClose;
 }
 
 /**
  * True when position `at` is inside a double-quoted passage that closes soon after: a quotation
  * of several sentences stays one unit ('"A. B," he said.'), so no fragment starts mid-quote.
  */
-function insideQuote(text: string, at: number, from: number, k: PrefixCounts): boolean {
-  const opens = k.straight[Math.min(at + 1, text.length)]! - k.straight[from]!;
+function insideQuote(text: string, at: number, from: number, k: RunningCounts): boolean {
+  const opens = k.since(from, at + 1).straight;
   if (opens % 2 === 0) return false;
   // The quote mark right after the punctuation closes the quote: that is a real boundary.
   if (text[at + 1] === '"') return false;
-  const close = k.nextDq[at + 1] ?? text.length;
-  return close < text.length && close - at < 400;
+  const close = k.nextQuote(at + 1);
+  return close > 0 && close - at < 400;
 }

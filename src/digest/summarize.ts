@@ -87,7 +87,7 @@ const DANGLING = /^(?:["']?\s*)?(?:he|she|it|they|them|his|her|its|their|this|th
 const SAID_OPENER = /^(?:["']?)(?:he|she|they|it)\s+(?:said|says|added|told|explained|continued)\b/i;
 
 /** Sentences read per article: enough for the lead window and for the story's vocabulary. */
-export const MAX_CANDIDATES = 30;
+export const MAX_CANDIDATES = 25;
 
 /** Candidate sentences of one article's cleaned paragraphs. */
 export function candidatesOf(paragraphs: readonly string[], source: number): Candidate[] {
