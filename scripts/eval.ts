@@ -64,7 +64,7 @@ const e2e = duc.map((c) => {
     .map((gr) => gr.filter((i) => mix[i]!.gold === c.id))
     .sort((a, b) => b.length - a.length)[0]!;
   const members = grouped.groups.find((gr) => gr.includes(best[0]!))!.map((i) => grouped.prepared[i]!);
-  const summary = summarizeStory(members, { maxSentences: 12, maxWords: DUC_WORDS + 40 }).summary;
+  const summary = summarizeStory(members, { maxSentences: 12, maxWords: DUC_WORDS, overflowLast: true }).summary;
   return rougeRecall(firstWords(summary), c.references);
 });
 const e2eMean = meanRecall(e2e);

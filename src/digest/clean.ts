@@ -106,9 +106,9 @@ const INLINE_CTA = /\b(?:scroll down for (?:video|more)|click here (?:to|for) [^
 const DATELINE = new RegExp(
   [
     // "NEW DELHI (AP) -", "SAN JUAN, Puerto Rico (AP) -", "TIANJIN, August 7 (Xinhua) --", "(CNN)"
-    String.raw`^(?:\p{Lu}[\p{Lu}.' ]{1,30}(?:,\s*[\p{L}.]+(?: [\p{L}.]+){0,2}(?: \d{1,2})?)?\s*)?\((?:AP|Reuters|CNN|AFP|Kyodo|Bloomberg|UPI|dpa|Xinhua|PA)\)\s*(?:[-–—:]+\s*)?`,
+    String.raw`^(?:\p{Lu}[\p{Lu}.' -]{1,30}(?: \([^()]{1,30}\))?(?:,\s*[\p{L}.]+(?: [\p{L}.]+){0,2}(?: \d{1,2})?)?\s*)?\((?:AP|Reuters|CNN|AFP|Kyodo|Bloomberg|UPI|dpa|Xinhua|PA)\)\s*(?:[-–—:]+\s*)?`,
     // "SAN JUAN, Puerto Rico - ", "ATLANTA -- " (all-caps place, optional region, then a dash)
-    String.raw`^\p{Lu}[\p{Lu}. ']{2,30}(?:,\s*\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*){0,2})?\s+[-–—]+\s+`,
+    String.raw`^\p{Lu}[\p{Lu}. '-]{2,30}(?:,\s*\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*){0,2})?\s+[-–—]+\s+`,
     // "(The Associated Press) - Text"
     String.raw`^\((?:The |the )?\p{Lu}[\p{L}.&']*(?: \p{Lu}[\p{L}.&']*){0,4}\)\s*(?:[-–—:]+\s*)?(?=\p{Lu})`,
   ].join("|"),
@@ -134,6 +134,8 @@ export function dropReason(p: string, ctx: { repeated?: boolean; words?: number 
   const n = ctx.words ?? wordCount(line, 41); // every rule below looks at lines of at most 40 words
   const terminated = isTerminated(line);
   if (n <= 10 && /:$/.test(line)) return "lead-in";
+  // An editor's note in brackets ("(The following article from SLATE is available...)").
+  if (n <= 40 && line.startsWith("(") && /\)[.]?$/.test(line) && !line.slice(1, -2).includes("(")) return "caption";
   if (n <= 40 && (CAPTION_MARK.test(line) || LABEL_PREFIX.test(line))) return "caption";
   if (n <= 40 && CREDIT_WORDS.test(line)) return "caption";
   if (n <= 40 && /\((?:\p{Lu}[\p{L}.&]*(?:[ /-]\p{Lu}?[\p{L}.&]*){0,4})\)\s*$/u.test(line) && !/^\(/.test(line))

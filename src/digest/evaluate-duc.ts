@@ -225,7 +225,7 @@ export function backgroundIdf(articles: readonly PreparedArticle[]): Map<string,
 export function multiDocEval(clusters: readonly DucCluster[], idf: ReadonlyMap<string, number>): MultiDocRow[] {
   return clusters.map((c) => {
     const { articles } = prepareArticles(ducRaw(c));
-    const system = summarizeStory(articles, { maxSentences: 12, maxWords: DUC_WORDS + 40 }).summary;
+    const system = summarizeStory(articles, { maxSentences: 12, maxWords: DUC_WORDS, overflowLast: true }).summary;
     return {
       id: c.id,
       kind: c.kind,

@@ -5,7 +5,7 @@ import type { Article, Digest, DigestOptions, RawArticle, Source, Story } from "
 import { ingest } from "./ingest";
 import { cleanParagraphs, rawParagraphs, repeatedParagraphs } from "./clean";
 import { groupArticles } from "./group";
-import { candidatesOfSentences, summarize, summarizeMulti, leansOnContext, DEFAULT_MULTI, DEFAULT_WEIGHTS, type Candidate, type MultiWeights } from "./summarize";
+import { candidatesOfSentences, summarize, summarizeMulti, leansOnContext, DEFAULT_MULTI, DEFAULT_WEIGHTS, type Candidate, type MultiWeights, type SummaryOptions } from "./summarize";
 import { makeHeadline } from "./headline";
 import { rankStories, type RankInput } from "./rank";
 import { contentTerms, fnv1a, slugWords, topK } from "./text";
@@ -65,10 +65,7 @@ export function prepareArticles(raw: readonly RawArticle[]): { articles: Prepare
   return { articles, warnings };
 }
 
-export interface StoryOptions {
-  maxSentences: number;
-  maxWords: number;
-}
+export type StoryOptions = SummaryOptions;
 
 /** Time of an article for ordering (undated articles sort after dated ones, in input order). */
 const timeOf = (a: Article): number => (a.publishedAt ? Date.parse(a.publishedAt) : Number.POSITIVE_INFINITY);

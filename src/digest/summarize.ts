@@ -26,6 +26,11 @@ export interface Candidate {
 export interface SummaryOptions {
   maxSentences: number;
   maxWords: number;
+  /**
+   * Let the last pick run past `maxWords` (the caller truncates), as DUC-style evaluations of
+   * "the first N words" assume; the digest itself keeps whole sentences within the limit.
+   */
+  overflowLast?: boolean;
 }
 
 /**
@@ -67,11 +72,11 @@ export interface SummaryWeights {
 }
 
 export const DEFAULT_WEIGHTS: SummaryWeights = {
-  position: 3,
-  positionScale: 2,
-  centrality: 1,
+  position: 10,
+  positionScale: 1.5,
+  centrality: 0.5,
   idealWords: 14,
-  lengthPenalty: 1,
+  lengthPenalty: 0.5,
   dangling: 0.4,
   quote: 0.4,
   redundancy: 0.6,
@@ -159,7 +164,8 @@ export function summarize(
   titleTerms: ReadonlySet<string> = new Set(),
 ): Candidate[] {
   const w = weights;
-  const pool = cands.filter((c) => c.position < w.window && c.words >= 4 && c.terms.length >= 2);
+  // A summary sentence opens on a word: a quotation or an aside in brackets does not say who said it.
+  const pool = cands.filter((c) => c.position < w.window && c.words >= 4 && c.terms.length >= 2 && opensOnWord(c.text));
   if (pool.length === 0) return fallback(cands, opts);
   const nSources = new Set(cands.map((c) => c.source)).size;
   // Story vocabulary: term frequency over all sentences, and in how many sources a term appears.
@@ -269,6 +275,11 @@ function fallback(cands: readonly Candidate[], opts: SummaryOptions): Candidate[
 const LEANS_ON_CONTEXT =
   /^["'(]*(?:but|and|or|so|yet|also|however|meanwhile|still|instead|moreover|furthermore|besides|nevertheless|nonetheless|otherwise|then|thus|hence|therefore|in addition|in turn|by contrast|even so|as a result|he|she|it|they|them|his|her|its|their|theirs|him|these|those|(?:this|that)(?= (?:is|was|are|were|has|had|have|will|would|could|can|may|might|comes|came|means|meant)\b)|such|the latter|the former|the two|both)\b/i;
 
+/** Whether a sentence starts with a letter or digit (not a quotation mark, bracket or dash). */
+export function opensOnWord(text: string): boolean {
+  return /^[\p{L}\p{N}]/u.test(text);
+}
+
 /**
  * Whether a sentence opens on something it cannot stand without (see LEANS_ON_CONTEXT).
  * @example leansOnContext("But there was no indication of progress.") // true
@@ -306,12 +317,12 @@ export const DEFAULT_MULTI: MultiWeights = {
   window: 25,
   minWords: 8,
   maxWords: 60,
-  unigram: 0.2,
-  name: 0,
+  unigram: 0.4,
+  name: 0.5,
   minSources: 2,
-  minShare: 0.4,
-  lengthExponent: 0.5,
-  position: 1,
+  minShare: 0.3,
+  lengthExponent: 0.3,
+  position: 0.5,
   positionScale: 8,
 };
 
@@ -358,7 +369,7 @@ export function summarizeMulti(
   const pool: number[] = [];
   cands.forEach((c, i) => {
     if (c.position >= w.window || c.words < w.minWords || c.words > w.maxWords || c.terms.length < 3) return;
-    if (standalonePenalty(c.text).quote >= 1) return;
+    if (!opensOnWord(c.text) || standalonePenalty(c.text).quote >= 1) return;
     pool.push(i);
   });
   if (pool.length === 0) return summarize(cands, opts);
@@ -381,7 +392,7 @@ export function summarizeMulti(
     let bestScore = 0;
     for (const i of pool) {
       const c = cands[i]!;
-      if (isChosen.has(i) || words + c.words > opts.maxWords) continue;
+      if (isChosen.has(i) || (words + c.words > opts.maxWords && !(opts.overflowLast && words < opts.maxWords))) continue;
       if (leansOnContext(c.text) && !predecessorChosen(i)) continue;
       const gain = gainOf(i);
       if (gain <= 0) continue;
@@ -395,6 +406,7 @@ export function summarizeMulti(
     chosen.push(best);
     isChosen.add(best);
     words += cands[best]!.words;
+    if (words >= opts.maxWords) break;
     for (const k of concepts[best]!) covered.add(k);
   }
   if (chosen.length === 0) return summarize(cands, opts);
