@@ -97,8 +97,7 @@ console.log(
 // content or scores, and a paired bootstrap interval on the whole-file difference.
 console.log("");
 console.log("split-half check (system vs Lead-3 cleaned on each half; a general method wins on both)");
-console.log("(the weights were chosen on this whole file, so the halves show the margin is not carried by one half;");
-console.log(" they are not a held-out test: new articles are)");
+console.log("(the weights were chosen on the id-hash half A (npm run tune -- single); id-hash B is the held-out half)");
 console.log(`split            half   n   sys R-1  L3 R-1   diff | sys R-2  L3 R-2   diff | sys R-L  L3 R-L   diff`);
 const signed = (x: number): string => (x >= 0 ? "+" : "") + x.toFixed(2);
 for (const sp of splits(r.articles)) {

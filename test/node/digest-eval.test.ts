@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { evaluate, mean, paired, parseEvalJsonl, splits, type ArticleScores } from "../../src/digest/evaluate";
 import { buildDigest, prepareArticles } from "../../src/digest/index";
 import { rouge, rougeRecall } from "../../src/digest/rouge";
+import type { RawArticle } from "../../src/digest/types";
 import {
   backgroundIdf, ducRaw, groupingEval, meanRecall, mixForGrouping, multiDocEval, parseDucJsonl,
 } from "../../src/digest/evaluate-duc";
@@ -109,11 +110,11 @@ describe("duc2003 clusters", () => {
   const duc = parseDucJsonl(readFileSync(resolve(here, "../../../shared/eval/duc2003.jsonl"), "utf8"));
   const singles = records.map((r) => ({ id: r.id, body: r.article, url: r.url, format: "text" as const }));
 
-  it("groups the mix with cnndm_dev into stories: B-cubed precision >= 0.95, event recall far above the old 0.45", () => {
+  it("groups the mix with cnndm_dev into stories: B-cubed precision >= 0.95, event recall >= 0.85", () => {
     const { scores } = groupingEval(mixForGrouping(duc, singles));
     expect(scores.articles).toBe(565);
     expect(scores.precision).toBeGreaterThanOrEqual(0.95);
-    expect(scores.recallEvent).toBeGreaterThanOrEqual(0.8);
+    expect(scores.recallEvent).toBeGreaterThanOrEqual(0.85);
   });
 
   it("multi-document summaries beat Lead on R-1 and R-2, and Centroid on R-1, over all clusters", () => {
@@ -122,9 +123,31 @@ describe("duc2003 clusters", () => {
     const sys = meanRecall(rows.map((r) => r.system));
     const lead = meanRecall(rows.map((r) => r.lead));
     const centroid = meanRecall(rows.map((r) => r.centroid));
-    expect(sys.r1).toBeGreaterThan(lead.r1 + 3);
+    expect(sys.r1).toBeGreaterThanOrEqual(lead.r1 + 5);
     expect(sys.r2).toBeGreaterThan(lead.r2);
     expect(sys.r1).toBeGreaterThan(centroid.r1);
+  });
+
+  it("replayed as daily feed editions, gives no headline or summary sentence that opens on punctuation or a dateline", () => {
+    const byDay = new Map<string, RawArticle[]>();
+    for (const a of duc.flatMap(ducRaw)) {
+      const day = (a.publishedAt ?? "").slice(0, 10);
+      byDay.set(day, [...(byDay.get(day) ?? []), a]);
+    }
+    const dateline = /^(?:\p{Lu}[\p{Lu}.' ,-]{2,}.{0,30}?\((?:AP|Xinhua|Reuters)\)|\p{Lu}{3,}[\p{Lu} .,'-]*\s+[-_])/u;
+    const bad: string[] = [];
+    let lines = 0;
+    for (const [day, raw] of byDay) {
+      for (const story of buildDigest(raw, { date: day }).digest.stories) {
+        for (const line of [story.headline, ...story.summary]) {
+          lines++;
+          if (!/^[\p{L}\p{N}]/u.test(line) || dateline.test(line)) bad.push(`${day}: ${line}`);
+        }
+      }
+    }
+    expect(byDay.size).toBeGreaterThan(200);
+    expect(lines).toBeGreaterThan(1000);
+    expect(bad).toEqual([]);
   });
 
   it("recall scorer: stems, clips, and sums over references", () => {
