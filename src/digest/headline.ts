@@ -130,9 +130,18 @@ const ROLE_PREFIX = new RegExp(
   "gu",
 );
 
+/**
+ * A short scene-setting opener before the clause ("In many ways, ", "With the plan at a critical
+ * point, ", "Earlier this week, "): a headline starts on who or what instead.
+ */
+const LEADING_PHRASE =
+  /^(?:[Ii]n|[Oo]n|[Aa]t|[Ww]ith|[Aa]fter|[Bb]efore|[Dd]espite|[Ff]or|[Dd]uring|[Ee]ven|[Ss]till|[Aa]lready|[Mm]eanwhile|[Ee]arlier|[Ll]ater|[Nn]ow|[Ss]o far|[Oo]nce|[Uu]ntil|[Ss]ince|[Bb]y|[Uu]nder|[Aa]mid|[Ff]ollowing|[Aa]s of|[Ll]ast|[Tt]his|[Nn]ext)\b[^,;:"]{0,50},\s+(?=(?:the|a|an|\p{Lu})[\p{L}'’-]*\s)/u;
+
 /** Drops asides that cost characters without naming who or what. */
 export function compressSentence(s: string): string {
-  return s
+  let core = s.replace(LEADING_PHRASE, "");
+  if (core.split(" ").length < 6) core = s; // the opener was most of the sentence
+  return (core === s ? s : core.charAt(0).toUpperCase() + core.slice(1))
     .replace(ROLE_PREFIX, "")
     .replace(/\s*\([^)]*\)/g, "")
     .replace(/^(?:in what [^,]+,\s*)/i, "")

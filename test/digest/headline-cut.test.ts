@@ -79,3 +79,15 @@ describe("title case", () => {
     expect(trimHeadline(t).length).toBeGreaterThan(45);
   });
 });
+
+describe("scene-setting openers", () => {
+  it("are dropped so the headline starts on who or what", () => {
+    expect(compressSentence("In many ways, the capital of Puerto Rico looks like Miami.")).toBe("The capital of Puerto Rico looks like Miami.");
+    expect(compressSentence("Earlier this week, Brazil's president signed the new federal budget.")).toBe("Brazil's president signed the new federal budget.");
+  });
+
+  it("stay when what follows is not a clause of its own", () => {
+    const s = "In a rare move, it was decided that the vote would wait.";
+    expect(compressSentence(s)).toBe(s);
+  });
+});
