@@ -53,7 +53,7 @@ export interface Grouping {
 }
 
 /** Words of title and lead that make an article's profile: the lead carries the event. */
-const LEAD_WORDS = 1000;
+const LEAD_WORDS = 600;
 /** Copies are recognised from their first words; wire edits rarely touch the lead. */
 const MINHASH_WORDS = 150;
 const VECTOR_TERMS = 50;
@@ -76,8 +76,8 @@ export interface Profile {
 }
 
 /** Terms of an article's title and lead, with proper names (capitalised mid-sentence) flagged. */
-function leadTerms(a: GroupInput): { terms: string[]; names: Set<string>; tokens: string[] } {
-  const terms: string[] = [];
+function leadTerms(a: GroupInput): { tf: Map<string, number>; names: Set<string>; tokens: string[] } {
+  const tf = new Map<string, number>();
   const names = new Set<string>();
   const tokens: string[] = [];
   let words = 0;
@@ -85,7 +85,7 @@ function leadTerms(a: GroupInput): { terms: string[]; names: Set<string>; tokens
     words += x.tokens.length;
     // Only the first words are shingled for copy detection.
     for (let k = 0; k < x.tokens.length && tokens.length < MINHASH_WORDS; k++) tokens.push(x.tokens[k]!);
-    for (let k = 0; k < times; k++) for (const t of x.terms) terms.push(t);
+    for (const t of x.terms) tf.set(t, (tf.get(t) ?? 0) + times);
     for (const t of x.names) names.add(t);
   };
   // A title is the outlet's own statement of the event: it counts twice.
@@ -95,7 +95,7 @@ function leadTerms(a: GroupInput): { terms: string[]; names: Set<string>; tokens
     if (words >= LEAD_WORDS) break;
     add(x);
   }
-  return { terms, names, tokens };
+  return { tf, names, tokens };
 }
 
 /**
@@ -293,12 +293,10 @@ export function profilesOf(items: readonly GroupInput[]): Profile[] {
   const n = items.length;
   const raw = items.map(leadTerms);
   const df = new Map<string, number>();
-  for (const r of raw) for (const t of new Set(r.terms)) df.set(t, (df.get(t) ?? 0) + 1);
+  for (const r of raw) for (const t of r.tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
   return raw.map((r) => {
-    const tf = new Map<string, number>();
-    for (const t of r.terms) tf.set(t, (tf.get(t) ?? 0) + 1);
     const weighted: [string, number][] = [];
-    for (const [t, f] of tf) {
+    for (const [t, f] of r.tf) {
       const idf = 1 + Math.log((n + 1) / ((df.get(t) ?? 1) + 1));
       weighted.push([t, (1 + Math.log(f)) * idf * (r.names.has(t) ? 1.5 : 1)]);
     }

@@ -14,6 +14,8 @@ export type * from "./types";
 
 export const DEFAULT_MAX_SENTENCES = 3;
 export const DEFAULT_MAX_WORDS = 90;
+/** Sentences tried as a headline: enough to find a clean one, bounded for stories of many sources. */
+const MAX_HEADLINE_CANDIDATES = 8;
 
 export interface DigestResult {
   digest: Digest;
@@ -101,7 +103,9 @@ export function summarizeStory(
     ...cands.filter((c) => c.position === 0).map((c) => c.text),
     ...picked.slice(1).map((c) => c.text),
     ...cands.filter((c) => c.position === 1).map((c) => c.text),
-  ].filter((t) => !leansOnContext(t) && !/^\p{Lu}\p{Ll}+,/u.test(t));
+  ]
+    .filter((t) => !leansOnContext(t) && !/^\p{Lu}\p{Ll}+,/u.test(t))
+    .slice(0, MAX_HEADLINE_CANDIDATES);
   const headline = makeHeadline(
     sorted.map((m) => m.title).filter((t): t is string => !!t),
     leads,
