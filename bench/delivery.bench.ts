@@ -13,7 +13,7 @@ import { unstable_startWorker } from "wrangler";
 import type { Config } from "../src/config";
 import { buildDigest } from "../src/digest";
 import { SEED_ARTICLES } from "../src/generated/seeds";
-import { composeEmails } from "../src/jobs/compose";
+import { composeEmails } from "../src/delivery/compose";
 import { encodeBody } from "../src/mail/resend";
 import { renderEmail } from "../src/render/email";
 import { startFakeResend } from "../test/support/fake-resend";

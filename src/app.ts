@@ -3,16 +3,16 @@ import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { HTTPException } from "hono/http-exception";
 import { getConfig, type Config } from "./config";
-import { problem } from "./http";
+import { problem } from "./http/respond";
 import { PAGE_CSP } from "./render/pages/layout";
-import { health } from "./routes/health";
-import { preview } from "./routes/preview";
-import { pages } from "./routes/pages";
-import { editions } from "./routes/editions";
-import { feed } from "./routes/feed";
-import { subscribe } from "./routes/subscribe";
-import { devMailbox } from "./routes/dev-mailbox";
-import { admin } from "./routes/admin";
+import { health } from "./site/health";
+import { preview } from "./editions/preview";
+import { pages } from "./site/routes";
+import { editions } from "./editions/routes";
+import { feed } from "./editions/feed";
+import { subscribe } from "./subscriptions/routes";
+import { devMailbox } from "./mail/mailbox";
+import { admin } from "./admin/routes";
 
 export type AppEnv = { Bindings: Env; Variables: { config: Config } };
 

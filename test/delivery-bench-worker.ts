@@ -5,10 +5,10 @@
 //   POST /fanout   {editionId, html}                       edition row + fan-out, run to the end
 //   POST /consume  {editionId, batches: n, resendUrl}      consumer over n send messages
 import { getConfig } from "../src/config";
-import { SubrequestBudget } from "../src/jobs/budget";
-import { handleDeliveryBatch } from "../src/jobs/consumer";
-import { runFanout, startSend } from "../src/jobs/fanout";
-import { sendUnit, type DeliveryMessage, type Producer } from "../src/jobs/messages";
+import { SubrequestBudget } from "../src/delivery/budget";
+import { handleDeliveryBatch } from "../src/delivery/consumer";
+import { runFanout, startSend } from "../src/delivery/fanout";
+import { sendUnit, type DeliveryMessage, type Producer } from "../src/delivery/messages";
 import { resendTransport } from "../src/mail/resend";
 
 interface Counter {

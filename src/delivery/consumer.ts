@@ -1,0 +1,254 @@
+// The deliveries queue consumer. Each "send" message names one unit (a provider batch of up to
+// 100 recipients); the consumer claims it in D1 with a compare-and-set, sends it in one provider
+// call under an Idempotency-Key derived from (edition, batch, part), records the provider's ids,
+// and acks. "fanout" messages continue an edition's fan-out.
+//
+// Exactly once, case by case:
+// - duplicate message, or two consumers at once: the claim is a CAS; the loser claims nothing,
+//   sees the unit sent (ack) or leased by the other (retry after the lease).
+// - provider error 429/5xx/timeout: the claim is released as retryable 'failed' and the message
+//   retried with exponential backoff. The retry resends the same recipients with byte-identical
+//   payload under the same key, so a timeout that the provider had in fact accepted is deduped.
+// - consumer dies after the provider accepted (before 'sent' is recorded): the rows stay
+//   'sending'; the redelivered message reclaims them once the lease expires and resends, same
+//   key, same payload: the provider answers with the first call's ids and sends nothing.
+// - permanent rejection of a whole batch (one bad address fails a Resend batch): nothing was
+//   sent, so the unit is split in halves with new keys until the bad address stands alone and
+//   is recorded failed; the others go out.
+// - malformed message: acked and logged, never retried.
+import { getConfig, type Config } from "../config";
+import { claimUnit, recordSent, releaseClaim, splitClaim, type UnitGroup } from "./store";
+import { getSendableEdition, type SendableEdition } from "../editions/store";
+import { mailTransport } from "../mail";
+import { IdempotencyConflictError, PermanentMailError, TransientMailError, type MailTransport } from "../mail/types";
+import { SubrequestBudget } from "./budget";
+import { composeEmails } from "./compose";
+import { runFanout, type FanoutOptions } from "./fanout";
+import { idempotencyKey, parseDeliveryMessage, sendUnit, type FanoutMessage, type Producer, type SendMessage } from "./messages";
+
+/** How long a claim is exclusive: well above one provider call's timeout (10 s) plus D1. */
+export const LEASE_MS = 60_000;
+/** Exponential backoff for transient provider errors: 10 s, 20 s, 40 s ... capped at 15 min. */
+export const BACKOFF_BASE_SECONDS = 10;
+export const BACKOFF_MAX_SECONDS = 900;
+
+export interface ConsumerDeps {
+  transport?: MailTransport;
+  queue?: Producer;
+  /** Clock in ms; tests move it past the lease to play a consumer that died. */
+  now?: () => number;
+  leaseMs?: number;
+  fanout?: FanoutOptions;
+  budget?: SubrequestBudget;
+}
+
+export type Outcome = "sent" | "failed" | "split" | "retry" | "leased" | "done" | "requeued" | "malformed" | "fanout";
+
+export interface BatchSummary {
+  messages: number;
+  outcomes: Partial<Record<Outcome, number>>;
+  sent: number;
+  failed: number;
+  skipped: number;
+  subrequests: number;
+}
+
+/**
+ * Retry delay for the n-th attempt (1-based), at least what the provider asked for.
+ * @example backoffSeconds(3) // 40
+ */
+export function backoffSeconds(attempt: number, retryAfter?: number): number {
+  const exp = Math.min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** Math.max(0, attempt - 1));
+  return Math.max(retryAfter ?? 0, exp);
+}
+
+// Editions never change once built: keep the last few renderings per isolate, saving a ~60 KB
+// D1 read per message.
+const editionCache = new Map<string, SendableEdition>();
+function remember(edition: SendableEdition): void {
+  editionCache.set(edition.id, edition);
+  while (editionCache.size > 4) editionCache.delete(editionCache.keys().next().value!);
+}
+
+interface Context {
+  env: Env;
+  config: Config;
+  transport: MailTransport;
+  queue: Producer;
+  now: () => number;
+  leaseMs: number;
+  budget: SubrequestBudget;
+  summary: BatchSummary;
+}
+
+/**
+ * Handles one batch from the deliveries queue; acks or retries every message explicitly, so a
+ * throw part-way leaves finished messages acked and the rest to be redelivered.
+ * @example export default { queue: (batch, env) => handleDeliveryBatch(batch, env) }
+ */
+export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env, deps: ConsumerDeps = {}): Promise<BatchSummary> {
+  const started = Date.now();
+  const config = getConfig(env);
+  const ctx: Context = {
+    env,
+    config,
+    transport: deps.transport ?? mailTransport(env, config, "bulk"),
+    queue: deps.queue ?? (env.DELIVERIES as Producer),
+    now: deps.now ?? Date.now,
+    leaseMs: deps.leaseMs ?? LEASE_MS,
+    budget: deps.budget ?? new SubrequestBudget(),
+    summary: { messages: batch.messages.length, outcomes: {}, sent: 0, failed: 0, skipped: 0, subrequests: 0 },
+  };
+  const count = (o: Outcome) => (ctx.summary.outcomes[o] = (ctx.summary.outcomes[o] ?? 0) + 1);
+
+  const sends = new Map<string, { msg: SendMessage; messages: Message<unknown>[] }>();
+  const fanouts = new Map<string, { msg: FanoutMessage; messages: Message<unknown>[] }>();
+  for (const message of batch.messages) {
+    const msg = parseDeliveryMessage(message.body);
+    if (!msg) {
+      // Can never succeed: ack it so it is not retried forever, and say so in the logs.
+      console.warn(JSON.stringify({ event: "delivery_message_malformed", queue: batch.queue, id: message.id, body: String(JSON.stringify(message.body)).slice(0, 200) }));
+      message.ack();
+      count("malformed");
+      continue;
+    }
+    // The same unit twice in one batch (a duplicate delivery): handle once, settle both.
+    const key = msg.kind === "send" ? `${msg.editionId}/${msg.batch}/${msg.part}` : msg.editionId;
+    const group = msg.kind === "send" ? sends : fanouts;
+    const seen = group.get(key) as { messages: Message<unknown>[] } | undefined;
+    if (seen) seen.messages.push(message);
+    else (group as Map<string, { msg: typeof msg; messages: Message<unknown>[] }>).set(key, { msg, messages: [message] });
+  }
+
+  // Sends first, a few at a time (Workers allow 6 open connections); each costs at most 4
+  // subrequests, so a batch of 10 stays under the budget and the fan-out gets what is left.
+  const queue = [...sends.values()];
+  const workers = Array.from({ length: Math.min(4, queue.length) }, async () => {
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      await settle(item.messages, () => sendOne(ctx, item.msg), (o) => count(o));
+    }
+  });
+  await Promise.all(workers);
+  for (const item of fanouts.values()) {
+    await settle(item.messages, async () => {
+      const run = await runFanout(env.DB, ctx.queue, item.msg.editionId, ctx.budget, deps.fanout);
+      console.log(JSON.stringify({ event: "fanout_run", ...run, state: undefined, batches: run.state?.batches, enqueued: run.state?.enqueued }));
+      return { outcome: "fanout" as const };
+    }, count);
+  }
+
+  ctx.summary.subrequests = ctx.budget.used;
+  console.log(JSON.stringify({ event: "delivery_batch", queue: batch.queue, ...ctx.summary, ms: Date.now() - started }));
+  return ctx.summary;
+}
+
+type Settlement = { outcome: Outcome; retryDelaySeconds?: number };
+
+/** Runs one message's work and acks or retries its message(s) by the result; never throws. */
+async function settle(messages: Message<unknown>[], work: () => Promise<Settlement>, count: (o: Outcome) => void): Promise<void> {
+  let result: Settlement;
+  try {
+    result = await work();
+  } catch (err) {
+    // Unexpected (D1 unavailable, a bug): retry with backoff; the claim, if any, is either
+    // released or expires, and the retry resends under the same key.
+    const attempts = Math.max(...messages.map((m) => m.attempts));
+    console.error(JSON.stringify({ event: "delivery_message_error", error: String(err), attempts }));
+    result = { outcome: "retry", retryDelaySeconds: backoffSeconds(attempts) };
+  }
+  count(result.outcome);
+  for (const m of messages) {
+    if (result.retryDelaySeconds !== undefined) m.retry({ delaySeconds: result.retryDelaySeconds });
+    else m.ack();
+  }
+}
+
+/** Units split from this one that still have rows to send. */
+function openChildren(groups: UnitGroup[], part: string): string[] {
+  const parts = new Set<string>();
+  for (const g of groups) {
+    if (g.part !== part && (g.status === "pending" || g.status === "sending" || (g.status === "failed" && g.final === 0))) parts.add(g.part);
+  }
+  return [...parts];
+}
+
+async function sendOne(ctx: Context, msg: SendMessage): Promise<Settlement> {
+  const { env, summary } = ctx;
+  const unit = { editionId: msg.editionId, batch: msg.batch, part: msg.part };
+  const token = crypto.randomUUID();
+  const nowMs = ctx.now();
+  const cached = editionCache.get(msg.editionId);
+  ctx.budget.take(1);
+  const claim = await claimUnit(env.DB, unit, token, { nowMs, leaseMs: ctx.leaseMs, withEdition: !cached });
+  summary.skipped += claim.skipped;
+  let edition = cached && claim.editionStamp === cached.createdAt ? cached : claim.edition;
+  if (cached && !edition && claim.editionStamp !== null) {
+    // A different edition under a cached id (rows were deleted and the id reused): read it.
+    ctx.budget.take(1);
+    edition = await getSendableEdition(env.DB, msg.editionId);
+  }
+  if (edition && edition !== cached) remember(edition);
+
+  if (claim.claimed.length === 0) {
+    const live = claim.groups.find((g) => g.part === msg.part && g.status === "sending" && (g.claimedAt ?? 0) >= nowMs - ctx.leaseMs);
+    if (live) {
+      // Another consumer holds this unit: come back when its lease would have run out.
+      return { outcome: "leased", retryDelaySeconds: Math.max(1, Math.ceil(((live.claimedAt ?? nowMs) + ctx.leaseMs - nowMs) / 1000)) };
+    }
+    const children = openChildren(claim.groups, msg.part);
+    if (children.length > 0) {
+      // This unit was split but the halves' messages may have been lost: enqueue them again.
+      ctx.budget.take(1);
+      await ctx.queue.sendBatch(children.map((p) => ({ body: sendUnit(msg.editionId, msg.batch, p) })));
+      return { outcome: "requeued" };
+    }
+    return { outcome: "done" };
+  }
+
+  const release = async (error: string, final: boolean) => {
+    ctx.budget.take(1);
+    await releaseClaim(env.DB, token, error, { final, now: new Date(ctx.now()) });
+  };
+  if (!edition) {
+    await release(`edition ${msg.editionId} is not a built edition`, true);
+    summary.failed += claim.claimed.length;
+    return { outcome: "failed" };
+  }
+
+  const emails = await composeEmails(edition, claim.claimed, ctx.config);
+  const key = idempotencyKey(msg.editionId, msg.batch, msg.part);
+  let results;
+  try {
+    ctx.budget.take(1);
+    results = await ctx.transport.sendBatch(emails, { idempotencyKey: key });
+  } catch (err) {
+    const error = err instanceof Error ? err : new Error(String(err));
+    const attempts = Math.max(...claim.claimed.map((d) => d.attempts));
+    if (error instanceof PermanentMailError) {
+      // An idempotency conflict means the provider saw this key with another payload:
+      // splitting (new keys) could send twice, so the unit is failed as it stands.
+      if (claim.claimed.length > 1 && !(error instanceof IdempotencyConflictError)) {
+        // The provider refused the whole batch and sent none of it: find the bad recipient(s).
+        ctx.budget.take(2);
+        const parts = await splitClaim(env.DB, unit, token, claim.claimed, error.message, new Date(ctx.now()));
+        await ctx.queue.sendBatch(parts.map((p) => ({ body: sendUnit(msg.editionId, msg.batch, p) })));
+        return { outcome: "split" };
+      }
+      await release(error.message, true);
+      summary.failed += claim.claimed.length;
+      return { outcome: "failed" };
+    }
+    // Transient (429, 5xx, timeout) or unknown: retry the same unit, same key, same payload.
+    await release(error.message, false);
+    const retryAfter = error instanceof TransientMailError ? error.retryAfterSeconds : undefined;
+    return { outcome: "retry", retryDelaySeconds: backoffSeconds(attempts, retryAfter) };
+  }
+  ctx.budget.take(1);
+  await recordSent(
+    env.DB,
+    claim.claimed.map((d, i) => ({ id: d.id, providerId: results[i]?.providerId ?? "unknown" })),
+    new Date(ctx.now()),
+  );
+  summary.sent += claim.claimed.length;
+  return { outcome: "sent" };
+}
