@@ -16,11 +16,13 @@
 //   sent, so the unit is split in halves with new keys until the bad address stands alone and
 //   is recorded failed; the others go out.
 // - malformed message: acked and logged, never retried.
-import { getConfig, type Config } from "../config";
+import type { Config } from "../config";
+import { makeDeps, type DepsOverrides } from "../deps";
 import { claimUnit, recordSent, releaseClaim, splitClaim, type UnitGroup } from "./store";
-import { getSendableEdition, type SendableEdition } from "../editions/store";
-import { mailTransport } from "../mail";
+import { getSendableEdition } from "../editions/store";
+import type { SendableEdition } from "../editions/types";
 import { IdempotencyConflictError, PermanentMailError, TransientMailError, type MailTransport } from "../mail/types";
+import { errorText, log } from "../log";
 import { SubrequestBudget } from "./budget";
 import { composeEmails } from "./compose";
 import { runFanout, type FanoutOptions } from "./fanout";
@@ -32,11 +34,8 @@ export const LEASE_MS = 60_000;
 export const BACKOFF_BASE_SECONDS = 10;
 export const BACKOFF_MAX_SECONDS = 900;
 
-export interface ConsumerDeps {
-  transport?: MailTransport;
-  queue?: Producer;
-  /** Clock in ms; tests move it past the lease to play a consumer that died. */
-  now?: () => number;
+/** The shared overrides (transport, queue, clock: tests move it past the lease to play a consumer that died), and the consumer's own. */
+export interface ConsumerDeps extends DepsOverrides {
   leaseMs?: number;
   fanout?: FanoutOptions;
   budget?: SubrequestBudget;
@@ -88,13 +87,13 @@ interface Context {
  */
 export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env, deps: ConsumerDeps = {}): Promise<BatchSummary> {
   const started = Date.now();
-  const config = getConfig(env);
+  const shared = makeDeps(env, deps);
   const ctx: Context = {
     env,
-    config,
-    transport: deps.transport ?? mailTransport(env, config, "bulk"),
-    queue: deps.queue ?? (env.DELIVERIES as Producer),
-    now: deps.now ?? Date.now,
+    config: shared.config,
+    transport: shared.mail("bulk"),
+    queue: shared.queue,
+    now: () => shared.clock().getTime(),
     leaseMs: deps.leaseMs ?? LEASE_MS,
     budget: deps.budget ?? new SubrequestBudget(),
     summary: { messages: batch.messages.length, outcomes: {}, sent: 0, failed: 0, skipped: 0, subrequests: 0 },
@@ -107,7 +106,7 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
     const msg = parseDeliveryMessage(message.body);
     if (!msg) {
       // Can never succeed: ack it so it is not retried forever, and say so in the logs.
-      console.warn(JSON.stringify({ event: "delivery_message_malformed", queue: batch.queue, id: message.id, body: String(JSON.stringify(message.body)).slice(0, 200) }));
+      log.warn("delivery_message_malformed", { queue: batch.queue, id: message.id, body: String(JSON.stringify(message.body)).slice(0, 200) });
       message.ack();
       count("malformed");
       continue;
@@ -132,13 +131,14 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
   for (const item of fanouts.values()) {
     await settle(item.messages, async () => {
       const run = await runFanout(env.DB, ctx.queue, item.msg.editionId, ctx.budget, deps.fanout);
-      console.log(JSON.stringify({ event: "fanout_run", ...run, state: undefined, batches: run.state?.batches, enqueued: run.state?.enqueued }));
+      const { editionId, outcome, pages, messages } = run;
+      log.info("fanout_run", { editionId, outcome, pages, messages, batches: run.state?.batches, enqueued: run.state?.enqueued });
       return { outcome: "fanout" as const };
     }, count);
   }
 
   ctx.summary.subrequests = ctx.budget.used;
-  console.log(JSON.stringify({ event: "delivery_batch", queue: batch.queue, ...ctx.summary, ms: Date.now() - started }));
+  log.info("delivery_batch", { queue: batch.queue, ...ctx.summary, ms: Date.now() - started });
   return ctx.summary;
 }
 
@@ -153,7 +153,7 @@ async function settle(messages: Message<unknown>[], work: () => Promise<Settleme
     // Unexpected (D1 unavailable, a bug): retry with backoff; the claim, if any, is either
     // released or expires, and the retry resends under the same key.
     const attempts = Math.max(...messages.map((m) => m.attempts));
-    console.error(JSON.stringify({ event: "delivery_message_error", error: String(err), attempts }));
+    log.error("delivery_message_error", { error: errorText(err), attempts });
     result = { outcome: "retry", retryDelaySeconds: backoffSeconds(attempts) };
   }
   count(result.outcome);

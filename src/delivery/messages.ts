@@ -3,15 +3,13 @@
 // 100 messages enqueues 10,000 recipients and stays far below the 256 KB limit.
 import * as z from "zod/mini";
 import "../validation";
-import { EDITION_ID_PATTERN } from "../editions/store";
+import { editionId } from "../editions/types";
 
 /** Queue names from wrangler.toml; the `queue` handler dispatches on them. */
 export const DELIVERIES_QUEUE = "newsletter-deliveries";
 export const DEAD_LETTER_QUEUE = "newsletter-deliveries-dlq";
 /** Most messages one Queue sendBatch call may carry. */
 export const QUEUE_SEND_MAX = 100;
-
-const editionId = z.string().check(z.regex(EDITION_ID_PATTERN));
 
 /** Send one unit: the deliveries of `editionId` in provider batch `batch`, part `part`. */
 export const sendMessage = z.object({

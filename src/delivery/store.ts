@@ -4,7 +4,8 @@
 //
 // A "unit" is what one queue message and one provider call cover: the deliveries of one edition
 // with the same (batch_no, part). Rows of a unit always change state together.
-import { sendableEditionStatement, type SendableEdition } from "../editions/store";
+import { sendableEditionStatement } from "../editions/store";
+import type { SendableEdition } from "../editions/types";
 
 export type DeliveryStatus = "pending" | "sending" | "sent" | "failed" | "skipped";
 

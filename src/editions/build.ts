@@ -1,19 +1,17 @@
 // Builds the edition of one schedule slot: digest the sources, skip the slot when nothing is new,
 // render once, store. Idempotent per slot: a doubled or concurrent run reads back the first
 // run's record instead of building a second edition.
-import type { Config } from "../config";
-import type { DigestResult } from "../digest";
-import { freeEditionId, getSlot, insertEdition, lastBuiltEdition, recordSkippedSlot } from "./store";
+import type { Deps } from "../deps";
+import { log } from "../log";
 import { renderEmail } from "../render/email";
-import { currentDigest, utcDate } from "./current-digest";
+import { utcDate } from "./current-digest";
+import { freeEditionId, getSlot, insertEdition, lastBuiltEdition, recordSkippedSlot } from "./store";
+import type { BuildResult, SlotRecord } from "./types";
 
 /** A slot is the scheduled minute in UTC; two firings of one cron share it. */
 export function slotOf(at: Date): string {
   return at.toISOString().slice(0, 16) + "Z";
 }
-
-/** Slots name a schedule minute or an operator's label; nothing that needs escaping anywhere. */
-export const SLOT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/;
 
 export interface BuildOptions {
   slot: string;
@@ -21,13 +19,10 @@ export interface BuildOptions {
   now: Date;
   /** Build even when nothing is new since the last edition (replaces a skipped record). */
   force?: boolean;
-  /** Where the digest comes from; the sources by default. */
-  digest?: (config: Config, now: Date) => Promise<DigestResult>;
 }
 
-export type BuildResult =
-  | { status: "built"; editionId: string; slot: string; created: boolean; stories?: number; forced: boolean }
-  | { status: "skipped"; editionId: string; slot: string; created: boolean; reason: string };
+/** What a build needs: the database, the config, where the digest comes from, the clock. */
+export type BuildDeps = Pick<Deps, "db" | "config" | "digest" | "clock">;
 
 /** SHA-256 of the sorted story ids: equal digests of the same stories hash alike. */
 export async function contentHash(storyIds: string[]): Promise<string> {
@@ -43,25 +38,27 @@ function dateOf(slot: string, now: Date): string {
 }
 
 /**
- * Builds (or finds) the edition for a slot and logs one JSON line about it.
- * @example const r = await buildEdition(env.DB, config, { slot: slotOf(new Date()), now: new Date() });
- *          if (r.status === "built") console.log(r.editionId);
+ * Builds (or finds) the edition for a slot and logs one line about it.
+ * @example const r = await buildEdition(makeDeps(env), { slot: slotOf(new Date()), now: new Date() });
+ *          if (r.status === "built") await sendEdition(deps, r.editionId);
  */
-export async function buildEdition(db: D1Database, config: Config, opts: BuildOptions): Promise<BuildResult> {
+export async function buildEdition(deps: BuildDeps, opts: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
-  const result = await build(db, config, opts);
-  console.log(JSON.stringify({ event: "edition_build", ...result, force: Boolean(opts.force), ms: Date.now() - started }));
+  const result = await build(deps, opts);
+  const { status, editionId, slot, created } = result;
+  const detail = result.status === "built" ? { stories: result.stories, forced: result.forced } : { reason: result.reason };
+  log.info("edition_build", { status, editionId, slot, created, ...detail, force: Boolean(opts.force), ms: Date.now() - started });
   return result;
 }
 
-async function build(db: D1Database, config: Config, opts: BuildOptions): Promise<BuildResult> {
+async function build({ db, config, digest: source, clock }: BuildDeps, opts: BuildOptions): Promise<BuildResult> {
   const { slot, now } = opts;
   const force = Boolean(opts.force);
   const existing = await getSlot(db, slot);
   if (existing && (existing.status === "built" || !force)) return fromRecord(existing, false);
 
   const date = dateOf(slot, now);
-  const { digest, articles } = await (opts.digest ?? currentDigest)(config, new Date(`${date}T${now.toISOString().slice(11)}`));
+  const { digest, articles } = await source(config, new Date(`${date}T${now.toISOString().slice(11)}`));
   const storyIds = digest.stories.map((s) => s.id);
   const hash = await contentHash(storyIds);
 
@@ -76,7 +73,7 @@ async function build(db: D1Database, config: Config, opts: BuildOptions): Promis
   }
   // Even forced, an empty edition is not worth a send: record why instead.
   if (skipReason && (!force || storyIds.length === 0)) {
-    const { record, created } = await recordSkippedSlot(db, { slot, title: digest.title, date, reason: skipReason, contentHash: hash, createdAt: new Date().toISOString() });
+    const { record, created } = await recordSkippedSlot(db, { slot, title: digest.title, date, reason: skipReason, contentHash: hash, createdAt: clock().toISOString() });
     return fromRecord(record, created);
   }
 
@@ -102,7 +99,7 @@ async function build(db: D1Database, config: Config, opts: BuildOptions): Promis
       articles,
       html: rendered.html,
       text: rendered.text,
-      createdAt: new Date().toISOString(),
+      createdAt: clock().toISOString(),
       skipReason: force && skipReason ? `forced; would have been skipped: ${skipReason}` : existing?.skipReason ? `forced; had been skipped: ${existing.skipReason}` : null,
     });
     if (stored) {
@@ -114,7 +111,7 @@ async function build(db: D1Database, config: Config, opts: BuildOptions): Promis
   throw new Error(`Could not find a free edition id for ${date}`);
 }
 
-function fromRecord(r: { id: string; slot: string; status: "built" | "skipped"; skipReason: string | null }, created: boolean): BuildResult {
+function fromRecord(r: SlotRecord, created: boolean): BuildResult {
   return r.status === "built"
     ? { status: "built", editionId: r.id, slot: r.slot, created, forced: false }
     : { status: "skipped", editionId: r.id, slot: r.slot, created, reason: r.skipReason ?? "skipped" };

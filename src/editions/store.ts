@@ -1,43 +1,9 @@
-// SQL for editions. Rows become Edition objects here; nothing else in the app writes SQL for them.
+// SQL for editions. Rows become the types of ./types.ts here; nothing else reads or writes this table
+// (delivery batches its rendering read through sendableEditionStatement).
 // The UNIQUE slot is what makes an edition build idempotent: whoever inserts first for a slot
 // wins, every other run (a doubled cron, two at once, a retried admin call) reads that row back.
-import type { Article, Digest } from "../digest/types";
-
-/** What an edition id may look like (ids are dates like 2026-11-23, then 2026-11-23-2, ...). */
-export const EDITION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
-
-export interface EditionInput {
-  slot: string;
-  title: string;
-  subject: string;
-  /** YYYY-MM-DD. */
-  date: string;
-  contentHash: string;
-  storyIds: string[];
-  digest: Digest;
-  articles: Article[];
-  html: string;
-  text: string;
-  createdAt: string;
-  /** Recorded on a forced build of a slot that had been skipped, so history keeps the reason. */
-  skipReason?: string | null;
-}
-
-export interface EditionSummary {
-  id: string;
-  slot: string;
-  title: string;
-  date: string;
-  createdAt: string;
-}
-
-/** What a slot holds: a built edition, or the record of why it was skipped. */
-export interface SlotRecord {
-  id: string;
-  slot: string;
-  status: "built" | "skipped";
-  skipReason: string | null;
-}
+import type { Digest } from "../digest/types";
+import type { Edition, EditionRecord, SendableEdition, ListedEdition, NewEdition, SlotRecord } from "./types";
 
 /** How many date-suffixed ids a day may have before we give up (editions are daily). */
 const MAX_IDS_PER_DATE = 50;
@@ -74,7 +40,7 @@ export async function freeEditionId(db: D1Database, date: string): Promise<strin
  * A skipped record for the slot is replaced (that is what `force` does), in the same transaction.
  * @example const r = await insertEdition(env.DB, "2026-11-23", { slot: "2026-11-23T07:00Z", ... });
  */
-export async function insertEdition(db: D1Database, id: string, e: EditionInput): Promise<{ record: SlotRecord; created: boolean } | null> {
+export async function insertEdition(db: D1Database, id: string, e: NewEdition): Promise<{ record: SlotRecord; created: boolean } | null> {
   // One transaction: drop a skipped record (force), insert unless the slot or id is taken,
   // then read what the slot holds now. INSERT OR IGNORE covers both UNIQUE(slot) and the id.
   const [, insert, read] = await db.batch([
@@ -139,20 +105,8 @@ export async function lastBuiltEdition(db: D1Database, exceptSlot: string): Prom
     .bind(exceptSlot)
     .first<{ id: string; contentHash: string | null; storyIds: string | null }>();
   if (!row) return null;
-  let storyIds: string[] = [];
-  try {
-    const parsed = JSON.parse(row.storyIds ?? "[]") as unknown;
-    if (Array.isArray(parsed)) storyIds = parsed.filter((x): x is string => typeof x === "string");
-  } catch {
-    // An unreadable list only weakens the "nothing new" check to the hash comparison.
-  }
-  return { id: row.id, contentHash: row.contentHash, storyIds };
-}
-
-/** A built edition as the web shows it (the stored email rendering is for sending only). */
-export interface Edition extends EditionSummary {
-  digest: Digest;
-  articles: Article[];
+  // An unreadable list only weakens the "nothing new" check to the hash comparison.
+  return { id: row.id, contentHash: row.contentHash, storyIds: parseStoryIds(row.storyIds) };
 }
 
 interface EditionRow {
@@ -161,8 +115,19 @@ interface EditionRow {
   title: string;
   date: string;
   createdAt: string;
-  digest_json: string;
+  digest_json: string | null;
   articles_json: string;
+}
+
+/** A stored digest, or an empty one if the row's JSON is missing or unreadable (never a 500). */
+function parseDigest(json: string | null, r: { title: string; date: string }): Digest {
+  try {
+    const d = JSON.parse(json ?? "") as Digest;
+    if (d && Array.isArray(d.stories)) return d;
+  } catch {
+    // fall through
+  }
+  return { title: r.title, date: r.date, stories: [] };
 }
 
 /**
@@ -178,29 +143,31 @@ export async function getEdition(db: D1Database, id: string): Promise<Edition | 
     .bind(id)
     .first<EditionRow>();
   if (!row) return null;
-  return {
-    id: row.id,
-    slot: row.slot,
-    title: row.title,
-    date: row.date,
-    createdAt: row.createdAt,
-    digest: JSON.parse(row.digest_json) as Digest,
-    articles: JSON.parse(row.articles_json) as Article[],
-  };
+  const { digest_json, articles_json, ...rest } = row;
+  return { ...rest, digest: parseDigest(digest_json, row), articles: JSON.parse(articles_json) as Edition["articles"] };
 }
 
-/** What the queue consumer needs to send an edition: the stored rendering and its subject. */
-export interface SendableEdition {
-  id: string;
-  /** Tells two editions with the same id apart (ids are only reused if rows are deleted). */
-  createdAt: string;
-  title: string;
-  subject: string;
-  html: string;
-  text: string;
+/**
+ * Built editions newest first, `limit` at a time; pass the last item's createdAt/id as `before`
+ * for the next (older) page.
+ * @example await listEditions(env.DB, { limit: 20 })
+ */
+export async function listEditions(db: D1Database, opts: { limit: number; before?: { createdAt: string; id: string } }): Promise<ListedEdition[]> {
+  const limit = Math.max(1, Math.min(100, Math.floor(opts.limit)));
+  const cols = "id, title, edition_date AS date, created_at AS createdAt, digest_json";
+  const stmt = opts.before
+    ? db
+        .prepare(
+          `SELECT ${cols} FROM editions WHERE status = 'built' AND (created_at < ?1 OR (created_at = ?1 AND id < ?2))
+           ORDER BY created_at DESC, id DESC LIMIT ?3`,
+        )
+        .bind(opts.before.createdAt, opts.before.id, limit)
+    : db.prepare(`SELECT ${cols} FROM editions WHERE status = 'built' ORDER BY created_at DESC, id DESC LIMIT ?1`).bind(limit);
+  const { results } = await stmt.all<Omit<EditionRow, "slot" | "articles_json">>();
+  return results.map(({ digest_json, ...r }) => ({ ...r, digest: parseDigest(digest_json, r) }));
 }
 
-/** The SQL that reads a SendableEdition, for callers that put it in a batch with other statements. */
+/** The SQL that reads an SendableEdition, for callers that put it in a batch with other statements. */
 export function sendableEditionStatement(db: D1Database, id: string): D1PreparedStatement {
   return db
     .prepare(`SELECT id, created_at AS createdAt, title, COALESCE(subject, title) AS subject, html, text FROM editions WHERE id = ? AND status = 'built'`)
@@ -219,25 +186,25 @@ export async function getSendableEdition(db: D1Database, id: string): Promise<Se
  * An edition or skipped slot by id, for the admin API.
  * @example const record = await getEditionRecord(env.DB, "skipped-2026-11-24T0700Z");
  */
-export async function getEditionRecord(
-  db: D1Database,
-  id: string,
-): Promise<{ id: string; slot: string; status: string; skipReason: string | null; title: string; date: string; createdAt: string; storyCount: number } | null> {
+export async function getEditionRecord(db: D1Database, id: string): Promise<EditionRecord | null> {
   const row = await db
     .prepare(
       `SELECT id, slot, status, skip_reason AS skipReason, title, edition_date AS date, created_at AS createdAt, story_ids AS storyIds
        FROM editions WHERE id = ?`,
     )
     .bind(id)
-    .first<{ id: string; slot: string; status: string; skipReason: string | null; title: string; date: string; createdAt: string; storyIds: string | null }>();
+    .first<Omit<EditionRecord, "storyCount"> & { storyIds: string | null }>();
   if (!row) return null;
-  let storyCount = 0;
+  const { storyIds, ...rest } = row;
+  return { ...rest, storyCount: parseStoryIds(storyIds).length };
+}
+
+/** A stored list of story ids; an unreadable one reads as empty. */
+function parseStoryIds(json: string | null): string[] {
   try {
-    const ids = JSON.parse(row.storyIds ?? "[]") as unknown;
-    storyCount = Array.isArray(ids) ? ids.length : 0;
+    const parsed = JSON.parse(json ?? "[]") as unknown;
+    return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === "string") : [];
   } catch {
-    storyCount = 0;
+    return [];
   }
-  const { storyIds: _ignored, ...rest } = row;
-  return { ...rest, storyCount };
 }

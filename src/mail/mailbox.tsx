@@ -1,26 +1,33 @@
-// GET /dev/mailbox: the local outbox (MAIL_TRANSPORT=outbox) for `wrangler dev`, so a new user can
-// read the confirmation mail and click its link on their own machine. 404 unless DEV_MAILBOX is on.
-import { Hono } from "hono";
-import type { AppEnv } from "../app";
+// The local outbox (MAIL_TRANSPORT=outbox) for `wrangler dev`, mounted at /dev/mailbox, so a new
+// user can read the confirmation mail and click its link on their own machine. 404 unless
+// DEV_MAILBOX is on.
+import * as z from "zod/mini";
+import { factory } from "../http/env";
+import { HttpError, nothingHere } from "../http/errors";
+import { wantsJson } from "../http/negotiate";
+import { page } from "../http/page";
+import { CACHE, MAILBOX_EMAIL_CSP } from "../http/policy";
+import { param, type Refusal } from "../http/validate";
 import { getOutboxMessage, listOutbox } from "./outbox-store";
-import { problem, wantsJson } from "../http/respond";
-import { page } from "../subscriptions/views";
 
-export const devMailbox = new Hono<AppEnv>();
+export const mailbox = factory.createApp();
 
-devMailbox.use("/dev/mailbox/*", async (c, next) => {
-  if (!c.get("config").devMailbox) return problem(c, 404, "Not found", `Nothing lives at ${c.req.path}.`);
+mailbox.use(async (c, next) => {
+  if (!c.get("config").devMailbox) throw nothingHere(c);
   await next();
 });
-devMailbox.use("/dev/mailbox", async (c, next) => {
-  if (!c.get("config").devMailbox) return problem(c, 404, "Not found", `Nothing lives at ${c.req.path}.`);
-  await next();
-  c.res.headers.set("Cache-Control", "no-store");
-});
 
-const messageId = (raw: string) => (/^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : null);
+const messageParam = z.object({ id: z.pipe(z.string().check(z.regex(/^[1-9]\d{0,15}$/)), z.transform(Number)), part: z.optional(z.string()) });
+const NO_MESSAGE: Refusal = [404, "No such message", "That message is not in the outbox."];
 
-devMailbox.get("/dev/mailbox", async (c) => {
+async function messageOf(c: { env: Env }, id: number) {
+  const found = await getOutboxMessage(c.env.DB, id);
+  if (!found) throw new HttpError(...NO_MESSAGE);
+  return found;
+}
+
+mailbox.get("/", async (c) => {
+  c.header("Cache-Control", CACHE.private);
   const to = c.req.query("to");
   const messages = await listOutbox(c.env.DB, { limit: 100, ...(to ? { to } : {}) });
   if (wantsJson(c)) return c.json({ messages });
@@ -47,10 +54,8 @@ devMailbox.get("/dev/mailbox", async (c) => {
   );
 });
 
-devMailbox.get("/dev/mailbox/:id", async (c) => {
-  const id = messageId(c.req.param("id"));
-  const message = id === null ? null : await getOutboxMessage(c.env.DB, id);
-  if (!message) return problem(c, 404, "No such message", "That message is not in the outbox.");
+mailbox.get("/:id", param(messageParam, NO_MESSAGE), async (c) => {
+  const message = await messageOf(c, c.req.valid("param").id);
   if (wantsJson(c)) return c.json(message);
   // The links in the text part, as plain anchors: the quickest way to click "confirm".
   const links = [...new Set(message.text.match(/https?:\/\/[^\s<>"]+/g) ?? [])];
@@ -87,14 +92,12 @@ devMailbox.get("/dev/mailbox/:id", async (c) => {
   );
 });
 
-devMailbox.get("/dev/mailbox/:id/:part{html|text|raw}", async (c) => {
-  const id = messageId(c.req.param("id"));
-  const message = id === null ? null : await getOutboxMessage(c.env.DB, id);
-  if (!message) return problem(c, 404, "No such message", "That message is not in the outbox.");
+mailbox.get("/:id/:part{html|text|raw}", param(messageParam, NO_MESSAGE), async (c) => {
+  const message = await messageOf(c, c.req.valid("param").id);
   const part = c.req.param("part");
   if (part === "html") {
     // The email's own HTML, shown as a mail client would: no scripts, its inline styles allowed.
-    c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'");
+    c.header("Content-Security-Policy", MAILBOX_EMAIL_CSP);
     return c.html(message.html);
   }
   if (part === "raw") return c.body(message.raw, 200, { "content-type": "text/plain; charset=utf-8" });

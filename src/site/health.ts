@@ -1,9 +1,9 @@
-// Liveness and readiness: answers without touching the digest, and checks D1 is reachable.
-import { Hono } from "hono";
-import type { AppEnv } from "../app";
+// Liveness and readiness, mounted at /: answers without touching the digest, and checks D1 is reachable.
+import { factory } from "../http/env";
 import { d1Reachable } from "./health-store";
 
-export const health = new Hono<AppEnv>()
+export const health = factory
+  .createApp()
   // A bare route with no I/O: the baseline the benchmark compares /preview's throughput against.
   .get("/ping", (c) => c.text("ok"))
   .get("/healthz", async (c) => {

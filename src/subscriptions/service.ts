@@ -1,20 +1,16 @@
 // The subscription logic between the routes and the database: ask for a confirmation mail
 // (double opt-in, cooldown), confirm with a single-use link, unsubscribe with a lasting link.
 // Routes decide how to answer; this module decides what happens.
-import { CONFIRM_TTL_HOURS, confirmUrl, newNonce, readConfirmToken, readUnsubscribeToken } from "./tokens";
-import type { Config } from "../config";
-import { claimConfirmation, confirmSubscriber, getSubscriber, releaseConfirmation, unsubscribeSubscriber, type Subscriber } from "./store";
-import type { MailTransport } from "../mail/types";
+import type { Deps } from "../deps";
 import { renderConfirmEmail } from "../render/confirm";
+import { claimConfirmation, confirmSubscriber, getSubscriber, releaseConfirmation, unsubscribeSubscriber, type Subscriber } from "./store";
+import { CONFIRM_TTL_HOURS, confirmUrl, newNonce, readConfirmToken, readUnsubscribeToken } from "./tokens";
 
 /** At most one confirmation mail per address per this many minutes, however many requests. */
 export const COOLDOWN_MINUTES = 10;
 
-export interface Deps {
-  db: D1Database;
-  config: Config;
-  now: Date;
-}
+/** What the service uses: the database, the config, the clock and the confirmation mail's transport. */
+export type SubscriptionDeps = Pick<Deps, "db" | "config" | "clock" | "mail">;
 
 export interface SignupInput {
   /** Already normalised by normalizeAddress. */
@@ -27,19 +23,20 @@ export interface SignupInput {
  * Handles a valid signup: sends one confirmation mail unless the address is active or was mailed
  * within the cooldown. The caller answers the same way in every case (no enumeration); the
  * outcome is for logs and tests. A failed send gives the cooldown claim back and rethrows.
- * @example await requestSubscription({ db, config, now: new Date() }, transport, { email, source: "landing", requestPage: null })
+ * @example await requestSubscription(makeDeps(env), { email, source: "landing", requestPage: null })
  */
-export async function requestSubscription(deps: Deps, transport: MailTransport, input: SignupInput): Promise<"sent" | "quiet"> {
+export async function requestSubscription(deps: SubscriptionDeps, input: SignupInput): Promise<"sent" | "quiet"> {
+  const now = deps.clock();
   const claim = await claimConfirmation(deps.db, {
     email: input.email,
     source: input.source,
     requestPage: input.requestPage,
-    now: deps.now,
+    now,
     cooldownMs: COOLDOWN_MINUTES * 60_000,
     nonce: newNonce(),
   });
   if (!claim) return "quiet";
-  const expiresAt = new Date(deps.now.getTime() + CONFIRM_TTL_HOURS * 3_600_000);
+  const expiresAt = new Date(now.getTime() + CONFIRM_TTL_HOURS * 3_600_000);
   const url = await confirmUrl(deps.config, { subscriberId: claim.id, nonce: claim.nonce, expiresAt });
   const { title, sender } = deps.config;
   const body = renderConfirmEmail({
@@ -50,7 +47,7 @@ export async function requestSubscription(deps: Deps, transport: MailTransport, 
     senderIdentity: sender.postalAddress || sender.name,
   });
   try {
-    await transport.send({
+    await deps.mail("transactional").send({
       from: { address: sender.address, name: sender.name },
       to: input.email,
       subject: `Confirm your subscription to ${title}`,
@@ -73,8 +70,8 @@ export type LinkCheck =
  * Looks at a confirmation link without changing anything (what GET /confirm shows).
  * @example const check = await inspectConfirmLink(deps, c.req.query("token"));
  */
-export async function inspectConfirmLink(deps: Deps, token: unknown): Promise<LinkCheck> {
-  const read = await readConfirmToken(deps.config, token, deps.now);
+export async function inspectConfirmLink(deps: SubscriptionDeps, token: unknown): Promise<LinkCheck> {
+  const read = await readConfirmToken(deps.config, token, deps.clock());
   if (!read.ok) return read;
   const subscriber = await getSubscriber(deps.db, read.claim.subscriberId);
   if (!subscriber) return { ok: false, reason: "invalid" };
@@ -87,13 +84,13 @@ export async function inspectConfirmLink(deps: Deps, token: unknown): Promise<Li
  * subscriber only if the link's nonce is still live (single use), recording the consent.
  * @example const outcome = await confirmSubscription(deps, token);
  */
-export async function confirmSubscription(deps: Deps, token: unknown): Promise<"confirmed" | "invalid" | "expired" | "used" | "already-active"> {
-  const read = await readConfirmToken(deps.config, token, deps.now);
+export async function confirmSubscription(deps: SubscriptionDeps, token: unknown): Promise<"confirmed" | "invalid" | "expired" | "used" | "already-active"> {
+  const read = await readConfirmToken(deps.config, token, deps.clock());
   if (!read.ok) return read.reason;
   const outcome = await confirmSubscriber(deps.db, {
     id: read.claim.subscriberId,
     nonce: read.claim.nonce,
-    now: deps.now,
+    now: deps.clock(),
     consentPage: `${deps.config.baseUrl}/confirm`,
   });
   return outcome === "not-found" ? "invalid" : outcome;
@@ -103,7 +100,7 @@ export async function confirmSubscription(deps: Deps, token: unknown): Promise<"
  * The subscriber an unsubscribe link names, or null for a link that is not ours.
  * @example const subscriber = await inspectUnsubscribeLink(deps, token);
  */
-export async function inspectUnsubscribeLink(deps: Deps, token: unknown): Promise<{ valid: boolean; subscriber: Subscriber | null }> {
+export async function inspectUnsubscribeLink(deps: SubscriptionDeps, token: unknown): Promise<{ valid: boolean; subscriber: Subscriber | null }> {
   const id = await readUnsubscribeToken(deps.config, token);
   if (id === null) return { valid: false, subscriber: null };
   return { valid: true, subscriber: await getSubscriber(deps.db, id) };
@@ -114,9 +111,9 @@ export async function inspectUnsubscribeLink(deps: Deps, token: unknown): Promis
  * it is repeated or the subscriber is gone; only a link we did not sign is refused.
  * @example await unsubscribeWithToken(deps, token, "one-click")
  */
-export async function unsubscribeWithToken(deps: Deps, token: unknown, method: "one-click" | "page"): Promise<"unsubscribed" | "invalid"> {
+export async function unsubscribeWithToken(deps: SubscriptionDeps, token: unknown, method: "one-click" | "page"): Promise<"unsubscribed" | "invalid"> {
   const id = await readUnsubscribeToken(deps.config, token);
   if (id === null) return "invalid";
-  await unsubscribeSubscriber(deps.db, { id, method, now: deps.now });
+  await unsubscribeSubscriber(deps.db, { id, method, now: deps.clock() });
   return "unsubscribed";
 }

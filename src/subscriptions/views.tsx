@@ -1,19 +1,8 @@
-// The subscription pages (hono/jsx in the site's Layout): the form with its error, "check your
-// inbox", the confirm and unsubscribe buttons, and their outcomes. No client script.
-import { html } from "hono/html";
-import type { Child } from "hono/jsx";
-import { CONFIRM_TTL_HOURS } from "./tokens";
-import { Layout } from "../render/pages/layout";
+// The subscription pages' bodies (hono/jsx; src/http/page.tsx puts them in the site's shell): the
+// form with its error, "check your inbox", the confirm and unsubscribe buttons, and their
+// outcomes. No client script.
 import { COOLDOWN_MINUTES } from "./service";
-
-/** A complete HTML document for c.html(). */
-export function page(siteTitle: string, title: string, body: Child) {
-  return html`<!doctype html>${(
-    <Layout title={title} siteTitle={siteTitle}>
-      {body}
-    </Layout>
-  )}`;
-}
+import { CONFIRM_TTL_HOURS } from "./tokens";
 
 /**
  * The signup form; re-rendered with the typed value and the error after a bad submission.

@@ -6,6 +6,7 @@ import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getConfig } from "../../src/config";
 import { claimUnit } from "../../src/delivery/store";
+import { makeDeps } from "../../src/deps";
 import { buildEdition } from "../../src/editions/build";
 import { SubrequestBudget } from "../../src/delivery/budget";
 import { composeEmails } from "../../src/delivery/compose";
@@ -29,7 +30,7 @@ let slotCounter = 0;
 /** Builds a fresh edition (its own stories, so never skipped) and returns its id. */
 async function newEdition(): Promise<string> {
   const slot = `test-delivery-${++slotCounter}`;
-  const result = await buildEdition(env.DB, config(), { slot, now: new Date(), digest: digestOf([`story-${slot}`]) });
+  const result = await buildEdition(makeDeps(env, { digest: digestOf([`story-${slot}`]) }), { slot, now: new Date() });
   expect(result.status).toBe("built");
   return result.editionId;
 }
@@ -117,14 +118,14 @@ describe("delivery through the fake provider", () => {
     // Redelivered while the lease still runs: nothing is sent, the message comes back later.
     const early = createMessageBatch<unknown>(DELIVERIES_QUEUE, [{ id: "early", timestamp: new Date(), attempts: 2, body: queue.pending[0]!.body }]);
     const ctx = createExecutionContext();
-    const summary = await handleDeliveryBatch(early, env, { transport: transport(), queue, now: () => t0 + 1_000 });
+    const summary = await handleDeliveryBatch(early, env, { transport: transport(), queue, clock: () => new Date(t0 + 1_000) });
     const result = await getQueueResult(early, ctx);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["early"]);
     expect(summary.outcomes).toEqual({ leased: 1 });
     expect((await fakeEmails(SCOPE)).calls).toBe(1);
 
     // After the lease: reclaimed, resent under the same key, deduped by the provider.
-    await drain(queue, { transport: transport(), now: () => t0 + LEASE_MS + 1_000 });
+    await drain(queue, { transport: transport(), clock: () => new Date(t0 + LEASE_MS + 1_000) });
     const fake = await fakeEmails(SCOPE);
     expect(fake.emails).toHaveLength(7);
     expect([...perAddress(fake.emails).values()].every((n) => n === 1)).toBe(true);

@@ -4,6 +4,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getConfig } from "../../src/config";
+import { makeDeps } from "../../src/deps";
 import { buildEdition } from "../../src/editions/build";
 import { SubrequestBudget } from "../../src/delivery/budget";
 import { runFanout, startSend } from "../../src/delivery/fanout";
@@ -14,7 +15,7 @@ import { addSubscribers, digestOf, RecordingQueue, resetDelivery } from "./helpe
 let n = 0;
 async function edition(): Promise<string> {
   const slot = `fanout-${++n}`;
-  const r = await buildEdition(env.DB, getConfig(env), { slot, now: new Date(), digest: digestOf([`fan-${slot}`]) });
+  const r = await buildEdition(makeDeps(env, { digest: digestOf([`fan-${slot}`]) }), { slot, now: new Date() });
   return r.editionId;
 }
 

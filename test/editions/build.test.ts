@@ -6,6 +6,7 @@ import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { getConfig } from "../../src/config";
+import { makeDeps } from "../../src/deps";
 import { buildEdition, slotOf } from "../../src/editions/build";
 import { addSubscribers, counts, digestOf, resetDelivery } from "../delivery/helpers";
 
@@ -117,8 +118,9 @@ describe("edition build", () => {
 
   it("is idempotent per slot when two builds race", async () => {
     const now = new Date(Date.UTC(2030, 1, 1, 7, 0));
-    const opts = { slot: "race-1", now, digest: digestOf(["race-a", "race-b"]) };
-    const [a, b] = await Promise.all([buildEdition(env.DB, config(), opts), buildEdition(env.DB, config(), opts)]);
+    const deps = makeDeps(env, { digest: digestOf(["race-a", "race-b"]) });
+    const opts = { slot: "race-1", now };
+    const [a, b] = await Promise.all([buildEdition(deps, opts), buildEdition(deps, opts)]);
     expect(a.editionId).toBe(b.editionId);
     expect([a.created, b.created].filter(Boolean)).toHaveLength(1);
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM editions").first<{ n: number }>()).toEqual({ n: 1 });
@@ -126,21 +128,21 @@ describe("edition build", () => {
 
   it("skips a slot whose stories were all in the last edition, and one with no stories", async () => {
     const now = new Date(Date.UTC(2030, 1, 2, 7, 0));
-    await buildEdition(env.DB, config(), { slot: "s1", now, digest: digestOf(["x", "y", "z"]) });
-    const subset = await buildEdition(env.DB, config(), { slot: "s2", now, digest: digestOf(["y"]) });
+    await buildEdition(makeDeps(env, { digest: digestOf(["x", "y", "z"]) }), { slot: "s1", now });
+    const subset = await buildEdition(makeDeps(env, { digest: digestOf(["y"]) }), { slot: "s2", now });
     expect(subset).toMatchObject({ status: "skipped", reason: expect.stringMatching(/^nothing new since edition/) });
-    const empty = await buildEdition(env.DB, config(), { slot: "s3", now, digest: digestOf([]) });
+    const empty = await buildEdition(makeDeps(env, { digest: digestOf([]) }), { slot: "s3", now });
     expect(empty).toMatchObject({ status: "skipped", reason: "the sources hold no stories" });
-    const forcedEmpty = await buildEdition(env.DB, config(), { slot: "s3", now, force: true, digest: digestOf([]) });
+    const forcedEmpty = await buildEdition(makeDeps(env, { digest: digestOf([]) }), { slot: "s3", now, force: true });
     expect(forcedEmpty.status).toBe("skipped");
-    const fresh = await buildEdition(env.DB, config(), { slot: "s4", now, digest: digestOf(["y", "new"]) });
+    const fresh = await buildEdition(makeDeps(env, { digest: digestOf(["y", "new"]) }), { slot: "s4", now });
     expect(fresh.status).toBe("built");
   });
 
   it("gives a second edition of the same date its own id, and stores the rendering once", async () => {
     const now = new Date(Date.UTC(2030, 1, 3, 7, 0));
-    const first = await buildEdition(env.DB, config(), { slot: "2030-02-03T07:00Z", now, digest: digestOf(["d1"]) });
-    const second = await buildEdition(env.DB, config(), { slot: "2030-02-03T19:00Z", now, digest: digestOf(["d2"]) });
+    const first = await buildEdition(makeDeps(env, { digest: digestOf(["d1"]) }), { slot: "2030-02-03T07:00Z", now });
+    const second = await buildEdition(makeDeps(env, { digest: digestOf(["d2"]) }), { slot: "2030-02-03T19:00Z", now });
     expect([first.editionId, second.editionId]).toEqual(["2030-02-03", "2030-02-03-2"]);
     const row = await env.DB.prepare("SELECT html, text, subject FROM editions WHERE id = ?").bind("2030-02-03-2").first<{ html: string; text: string; subject: string }>();
     expect(row!.html).toContain("%%UNSUBSCRIBE_URL%%");

@@ -3,7 +3,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runScheduled } from "../../src/editions/cron";
-import { PAGE_CSP } from "../../src/render/pages/layout";
+import { PAGE_CSP } from "../../src/http/policy";
 
 const get = (path: string, init: RequestInit = {}) => exports.default.fetch(new Request(`http://localhost${path}`, { headers: { accept: "text/html" }, ...init }));
 
