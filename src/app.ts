@@ -6,13 +6,13 @@ import { admin } from "./admin/routes";
 import { getConfig } from "./config";
 import { makeDeps } from "./deps";
 import { archive } from "./editions/routes";
-import { feed } from "./editions/feed";
-import { preview } from "./editions/preview";
+import { feed } from "./editions/feed.routes";
+import { preview } from "./editions/preview.routes";
 import type { AppEnv } from "./http/env";
 import { notFound, onError } from "./http/errors";
 import { PAGE_CSP } from "./http/policy";
-import { mailbox } from "./mail/mailbox";
-import { health } from "./site/health";
+import { mailbox } from "./mail/mailbox.routes";
+import { health } from "./site/health.routes";
 import { site } from "./site/routes";
 import { confirm, subscribe, unsubscribe } from "./subscriptions/routes";
 
