@@ -21,7 +21,7 @@ import { makeDeps, type DepsOverrides } from "../deps";
 import { claimUnit, recordSent, releaseClaim, splitClaim, type UnitGroup } from "./store";
 import { getSendableEdition } from "../editions/store";
 import type { SendableEdition } from "../editions/types";
-import { IdempotencyConflictError, PermanentMailError, TransientMailError, type MailTransport } from "../mail/types";
+import { IdempotencyConflictError, PermanentMailError, TransientMailError, type MailTransport, type SentEmail } from "../mail/types";
 import { errorText, log } from "../log";
 import { SubrequestBudget } from "./budget";
 import { composeEmails } from "./compose";
@@ -217,7 +217,7 @@ async function sendOne(ctx: Context, msg: SendMessage): Promise<Settlement> {
 
   const emails = await composeEmails(edition, claim.claimed, ctx.config);
   const key = idempotencyKey(msg.editionId, msg.batch, msg.part);
-  let results;
+  let results: SentEmail[];
   try {
     ctx.budget.take(1);
     results = await ctx.transport.sendBatch(emails, { idempotencyKey: key });

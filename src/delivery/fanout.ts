@@ -8,7 +8,7 @@
 // take about 23 subrequests in one invocation (see bench/delivery.bench.ts).
 import { getFanout, saveEnqueued, snapshotPage, startFanout, type FanoutState } from "./store";
 import { MAX_BATCH_EMAILS } from "../mail/types";
-import { SubrequestBudget } from "./budget";
+import type { SubrequestBudget } from "./budget";
 import { continueFanout, QUEUE_SEND_MAX, sendUnit, type Producer } from "./messages";
 
 /** Subscribers snapshotted per D1 statement: 100 provider batches, one queue sendBatch. */

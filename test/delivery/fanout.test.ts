@@ -3,7 +3,6 @@
 // fan-outs of one edition run at once.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getConfig } from "../../src/config";
 import { makeDeps } from "../../src/deps";
 import { buildEdition } from "../../src/editions/build";
 import { SubrequestBudget } from "../../src/delivery/budget";

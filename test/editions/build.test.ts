@@ -5,7 +5,6 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { getConfig } from "../../src/config";
 import { makeDeps } from "../../src/deps";
 import { buildEdition, slotOf } from "../../src/editions/build";
 import { addSubscribers, counts, digestOf, resetDelivery } from "../delivery/helpers";
@@ -114,8 +113,6 @@ describe("cron edition through the real queue", { timeout: 30_000 }, () => {
 });
 
 describe("edition build", () => {
-  const config = () => getConfig(env);
-
   it("is idempotent per slot when two builds race", async () => {
     const now = new Date(Date.UTC(2030, 1, 1, 7, 0));
     const deps = makeDeps(env, { digest: digestOf(["race-a", "race-b"]) });
