@@ -123,7 +123,8 @@ async function build() {
   writeFileSync(
     join(outDir, "seeds.ts"),
     generated(
-      `import type { RawArticle } from "../digest/types";\n\nexport const SEED_ARTICLES: RawArticle[] = ${JSON.stringify(seedList, null, 1)};\n`,
+      `import type { RawArticle } from "../digest/types";\n\n` +
+        `export const SEED_ARTICLES: RawArticle[] = ${JSON.stringify(seedList, null, 1)};\n`,
       hash,
     ),
   );

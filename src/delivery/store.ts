@@ -311,7 +311,8 @@ export async function deliveryReport(db: D1Database, editionId: string, failureL
     db.prepare(`SELECT status, final, COUNT(*) AS n FROM deliveries WHERE edition_id = ? GROUP BY status, final`).bind(editionId),
     db
       .prepare(
-        `SELECT id, email, last_error AS error, attempts, final FROM deliveries WHERE edition_id = ? AND status = 'failed' ORDER BY id LIMIT ?`,
+        `SELECT id, email, last_error AS error, attempts, final FROM deliveries
+         WHERE edition_id = ? AND status = 'failed' ORDER BY id LIMIT ?`,
       )
       .bind(editionId, failureLimit),
   ]);

@@ -170,7 +170,10 @@ export async function listEditions(db: D1Database, opts: { limit: number; before
 /** The SQL that reads an SendableEdition, for callers that put it in a batch with other statements. */
 export function sendableEditionStatement(db: D1Database, id: string): D1PreparedStatement {
   return db
-    .prepare(`SELECT id, created_at AS createdAt, title, COALESCE(subject, title) AS subject, html, text FROM editions WHERE id = ? AND status = 'built'`)
+    .prepare(
+      `SELECT id, created_at AS createdAt, title, COALESCE(subject, title) AS subject, html, text
+       FROM editions WHERE id = ? AND status = 'built'`,
+    )
     .bind(id);
 }
 

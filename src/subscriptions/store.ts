@@ -52,7 +52,8 @@ export async function claimConfirmation(db: D1Database, r: SignupRequest): Promi
   const cutoff = new Date(r.now.getTime() - r.cooldownMs).toISOString();
   const row = await db
     .prepare(
-      `INSERT INTO subscribers (email, status, source, requested_at, request_page, confirm_nonce, last_confirmation_sent_at, confirmations_sent, created_at, updated_at)
+      `INSERT INTO subscribers (email, status, source, requested_at, request_page, confirm_nonce, last_confirmation_sent_at,
+         confirmations_sent, created_at, updated_at)
        VALUES (?1, 'pending', ?2, ?3, ?4, ?5, ?3, 1, ?3, ?3)
        ON CONFLICT (email) DO UPDATE SET
          -- A pending address keeps its nonce, so every link still in its inbox keeps working.
