@@ -13,7 +13,6 @@ import type { MailTransport } from "./mail/types";
 export type DigestSource = (config: Config, now: Date) => Promise<DigestResult>;
 
 export interface Deps {
-  env: Env;
   db: D1Database;
   config: Config;
   clock: () => Date;
@@ -40,7 +39,6 @@ export function makeDeps(env: Env, overrides: DepsOverrides = {}): Deps {
   const config = getConfig(env);
   const { transport } = overrides;
   return {
-    env,
     db: env.DB,
     config,
     clock: overrides.clock ?? (() => new Date()),

@@ -3,16 +3,12 @@
 // produce byte-identical emails for the provider's Idempotency-Key to dedupe it.
 import type { Config } from "../config";
 import { unsubscribeUrl } from "../subscriptions/tokens";
+import type { SendableEdition } from "../editions/types";
 import type { OutgoingEmail } from "../mail/types";
 import { personalise } from "../render/email";
 
-export interface ComposableEdition {
-  id: string;
-  title: string;
-  subject: string;
-  html: string;
-  text: string;
-}
+/** The parts of a stored edition an email is made from. */
+export type ComposableEdition = Pick<SendableEdition, "id" | "title" | "subject" | "html" | "text">;
 
 export interface Recipient {
   subscriberId: number;
