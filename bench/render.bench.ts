@@ -9,7 +9,7 @@ import { personalise, renderEmail } from "../src/render/email";
 import { utf8Bytes } from "../src/render/format";
 import { startLocalWorker } from "../test/browser/local-worker";
 import { bigDigest } from "../test/node/email-fixtures";
-import { fmt, median, perCall } from "./stats";
+import { fmt, perCall } from "./stats";
 
 const ctx = { webUrl: "https://digest.example.com/editions/2026-11-23", sender: { name: "The Daily Digest", postalAddress: "1 Example Street, Exampletown" } };
 
@@ -38,7 +38,8 @@ export default async function bench(): Promise<void> {
 
   const seedsRendered = renderEmail(seeds, ctx);
   const bigRendered = renderEmail(big, ctx);
-  console.log(`email HTML size (seeds digest): ${(utf8Bytes(seedsRendered.html) / 1024).toFixed(1)} KB (text part ${(utf8Bytes(seedsRendered.text) / 1024).toFixed(1)} KB)`);
+  const kb = (s: string) => (utf8Bytes(s) / 1024).toFixed(1);
+  console.log(`email HTML size (seeds digest): ${kb(seedsRendered.html)} KB (text part ${kb(seedsRendered.text)} KB)`);
   console.log(`email HTML size (60 stories, budget 90 KB): ${(utf8Bytes(bigRendered.html) / 1024).toFixed(1)} KB`);
 
   const tSeeds = perCall(() => renderEmail(seeds, ctx), { samples: 60, batch: 50, warmupBatches: 5 });
@@ -80,7 +81,8 @@ export default async function bench(): Promise<void> {
       }
       const p = (blocks * PER_BLOCK) / (time.ping / 1000);
       const v = (blocks * PER_BLOCK) / (time.preview / 1000);
-      console.log(`${label}: /ping ${p.toFixed(0)} req/s, /preview ${v.toFixed(0)} req/s (${blocks} interleaved blocks of ${PER_BLOCK}, 16 in flight)`);
+      const rates = `/ping ${p.toFixed(0)} req/s, /preview ${v.toFixed(0)} req/s`;
+      console.log(`${label}: ${rates} (${blocks} interleaved blocks of ${PER_BLOCK}, 16 in flight)`);
       console.log(`  /preview vs bare route: ${(v / p).toFixed(2)}x (target >= 0.8) ${v / p >= 0.8 ? "OK" : "UNDER"}`);
     }
   } finally {

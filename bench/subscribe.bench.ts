@@ -1,10 +1,10 @@
 // Subscription figures: the per-recipient cost of an unsubscribe link (HMAC sign with the cached
 // key), verifying a link, validating an address, and building the MIME for a confirmation mail
 // and for a ~90 KB digest (what the outbox and send_email transports do per message).
-import { readConfirmToken, unsubscribeUrl, confirmToken, newNonce } from "../src/auth/tokens";
+import { readConfirmToken, unsubscribeUrl, confirmToken, newNonce } from "../src/subscriptions/tokens";
 import type { Config } from "../src/config";
 import { buildMime } from "../src/mail/mime";
-import { normalizeAddress } from "../src/subscribers/address";
+import { normalizeAddress } from "../src/subscriptions/address";
 import { fmt, median, perCall } from "./stats";
 
 const config = { baseUrl: "https://digest.example.com", signingSecret: "bench-signing-secret-0123456789" } as Config;

@@ -127,7 +127,8 @@ async function build() {
   writeFileSync(
     join(outDir, "seeds.ts"),
     generated(
-      `import type { RawArticle } from "../digest/types";\n\nexport const SEED_ARTICLES: RawArticle[] = ${JSON.stringify(seedList, null, 1)};\n\n` +
+      `import type { RawArticle } from "../digest/types";\n\n` +
+        `export const SEED_ARTICLES: RawArticle[] = ${JSON.stringify(seedList, null, 1)};\n\n` +
         `/** seeds/sources.json, checked by src/sources/manifest.ts. */\nexport const SEED_MANIFEST = ${JSON.stringify(manifest)};\n`,
       hash,
     ),

@@ -5,10 +5,10 @@
 //   POST /fanout   {editionId, html}                       edition row + fan-out, run to the end
 //   POST /consume  {editionId, batches: n, resendUrl}      consumer over n send messages
 import { getConfig } from "../src/config";
-import { SubrequestBudget } from "../src/jobs/budget";
-import { handleDeliveryBatch } from "../src/jobs/consumer";
-import { runFanout, startSend } from "../src/jobs/fanout";
-import { sendUnit, type DeliveryMessage, type Producer } from "../src/jobs/messages";
+import { SubrequestBudget } from "../src/delivery/budget";
+import { handleDeliveryBatch } from "../src/delivery/consumer";
+import { runFanout, startSend } from "../src/delivery/fanout";
+import { sendUnit, type DeliveryMessage, type Producer } from "../src/delivery/messages";
 import { resendTransport } from "../src/mail/resend";
 
 interface Counter {
@@ -63,7 +63,8 @@ async function setup(env: Env, body: { migrations: string[]; subscribers: number
 
 async function createEdition(env: Env, id: string, html: string): Promise<void> {
   await env.DB.prepare(
-    `INSERT OR IGNORE INTO editions (id, slot, status, title, subject, edition_date, story_ids, digest_json, articles_json, html, text, created_at)
+    `INSERT OR IGNORE INTO editions (id, slot, status, title, subject, edition_date, story_ids, digest_json, articles_json,
+       html, text, created_at)
      VALUES (?1, ?1, 'built', 'The Daily Digest', 'The Daily Digest: bench', '2026-11-23', '[]', '{"stories":[]}', '[]', ?2, ?3, ?4)`,
   )
     .bind(id, html, `Text part. Unsubscribe: %%UNSUBSCRIBE_URL%%\n${"A story sentence in the plain-text part.\n".repeat(200)}`, new Date().toISOString())

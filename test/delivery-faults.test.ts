@@ -8,17 +8,18 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { app } from "../src/app";
 import { getConfig } from "../src/config";
-import { claimUnit } from "../src/db/deliveries";
-import { buildEdition } from "../src/jobs/build-edition";
-import { SubrequestBudget } from "../src/jobs/budget";
-import { composeEmails } from "../src/jobs/compose";
-import { handleDeliveryBatch, HANDOFF_ATTEMPTS, LEASE_MS } from "../src/jobs/consumer";
-import { runFanout, startSend } from "../src/jobs/fanout";
-import { DELIVERIES_QUEUE, heldBefore, idempotencyKey, KEY_MEMORY_MARGIN_MS, PROVIDER_KEY_MEMORY_MS, type DeliveryMessage, type Producer } from "../src/jobs/messages";
-import { runScheduled } from "../src/jobs/scheduled";
-import { PAUSE_RETRY_MS, runSweep, STALLED_FANOUT_MS, STALE_UNIT_MS } from "../src/jobs/sweep";
+import { SubrequestBudget } from "../src/delivery/budget";
+import { composeEmails } from "../src/delivery/compose";
+import { handleDeliveryBatch, HANDOFF_ATTEMPTS, LEASE_MS } from "../src/delivery/consumer";
+import { runFanout, startSend } from "../src/delivery/fanout";
+import { DELIVERIES_QUEUE, heldBefore, idempotencyKey, KEY_MEMORY_MARGIN_MS, PROVIDER_KEY_MEMORY_MS, type DeliveryMessage, type Producer } from "../src/delivery/messages";
+import { claimUnit } from "../src/delivery/store";
+import { PAUSE_RETRY_MS, runSweep, STALLED_FANOUT_MS, STALE_UNIT_MS } from "../src/delivery/sweep";
+import { makeDeps, type DigestSource } from "../src/deps";
+import { buildEdition } from "../src/editions/build";
+import { runScheduled } from "../src/editions/cron";
 import { resendTransport } from "../src/mail/resend";
-import { addSubscribers, counts, digestOf, drain, fakeControl, fakeEmails, fakeReset, noSleep, perAddress, RecordingQueue, resetDelivery, sendIdOf } from "./delivery-helpers";
+import { addSubscribers, counts, digestOf, drain, fakeControl, fakeEmails, fakeReset, noSleep, perAddress, RecordingQueue, resetDelivery, sendIdOf } from "./delivery/helpers";
 
 const SCOPE = "faults.test";
 const subscribers = (n: number, prefix: string) => addSubscribers(n, prefix, "active", SCOPE);
@@ -28,7 +29,7 @@ const HOUR = 3_600_000;
 let slotCounter = 0;
 async function newEdition(batchSize = 100): Promise<string> {
   const slot = `faults-${++slotCounter}`;
-  const result = await buildEdition(env.DB, getConfig(env), { slot, now: new Date(), digest: digestOf([`story-${slot}`]), send: { batchSize } });
+  const result = await buildEdition(makeDeps(env, { digest: digestOf([`story-${slot}`]) }), { slot, now: new Date(), send: { batchSize } });
   expect(result.status).toBe("built");
   return result.editionId;
 }
@@ -207,7 +208,7 @@ describe("rate limits", () => {
     const batch = createMessageBatch<unknown>(DELIVERIES_QUEUE, queue.pending.map((m, i) => ({ id: `p${i}`, timestamp: new Date(), attempts: 1, body: m.body })));
     // A frozen clock makes the pacer's arithmetic exact: turns at +0, +1 s, +2 s, then the slot
     // is held until +3 s.
-    const summary = await handleDeliveryBatch(batch, env, { transport: transport(), queue: new RecordingQueue(), now: () => t0, sleep: async (ms) => void waits.push(ms) });
+    const summary = await handleDeliveryBatch(batch, env, { transport: transport(), queue: new RecordingQueue(), clock: () => new Date(t0), sleep: async (ms) => void waits.push(ms) });
     expect(summary.sent).toBe(30);
     expect(waits.sort((a, b) => a - b)).toEqual([1000, 2000, 3000]);
     // Twice the rate, half the waits.
@@ -217,7 +218,7 @@ describe("rate limits", () => {
     const q2 = await fanOut(id2, 10);
     const waits2: number[] = [];
     const batch2 = createMessageBatch<unknown>(DELIVERIES_QUEUE, q2.pending.map((m, i) => ({ id: `q${i}`, timestamp: new Date(), attempts: 1, body: m.body })));
-    await handleDeliveryBatch(batch2, { ...env, PROVIDER_RATE: "4" } as Env, { transport: transport(), queue: new RecordingQueue(), now: () => t0, sleep: async (ms) => void waits2.push(ms) });
+    await handleDeliveryBatch(batch2, { ...env, PROVIDER_RATE: "4" } as Env, { transport: transport(), queue: new RecordingQueue(), clock: () => new Date(t0), sleep: async (ms) => void waits2.push(ms) });
     expect(waits2.sort((a, b) => a - b)).toEqual([500, 1000, 1500]);
   });
 });
@@ -393,15 +394,12 @@ describe("configuration errors and crashed invocations", () => {
 describe("subjects", () => {
   it("are stripped of control and format characters when the edition is built", async () => {
     const digest = digestOf(["ctl"]);
-    const result = await buildEdition(env.DB, getConfig(env), {
-      slot: "faults-subject",
-      now: new Date(),
-      digest: async (c, now) => {
-        const d = await digest(c, now);
-        d.digest.stories[0]!.headline = "Markets\u0007 rally\u202e after\r\nvote\u200b";
-        return d;
-      },
-    });
+    const withControls: DigestSource = async (c, now) => {
+      const d = await digest(c, now);
+      d.digest.stories[0]!.headline = "Markets\u0007 rally\u202e after\r\nvote\u200b";
+      return d;
+    };
+    const result = await buildEdition(makeDeps(env, { digest: withControls }), { slot: "faults-subject", now: new Date() });
     const row = await env.DB.prepare("SELECT subject FROM editions WHERE id = ?").bind(result.editionId).first<{ subject: string }>();
     expect(row!.subject).toBe("The Daily Digest: Markets rally after vote");
     // And that is the subject the provider gets.

@@ -5,12 +5,13 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { app } from "../src/app";
-import { readConfirmToken, readUnsubscribeToken, signFor, signToken, signingKid, unsubscribeUrl } from "../src/auth/tokens";
 import { getConfig } from "../src/config";
-import { buildEdition } from "../src/jobs/build-edition";
-import { startSend } from "../src/jobs/fanout";
+import { startSend } from "../src/delivery/fanout";
+import { makeDeps } from "../src/deps";
+import { buildEdition } from "../src/editions/build";
 import { resendTransport } from "../src/mail/resend";
-import { addSubscribers, digestOf, drain, fakeEmails, fakeReset, RecordingQueue, resetDelivery } from "./delivery-helpers";
+import { readConfirmToken, readUnsubscribeToken, signFor, signToken, signingKid, unsubscribeUrl } from "../src/subscriptions/tokens";
+import { addSubscribers, digestOf, drain, fakeEmails, fakeReset, RecordingQueue, resetDelivery } from "./delivery/helpers";
 
 const OLD = "old-signing-secret-0123456789abcdef-leaked";
 const NEW = "new-signing-secret-0123456789abcdef-fresh";
@@ -63,7 +64,7 @@ describe("signing secret rotation", () => {
     const subs = await addSubscribers(3, "rot-c-", "active", SCOPE);
     const transport = resendTransport({ baseUrl: env.RESEND_BASE_URL, apiKey: env.RESEND_API_KEY });
     const send = async (e: Env, slot: string) => {
-      const built = await buildEdition(env.DB, getConfig(e), { slot, now: new Date(), digest: digestOf([slot]), send: { batchSize: 100 } });
+      const built = await buildEdition(makeDeps(e, { digest: digestOf([slot]) }), { slot, now: new Date(), send: { batchSize: 100 } });
       const queue = new RecordingQueue();
       await startSend(env.DB, queue, built.editionId);
       await drain(queue, { transport }, { testEnv: e });

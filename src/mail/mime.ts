@@ -82,7 +82,10 @@ function checkLine(what: string, value: string) {
 
 /**
  * Builds the raw MIME message for one email.
- * @example const { raw, messageId } = buildMime({ from: { address: "a@example.com", name: "Digest" }, to: "b@example.org", subject: "Hi", html: "<p>Hi</p>", text: "Hi", kind: "confirmation" });
+ * @example const { raw, messageId } = buildMime({
+ *   from: { address: "a@example.com", name: "Digest" }, to: "b@example.org",
+ *   subject: "Hi", html: "<p>Hi</p>", text: "Hi", kind: "confirmation",
+ * });
  */
 export function buildMime(email: OutgoingEmail, options: { now?: Date; messageId?: string } = {}): BuiltMessage {
   checkLine("From", email.from.address + (email.from.name ?? ""));

@@ -52,7 +52,9 @@ describe("npm run digest", () => {
   it("reads JSONL with title, url and publisher and keeps them on the sources", () => {
     const dir = mkdtempSync(join(tmpdir(), "digest-cli-"));
     const file = join(dir, "in.jsonl");
-    const body = "The city council approved a new budget on Tuesday. The budget raises spending on parks by 12 percent. Council members voted 7 to 2 in favour.";
+    const body =
+      "The city council approved a new budget on Tuesday. The budget raises spending on parks by 12 percent. " +
+      "Council members voted 7 to 2 in favour.";
     writeFileSync(file, JSON.stringify({ id: "x1", text: body, title: "Council approves budget", url: "https://news.example/x1", publisher: "Example News" }) + "\n");
     const r = digest("--input", file, "--format", "json");
     expect(r.code).toBe(0);

@@ -1,10 +1,11 @@
 // GET /: what the newsletter is, the subscribe form, and the latest edition's headlines.
 import { dateLabel } from "../format";
+import type { ArchiveItem } from "./archive";
 import { Layout } from "./layout";
 
 export interface LandingPageProps {
   siteTitle: string;
-  latest?: { id: string; title: string; date: string; headlines: string[] };
+  latest?: ArchiveItem;
 }
 
 /**
