@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { admin } from "./admin/routes";
 import { getConfig } from "./config";
-import { deploymentGuard } from "./deploy-guard";
+import { deploymentGuard } from "./http/guard";
 import { makeDeps } from "./deps";
 import { archive } from "./editions/routes";
 import { feed } from "./editions/feed.routes";

@@ -56,7 +56,7 @@ export function idempotencyKey(sendId: string | null, editionId: string, batch: 
   return `${sendId}/${batch}${part ? `/${part}` : ""}`;
 }
 
-export { HANDOFF_ATTEMPTS } from "./delivery-settings";
+export { HANDOFF_ATTEMPTS } from "./settings";
 
 /** How long the provider remembers an Idempotency-Key (Resend: 24 hours). */
 export const PROVIDER_KEY_MEMORY_MS = 24 * 3_600_000;

@@ -298,7 +298,7 @@ export async function releaseClaim(
 /**
  * Pauses an edition's sending after an account-wide provider error. True only for the call
  * that paused it (so the log says it once).
- * @example if (await pauseEdition(env.DB, "2026-11-23", "Resend 401 ...", new Date())) console.warn(...);
+ * @example if (await pauseEdition(env.DB, "2026-11-23", "Resend 401 ...", new Date())) log.warn("delivery_paused", ...);
  */
 export async function pauseEdition(db: D1Database, editionId: string, reason: string, now: Date): Promise<boolean> {
   const res = await db

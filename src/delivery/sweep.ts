@@ -14,7 +14,7 @@ import { resumeSend } from "./fanout";
 import { continueFanout, heldBefore, QUEUE_SEND_MAX, sendUnit, type DeliveryMessage, type Producer } from "./messages";
 import { pausedEditions, stalledFanouts, staleUnits } from "./store";
 
-export { SWEEP_CRON } from "./delivery-settings";
+export { SWEEP_CRON } from "./settings";
 
 /** A fan-out with no progress for this long is presumed lost (a running one updates every page). */
 export const STALLED_FANOUT_MS = 10 * 60_000;

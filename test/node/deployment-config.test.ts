@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { PLACEHOLDER_SECRETS } from "../../src/deploy-guard";
-import { HANDOFF_ATTEMPTS, SWEEP_CRON } from "../../src/delivery/delivery-settings";
+import { HANDOFF_ATTEMPTS, SWEEP_CRON } from "../../src/delivery/settings";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const config = unstable_readConfig({ config: `${root}/wrangler.toml` });

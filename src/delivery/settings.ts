@@ -5,7 +5,7 @@
  * From this queue attempt on, a message that would be retried is acked instead and its rows left
  * (retryable) to the sweep, which re-enqueues them an hour later: the queue's dead-letter
  * consumer fails recipients for good, which transient and configuration trouble must never do.
- * Keep it at or below max_retries in wrangler.toml (test/node/wrangler-config.test.ts checks).
+ * Keep it at or below max_retries in wrangler.toml (test/node/deployment-config.test.ts checks).
  */
 export const HANDOFF_ATTEMPTS = 8;
 

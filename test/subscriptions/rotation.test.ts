@@ -4,14 +4,14 @@
 // the signing key changes.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { app } from "../src/app";
-import { getConfig } from "../src/config";
-import { startSend } from "../src/delivery/fanout";
-import { makeDeps } from "../src/deps";
-import { buildEdition } from "../src/editions/build";
-import { resendTransport } from "../src/mail/resend";
-import { readConfirmToken, readUnsubscribeToken, signFor, signToken, signingKid, unsubscribeUrl } from "../src/subscriptions/tokens";
-import { addSubscribers, digestOf, drain, fakeEmails, fakeReset, RecordingQueue, resetDelivery } from "./delivery/helpers";
+import { app } from "../../src/app";
+import { getConfig } from "../../src/config";
+import { startSend } from "../../src/delivery/fanout";
+import { makeDeps } from "../../src/deps";
+import { buildEdition } from "../../src/editions/build";
+import { resendTransport } from "../../src/mail/resend";
+import { readConfirmToken, readUnsubscribeToken, signFor, signToken, signingKid, unsubscribeUrl } from "../../src/subscriptions/tokens";
+import { addSubscribers, digestOf, drain, fakeEmails, fakeReset, RecordingQueue, resetDelivery } from "../delivery/helpers";
 
 const OLD = "old-signing-secret-0123456789abcdef-leaked";
 const NEW = "new-signing-secret-0123456789abcdef-fresh";
