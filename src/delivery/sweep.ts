@@ -1,6 +1,7 @@
-// The delivery sweep, on its own frequent cron (every 10 minutes): whatever a lost queue message
-// or a dead invocation left behind is enqueued again (duplicates are harmless: claims are
-// compare-and-set), and paused editions are tried again at a slow interval.
+// The delivery sweep, the one place that resumes delivery work nobody else will: run on its own
+// frequent cron (every 10 minutes) and after each daily build (src/editions/cron.ts). Whatever a
+// lost queue message or a dead invocation left behind is enqueued again (duplicates are
+// harmless: claims are compare-and-set), and paused editions are tried again at a slow interval.
 // - stranded editions: the build records the fan-out with the edition (one D1 transaction), so
 //   an invocation that died before enqueuing it leaves a fan-out without progress: resumed;
 // - stalled fan-outs: a lost continuation message: resumed from the cursor in D1;
@@ -50,18 +51,4 @@ export async function runSweep(db: D1Database, queue: Producer, now: Date): Prom
   const result = { fanouts: fanouts.length, units: units.length, paused: paused.length };
   log.info("sweep", { ...result, pausedEditions: paused });
   return result;
-}
-
-/** Work older than this with no progress is presumed lost and enqueued again. */
-export const STALE_AFTER_MS = 60 * 60_000;
-
-/**
- * Re-enqueues stalled fan-outs and units untouched since `before`; returns how many.
- * @example const resumed = await resumeStalled(env.DB, queue, new Date(Date.now() - STALE_AFTER_MS));
- */
-export async function resumeStalled(db: D1Database, queue: Producer, before: Date): Promise<number> {
-  const [fanouts, units] = await Promise.all([stalledFanouts(db, before, 50), staleUnits(db, before, SWEEP_LIMIT, heldBefore(Date.now()))]);
-  const bodies = [...fanouts.map((id) => continueFanout(id)), ...units.map((u) => sendUnit(u.editionId, u.batch, u.part))];
-  for (let i = 0; i < bodies.length; i += QUEUE_SEND_MAX) await queue.sendBatch(bodies.slice(i, i + QUEUE_SEND_MAX).map((body) => ({ body })));
-  return bodies.length;
 }
