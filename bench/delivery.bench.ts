@@ -72,8 +72,14 @@ async function messageCpu(edition: ReturnType<typeof seedsEdition>, stored: bool
 async function consumerCpu(): Promise<void> {
   const seeds = seedsEdition();
   // The largest edition the renderer allows (90 KB budget): padding inside the body.
-  const big = { ...seeds, html: seeds.html.replace("</body>", `<div>${"<p>Another story sentence of the digest.</p>".repeat(1_700)}</div></body>`) };
-  for (const [label, edition] of [["seeds edition", seeds], ["edition at the 90 KB budget", big]] as const) {
+  const big = {
+    ...seeds,
+    html: seeds.html.replace("</body>", `<div>${"<p>Another story sentence of the digest.</p>".repeat(1_700)}</div></body>`),
+  };
+  for (const [label, edition] of [
+    ["seeds edition", seeds],
+    ["edition at the 90 KB budget", big],
+  ] as const) {
     for (const stored of [false, true]) {
       const { ms, bytes } = await messageCpu(edition, stored);
       const tokens = stored ? "stored unsubscribe tokens (now)" : "an HMAC per recipient (before; a first send)";
@@ -111,20 +117,29 @@ export default async function bench(): Promise<void> {
 
     const html = seedsEdition().html;
     type Run = { outcome: string; d1: number; queue: number; budget: number; messages: number };
-    const fan = await call<{ ms: number; start: { d1: number; queue: number }; invocations: Run[]; deliveries: { n: number; batches: number } }>("/fanout", { editionId: "bench-1", html });
+    const fan = await call<{
+      ms: number;
+      start: { d1: number; queue: number };
+      invocations: Run[];
+      deliveries: { n: number; batches: number };
+    }>("/fanout", { editionId: "bench-1", html });
     const subrequests = fan.invocations.map((r) => r.d1 + r.queue);
     console.log(
       `fan-out of ${fan.deliveries.n} recipients (local workerd, D1 + Queue): ${(fan.ms / 1000).toFixed(2)} s wall, ` +
         `${fan.invocations.length} invocation(s), subrequests per invocation ${subrequests.join(", ")} ` +
         `(D1 ${fan.invocations.map((r) => r.d1).join("/")}, Queue ${fan.invocations.map((r) => r.queue).join("/")}; limit 50), ` +
         `${fan.invocations.reduce((n, r) => n + r.messages, 0)} queue messages for ${fan.deliveries.batches} batches; ` +
-          `start (admin/cron) ${fan.start.d1 + fan.start.queue} subrequests`,
+        `start (admin/cron) ${fan.start.d1 + fan.start.queue} subrequests`,
     );
 
-    const consumed = await call<{ ms: number; sent: number; acked: number; retried: number }>("/consume", { editionId: "bench-1", batches: CONSUME_BATCHES, resendUrl: fake.url });
+    const consumed = await call<{ ms: number; sent: number; acked: number; retried: number }>("/consume", {
+      editionId: "bench-1",
+      batches: CONSUME_BATCHES,
+      resendUrl: fake.url,
+    });
     console.log(
       "consumer wall time per message in local workerd vs the fake provider (100 recipients, I/O included): " +
-      `${fmt(consumed.ms / CONSUME_BATCHES)} ` +
+        `${fmt(consumed.ms / CONSUME_BATCHES)} ` +
         `(${consumed.sent} sent, ${consumed.acked} acked, ${consumed.retried} retried)`,
     );
   } finally {

@@ -11,7 +11,10 @@ import { startLocalWorker } from "../test/browser/local-worker";
 import { bigDigest } from "../test/node/email-fixtures";
 import { fmt, perCall } from "./stats";
 
-const ctx = { webUrl: "https://digest.example.com/editions/2026-11-23", sender: { name: "The Daily Digest", postalAddress: "1 Example Street, Exampletown" } };
+const ctx = {
+  webUrl: "https://digest.example.com/editions/2026-11-23",
+  sender: { name: "The Daily Digest", postalAddress: "1 Example Street, Exampletown" },
+};
 
 /** Requests per second for one path: `total` requests, `concurrency` in flight, stops at `maxMs`. */
 async function rps(url: string, total: number, concurrency: number, maxMs: number, headers: Record<string, string> = {}): Promise<number> {
@@ -47,7 +50,10 @@ export default async function bench(): Promise<void> {
   const tBig = perCall(() => renderEmail(big, ctx), { samples: 30, batch: 5, warmupBatches: 5 });
   console.log(`render per edition (60 stories, with budget fitting, median): ${fmt(tBig)}`);
 
-  const tPers = perCall((i) => personalise(seedsRendered, `https://digest.example.com/unsubscribe?token=${i}.abcdefghijklmnopqrstuvwxyz0123456789`), { samples: 60, batch: 1000, warmupBatches: 5 });
+  const tPers = perCall(
+    (i) => personalise(seedsRendered, `https://digest.example.com/unsubscribe?token=${i}.abcdefghijklmnopqrstuvwxyz0123456789`),
+    { samples: 60, batch: 1000, warmupBatches: 5 },
+  );
   console.log(`personalisation per recipient (median): ${fmt(tPers)} (target <= 0.02 ms) ${tPers <= 0.02 ? "OK" : "OVER"}`);
 
   const worker = await startLocalWorker();

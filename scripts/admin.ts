@@ -69,7 +69,11 @@ async function main(): Promise<void> {
   try {
     res = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${adminToken()}`, accept: "application/json", ...(body ? { "content-type": "application/json" } : {}) },
+      headers: {
+        authorization: `Bearer ${adminToken()}`,
+        accept: "application/json",
+        ...(body ? { "content-type": "application/json" } : {}),
+      },
       body,
     });
   } catch (err) {

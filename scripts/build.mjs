@@ -64,7 +64,8 @@ async function compileTemplates(templates) {
       compiled[key + "Sha256"] = createHash("sha256").update(text, "utf8").digest("base64");
       continue;
     }
-    const key = name.replace(/\.(mjml|txt)$/, "").replace(/-([a-z])/g, (_, c) => c.toUpperCase()) + (name.endsWith(".txt") ? "Text" : "Html");
+    const key =
+      name.replace(/\.(mjml|txt)$/, "").replace(/-([a-z])/g, (_, c) => c.toUpperCase()) + (name.endsWith(".txt") ? "Text" : "Html");
     if (name.endsWith(".txt")) {
       compiled[key] = text;
       continue;

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import worker from "../src/index";
 import { SEED_ARTICLES } from "../src/generated/seeds";
 
-const get = (path: string, headers: Record<string, string> = {}) => exports.default.fetch(new Request(`http://localhost${path}`, { headers }));
+const get = (path: string, headers: Record<string, string> = {}) =>
+  exports.default.fetch(new Request(`http://localhost${path}`, { headers }));
 
 describe("GET /healthz", () => {
   it("answers ok with D1 reachable", async () => {
@@ -33,7 +34,11 @@ describe("GET /preview", () => {
 
   it("serves the Digest as JSON with the CLI's shape", async () => {
     const res = await get("/preview?format=json");
-    const digest = (await res.json()) as { title: string; date: string; stories: { id: string; headline: string; summary: string[]; sources: { id: string }[] }[] };
+    const digest = (await res.json()) as {
+      title: string;
+      date: string;
+      stories: { id: string; headline: string; summary: string[]; sources: { id: string }[] }[];
+    };
     expect(digest.title).toBe(env.NEWSLETTER_TITLE);
     expect(digest.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(digest.stories.length).toBeGreaterThan(0);
@@ -65,7 +70,9 @@ describe("wrong methods", () => {
   });
 
   it("leave unknown paths a 404", async () => {
-    const res = await exports.default.fetch(new Request("http://localhost/editions/2026-11-23/nothing/here", { method: "POST", headers: { accept: "application/json" } }));
+    const res = await exports.default.fetch(
+      new Request("http://localhost/editions/2026-11-23/nothing/here", { method: "POST", headers: { accept: "application/json" } }),
+    );
     expect(res.status).toBe(404);
   });
 });
@@ -101,7 +108,14 @@ describe("unhandled errors", () => {
   it("answer 500 in the caller's format with no stack trace or internals", async () => {
     const { app } = await import("../src/app");
     // A D1 binding that throws like a broken database would, with a path and stack in its message.
-    const broken = { ...env, DB: { prepare: () => { throw new Error("boom at src/db/archive.ts:12"); } } } as unknown as Env;
+    const broken = {
+      ...env,
+      DB: {
+        prepare: () => {
+          throw new Error("boom at src/db/archive.ts:12");
+        },
+      },
+    } as unknown as Env;
     for (const accept of ["text/html", "application/json"]) {
       const res = await app.fetch(new Request("http://localhost/editions", { headers: { accept } }), broken, createExecutionContext());
       expect(res.status).toBe(500);

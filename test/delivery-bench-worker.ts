@@ -67,7 +67,12 @@ async function createEdition(env: Env, id: string, html: string): Promise<void> 
        html, text, created_at)
      VALUES (?1, ?1, 'built', 'The Daily Digest', 'The Daily Digest: bench', '2026-11-23', '[]', '{"stories":[]}', '[]', ?2, ?3, ?4)`,
   )
-    .bind(id, html, `Text part. Unsubscribe: %%UNSUBSCRIBE_URL%%\n${"A story sentence in the plain-text part.\n".repeat(200)}`, new Date().toISOString())
+    .bind(
+      id,
+      html,
+      `Text part. Unsubscribe: %%UNSUBSCRIBE_URL%%\n${"A story sentence in the plain-text part.\n".repeat(200)}`,
+      new Date().toISOString(),
+    )
     .run();
 }
 
@@ -85,11 +90,19 @@ async function fanout(env: Env, body: { editionId: string; html: string }): Prom
     const before = { ...counter };
     const budget = new SubrequestBudget();
     const run = await runFanout(db, queue, body.editionId, budget);
-    invocations.push({ outcome: run.outcome, d1: counter.d1 - before.d1, queue: counter.queue - before.queue, budget: budget.used, messages: run.messages });
+    invocations.push({
+      outcome: run.outcome,
+      d1: counter.d1 - before.d1,
+      queue: counter.queue - before.queue,
+      budget: budget.used,
+      messages: run.messages,
+    });
     if (run.outcome !== "handed-on") break;
   }
   const ms = Date.now() - started;
-  const deliveries = await env.DB.prepare("SELECT COUNT(*) AS n, MAX(batch_no) + 1 AS batches FROM deliveries WHERE edition_id = ?").bind(body.editionId).first();
+  const deliveries = await env.DB.prepare("SELECT COUNT(*) AS n, MAX(batch_no) + 1 AS batches FROM deliveries WHERE edition_id = ?")
+    .bind(body.editionId)
+    .first();
   return Response.json({ ms, start: startCost, invocations, deliveries });
 }
 
@@ -109,7 +122,12 @@ async function consume(env: Env, body: { editionId: string; batches: number; res
   let sent = 0;
   // Consumer invocations of 10 messages, as wrangler.toml configures.
   for (let i = 0; i < messages.length; i += 10) {
-    const batch = { queue: "newsletter-deliveries", messages: messages.slice(i, i + 10), ackAll() {}, retryAll() {} } as unknown as MessageBatch<unknown>;
+    const batch = {
+      queue: "newsletter-deliveries",
+      messages: messages.slice(i, i + 10),
+      ackAll() {},
+      retryAll() {},
+    } as unknown as MessageBatch<unknown>;
     const summary = await handleDeliveryBatch(batch, env, { transport, queue: env.DELIVERIES as unknown as Producer });
     sent += summary.sent;
   }

@@ -27,7 +27,9 @@ const JSON_BODY: BodyPolicy = {
   invalid: (issues) => [
     422,
     "Invalid request",
-    issues.map((i) => `${(i.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".") || "body"}: ${i.message}`).join("; "),
+    issues
+      .map((i) => `${(i.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".") || "body"}: ${i.message}`)
+      .join("; "),
   ],
 };
 
@@ -52,13 +54,18 @@ admin.use(
 );
 
 // Build now: POST /admin/editions {"force"?: bool, "slot"?: string, "send"?: bool}
-admin.post("/editions", limitBody(4096, [413, "Payload too large", "The body may hold at most 4 KB of JSON."]), body(buildBody, JSON_BODY), async (c) => {
-  const { force = false, send = false, slot } = c.req.valid("json");
-  const now = c.var.deps.clock();
-  const result = await buildAndSend(c.var.deps, { slot: slot ?? slotOf(now), now, force, send });
-  const sending = result.send && { started: result.send.created, fanout: result.send.state };
-  return c.json({ edition: result.build, send: sending }, result.build.created ? 201 : 200);
-});
+admin.post(
+  "/editions",
+  limitBody(4096, [413, "Payload too large", "The body may hold at most 4 KB of JSON."]),
+  body(buildBody, JSON_BODY),
+  async (c) => {
+    const { force = false, send = false, slot } = c.req.valid("json");
+    const now = c.var.deps.clock();
+    const result = await buildAndSend(c.var.deps, { slot: slot ?? slotOf(now), now, force, send });
+    const sending = result.send && { started: result.send.created, fanout: result.send.state };
+    return c.json({ edition: result.build, send: sending }, result.build.created ? 201 : 200);
+  },
+);
 
 /** The 409 for a slot that was skipped: there is nothing to send. */
 function skipped(record: EditionRecord): HttpError {
@@ -86,7 +93,11 @@ for (const which of ["failed", "held"] as const) {
     if (r.outcome === "missing") throw notFound(id);
     if (r.outcome === "skipped") throw skipped(r.record);
     if (r.outcome === "busy") {
-      throw new HttpError(409, "Fan-out not finished", "The edition's recipients are still being enqueued; try again when its fan-out is done.");
+      throw new HttpError(
+        409,
+        "Fan-out not finished",
+        "The edition's recipients are still being enqueued; try again when its fan-out is done.",
+      );
     }
     return c.json({ editionId: id, resent: which, unitsEnqueued: r.units }, 202);
   });

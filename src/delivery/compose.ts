@@ -22,7 +22,10 @@ const JSON_SAFE = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /** ASCII letters for a header: accents dropped ("Café" -> "Cafe"), anything else removed. */
 function asciiFold(s: string): string {
-  return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e]/g, "");
+  return s
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^\x20-\x7e]/g, "");
 }
 
 /**
@@ -34,8 +37,16 @@ function asciiFold(s: string): string {
 export function listId(config: Config): string {
   const domain = config.sender.address.split("@")[1] ?? "localhost";
   const title = asciiFold(config.title);
-  const label = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "digest";
-  const phrase = title.replace(/[\r\n"<>\\]/g, " ").replace(/\s+/g, " ").replace(/=\?/g, "= ?").trim();
+  const label =
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "digest";
+  const phrase = title
+    .replace(/[\r\n"<>\\]/g, " ")
+    .replace(/\s+/g, " ")
+    .replace(/=\?/g, "= ?")
+    .trim();
   return phrase ? `"${phrase}" <${label}.${domain}>` : `<${label}.${domain}>`;
 }
 
@@ -49,7 +60,9 @@ export async function composeEmails(edition: ComposableEdition, recipients: Reci
   const pieces = jsonPieces(edition);
   const list = listId(config);
   const archivedAt = `<${config.baseUrl}/editions/${edition.id}>`;
-  const urls = await Promise.all(recipients.map((r) => (r.unsubscribeToken ? unsubscribeUrlOf(config, r.unsubscribeToken) : unsubscribeUrl(config, r.subscriberId))));
+  const urls = await Promise.all(
+    recipients.map((r) => (r.unsubscribeToken ? unsubscribeUrlOf(config, r.unsubscribeToken) : unsubscribeUrl(config, r.subscriberId))),
+  );
   return recipients.map((r, i) => {
     const url = urls[i]!;
     // What the placeholder becomes in each part (the HTML one attribute-escaped).
@@ -103,7 +116,10 @@ const piecesCache = new WeakMap<ComposableEdition, { html: Uint8Array[]; text: U
 function jsonPieces(edition: ComposableEdition): { html: Uint8Array[]; text: Uint8Array[] } {
   let hit = piecesCache.get(edition);
   if (!hit) {
-    const split = (s: string) => JSON.stringify(s).split(UNSUBSCRIBE_PLACEHOLDER).map((p) => utf8.encode(p));
+    const split = (s: string) =>
+      JSON.stringify(s)
+        .split(UNSUBSCRIBE_PLACEHOLDER)
+        .map((p) => utf8.encode(p));
     hit = { html: split(edition.html), text: split(edition.text) };
     piecesCache.set(edition, hit);
   }

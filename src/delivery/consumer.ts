@@ -44,7 +44,16 @@ import { claimUnit, pauseEdition, recordSent, releaseClaim, splitClaim, storeUns
 import { SubrequestBudget } from "./budget";
 import { composeEmails } from "./compose";
 import { runFanout, type FanoutOptions } from "./fanout";
-import { HANDOFF_ATTEMPTS, heldBefore, idempotencyKey, parseDeliveryMessage, sendUnit, type FanoutMessage, type Producer, type SendMessage } from "./messages";
+import {
+  HANDOFF_ATTEMPTS,
+  heldBefore,
+  idempotencyKey,
+  parseDeliveryMessage,
+  sendUnit,
+  type FanoutMessage,
+  type Producer,
+  type SendMessage,
+} from "./messages";
 import { Pacer, type Sleep } from "./pacing";
 
 /** How long a claim is exclusive: well above one provider call's timeout (10 s) plus D1. */
@@ -155,7 +164,11 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
     const msg = parseDeliveryMessage(message.body);
     if (!msg) {
       // Can never succeed: ack it so it is not retried forever, and say so in the logs.
-      log.warn("delivery_message_malformed", { queue: batch.queue, id: message.id, body: String(JSON.stringify(message.body)).slice(0, 200) });
+      log.warn("delivery_message_malformed", {
+        queue: batch.queue,
+        id: message.id,
+        body: String(JSON.stringify(message.body)).slice(0, 200),
+      });
       message.ack();
       count("malformed");
       continue;
@@ -175,17 +188,28 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
   const queue = [...sends.values()];
   const workers = Array.from({ length: Math.min(4, queue.length) }, async () => {
     for (let item = queue.shift(); item; item = queue.shift()) {
-      await settle(item.messages, () => sendOne(ctx, item.msg), (o) => count(o));
+      await settle(
+        item.messages,
+        () => sendOne(ctx, item.msg),
+        (o) => count(o),
+      );
     }
   });
   await Promise.all(workers);
   for (const item of fanouts.values()) {
-    await settle(item.messages, async () => {
-      const run = await runFanout(env.DB, ctx.queue, item.msg.editionId, ctx.budget, { tokenKid: await signingKid(config), ...deps.fanout });
-      const { editionId, outcome, pages, messages } = run;
-      log.info("fanout_run", { editionId, outcome, pages, messages, batches: run.state?.batches, enqueued: run.state?.enqueued });
-      return { outcome: "fanout" as const };
-    }, count);
+    await settle(
+      item.messages,
+      async () => {
+        const run = await runFanout(env.DB, ctx.queue, item.msg.editionId, ctx.budget, {
+          tokenKid: await signingKid(config),
+          ...deps.fanout,
+        });
+        const { editionId, outcome, pages, messages } = run;
+        log.info("fanout_run", { editionId, outcome, pages, messages, batches: run.state?.batches, enqueued: run.state?.enqueued });
+        return { outcome: "fanout" as const };
+      },
+      count,
+    );
   }
 
   // Hold this concurrency slot until the last call's interval has passed (see pacing.ts).
@@ -241,7 +265,8 @@ async function settle(messages: Message<unknown>[], work: () => Promise<Settleme
 function openChildren(groups: UnitGroup[], part: string): string[] {
   const parts = new Set<string>();
   for (const g of groups) {
-    if (g.part !== part && (g.status === "pending" || g.status === "sending" || (g.status === "failed" && g.final === 0))) parts.add(g.part);
+    if (g.part !== part && (g.status === "pending" || g.status === "sending" || (g.status === "failed" && g.final === 0)))
+      parts.add(g.part);
   }
   return [...parts];
 }
@@ -251,10 +276,19 @@ function openChildren(groups: UnitGroup[], part: string): string[] {
  * subscribers, or a rotated signing key) one HMAC each, stored on the row (a retry must carry the
  * same link) and on the subscriber (later editions reuse it).
  */
-async function withTokens(ctx: Context, claimed: Array<{ id: number; subscriberId: number; email: string; unsubscribeToken: string | null }>) {
+async function withTokens(
+  ctx: Context,
+  claimed: Array<{ id: number; subscriberId: number; email: string; unsubscribeToken: string | null }>,
+) {
   const missing = claimed.filter((d) => !d.unsubscribeToken);
   if (missing.length === 0) return claimed;
-  const signed = await Promise.all(missing.map(async (d) => ({ deliveryId: d.id, subscriberId: d.subscriberId, token: await unsubscribeToken(ctx.config, d.subscriberId) })));
+  const signed = await Promise.all(
+    missing.map(async (d) => ({
+      deliveryId: d.id,
+      subscriberId: d.subscriberId,
+      token: await unsubscribeToken(ctx.config, d.subscriberId),
+    })),
+  );
   ctx.budget.take(1);
   await storeUnsubscribeTokens(ctx.env.DB, signed, await signingKid(ctx.config));
   const byId = new Map(signed.map((s) => [s.deliveryId, s.token]));
@@ -268,7 +302,12 @@ async function sendOne(ctx: Context, msg: SendMessage): Promise<Settlement> {
   const nowMs = ctx.now();
   const cached = editionCache.get(msg.editionId);
   ctx.budget.take(1);
-  const claim = await claimUnit(env.DB, unit, token, { nowMs, leaseMs: ctx.leaseMs, withEdition: !cached, heldBeforeMs: heldBefore(nowMs) });
+  const claim = await claimUnit(env.DB, unit, token, {
+    nowMs,
+    leaseMs: ctx.leaseMs,
+    withEdition: !cached,
+    heldBeforeMs: heldBefore(nowMs),
+  });
   summary.skipped += claim.skipped;
   let edition = cached && claim.editionStamp === cached.createdAt ? cached : claim.edition;
   if (cached && !edition && claim.editionStamp !== null) {
@@ -282,7 +321,11 @@ async function sendOne(ctx: Context, msg: SendMessage): Promise<Settlement> {
     // Paused: the rows wait (pending) for `send` or the sweep, which enqueue them again.
     if (claim.paused) return { outcome: "paused" };
     if (claim.held > 0) {
-      log.warn("delivery_held", { ...unit, rows: claim.held, reason: "key older than the provider's memory; POST /admin/editions/:id/resend-held decides" });
+      log.warn("delivery_held", {
+        ...unit,
+        rows: claim.held,
+        reason: "key older than the provider's memory; POST /admin/editions/:id/resend-held decides",
+      });
       return { outcome: "held" };
     }
     const live = claim.groups.find((g) => g.part === msg.part && g.status === "sending" && (g.claimedAt ?? 0) >= nowMs - ctx.leaseMs);
@@ -326,7 +369,11 @@ async function sendOne(ctx: Context, msg: SendMessage): Promise<Settlement> {
       ctx.budget.take(2);
       await releaseClaim(env.DB, token, error.message, { final: false, now: new Date(ctx.now()), pending: true, refused: true });
       if (await pauseEdition(env.DB, msg.editionId, error.message, new Date(ctx.now()))) {
-        log.warn("delivery_paused", { editionId: msg.editionId, reason: error.message, resume: `POST /admin/editions/${msg.editionId}/send` });
+        log.warn("delivery_paused", {
+          editionId: msg.editionId,
+          reason: error.message,
+          resume: `POST /admin/editions/${msg.editionId}/send`,
+        });
       }
       return { outcome: "paused" };
     }

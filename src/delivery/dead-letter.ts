@@ -24,7 +24,12 @@ export async function handleDeadLetterBatch(
         log.warn("dead_letter_malformed", { id: message.id, body: String(JSON.stringify(message.body)).slice(0, 200) });
       } else if (msg.kind === "send") {
         summary.units++;
-        summary.rows += await failUnitForGood(env.DB, { editionId: msg.editionId, batch: msg.batch, part: msg.part }, `retries exhausted after ${message.attempts} attempts`, now());
+        summary.rows += await failUnitForGood(
+          env.DB,
+          { editionId: msg.editionId, batch: msg.batch, part: msg.part },
+          `retries exhausted after ${message.attempts} attempts`,
+          now(),
+        );
       } else {
         summary.fanouts++;
         await failFanout(env.DB, msg.editionId, "fan-out retries exhausted; POST /admin/editions/:id/send resumes it", now());

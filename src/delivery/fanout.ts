@@ -34,7 +34,12 @@ export interface FanoutOptions {
  * resumes from the stored cursor.
  * @example await startSend(env.DB, env.DELIVERIES, "2026-11-23");
  */
-export async function startSend(db: D1Database, queue: Producer, editionId: string, opts: FanoutOptions = {}): Promise<{ created: boolean; state: FanoutState }> {
+export async function startSend(
+  db: D1Database,
+  queue: Producer,
+  editionId: string,
+  opts: FanoutOptions = {},
+): Promise<{ created: boolean; state: FanoutState }> {
   const now = (opts.now ?? (() => new Date()))();
   const { state, created } = await startFanout(db, editionId, now, opts.batchSize ?? BATCH_SIZE);
   if (state.status !== "done") await queue.send(continueFanout(editionId));
@@ -78,7 +83,13 @@ export interface FanoutRun {
  * Runs an edition's fan-out as far as the budget allows, then hands on or finishes.
  * @example const run = await runFanout(env.DB, env.DELIVERIES, "2026-11-23", new SubrequestBudget());
  */
-export async function runFanout(db: D1Database, queue: Producer, editionId: string, budget: SubrequestBudget, opts: FanoutOptions = {}): Promise<FanoutRun> {
+export async function runFanout(
+  db: D1Database,
+  queue: Producer,
+  editionId: string,
+  budget: SubrequestBudget,
+  opts: FanoutOptions = {},
+): Promise<FanoutRun> {
   const clock = opts.now ?? (() => new Date());
   const pageSize = opts.pageSize ?? PAGE_SIZE;
   budget.take(1);

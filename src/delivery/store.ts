@@ -51,13 +51,20 @@ const toState = (r: FanoutRow): FanoutState => ({ ...r, snapshotDone: r.snapshot
  * nothing but a failed fan-out, which it sets running again.
  * @example const state = await startFanout(env.DB, "2026-11-23", new Date(), 100);
  */
-export async function startFanout(db: D1Database, editionId: string, now: Date, batchSize: number): Promise<{ state: FanoutState; created: boolean }> {
+export async function startFanout(
+  db: D1Database,
+  editionId: string,
+  now: Date,
+  batchSize: number,
+): Promise<{ state: FanoutState; created: boolean }> {
   const iso = now.toISOString();
   const [insert, , read] = await db.batch([
     db
       .prepare(`INSERT OR IGNORE INTO fanouts (edition_id, status, batch_size, started_at, updated_at) VALUES (?, 'running', ?, ?, ?)`)
       .bind(editionId, batchSize, iso, iso),
-    db.prepare(`UPDATE fanouts SET status = 'running', last_error = NULL, updated_at = ? WHERE edition_id = ? AND status = 'failed'`).bind(iso, editionId),
+    db
+      .prepare(`UPDATE fanouts SET status = 'running', last_error = NULL, updated_at = ? WHERE edition_id = ? AND status = 'failed'`)
+      .bind(iso, editionId),
     db.prepare(`SELECT ${fanoutColumns} FROM fanouts WHERE edition_id = ?`).bind(editionId),
   ]);
   return { state: toState((read!.results as FanoutRow[])[0]!), created: insert!.meta.changes > 0 };
@@ -231,7 +238,9 @@ export async function claimUnit(
          GROUP BY part, status, final ORDER BY part`,
       )
       .bind(unit.editionId, unit.batch, unit.part, opts.heldBeforeMs),
-    db.prepare(`SELECT paused_at AS pausedAt, pause_reason AS reason FROM fanouts WHERE edition_id = ? AND paused_at IS NOT NULL`).bind(unit.editionId),
+    db
+      .prepare(`SELECT paused_at AS pausedAt, pause_reason AS reason FROM fanouts WHERE edition_id = ? AND paused_at IS NOT NULL`)
+      .bind(unit.editionId),
   ];
   statements.push(
     opts.withEdition
@@ -245,7 +254,7 @@ export async function claimUnit(
     claimed,
     skipped: skip!.meta.changes,
     groups: unitGroups,
-    paused: ((paused!.results as PauseState[])[0] ?? null),
+    paused: (paused!.results as PauseState[])[0] ?? null,
     held: unitGroups.filter((g) => g.part === unit.part).reduce((n, g) => n + (g.held ?? 0), 0),
     edition: opts.withEdition ? ((edition!.results as SendableEdition[])[0] ?? null) : null,
     editionStamp: opts.withEdition ? null : ((edition!.results as Array<{ createdAt: string }>)[0]?.createdAt ?? null),
@@ -313,7 +322,13 @@ export async function pauseEdition(db: D1Database, editionId: string, reason: st
  * have rows to send automatically, for the caller to enqueue. Held rows are left to an operator.
  * @example const { units } = await resumeEdition(env.DB, "2026-11-23", new Date(), heldBeforeMs, 2000);
  */
-export async function resumeEdition(db: D1Database, editionId: string, now: Date, heldBeforeMs: number, limit: number): Promise<{ wasPaused: boolean; units: Unit[] }> {
+export async function resumeEdition(
+  db: D1Database,
+  editionId: string,
+  now: Date,
+  heldBeforeMs: number,
+  limit: number,
+): Promise<{ wasPaused: boolean; units: Unit[] }> {
   const [lift, units] = await db.batch([
     db
       .prepare(`UPDATE fanouts SET paused_at = NULL, pause_reason = NULL, updated_at = ?1 WHERE edition_id = ?2 AND paused_at IS NOT NULL`)
@@ -346,8 +361,17 @@ export async function pausedEditions(db: D1Database, before: Date, limit: number
  * Null when the fan-out is still snapshotting (new batch numbers would collide with its pages).
  * @example const units = await resendRows(env.DB, "2026-11-23", "failed", new Date(), heldBeforeMs);
  */
-export async function resendRows(db: D1Database, editionId: string, which: "failed" | "held", now: Date, heldBeforeMs: number): Promise<Unit[] | null> {
-  const fanout = await db.prepare(`SELECT batches, batch_size AS batchSize, snapshot_done AS done FROM fanouts WHERE edition_id = ?`).bind(editionId).first<{ batches: number; batchSize: number; done: number }>();
+export async function resendRows(
+  db: D1Database,
+  editionId: string,
+  which: "failed" | "held",
+  now: Date,
+  heldBeforeMs: number,
+): Promise<Unit[] | null> {
+  const fanout = await db
+    .prepare(`SELECT batches, batch_size AS batchSize, snapshot_done AS done FROM fanouts WHERE edition_id = ?`)
+    .bind(editionId)
+    .first<{ batches: number; batchSize: number; done: number }>();
   if (!fanout || fanout.done !== 1) return null;
   const picked =
     which === "failed"
@@ -375,7 +399,9 @@ export async function resendRows(db: D1Database, editionId: string, which: "fail
       )
       .bind(editionId, iso),
     db
-      .prepare(`SELECT DISTINCT edition_id AS editionId, batch_no AS batch, part FROM deliveries WHERE edition_id = ? AND batch_no >= ? ORDER BY batch_no`)
+      .prepare(
+        `SELECT DISTINCT edition_id AS editionId, batch_no AS batch, part FROM deliveries WHERE edition_id = ? AND batch_no >= ? ORDER BY batch_no`,
+      )
       .bind(editionId, fanout.batches),
   ]);
   return read!.results as Unit[];
@@ -386,12 +412,18 @@ export async function resendRows(db: D1Database, editionId: string, which: "fail
  * on their subscribers with the signing key's id (reused by every later edition).
  * @example await storeUnsubscribeTokens(env.DB, [{ deliveryId: 1, subscriberId: 7, token }], kid);
  */
-export async function storeUnsubscribeTokens(db: D1Database, rows: Array<{ deliveryId: number; subscriberId: number; token: string }>, kid: string): Promise<void> {
+export async function storeUnsubscribeTokens(
+  db: D1Database,
+  rows: Array<{ deliveryId: number; subscriberId: number; token: string }>,
+  kid: string,
+): Promise<void> {
   if (rows.length === 0) return;
   const json = JSON.stringify(rows.map((r) => [r.deliveryId, r.subscriberId, r.token]));
   await db.batch([
     db
-      .prepare(`UPDATE deliveries SET unsubscribe_token = (SELECT json_extract(value, '$[2]') FROM json_each(?1) WHERE json_extract(value, '$[0]') = deliveries.id) WHERE id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1))`)
+      .prepare(
+        `UPDATE deliveries SET unsubscribe_token = (SELECT json_extract(value, '$[2]') FROM json_each(?1) WHERE json_extract(value, '$[0]') = deliveries.id) WHERE id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1))`,
+      )
       .bind(json),
     db
       .prepare(
@@ -407,7 +439,14 @@ export async function storeUnsubscribeTokens(db: D1Database, rows: Array<{ deliv
  * new idempotency keys: nothing of the rejected batch was sent), pending again.
  * @example const parts = await splitClaim(env.DB, unit, token, claimed, "Resend 422 ...", new Date());
  */
-export async function splitClaim(db: D1Database, unit: Unit, token: string, claimed: ClaimedDelivery[], error: string, now: Date): Promise<string[]> {
+export async function splitClaim(
+  db: D1Database,
+  unit: Unit,
+  token: string,
+  claimed: ClaimedDelivery[],
+  error: string,
+  now: Date,
+): Promise<string[]> {
   const half = Math.ceil(claimed.length / 2);
   const halves = [claimed.slice(0, half), claimed.slice(half)].filter((h) => h.length > 0);
   const parts = halves.map((_, i) => `${unit.part}${i}`);
@@ -461,7 +500,12 @@ export interface DeliveryReport {
  * Delivery counts of an edition and its first failures.
  * @example const { counts } = await deliveryReport(env.DB, "2026-11-23", 50);
  */
-export async function deliveryReport(db: D1Database, editionId: string, failureLimit: number, heldBeforeMs: number): Promise<DeliveryReport> {
+export async function deliveryReport(
+  db: D1Database,
+  editionId: string,
+  failureLimit: number,
+  heldBeforeMs: number,
+): Promise<DeliveryReport> {
   const [byStatus, failures, held] = await db.batch([
     db.prepare(`SELECT status, final, COUNT(*) AS n FROM deliveries WHERE edition_id = ? GROUP BY status, final`).bind(editionId),
     db
@@ -489,10 +533,12 @@ export async function deliveryReport(db: D1Database, editionId: string, failureL
     counts,
     failedFinal,
     held: (held!.results as Array<{ n: number }>)[0]?.n ?? 0,
-    failures: (failures!.results as Array<{ id: number; email: string; error: string | null; attempts: number; final: number }>).map((f) => ({
-      ...f,
-      final: f.final === 1,
-    })),
+    failures: (failures!.results as Array<{ id: number; email: string; error: string | null; attempts: number; final: number }>).map(
+      (f) => ({
+        ...f,
+        final: f.final === 1,
+      }),
+    ),
   };
 }
 

@@ -45,8 +45,12 @@ export async function runSweep(db: D1Database, queue: Producer, now: Date): Prom
     staleUnits(db, new Date(nowMs - STALE_UNIT_MS), SWEEP_LIMIT, heldBefore(nowMs)),
     pausedEditions(db, new Date(nowMs - PAUSE_RETRY_MS), 5),
   ]);
-  const bodies: DeliveryMessage[] = [...fanouts.map((id) => continueFanout(id)), ...units.map((u) => sendUnit(u.editionId, u.batch, u.part))];
-  for (let i = 0; i < bodies.length; i += QUEUE_SEND_MAX) await queue.sendBatch(bodies.slice(i, i + QUEUE_SEND_MAX).map((body) => ({ body })));
+  const bodies: DeliveryMessage[] = [
+    ...fanouts.map((id) => continueFanout(id)),
+    ...units.map((u) => sendUnit(u.editionId, u.batch, u.part)),
+  ];
+  for (let i = 0; i < bodies.length; i += QUEUE_SEND_MAX)
+    await queue.sendBatch(bodies.slice(i, i + QUEUE_SEND_MAX).map((body) => ({ body })));
   for (const editionId of paused) await resumeSend(db, queue, editionId, { now: () => now });
   const result = { fanouts: fanouts.length, units: units.length, paused: paused.length };
   log.info("sweep", { ...result, pausedEditions: paused });

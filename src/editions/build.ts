@@ -89,7 +89,14 @@ async function build({ db, config, digest: source, clock }: BuildDeps, opts: Bui
   }
   // Even forced, an empty edition is not worth a send: record why instead.
   if (skipReason && (!force || storyIds.length === 0)) {
-    const { record, created } = await recordSkippedSlot(db, { slot, title: digest.title, date, reason: skipReason, contentHash: hash, createdAt: clock().toISOString() });
+    const { record, created } = await recordSkippedSlot(db, {
+      slot,
+      title: digest.title,
+      date,
+      reason: skipReason,
+      contentHash: hash,
+      createdAt: clock().toISOString(),
+    });
     return fromRecord(record, created);
   }
 
@@ -119,11 +126,23 @@ async function build({ db, config, digest: source, clock }: BuildDeps, opts: Bui
       createdAt: clock().toISOString(),
       sendId: newSendId(),
       fanoutBatchSize: opts.send?.batchSize,
-      skipReason: force && skipReason ? `forced; would have been skipped: ${skipReason}` : existing?.skipReason ? `forced; had been skipped: ${existing.skipReason}` : null,
+      skipReason:
+        force && skipReason
+          ? `forced; would have been skipped: ${skipReason}`
+          : existing?.skipReason
+            ? `forced; had been skipped: ${existing.skipReason}`
+            : null,
     });
     if (stored) {
       return stored.record.status === "built"
-        ? { status: "built", editionId: stored.record.id, slot, created: stored.created, stories: storyIds.length, forced: force && stored.created && skipReason !== null }
+        ? {
+            status: "built",
+            editionId: stored.record.id,
+            slot,
+            created: stored.created,
+            stories: storyIds.length,
+            forced: force && stored.created && skipReason !== null,
+          }
         : fromRecord(stored.record, false);
     }
   }

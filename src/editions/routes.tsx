@@ -22,7 +22,12 @@ export const archive = factory
   .get("/", async (c) => {
     const page = await archivePage(c.var.deps, c.req.query("before"));
     if (!page) throw new HttpError(400, "Bad cursor", "The 'before' parameter is not a cursor this site made; start again from /editions.");
-    const items = page.editions.map((e) => ({ id: e.id, title: e.title, date: e.date, headlines: e.digest.stories.slice(0, 3).map((s) => s.headline) }));
+    const items = page.editions.map((e) => ({
+      id: e.id,
+      title: e.title,
+      date: e.date,
+      headlines: e.digest.stories.slice(0, 3).map((s) => s.headline),
+    }));
     const olderHref = page.older ? `/editions?before=${page.older}` : undefined;
     const html = document(<ArchivePage siteTitle={c.var.config.title} editions={items} {...(olderHref ? { olderHref } : {})} />);
     return sendCached(c, html, HTML, { cacheControl: CACHE.list });

@@ -91,7 +91,9 @@ export async function resendStoredEdition(
   deps: Deps,
   id: string,
   which: ResendKind,
-): Promise<{ outcome: "missing" } | { outcome: "skipped"; record: EditionRecord } | { outcome: "busy" } | { outcome: "resent"; units: number }> {
+): Promise<
+  { outcome: "missing" } | { outcome: "skipped"; record: EditionRecord } | { outcome: "busy" } | { outcome: "resent"; units: number }
+> {
   const found = await storedEdition(deps, id);
   if (found.outcome !== "built") return found;
   const result = await resendEdition(deps.db, deps.queue, id, which, deps.clock());
@@ -192,7 +194,10 @@ async function renderPreview(deps: Deps, now: Date): Promise<Preview> {
   const { config } = deps;
   const { digest } = await deps.digest(config, now);
   const rendered = personalise(
-    renderEmail(digest, { webUrl: `${config.baseUrl}/preview`, sender: { name: config.sender.name, postalAddress: config.sender.postalAddress } }),
+    renderEmail(digest, {
+      webUrl: `${config.baseUrl}/preview`,
+      sender: { name: config.sender.name, postalAddress: config.sender.postalAddress },
+    }),
     PREVIEW_UNSUBSCRIBE,
   );
   const json = JSON.stringify(digest);
@@ -207,7 +212,15 @@ async function renderPreview(deps: Deps, now: Date): Promise<Preview> {
 export function currentPreview(deps: Deps): Promise<Preview> {
   const { config } = deps;
   const now = deps.clock();
-  const key = [BUILD_HASH, utcDate(now), config.title, config.baseUrl, config.sender.name, config.sender.postalAddress, ...config.feedUrls].join("|");
+  const key = [
+    BUILD_HASH,
+    utcDate(now),
+    config.title,
+    config.baseUrl,
+    config.sender.name,
+    config.sender.postalAddress,
+    ...config.feedUrls,
+  ].join("|");
   const fresh = cache && cache.key === key && (config.feedUrls.length === 0 || now.getTime() - cache.at < FEED_REFRESH_MS);
   if (!fresh || !cache) {
     const entry = { key, at: now.getTime(), value: renderPreview(deps, now) };

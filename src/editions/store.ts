@@ -10,10 +10,7 @@ const MAX_IDS_PER_DATE = 50;
 
 /** The slot's record (built or skipped), or null when nothing ran for it yet. */
 export async function getSlot(db: D1Database, slot: string): Promise<SlotRecord | null> {
-  return db
-    .prepare("SELECT id, slot, status, skip_reason AS skipReason FROM editions WHERE slot = ?")
-    .bind(slot)
-    .first<SlotRecord>();
+  return db.prepare("SELECT id, slot, status, skip_reason AS skipReason FROM editions WHERE slot = ?").bind(slot).first<SlotRecord>();
 }
 
 /**
@@ -22,10 +19,7 @@ export async function getSlot(db: D1Database, slot: string): Promise<SlotRecord 
  * @example await freeEditionId(env.DB, "2026-11-23") // "2026-11-23" or "2026-11-23-2"
  */
 export async function freeEditionId(db: D1Database, date: string): Promise<string> {
-  const { results } = await db
-    .prepare("SELECT id FROM editions WHERE id = ?1 OR id LIKE ?1 || '-%'")
-    .bind(date)
-    .all<{ id: string }>();
+  const { results } = await db.prepare("SELECT id FROM editions WHERE id = ?1 OR id LIKE ?1 || '-%'").bind(date).all<{ id: string }>();
   const taken = new Set(results.map((r) => r.id));
   for (let n = 1; n <= MAX_IDS_PER_DATE; n++) {
     const id = n === 1 ? date : `${date}-${n}`;
@@ -111,7 +105,10 @@ export async function recordSkippedSlot(
 }
 
 /** The newest built edition (other than `slot`'s): what "nothing new since" compares against. */
-export async function lastBuiltEdition(db: D1Database, exceptSlot: string): Promise<{ id: string; contentHash: string | null; storyIds: string[] } | null> {
+export async function lastBuiltEdition(
+  db: D1Database,
+  exceptSlot: string,
+): Promise<{ id: string; contentHash: string | null; storyIds: string[] } | null> {
   const row = await db
     .prepare(
       `SELECT id, content_hash AS contentHash, story_ids AS storyIds FROM editions
@@ -167,7 +164,10 @@ export async function getEdition(db: D1Database, id: string): Promise<Edition | 
  * for the next (older) page.
  * @example await listEditions(env.DB, { limit: 20 })
  */
-export async function listEditions(db: D1Database, opts: { limit: number; before?: { createdAt: string; id: string } }): Promise<ListedEdition[]> {
+export async function listEditions(
+  db: D1Database,
+  opts: { limit: number; before?: { createdAt: string; id: string } },
+): Promise<ListedEdition[]> {
   const limit = Math.max(1, Math.min(100, Math.floor(opts.limit)));
   const cols = "id, title, edition_date AS date, created_at AS createdAt, digest_json";
   const stmt = opts.before

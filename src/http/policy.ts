@@ -31,7 +31,9 @@ export const PAGE_CSP = [
 ].join("; ");
 
 /** Email HTML shown as a page (/preview): inline styles and a <style> block, never script; images over https. */
-export const EMAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+export const EMAIL_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /** A stored email in the dev mailbox, shown as a mail client would: no scripts, its inline styles, any image. */
-export const MAILBOX_EMAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+export const MAILBOX_EMAIL_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";

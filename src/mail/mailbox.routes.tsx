@@ -17,7 +17,10 @@ mailbox.use(async (c, next) => {
   await next();
 });
 
-const messageParam = z.object({ id: z.pipe(z.string().check(z.regex(/^[1-9]\d{0,15}$/)), z.transform(Number)), part: z.optional(z.string()) });
+const messageParam = z.object({
+  id: z.pipe(z.string().check(z.regex(/^[1-9]\d{0,15}$/)), z.transform(Number)),
+  part: z.optional(z.string()),
+});
 const NO_MESSAGE: Refusal = [404, "No such message", "That message is not in the outbox."];
 
 async function messageOf(c: { env: Env }, id: number) {
@@ -39,12 +42,17 @@ mailbox.get("/", async (c) => {
         <h1>Dev mailbox</h1>
         <p class="muted">Mail the Worker would have sent (MAIL_TRANSPORT=outbox), newest first. Off in production.</p>
         {messages.length === 0 ? (
-          <p>No messages yet. Subscribe on the <a href="/">home page</a>, then reload.</p>
+          <p>
+            No messages yet. Subscribe on the <a href="/">home page</a>, then reload.
+          </p>
         ) : (
           <ul>
             {messages.map((m) => (
               <li>
-                <a href={`/dev/mailbox/${m.id}`}>{m.subject}</a> <span class="muted">to {m.to} · {m.kind} · {m.createdAt}</span>
+                <a href={`/dev/mailbox/${m.id}`}>{m.subject}</a>{" "}
+                <span class="muted">
+                  to {m.to} · {m.kind} · {m.createdAt}
+                </span>
               </li>
             ))}
           </ul>
@@ -83,7 +91,8 @@ mailbox.get("/:id", param(messageParam, NO_MESSAGE), async (c) => {
           </>
         ) : null}
         <p>
-          <a href={`/dev/mailbox/${message.id}/html`}>HTML version</a> · <a href={`/dev/mailbox/${message.id}/raw`}>Raw MIME</a> · <a href="/dev/mailbox">All messages</a>
+          <a href={`/dev/mailbox/${message.id}/html`}>HTML version</a> · <a href={`/dev/mailbox/${message.id}/raw`}>Raw MIME</a> ·{" "}
+          <a href="/dev/mailbox">All messages</a>
         </p>
         <h2>Text version</h2>
         <pre>{message.text}</pre>

@@ -3,7 +3,17 @@
 // retry logic: 429, 5xx, timeouts and network failures are transient; other 4xx are permanent.
 import { formatMailbox } from "./mime";
 import { PLACEHOLDER_SECRETS } from "../deploy-guard";
-import { AccountMailError, IdempotencyConflictError, MAX_BATCH_EMAILS, PermanentMailError, RateLimitedMailError, TransientMailError, type MailTransport, type OutgoingEmail, type SentEmail } from "./types";
+import {
+  AccountMailError,
+  IdempotencyConflictError,
+  MAX_BATCH_EMAILS,
+  PermanentMailError,
+  RateLimitedMailError,
+  TransientMailError,
+  type MailTransport,
+  type OutgoingEmail,
+  type SentEmail,
+} from "./types";
 
 export interface ResendOptions {
   baseUrl: string;
@@ -108,7 +118,12 @@ async function describe(res: Response): Promise<{ name: string; message: string 
  */
 export function isAccountWide(status: number, name: string, message: string): boolean {
   if (status === 401 || status === 403) return true;
-  if (/^(missing_api_key|invalid_api_key|restricted_api_key|invalid_access|daily_quota_exceeded|monthly_quota_exceeded|invalid_from_address)$/.test(name)) return true;
+  if (
+    /^(missing_api_key|invalid_api_key|restricted_api_key|invalid_access|daily_quota_exceeded|monthly_quota_exceeded|invalid_from_address)$/.test(
+      name,
+    )
+  )
+    return true;
   return /domain (is )?not verified|verify (a|your) domain|sender .*not (verified|allowed)/i.test(message);
 }
 

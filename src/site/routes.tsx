@@ -19,6 +19,8 @@ export const site = factory
       log.error("landing_latest_failed", { error: errorText(err) });
       return undefined;
     });
-    const props = latest ? { latest: { id: latest.id, title: latest.title, date: latest.date, headlines: latest.digest.stories.map((s) => s.headline) } } : {};
+    const props = latest
+      ? { latest: { id: latest.id, title: latest.title, date: latest.date, headlines: latest.digest.stories.map((s) => s.headline) } }
+      : {};
     return sendCached(c, document(<LandingPage siteTitle={c.var.config.title} {...props} />), HTML, { cacheControl: CACHE.landing });
   });

@@ -20,22 +20,28 @@ export function normalizeAddress(input: unknown): AddressCheck {
   if (typeof input !== "string") return { ok: false, message: "The email address must be a string." };
   if (input.length > MAX_INPUT) return { ok: false, message: "That email address is too long (at most 254 characters)." };
   // Checked before trimming, so a trailing CR/LF is refused rather than silently cut off.
-  if (/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(input)) return { ok: false, message: "The email address contains control characters or line breaks." };
+  if (/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(input))
+    return { ok: false, message: "The email address contains control characters or line breaks." };
   const value = input.trim();
   if (value === "") return { ok: false, message: "Please enter your email address." };
   const at = value.split("@");
   if (at.length !== 2) return { ok: false, message: "An email address has exactly one @, like name@example.com." };
   const [local, domainInput] = at as [string, string];
   if (local.length === 0 || local.length > 64) return { ok: false, message: "The part before the @ must be 1 to 64 characters." };
-  if (/[^\x00-\x7f]/.test(local)) return { ok: false, message: "Letters outside ASCII before the @ are not supported; please use another address." };
+  if (/[^\x00-\x7f]/.test(local))
+    return { ok: false, message: "Letters outside ASCII before the @ are not supported; please use another address." };
   if (!local.split(".").every((part) => atext.test(part))) {
-    return { ok: false, message: "The part before the @ may hold letters, digits, dots (not first, last or doubled) and !#$%&'*+/=?^_`{|}~- only." };
+    return {
+      ok: false,
+      message: "The part before the @ may hold letters, digits, dots (not first, last or doubled) and !#$%&'*+/=?^_`{|}~- only.",
+    };
   }
   if (domainInput.length > 253) return { ok: false, message: "That email address is too long (at most 254 characters)." };
   const domain = toAsciiDomain(domainInput);
   if (!domain) {
     // A dotted domain with an overlong label would otherwise hear it needs "a dot".
-    if (domainInput.split(".").some((l) => l.length > 63)) return { ok: false, message: "Each part of the domain between dots may be at most 63 characters." };
+    if (domainInput.split(".").some((l) => l.length > 63))
+      return { ok: false, message: "Each part of the domain between dots may be at most 63 characters." };
     return { ok: false, message: "The part after the @ must be a domain name with a dot, like example.com." };
   }
   const email = `${local}@${domain}`;

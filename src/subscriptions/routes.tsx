@@ -102,7 +102,11 @@ function html(c: C, title: string, content: Parameters<typeof page>[2], status: 
 }
 
 const LINK_REFUSALS: Record<"invalid" | "expired" | "used" | "already-active", Refusal> = {
-  invalid: [400, "This link is not valid", "The link is incomplete or was changed. Please use the link exactly as it appears in the email."],
+  invalid: [
+    400,
+    "This link is not valid",
+    "The link is incomplete or was changed. Please use the link exactly as it appears in the email.",
+  ],
   expired: [410, "This link has expired", `Confirmation links are valid for ${CONFIRM_TTL_HOURS} hours. Subscribe again to get a new one.`],
   used: [409, "This link has already been used", "Each confirmation link works once. Subscribe again to get a new one."],
   "already-active": [409, "Already confirmed", "This link has already been used, and the subscription is active. Nothing more to do."],
@@ -117,43 +121,51 @@ const SOURCE = /^[a-z0-9_-]{1,32}$/i;
 
 export const subscribe = area()
   .get("/", (c) => html(c, "Subscribe", <SubscribeForm />))
-  .post("/", rateLimit, limitBodySize, sameSiteForms("Please subscribe from the home page."), body(signupFields, FORM_OR_JSON), async (c) => {
-    const { email, website, source } = c.req.valid("json");
-    const json = wantsJson(c);
-    const accepted = () =>
-      json
-        ? c.json(
-            {
-              status: "check-your-inbox",
-              message: `If that address can subscribe, we have sent it a confirmation link. It is valid for ${CONFIRM_TTL_HOURS} hours.`,
-            },
-            202,
-          )
-        : html(c, "Check your inbox", <CheckInbox />, 202);
+  .post(
+    "/",
+    rateLimit,
+    limitBodySize,
+    sameSiteForms("Please subscribe from the home page."),
+    body(signupFields, FORM_OR_JSON),
+    async (c) => {
+      const { email, website, source } = c.req.valid("json");
+      const json = wantsJson(c);
+      const accepted = () =>
+        json
+          ? c.json(
+              {
+                status: "check-your-inbox",
+                message: `If that address can subscribe, we have sent it a confirmation link. It is valid for ${CONFIRM_TTL_HOURS} hours.`,
+              },
+              202,
+            )
+          : html(c, "Check your inbox", <CheckInbox />, 202);
 
-    // A filled honeypot is a bot: it gets the ordinary answer, and nothing is stored or sent.
-    if (website !== undefined && website !== "") return accepted();
+      // A filled honeypot is a bot: it gets the ordinary answer, and nothing is stored or sent.
+      if (website !== undefined && website !== "") return accepted();
 
-    const checked = normalizeAddress(email);
-    if (!checked.ok) {
-      const message = email === undefined ? 'Please enter your email address (field "email").' : checked.message;
-      if (json) throw new HttpError(422, "Invalid email address", message, { fields: { field: "email" } });
-      const typed = typeof email === "string" ? email.replace(/[\p{Cc}\p{Cf}]/gu, "").slice(0, 320) : "";
-      const kept = typeof source === "string" && SOURCE.test(source) ? source : undefined;
-      return html(c, "Subscribe", <SubscribeForm value={typed} error={message} source={kept} />, 422);
-    }
+      const checked = normalizeAddress(email);
+      if (!checked.ok) {
+        const message = email === undefined ? 'Please enter your email address (field "email").' : checked.message;
+        if (json) throw new HttpError(422, "Invalid email address", message, { fields: { field: "email" } });
+        const typed = typeof email === "string" ? email.replace(/[\p{Cc}\p{Cf}]/gu, "").slice(0, 320) : "";
+        const kept = typeof source === "string" && SOURCE.test(source) ? source : undefined;
+        return html(c, "Subscribe", <SubscribeForm value={typed} error={message} source={kept} />, 422);
+      }
 
-    const origin = typeof source === "string" && SOURCE.test(source) ? source.toLowerCase() : mediaType(c) === "application/json" ? "api" : "form";
-    try {
-      const outcome = await requestSubscription(c.var.deps, { email: checked.email, source: origin, requestPage: requestPage(c) });
-      log.info("subscribe_request", { outcome, source: origin });
-    } catch (err) {
-      log.error("confirmation_send_failed", { error: errorText(err) });
-      const message = "We could not send the confirmation email just now. Please try again in a few minutes.";
-      throw new HttpError(503, "Could not send the confirmation email", message);
-    }
-    return accepted();
-  });
+      const origin =
+        typeof source === "string" && SOURCE.test(source) ? source.toLowerCase() : mediaType(c) === "application/json" ? "api" : "form";
+      try {
+        const outcome = await requestSubscription(c.var.deps, { email: checked.email, source: origin, requestPage: requestPage(c) });
+        log.info("subscribe_request", { outcome, source: origin });
+      } catch (err) {
+        log.error("confirmation_send_failed", { error: errorText(err) });
+        const message = "We could not send the confirmation email just now. Please try again in a few minutes.";
+        throw new HttpError(503, "Could not send the confirmation email", message);
+      }
+      return accepted();
+    },
+  );
 
 export const confirm = area()
   .get("/", async (c) => {

@@ -75,7 +75,8 @@ export async function inspectConfirmLink(deps: SubscriptionDeps, token: unknown)
   if (!read.ok) return read;
   const subscriber = await getSubscriber(deps.db, read.claim.subscriberId);
   if (!subscriber) return { ok: false, reason: "invalid" };
-  if (subscriber.status === "pending" && subscriber.confirmNonce === read.claim.nonce) return { ok: true, subscriber, nonce: read.claim.nonce };
+  if (subscriber.status === "pending" && subscriber.confirmNonce === read.claim.nonce)
+    return { ok: true, subscriber, nonce: read.claim.nonce };
   return { ok: false, reason: subscriber.status === "active" ? "already-active" : "used" };
 }
 
@@ -84,7 +85,10 @@ export async function inspectConfirmLink(deps: SubscriptionDeps, token: unknown)
  * subscriber only if the link's nonce is still live (single use), recording the consent.
  * @example const outcome = await confirmSubscription(deps, token);
  */
-export async function confirmSubscription(deps: SubscriptionDeps, token: unknown): Promise<"confirmed" | "invalid" | "expired" | "used" | "already-active"> {
+export async function confirmSubscription(
+  deps: SubscriptionDeps,
+  token: unknown,
+): Promise<"confirmed" | "invalid" | "expired" | "used" | "already-active"> {
   const read = await readConfirmToken(deps.config, token, deps.clock());
   if (!read.ok) return read.reason;
   const outcome = await confirmSubscriber(deps.db, {
@@ -100,7 +104,10 @@ export async function confirmSubscription(deps: SubscriptionDeps, token: unknown
  * The subscriber an unsubscribe link names, or null for a link that is not ours.
  * @example const subscriber = await inspectUnsubscribeLink(deps, token);
  */
-export async function inspectUnsubscribeLink(deps: SubscriptionDeps, token: unknown): Promise<{ valid: boolean; subscriber: Subscriber | null }> {
+export async function inspectUnsubscribeLink(
+  deps: SubscriptionDeps,
+  token: unknown,
+): Promise<{ valid: boolean; subscriber: Subscriber | null }> {
   const id = await readUnsubscribeToken(deps.config, token);
   if (id === null) return { valid: false, subscriber: null };
   return { valid: true, subscriber: await getSubscriber(deps.db, id) };
@@ -111,7 +118,11 @@ export async function inspectUnsubscribeLink(deps: SubscriptionDeps, token: unkn
  * it is repeated or the subscriber is gone; only a link we did not sign is refused.
  * @example await unsubscribeWithToken(deps, token, "one-click")
  */
-export async function unsubscribeWithToken(deps: SubscriptionDeps, token: unknown, method: "one-click" | "page"): Promise<"unsubscribed" | "invalid"> {
+export async function unsubscribeWithToken(
+  deps: SubscriptionDeps,
+  token: unknown,
+  method: "one-click" | "page",
+): Promise<"unsubscribed" | "invalid"> {
   const id = await readUnsubscribeToken(deps.config, token);
   if (id === null) return "invalid";
   await unsubscribeSubscriber(deps.db, { id, method, now: deps.clock() });

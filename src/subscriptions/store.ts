@@ -101,7 +101,10 @@ export type ConfirmOutcome = "confirmed" | "already-active" | "used" | "not-foun
  * consent. Clearing the nonce in the same statement makes the link single-use.
  * @example await confirmSubscriber(env.DB, { id, nonce, now: new Date(), consentPage: url })
  */
-export async function confirmSubscriber(db: D1Database, c: { id: number; nonce: string; now: Date; consentPage: string }): Promise<ConfirmOutcome> {
+export async function confirmSubscriber(
+  db: D1Database,
+  c: { id: number; nonce: string; now: Date; consentPage: string },
+): Promise<ConfirmOutcome> {
   const now = c.now.toISOString();
   const done = await db
     .prepare(
@@ -124,7 +127,10 @@ export type UnsubscribeOutcome = "unsubscribed" | "already" | "not-found";
  * Unsubscribes at once. Repeating it changes nothing (a mail client may POST twice).
  * @example await unsubscribeSubscriber(env.DB, { id, method: "one-click", now: new Date() })
  */
-export async function unsubscribeSubscriber(db: D1Database, u: { id: number; method: "one-click" | "page"; now: Date }): Promise<UnsubscribeOutcome> {
+export async function unsubscribeSubscriber(
+  db: D1Database,
+  u: { id: number; method: "one-click" | "page"; now: Date },
+): Promise<UnsubscribeOutcome> {
   const now = u.now.toISOString();
   const done = await db
     .prepare(

@@ -105,9 +105,9 @@ export function signingKid(config: Pick<Config, "signingSecrets">): Promise<stri
   const secret = config.signingSecrets[0]!;
   let kid = kids.get(secret);
   if (!kid) {
-    kid = crypto.subtle.digest("SHA-256", encoder.encode(`newsletter-digest kid\0${secret}`)).then((d) =>
-      Array.from(new Uint8Array(d).slice(0, 8), (b) => b.toString(16).padStart(2, "0")).join(""),
-    );
+    kid = crypto.subtle
+      .digest("SHA-256", encoder.encode(`newsletter-digest kid\0${secret}`))
+      .then((d) => Array.from(new Uint8Array(d).slice(0, 8), (b) => b.toString(16).padStart(2, "0")).join(""));
     kids.set(secret, kid);
   }
   return kid;

@@ -13,9 +13,7 @@ export function SubscribeForm({ value = "", error, source = "form" }: { value?: 
     <>
       <h1>Subscribe</h1>
       <form method="post" action="/subscribe">
-        <label for="email">
-          Email address
-        </label>
+        <label for="email">Email address</label>
         <input
           type="email"
           id="email"
@@ -48,7 +46,9 @@ export function CheckInbox() {
   return (
     <>
       <h1>Check your inbox</h1>
-      <p>If that address can subscribe, we have sent it an email with a link to confirm. The link is valid for {CONFIRM_TTL_HOURS} hours.</p>
+      <p>
+        If that address can subscribe, we have sent it an email with a link to confirm. The link is valid for {CONFIRM_TTL_HOURS} hours.
+      </p>
       <p class="muted">Nothing there? Look in the spam folder, or try again in {COOLDOWN_MINUTES} minutes.</p>
     </>
   );
@@ -73,7 +73,10 @@ export function Confirmed({ email }: { email?: string }) {
   return (
     <>
       <h1>You are subscribed</h1>
-      <p>{email ? <>The next edition goes to {email}.</> : <>The next edition is on its way to you.</>} Every email has a one-click unsubscribe link.</p>
+      <p>
+        {email ? <>The next edition goes to {email}.</> : <>The next edition is on its way to you.</>} Every email has a one-click
+        unsubscribe link.
+      </p>
     </>
   );
 }
@@ -82,7 +85,15 @@ export function UnsubscribeButton({ token, email }: { token: string; email: stri
   return (
     <>
       <h1>Unsubscribe</h1>
-      <p>{email ? <>Stop sending the newsletter to <strong>{email}</strong>?</> : <>Stop sending the newsletter to this address?</>}</p>
+      <p>
+        {email ? (
+          <>
+            Stop sending the newsletter to <strong>{email}</strong>?
+          </>
+        ) : (
+          <>Stop sending the newsletter to this address?</>
+        )}
+      </p>
       {/* The token rides in the query string, exactly as in the RFC 8058 one-click POST. */}
       <form method="post" action={`/unsubscribe?token=${encodeURIComponent(token)}`}>
         <button type="submit">Unsubscribe</button>
@@ -95,7 +106,9 @@ export function Unsubscribed() {
   return (
     <>
       <h1>You are unsubscribed</h1>
-      <p>You will get no more editions. Changed your mind? Subscribe again on the <a href="/">home page</a>.</p>
+      <p>
+        You will get no more editions. Changed your mind? Subscribe again on the <a href="/">home page</a>.
+      </p>
     </>
   );
 }

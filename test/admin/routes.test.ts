@@ -32,7 +32,9 @@ describe("admin API authentication", () => {
   it("answers 401 to a wrong token and 400 to a malformed header", async () => {
     expect((await call("/admin/editions", { method: "POST", token: "not-the-admin-token-at-all" })).status).toBe(401);
     expect((await call("/admin/editions/x", { token: `${env.ADMIN_TOKEN}x` })).status).toBe(401);
-    const basic = await exports.default.fetch(new Request("http://localhost/admin/editions/x", { headers: { authorization: "Basic abc" } }));
+    const basic = await exports.default.fetch(
+      new Request("http://localhost/admin/editions/x", { headers: { authorization: "Basic abc" } }),
+    );
     expect(basic.status).toBe(400);
     expect(await basic.json()).toMatchObject({ error: "Bad request" });
   });
@@ -60,16 +62,28 @@ describe("admin API", () => {
   });
 
   it("starts sending with send: true and reports the fan-out", async () => {
-    const res = await call("/admin/editions", { method: "POST", body: JSON.stringify({ slot: "admin-test-2", send: true }), headers: { "content-type": "application/json" } });
+    const res = await call("/admin/editions", {
+      method: "POST",
+      body: JSON.stringify({ slot: "admin-test-2", send: true }),
+      headers: { "content-type": "application/json" },
+    });
     expect(res.status).toBe(201);
     const json = (await res.json()) as { send: { started: boolean; fanout: { status: string } } };
     expect(json.send).toMatchObject({ started: true, fanout: { status: "running" } });
   });
 
   it("reads the media type as the rest of the app does: case-insensitive, parameters ignored", async () => {
-    const res = await call("/admin/editions", { method: "POST", body: JSON.stringify({ slot: "admin-test-3" }), headers: { "content-type": "Application/JSON; charset=utf-8" } });
+    const res = await call("/admin/editions", {
+      method: "POST",
+      body: JSON.stringify({ slot: "admin-test-3" }),
+      headers: { "content-type": "Application/JSON; charset=utf-8" },
+    });
     expect(res.status).toBe(201);
-    const sequel = await call("/admin/editions", { method: "POST", body: JSON.stringify({ slot: "admin-test-4" }), headers: { "content-type": "application/json-seq" } });
+    const sequel = await call("/admin/editions", {
+      method: "POST",
+      body: JSON.stringify({ slot: "admin-test-4" }),
+      headers: { "content-type": "application/json-seq" },
+    });
     expect(sequel.status).toBe(415);
   });
 

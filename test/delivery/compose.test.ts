@@ -23,7 +23,14 @@ function edition(extraText = "") {
 
 describe("composeEmails", () => {
   it("gives each recipient their own unsubscribe link in html, text and List-Unsubscribe", async () => {
-    const emails = await composeEmails(edition(), [{ subscriberId: 1, email: "a@example.com" }, { subscriberId: 2, email: "b@example.com" }], config);
+    const emails = await composeEmails(
+      edition(),
+      [
+        { subscriberId: 1, email: "a@example.com" },
+        { subscriberId: 2, email: "b@example.com" },
+      ],
+      config,
+    );
     const links = emails.map((e) => /^<(.+)>$/.exec(e.headers!["List-Unsubscribe"]!)![1]!);
     expect(new Set(links).size).toBe(2);
     emails.forEach((e, i) => {
@@ -37,7 +44,14 @@ describe("composeEmails", () => {
   it("carries html and text pre-encoded so the JSON payload is exactly JSON.stringify's", async () => {
     // Quotes, backslashes, non-ASCII and line breaks all need escaping in JSON.
     const ed = edition(`He said "no" \\ and “left” — naïve, ${"\u2028"} 東京.\nNext line.`);
-    const emails = await composeEmails(ed, [{ subscriberId: 41, email: "c@example.com" }, { subscriberId: 42, email: "d@example.com" }], config);
+    const emails = await composeEmails(
+      ed,
+      [
+        { subscriberId: 41, email: "c@example.com" },
+        { subscriberId: 42, email: "d@example.com" },
+      ],
+      config,
+    );
     for (const e of emails) {
       expect(e.json).toBeDefined();
       expect(JSON.parse(e.json!.html)).toBe(e.html);
@@ -48,11 +62,23 @@ describe("composeEmails", () => {
     const bytes = encodeBatchBytes(emails);
     expect(bytes).not.toBeNull();
     expect(new TextDecoder().decode(bytes!)).toBe(`[${emails.map((e) => JSON.stringify(toBody(e))).join(",")}]`);
-    expect(encodeBatchBytes([...emails, { from: { address: "x@example.com" }, to: "y@example.com", subject: "S", html: "h", text: "t", kind: "confirmation" }])).toBeNull();
+    expect(
+      encodeBatchBytes([
+        ...emails,
+        { from: { address: "x@example.com" }, to: "y@example.com", subject: "S", html: "h", text: "t", kind: "confirmation" },
+      ]),
+    ).toBeNull();
   });
 
   it("encodes an email without the pre-encoded parts the plain way", () => {
-    const e = { from: { address: "x@example.com", name: "X" }, to: "y@example.com", subject: "S", html: "<p>\"hi\"</p>", text: "hi", kind: "confirmation" as const };
+    const e = {
+      from: { address: "x@example.com", name: "X" },
+      to: "y@example.com",
+      subject: "S",
+      html: '<p>"hi"</p>',
+      text: "hi",
+      kind: "confirmation" as const,
+    };
     expect(encodeBody(e)).toBe(JSON.stringify(toBody(e)));
   });
 });

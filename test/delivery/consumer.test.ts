@@ -16,7 +16,19 @@ import { runFanout, startSend } from "../../src/delivery/fanout";
 import { DEAD_LETTER_QUEUE, DELIVERIES_QUEUE, heldBefore, idempotencyKey, sendUnit } from "../../src/delivery/messages";
 import { resendTransport } from "../../src/mail/resend";
 import type { MailTransport } from "../../src/mail/types";
-import { addSubscribers, counts, digestOf, drain, fakeControl, fakeEmails, fakeReset, perAddress, RecordingQueue, resetDelivery, sendIdOf } from "./helpers";
+import {
+  addSubscribers,
+  counts,
+  digestOf,
+  drain,
+  fakeControl,
+  fakeEmails,
+  fakeReset,
+  perAddress,
+  RecordingQueue,
+  resetDelivery,
+  sendIdOf,
+} from "./helpers";
 
 const config = () => getConfig(env);
 /** This file's recipient domain, and so its own fault plan and mail list at the shared fake. */
@@ -72,7 +84,9 @@ describe("delivery through the fake provider", () => {
     expect(await counts(editionId)).toEqual({ sent: 500 });
     // Every row carries the provider id of its accepted email.
     const ids = new Map(emails.map((e) => [e.to[0], e.id]));
-    const { results } = await env.DB.prepare("SELECT email, provider_id AS providerId FROM deliveries WHERE edition_id = ?").bind(editionId).all<{ email: string; providerId: string }>();
+    const { results } = await env.DB.prepare("SELECT email, provider_id AS providerId FROM deliveries WHERE edition_id = ?")
+      .bind(editionId)
+      .all<{ email: string; providerId: string }>();
     for (const r of results) expect(r.providerId).toBe(ids.get(r.email));
     // And the admin API says so.
     const res = await exports.default.fetch(
@@ -98,7 +112,9 @@ describe("delivery through the fake provider", () => {
     expect([...perAddress(emails).values()]).toEqual([1, 1, 1, 1, 1]);
     expect(new Set(emails.map((e) => e.idempotencyKey))).toEqual(new Set([idempotencyKey(await sendIdOf(editionId), editionId, 0, "")]));
     expect(await counts(editionId)).toEqual({ sent: 5 });
-    const attempts = await env.DB.prepare("SELECT MIN(attempts) AS lo, MAX(attempts) AS hi FROM deliveries WHERE edition_id = ?").bind(editionId).first<{ lo: number; hi: number }>();
+    const attempts = await env.DB.prepare("SELECT MIN(attempts) AS lo, MAX(attempts) AS hi FROM deliveries WHERE edition_id = ?")
+      .bind(editionId)
+      .first<{ lo: number; hi: number }>();
     expect(attempts).toEqual({ lo: 2, hi: 2 });
     expect(subs).toHaveLength(5);
   });
@@ -109,14 +125,21 @@ describe("delivery through the fake provider", () => {
     const queue = await fanOut(editionId);
     const t0 = Date.now();
     // Play the consumer that dies: claim, send, and never record.
-    const claim = await claimUnit(env.DB, { editionId, batch: 0, part: "" }, "dead-consumer", { nowMs: t0, leaseMs: LEASE_MS, withEdition: true, heldBeforeMs: heldBefore(t0) });
+    const claim = await claimUnit(env.DB, { editionId, batch: 0, part: "" }, "dead-consumer", {
+      nowMs: t0,
+      leaseMs: LEASE_MS,
+      withEdition: true,
+      heldBeforeMs: heldBefore(t0),
+    });
     expect(claim.claimed).toHaveLength(7);
     const emails = await composeEmails(claim.edition!, claim.claimed, config());
     const accepted = await transport().sendBatch(emails, { idempotencyKey: idempotencyKey(claim.edition!.sendId, editionId, 0, "") });
     expect(await counts(editionId)).toEqual({ sending: 7 });
 
     // Redelivered while the lease still runs: nothing is sent, the message comes back later.
-    const early = createMessageBatch<unknown>(DELIVERIES_QUEUE, [{ id: "early", timestamp: new Date(), attempts: 2, body: queue.pending[0]!.body }]);
+    const early = createMessageBatch<unknown>(DELIVERIES_QUEUE, [
+      { id: "early", timestamp: new Date(), attempts: 2, body: queue.pending[0]!.body },
+    ]);
     const ctx = createExecutionContext();
     const summary = await handleDeliveryBatch(early, env, { transport: transport(), queue, clock: () => new Date(t0 + 1_000) });
     const result = await getQueueResult(early, ctx);
@@ -131,7 +154,9 @@ describe("delivery through the fake provider", () => {
     expect([...perAddress(fake.emails).values()].every((n) => n === 1)).toBe(true);
     expect(fake.calls).toBe(2);
     expect(await counts(editionId)).toEqual({ sent: 7 });
-    const { results } = await env.DB.prepare("SELECT provider_id AS id FROM deliveries WHERE edition_id = ? ORDER BY id").bind(editionId).all<{ id: string }>();
+    const { results } = await env.DB.prepare("SELECT provider_id AS id FROM deliveries WHERE edition_id = ? ORDER BY id")
+      .bind(editionId)
+      .all<{ id: string }>();
     expect(results.map((r) => r.id)).toEqual(accepted.map((a) => a.providerId));
   });
 
@@ -164,7 +189,9 @@ describe("delivery through the fake provider", () => {
     const editionId = await newEdition();
     const queue = await fanOut(editionId);
     const body = queue.pending[0]!.body;
-    const batches = ["a", "b"].map((id) => createMessageBatch<unknown>(DELIVERIES_QUEUE, [{ id, timestamp: new Date(), attempts: 1, body }]));
+    const batches = ["a", "b"].map((id) =>
+      createMessageBatch<unknown>(DELIVERIES_QUEUE, [{ id, timestamp: new Date(), attempts: 1, body }]),
+    );
     await Promise.all(batches.map((b) => handleDeliveryBatch(b, env, { transport: transport(), queue })));
     const results = await Promise.all(batches.map((b) => getQueueResult(b, createExecutionContext())));
     // One sent and acked; the other found the unit sent (ack) or leased (retry later).
@@ -181,10 +208,20 @@ describe("delivery through the fake provider", () => {
     const queue = await fanOut(editionId);
     // The snapshot holds all ten; three leave through the one-click link of an earlier mail.
     const leaving = subs.slice(2, 5);
-    const composed = await composeEmails({ id: editionId, title: "t", subject: "s", html: "", text: "" }, leaving.map((s) => ({ subscriberId: s.id, email: s.email })), config());
+    const composed = await composeEmails(
+      { id: editionId, title: "t", subject: "s", html: "", text: "" },
+      leaving.map((s) => ({ subscriberId: s.id, email: s.email })),
+      config(),
+    );
     for (const mail of composed) {
       const url = mail.headers!["List-Unsubscribe"]!.slice(1, -1);
-      const res = await exports.default.fetch(new Request(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" }));
+      const res = await exports.default.fetch(
+        new Request(url, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: "List-Unsubscribe=One-Click",
+        }),
+      );
       expect(res.status).toBeLessThan(300);
     }
     await drain(queue, { transport: transport() });
@@ -207,7 +244,11 @@ describe("delivery through the fake provider", () => {
     expect(emails).toHaveLength(18);
     for (const s of [...good1, ...good2]) expect(perAddress(emails).get(s.email)).toBe(1);
     expect(await counts(editionId)).toEqual({ sent: 18, failed: 1 });
-    const failed = await env.DB.prepare("SELECT email, final, last_error AS error FROM deliveries WHERE edition_id = ? AND status = 'failed'").bind(editionId).first<{ email: string; final: number; error: string }>();
+    const failed = await env.DB.prepare(
+      "SELECT email, final, last_error AS error FROM deliveries WHERE edition_id = ? AND status = 'failed'",
+    )
+      .bind(editionId)
+      .first<{ email: string; final: number; error: string }>();
     expect(failed).toMatchObject({ email: bad[0]!.email, final: 1 });
     expect(failed!.error).toMatch(/422/);
     // A redelivered message for that batch changes nothing and calls nobody.
@@ -227,7 +268,9 @@ describe("delivery through the fake provider", () => {
     const { emails } = await fakeEmails(SCOPE);
     for (const s of good) expect(perAddress(emails).get(s.email)).toBe(1);
     expect(await counts(editionId)).toEqual({ sent: 5, failed: 1 });
-    const failed = await env.DB.prepare("SELECT email FROM deliveries WHERE edition_id = ? AND status = 'failed'").bind(editionId).first<{ email: string }>();
+    const failed = await env.DB.prepare("SELECT email FROM deliveries WHERE edition_id = ? AND status = 'failed'")
+      .bind(editionId)
+      .first<{ email: string }>();
     expect(failed!.email).toBe(bad[0]!.email);
   });
 
@@ -258,8 +301,18 @@ describe("retry timing", () => {
 
 describe("bad and dead-lettered messages", () => {
   it("acks malformed messages instead of retrying them forever", async () => {
-    const bodies = [null, "text", 42, { kind: "send" }, { v: 1, kind: "send", editionId: "../etc", batch: -1, part: "2" }, { v: 1, kind: "nope", editionId: "x" }];
-    const batch = createMessageBatch<unknown>(DELIVERIES_QUEUE, bodies.map((body, i) => ({ id: `bad${i}`, timestamp: new Date(), attempts: 1, body })));
+    const bodies = [
+      null,
+      "text",
+      42,
+      { kind: "send" },
+      { v: 1, kind: "send", editionId: "../etc", batch: -1, part: "2" },
+      { v: 1, kind: "nope", editionId: "x" },
+    ];
+    const batch = createMessageBatch<unknown>(
+      DELIVERIES_QUEUE,
+      bodies.map((body, i) => ({ id: `bad${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
     const summary = await handleDeliveryBatch(batch, env, { transport: transport(), queue: new RecordingQueue() });
     const result = await getQueueResult(batch, createExecutionContext());
     expect(result.explicitAcks.sort()).toEqual(bodies.map((_, i) => `bad${i}`).sort());
@@ -282,7 +335,9 @@ describe("bad and dead-lettered messages", () => {
     const result = await getQueueResult(batch, createExecutionContext());
     expect(result.explicitAcks.sort()).toEqual(["d1", "d2"]);
     expect(summary).toMatchObject({ units: 1, rows: 4, malformed: 1 });
-    const row = await env.DB.prepare("SELECT final, last_error AS error FROM deliveries WHERE edition_id = ? LIMIT 1").bind(editionId).first<{ final: number; error: string }>();
+    const row = await env.DB.prepare("SELECT final, last_error AS error FROM deliveries WHERE edition_id = ? LIMIT 1")
+      .bind(editionId)
+      .first<{ final: number; error: string }>();
     expect(row!.final).toBe(1);
     expect(row!.error).toMatch(/retries exhausted.*500/);
     // Final failures are not claimed again.

@@ -19,7 +19,9 @@ async function edition(): Promise<string> {
 }
 
 async function snapshot(editionId: string) {
-  const { results } = await env.DB.prepare("SELECT subscriber_id AS sid, batch_no AS batch FROM deliveries WHERE edition_id = ? ORDER BY subscriber_id")
+  const { results } = await env.DB.prepare(
+    "SELECT subscriber_id AS sid, batch_no AS batch FROM deliveries WHERE edition_id = ? ORDER BY subscriber_id",
+  )
     .bind(editionId)
     .all<{ sid: number; batch: number }>();
   return results;
@@ -52,7 +54,9 @@ describe("fan-out", () => {
     expect(bodies.every((b) => b.kind === "send" && b.part === "" && b.editionId === id)).toBe(true);
     // Reads, pages, sends: well inside one invocation's 50 subrequests.
     expect(budget.used).toBeLessThanOrEqual(10);
-    const state = await env.DB.prepare("SELECT status, batches, enqueued, snapshot_done AS done FROM fanouts WHERE edition_id = ?").bind(id).first();
+    const state = await env.DB.prepare("SELECT status, batches, enqueued, snapshot_done AS done FROM fanouts WHERE edition_id = ?")
+      .bind(id)
+      .first();
     expect(state).toEqual({ status: "done", batches: 24, enqueued: 24, done: 1 });
   });
 
@@ -107,7 +111,9 @@ describe("fan-out", () => {
     await startSend(env.DB, lost, id);
     await runFanout(env.DB, lost, id, new SubrequestBudget());
     // The three send messages vanish; an hour later nothing has touched the rows.
-    await env.DB.prepare("UPDATE deliveries SET updated_at = ? WHERE edition_id = ?").bind(new Date(Date.now() - 2 * 3_600_000).toISOString(), id).run();
+    await env.DB.prepare("UPDATE deliveries SET updated_at = ? WHERE edition_id = ?")
+      .bind(new Date(Date.now() - 2 * 3_600_000).toISOString(), id)
+      .run();
     const queue = new RecordingQueue();
     const { resumed } = await runScheduled(env, new Date(Date.UTC(2031, 0, 1, 7, 0)), "0 7 * * *", { queue });
     expect(resumed).toBe(3);

@@ -12,14 +12,35 @@ import { SubrequestBudget } from "../../src/delivery/budget";
 import { composeEmails } from "../../src/delivery/compose";
 import { handleDeliveryBatch, HANDOFF_ATTEMPTS, LEASE_MS } from "../../src/delivery/consumer";
 import { runFanout, startSend } from "../../src/delivery/fanout";
-import { DELIVERIES_QUEUE, heldBefore, idempotencyKey, KEY_MEMORY_MARGIN_MS, PROVIDER_KEY_MEMORY_MS, type DeliveryMessage, type Producer } from "../../src/delivery/messages";
+import {
+  DELIVERIES_QUEUE,
+  heldBefore,
+  idempotencyKey,
+  KEY_MEMORY_MARGIN_MS,
+  PROVIDER_KEY_MEMORY_MS,
+  type DeliveryMessage,
+  type Producer,
+} from "../../src/delivery/messages";
 import { claimUnit } from "../../src/delivery/store";
 import { PAUSE_RETRY_MS, runSweep, STALLED_FANOUT_MS, STALE_UNIT_MS } from "../../src/delivery/sweep";
 import { makeDeps, type DigestSource } from "../../src/deps";
 import { buildEdition } from "../../src/editions/build";
 import { runScheduled } from "../../src/editions/cron";
 import { resendTransport } from "../../src/mail/resend";
-import { addSubscribers, counts, digestOf, drain, fakeControl, fakeEmails, fakeReset, noSleep, perAddress, RecordingQueue, resetDelivery, sendIdOf } from "./helpers";
+import {
+  addSubscribers,
+  counts,
+  digestOf,
+  drain,
+  fakeControl,
+  fakeEmails,
+  fakeReset,
+  noSleep,
+  perAddress,
+  RecordingQueue,
+  resetDelivery,
+  sendIdOf,
+} from "./helpers";
 
 const SCOPE = "faults.test";
 const subscribers = (n: number, prefix: string) => addSubscribers(n, prefix, "active", SCOPE);
@@ -46,7 +67,10 @@ async function fanOut(editionId: string, batchSize = 100): Promise<RecordingQueu
 /** The admin API with the deliveries queue replaced by `queue`, so the test drives the consumer. */
 async function admin(method: string, path: string, queue?: RecordingQueue): Promise<{ status: number; body: Record<string, unknown> }> {
   const testEnv = queue ? ({ ...env, DELIVERIES: queue as unknown as Queue } as Env) : env;
-  const res = await app.fetch(new Request(`http://localhost${path}`, { method, headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }), testEnv);
+  const res = await app.fetch(
+    new Request(`http://localhost${path}`, { method, headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
+    testEnv,
+  );
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -60,7 +84,9 @@ async function expectEachOnce(addresses: string[]): Promise<void> {
 
 /** Rows ever marked failed for good, and their errors. */
 async function finalFailures(editionId: string): Promise<Array<{ email: string; error: string }>> {
-  const { results } = await env.DB.prepare("SELECT email, last_error AS error FROM deliveries WHERE edition_id = ? AND status = 'failed' AND final = 1")
+  const { results } = await env.DB.prepare(
+    "SELECT email, last_error AS error FROM deliveries WHERE edition_id = ? AND status = 'failed' AND final = 1",
+  )
     .bind(editionId)
     .all<{ email: string; error: string }>();
   return results;
@@ -94,7 +120,9 @@ describe("account-wide provider errors pause the edition, they fail nobody", () 
 
     const status = await admin("GET", `/admin/editions/${editionId}`);
     expect(status.body.delivery).toBe("paused");
-    expect(status.body.pause).toMatchObject({ reason: expect.stringMatching(/Resend 401 restricted_api_key: This API key is restricted or was revoked/) });
+    expect(status.body.pause).toMatchObject({
+      reason: expect.stringMatching(/Resend 401 restricted_api_key: This API key is restricted or was revoked/),
+    });
     expect(status.body.deliveries).toMatchObject({ counts: { failed: 0, pending: 5 }, failedFinal: 0 });
 
     // The sweep leaves a paused edition alone for an hour, then tries once: still refused.
@@ -155,7 +183,10 @@ describe("account-wide provider errors pause the edition, they fail nobody", () 
     await fakeControl(SCOPE, { accountError: "unverified" });
     await drain(queue, { transport: transport() });
     expect(await counts(editionId)).toEqual({ pending: 3 });
-    expect((await admin("GET", `/admin/editions/${editionId}`)).body).toMatchObject({ delivery: "paused", pause: { reason: expect.stringMatching(/domain is not verified/) } });
+    expect((await admin("GET", `/admin/editions/${editionId}`)).body).toMatchObject({
+      delivery: "paused",
+      pause: { reason: expect.stringMatching(/domain is not verified/) },
+    });
     await fakeControl(SCOPE, { accountError: "" });
     const resumed = new RecordingQueue();
     await admin("POST", `/admin/editions/${editionId}/send`, resumed);
@@ -172,7 +203,10 @@ describe("account-wide provider errors pause the edition, they fail nobody", () 
     await drain(queue, {}, { testEnv: deployed });
     expect((await fakeEmails(SCOPE)).calls).toBe(0);
     expect(await counts(editionId)).toEqual({ pending: 4 });
-    expect((await admin("GET", `/admin/editions/${editionId}`)).body).toMatchObject({ delivery: "paused", pause: { reason: "RESEND_API_KEY is not set" } });
+    expect((await admin("GET", `/admin/editions/${editionId}`)).body).toMatchObject({
+      delivery: "paused",
+      pause: { reason: "RESEND_API_KEY is not set" },
+    });
 
     const resumed = new RecordingQueue();
     await admin("POST", `/admin/editions/${editionId}/send`, resumed);
@@ -205,10 +239,18 @@ describe("rate limits", () => {
     const queue = await fanOut(editionId, 10);
     const waits: number[] = [];
     const t0 = Date.now();
-    const batch = createMessageBatch<unknown>(DELIVERIES_QUEUE, queue.pending.map((m, i) => ({ id: `p${i}`, timestamp: new Date(), attempts: 1, body: m.body })));
+    const batch = createMessageBatch<unknown>(
+      DELIVERIES_QUEUE,
+      queue.pending.map((m, i) => ({ id: `p${i}`, timestamp: new Date(), attempts: 1, body: m.body })),
+    );
     // A frozen clock makes the pacer's arithmetic exact: turns at +0, +1 s, +2 s, then the slot
     // is held until +3 s.
-    const summary = await handleDeliveryBatch(batch, env, { transport: transport(), queue: new RecordingQueue(), clock: () => new Date(t0), sleep: async (ms) => void waits.push(ms) });
+    const summary = await handleDeliveryBatch(batch, env, {
+      transport: transport(),
+      queue: new RecordingQueue(),
+      clock: () => new Date(t0),
+      sleep: async (ms) => void waits.push(ms),
+    });
     expect(summary.sent).toBe(30);
     expect(waits.sort((a, b) => a - b)).toEqual([1000, 2000, 3000]);
     // Twice the rate, half the waits.
@@ -217,8 +259,16 @@ describe("rate limits", () => {
     const id2 = await newEdition(10);
     const q2 = await fanOut(id2, 10);
     const waits2: number[] = [];
-    const batch2 = createMessageBatch<unknown>(DELIVERIES_QUEUE, q2.pending.map((m, i) => ({ id: `q${i}`, timestamp: new Date(), attempts: 1, body: m.body })));
-    await handleDeliveryBatch(batch2, { ...env, PROVIDER_RATE: "4" } as Env, { transport: transport(), queue: new RecordingQueue(), clock: () => new Date(t0), sleep: async (ms) => void waits2.push(ms) });
+    const batch2 = createMessageBatch<unknown>(
+      DELIVERIES_QUEUE,
+      q2.pending.map((m, i) => ({ id: `q${i}`, timestamp: new Date(), attempts: 1, body: m.body })),
+    );
+    await handleDeliveryBatch(batch2, { ...env, PROVIDER_RATE: "4" } as Env, {
+      transport: transport(),
+      queue: new RecordingQueue(),
+      clock: () => new Date(t0),
+      sleep: async (ms) => void waits2.push(ms),
+    });
     expect(waits2.sort((a, b) => a - b)).toEqual([500, 1000, 1500]);
   });
 });
@@ -240,7 +290,9 @@ describe("idempotency keys", () => {
     expect(sendA).not.toBe(sendB);
 
     const { emails } = await fakeEmails(SCOPE);
-    expect(new Set(emails.map((e) => e.idempotencyKey))).toEqual(new Set([idempotencyKey(sendA, idA, 0, ""), idempotencyKey(sendB, idB, 0, "")]));
+    expect(new Set(emails.map((e) => e.idempotencyKey))).toEqual(
+      new Set([idempotencyKey(sendA, idA, 0, ""), idempotencyKey(sendB, idB, 0, "")]),
+    );
     for (const s of first) {
       const got = emails.filter((e) => e.to[0] === s.email);
       // Once from each deployment, each under its own key.
@@ -257,7 +309,12 @@ describe("idempotency keys", () => {
     const sendId = await sendIdOf(editionId);
     // 23 hours ago a consumer claimed the unit, the provider accepted the batch, and the consumer died.
     const then = Date.now() - 23 * HOUR;
-    const claim = await claimUnit(env.DB, { editionId, batch: 0, part: "" }, "died", { nowMs: then, leaseMs: LEASE_MS, withEdition: true, heldBeforeMs: heldBefore(then) });
+    const claim = await claimUnit(env.DB, { editionId, batch: 0, part: "" }, "died", {
+      nowMs: then,
+      leaseMs: LEASE_MS,
+      withEdition: true,
+      heldBeforeMs: heldBefore(then),
+    });
     const emails = await composeEmails(claim.edition!, claim.claimed, getConfig(env));
     await transport().sendBatch(emails, { idempotencyKey: idempotencyKey(sendId, editionId, 0, "") });
     expect(23 * HOUR).toBeGreaterThan(PROVIDER_KEY_MEMORY_MS - KEY_MEMORY_MARGIN_MS);
@@ -286,7 +343,12 @@ describe("idempotency keys", () => {
     const queue = await fanOut(editionId);
     // A consumer claimed the unit 23 hours ago and died before calling the provider.
     const then = Date.now() - 23 * HOUR;
-    await claimUnit(env.DB, { editionId, batch: 0, part: "" }, "died", { nowMs: then, leaseMs: LEASE_MS, withEdition: false, heldBeforeMs: heldBefore(then) });
+    await claimUnit(env.DB, { editionId, batch: 0, part: "" }, "died", {
+      nowMs: then,
+      leaseMs: LEASE_MS,
+      withEdition: false,
+      heldBeforeMs: heldBefore(then),
+    });
     await drain(queue, { transport: transport() });
     expect((await fakeEmails(SCOPE)).calls).toBe(0);
 
@@ -305,7 +367,11 @@ describe("idempotency keys", () => {
     const editionId = await newEdition();
     await fanOut(editionId);
     // What the old code did on a 401: every row failed for good.
-    await env.DB.prepare("UPDATE deliveries SET status = 'failed', final = 1, attempts = 1, last_error = 'Resend 401 missing_api_key' WHERE edition_id = ?").bind(editionId).run();
+    await env.DB.prepare(
+      "UPDATE deliveries SET status = 'failed', final = 1, attempts = 1, last_error = 'Resend 401 missing_api_key' WHERE edition_id = ?",
+    )
+      .bind(editionId)
+      .run();
     const resent = new RecordingQueue();
     const res = await admin("POST", `/admin/editions/${editionId}/resend-failed`, resent);
     expect(res).toMatchObject({ status: 202, body: { unitsEnqueued: 1 } });
@@ -319,35 +385,45 @@ describe("idempotency keys", () => {
 });
 
 describe("configuration errors and crashed invocations", () => {
-  it("a consumer config error retries without touching a row, hands over to the sweep before the dead-letter queue, and sends once fixed", async () => {
-    const subs = await subscribers(12, "cfg-");
-    const editionId = await newEdition(5);
-    const queue = await fanOut(editionId, 5);
-    const broken = { ...env, SENDER_ADDRESS: "not an address" } as Env;
-    const { retries, delays } = await drain(queue, { transport: transport() }, { testEnv: broken, maxRounds: 3 }).catch(() => ({ retries: -1, delays: [] }));
-    expect(retries).toBe(-1); // still retrying after three rounds
-    expect(delays).toEqual([]);
-    expect(queue.pending).toHaveLength(3);
-    expect(queue.pending.every((m) => m.attempts === 4)).toBe(true);
-    expect(await counts(editionId)).toEqual({ pending: 12 });
-    expect((await fakeEmails(SCOPE)).calls).toBe(0);
+  it(
+    "a consumer config error retries without touching a row, " +
+      "hands over to the sweep before the dead-letter queue, and sends once fixed",
+    async () => {
+      const subs = await subscribers(12, "cfg-");
+      const editionId = await newEdition(5);
+      const queue = await fanOut(editionId, 5);
+      const broken = { ...env, SENDER_ADDRESS: "not an address" } as Env;
+      const { retries, delays } = await drain(queue, { transport: transport() }, { testEnv: broken, maxRounds: 3 }).catch(() => ({
+        retries: -1,
+        delays: [],
+      }));
+      expect(retries).toBe(-1); // still retrying after three rounds
+      expect(delays).toEqual([]);
+      expect(queue.pending).toHaveLength(3);
+      expect(queue.pending.every((m) => m.attempts === 4)).toBe(true);
+      expect(await counts(editionId)).toEqual({ pending: 12 });
+      expect((await fakeEmails(SCOPE)).calls).toBe(0);
 
-    // At the queue's retry limit the message is acked, never dead-lettered.
-    const last = createMessageBatch<unknown>(DELIVERIES_QUEUE, queue.pending.map((m, i) => ({ id: `last${i}`, timestamp: new Date(), attempts: HANDOFF_ATTEMPTS, body: m.body })));
-    const summary = await handleDeliveryBatch(last, broken, { transport: transport() });
-    const result = await getQueueResult(last, createExecutionContext());
-    expect(result.retryMessages).toEqual([]);
-    expect(result.explicitAcks).toHaveLength(3);
-    expect(summary.outcomes).toEqual({ "handed-to-sweep": 3 });
-    expect(await counts(editionId)).toEqual({ pending: 12 });
+      // At the queue's retry limit the message is acked, never dead-lettered.
+      const last = createMessageBatch<unknown>(
+        DELIVERIES_QUEUE,
+        queue.pending.map((m, i) => ({ id: `last${i}`, timestamp: new Date(), attempts: HANDOFF_ATTEMPTS, body: m.body })),
+      );
+      const summary = await handleDeliveryBatch(last, broken, { transport: transport() });
+      const result = await getQueueResult(last, createExecutionContext());
+      expect(result.retryMessages).toEqual([]);
+      expect(result.explicitAcks).toHaveLength(3);
+      expect(summary.outcomes).toEqual({ "handed-to-sweep": 3 });
+      expect(await counts(editionId)).toEqual({ pending: 12 });
 
-    // An hour on, the sweep enqueues the untouched rows; the configuration is fixed by then.
-    const sweeper = new RecordingQueue();
-    expect((await runSweep(env.DB, sweeper, new Date(Date.now() + STALE_UNIT_MS + 60_000))).units).toBe(3);
-    await drain(sweeper, { transport: transport() });
-    await expectEachOnce(subs.map((s) => s.email));
-    expect(await counts(editionId)).toEqual({ sent: 12 });
-  });
+      // An hour on, the sweep enqueues the untouched rows; the configuration is fixed by then.
+      const sweeper = new RecordingQueue();
+      expect((await runSweep(env.DB, sweeper, new Date(Date.now() + STALE_UNIT_MS + 60_000))).units).toBe(3);
+      await drain(sweeper, { transport: transport() });
+      await expectEachOnce(subs.map((s) => s.email));
+      expect(await counts(editionId)).toEqual({ sent: 12 });
+    },
+  );
 
   it("a production guard refusal in the consumer is a config error too: retried, nothing sent, nobody failed", async () => {
     await subscribers(2, "guard-");
@@ -375,7 +451,9 @@ describe("configuration errors and crashed invocations", () => {
     };
     const scheduled = new Date(Date.UTC(2032, 2, 3, 7, 0));
     await expect(runScheduled(env, scheduled, "0 7 * * *", { queue: dying })).rejects.toThrow("invocation killed");
-    const edition = await env.DB.prepare("SELECT id FROM editions WHERE slot = '2032-03-03T07:00Z' AND status = 'built'").first<{ id: string }>();
+    const edition = await env.DB.prepare("SELECT id FROM editions WHERE slot = '2032-03-03T07:00Z' AND status = 'built'").first<{
+      id: string;
+    }>();
     expect(edition).not.toBeNull();
     const fanout = await env.DB.prepare("SELECT status, enqueued FROM fanouts WHERE edition_id = ?").bind(edition!.id).first();
     expect(fanout).toEqual({ status: "running", enqueued: 0 });

@@ -143,7 +143,10 @@ export async function fakeControl(scope: string, plan: Record<string, unknown>):
 }
 
 export async function fakeEmails(scope: string): Promise<{ emails: AcceptedEmail[]; calls: number }> {
-  return (await (await fetch(`${fake()}/__emails?scope=${encodeURIComponent(scope)}`)).json()) as { emails: AcceptedEmail[]; calls: number };
+  return (await (await fetch(`${fake()}/__emails?scope=${encodeURIComponent(scope)}`)).json()) as {
+    emails: AcceptedEmail[];
+    calls: number;
+  };
 }
 
 /** How many accepted emails each address got at the fake. */
@@ -155,7 +158,10 @@ export function perAddress(emails: AcceptedEmail[]): Map<string, number> {
 
 /** The edition's send id (the prefix of its Idempotency-Keys). */
 export async function sendIdOf(editionId: string): Promise<string | null> {
-  return (await env.DB.prepare("SELECT send_id AS sendId FROM editions WHERE id = ?").bind(editionId).first<{ sendId: string | null }>())?.sendId ?? null;
+  return (
+    (await env.DB.prepare("SELECT send_id AS sendId FROM editions WHERE id = ?").bind(editionId).first<{ sendId: string | null }>())
+      ?.sendId ?? null
+  );
 }
 
 /** Delivery counts straight from D1. */

@@ -30,12 +30,16 @@ async function settled(editionId: string, expected: number): Promise<Record<stri
 
 /** Digest emails per address in the outbox (MAIL_TRANSPORT=outbox in tests). */
 async function outboxPerAddress(): Promise<Map<string, number>> {
-  const { results } = await env.DB.prepare("SELECT to_address AS address, COUNT(*) AS n FROM outbox WHERE kind = 'digest' GROUP BY to_address").all<{ address: string; n: number }>();
+  const { results } = await env.DB.prepare(
+    "SELECT to_address AS address, COUNT(*) AS n FROM outbox WHERE kind = 'digest' GROUP BY to_address",
+  ).all<{ address: string; n: number }>();
   return new Map(results.map((r) => [r.address, r.n]));
 }
 
 async function editionsForSlot(slot: string): Promise<Array<{ id: string; status: string; skip_reason: string | null }>> {
-  const { results } = await env.DB.prepare("SELECT id, status, skip_reason FROM editions WHERE slot = ?").bind(slot).all<{ id: string; status: string; skip_reason: string | null }>();
+  const { results } = await env.DB.prepare("SELECT id, status, skip_reason FROM editions WHERE slot = ?")
+    .bind(slot)
+    .all<{ id: string; status: string; skip_reason: string | null }>();
   return results;
 }
 
@@ -43,7 +47,11 @@ const admin = (path: string, init: RequestInit = {}) =>
   exports.default.fetch(
     new Request(`http://localhost${path}`, {
       ...init,
-      headers: { authorization: `Bearer ${env.ADMIN_TOKEN}`, "content-type": "application/json", ...(init.headers as Record<string, string>) },
+      headers: {
+        authorization: `Bearer ${env.ADMIN_TOKEN}`,
+        "content-type": "application/json",
+        ...(init.headers as Record<string, string>),
+      },
     }),
   );
 
@@ -74,7 +82,10 @@ describe("cron edition through the real queue", { timeout: 30_000 }, () => {
     expect(await settled(rows[0]!.id, 4)).toEqual({ sent: 4 });
     const outbox = await outboxPerAddress();
     for (const s of subs) expect(outbox.get(s.email)).toBe(1);
-    const fanouts = await env.DB.prepare("SELECT COUNT(*) AS n, MAX(batches) AS batches FROM fanouts").first<{ n: number; batches: number }>();
+    const fanouts = await env.DB.prepare("SELECT COUNT(*) AS n, MAX(batches) AS batches FROM fanouts").first<{
+      n: number;
+      batches: number;
+    }>();
     expect(fanouts).toEqual({ n: 1, batches: 1 });
   });
 
@@ -100,7 +111,9 @@ describe("cron edition through the real queue", { timeout: 30_000 }, () => {
     expect(forced.status).toBe(201);
     const { edition } = (await forced.json()) as { edition: { status: string; editionId: string } };
     expect(edition).toMatchObject({ status: "built", editionId: "2030-01-10" });
-    expect((await editionsForSlot(slotOf(new Date(day2))))[0]!.skip_reason).toMatch(/^forced; (had been|would have been) skipped: nothing new since edition 2030-01-09/);
+    expect((await editionsForSlot(slotOf(new Date(day2))))[0]!.skip_reason).toMatch(
+      /^forced; (had been|would have been) skipped: nothing new since edition 2030-01-09/,
+    );
     const send = await admin(`/admin/editions/${edition.editionId}/send`, { method: "POST" });
     expect(send.status).toBe(202);
     expect(await settled("2030-01-10", 2)).toEqual({ sent: 2 });
@@ -141,7 +154,9 @@ describe("edition build", () => {
     const first = await buildEdition(makeDeps(env, { digest: digestOf(["d1"]) }), { slot: "2030-02-03T07:00Z", now });
     const second = await buildEdition(makeDeps(env, { digest: digestOf(["d2"]) }), { slot: "2030-02-03T19:00Z", now });
     expect([first.editionId, second.editionId]).toEqual(["2030-02-03", "2030-02-03-2"]);
-    const row = await env.DB.prepare("SELECT html, text, subject FROM editions WHERE id = ?").bind("2030-02-03-2").first<{ html: string; text: string; subject: string }>();
+    const row = await env.DB.prepare("SELECT html, text, subject FROM editions WHERE id = ?")
+      .bind("2030-02-03-2")
+      .first<{ html: string; text: string; subject: string }>();
     expect(row!.html).toContain("%%UNSUBSCRIBE_URL%%");
     expect(row!.html).toContain("/editions/2030-02-03-2");
     expect(row!.text).toContain("%%UNSUBSCRIBE_URL%%");

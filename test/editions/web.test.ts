@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { insertEdition } from "../../src/editions/store";
 import type { Article, Digest } from "../../src/digest/types";
 
-const get = (path: string, headers: Record<string, string> = {}) => exports.default.fetch(new Request(`http://localhost${path}`, { headers }));
+const get = (path: string, headers: Record<string, string> = {}) =>
+  exports.default.fetch(new Request(`http://localhost${path}`, { headers }));
 
 /** Counts elements matching a selector, parsing with workerd's HTMLRewriter (not regexes). */
 async function count(html: string, selector: string): Promise<number> {
@@ -39,7 +40,14 @@ async function texts(html: string, selector: string): Promise<string[]> {
     })
     .transform(new Response(html))
     .text();
-  return out.map((t) => t.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&"));
+  return out.map((t) =>
+    t
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, "&"),
+  );
 }
 
 const HOSTILE_SCRIPT = "<script>alert('x')</script>";
@@ -83,7 +91,9 @@ const hostileDigest: Digest = {
     },
   ],
 };
-const hostileArticles: Article[] = [{ id: "evil.txt", title: `Title ${HOSTILE_ATTR}`, paragraphs: [`Body ${HOSTILE_SCRIPT}`, `More ${HOSTILE_TPL}`] }];
+const hostileArticles: Article[] = [
+  { id: "evil.txt", title: `Title ${HOSTILE_ATTR}`, paragraphs: [`Body ${HOSTILE_SCRIPT}`, `More ${HOSTILE_TPL}`] },
+];
 
 describe("GET /", () => {
   it("is the landing page with the subscribe form the subscriptions module expects", async () => {

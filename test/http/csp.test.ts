@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { runScheduled } from "../../src/editions/cron";
 import { PAGE_CSP } from "../../src/http/policy";
 
-const get = (path: string, init: RequestInit = {}) => exports.default.fetch(new Request(`http://localhost${path}`, { headers: { accept: "text/html" }, ...init }));
+const get = (path: string, init: RequestInit = {}) =>
+  exports.default.fetch(new Request(`http://localhost${path}`, { headers: { accept: "text/html" }, ...init }));
 
 describe("Content-Security-Policy", () => {
   it("is the site policy on every page, error page and subscription page", async () => {
@@ -19,7 +20,19 @@ describe("Content-Security-Policy", () => {
       [`/editions/${id}/sources/000_b1cf72ef45b43b21.txt`, await get(`/editions/${id}/sources/000_b1cf72ef45b43b21.txt`)],
       ["/no/such/page (404)", await get("/no/such/page")],
       ["POST /preview (405)", await get("/preview", { method: "POST" })],
-      ["POST /subscribe", await get("/subscribe", { method: "POST", headers: { accept: "text/html", origin: "http://localhost", "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "198.51.100.77" }, body: form })],
+      [
+        "POST /subscribe",
+        await get("/subscribe", {
+          method: "POST",
+          headers: {
+            accept: "text/html",
+            origin: "http://localhost",
+            "content-type": "application/x-www-form-urlencoded",
+            "cf-connecting-ip": "198.51.100.77",
+          },
+          body: form,
+        }),
+      ],
       ["/confirm (bad link)", await get("/confirm?token=nope")],
       ["/dev/mailbox", await get("/dev/mailbox")],
     ];
@@ -31,7 +44,14 @@ describe("Content-Security-Policy", () => {
 
   it("is on the 500 page too", async () => {
     const { app } = await import("../../src/app");
-    const broken = { ...env, DB: { prepare: () => { throw new Error("broken database"); } } } as unknown as Env;
+    const broken = {
+      ...env,
+      DB: {
+        prepare: () => {
+          throw new Error("broken database");
+        },
+      },
+    } as unknown as Env;
     const res = await app.fetch(new Request("http://localhost/editions", { headers: { accept: "text/html" } }), broken);
     expect(res.status).toBe(500);
     expect(res.headers.get("content-security-policy")).toBe(PAGE_CSP);

@@ -9,7 +9,13 @@ import { base64Utf8, buildMime, encodeHeaderWords } from "../../src/mail/mime";
 import { outboxTransport } from "../../src/mail/outbox";
 import { getOutboxMessage } from "../../src/mail/outbox-store";
 import { parseRetryAfter, resendTransport } from "../../src/mail/resend";
-import { AccountMailError, IdempotencyConflictError, PermanentMailError, TransientMailError, type OutgoingEmail } from "../../src/mail/types";
+import {
+  AccountMailError,
+  IdempotencyConflictError,
+  PermanentMailError,
+  TransientMailError,
+  type OutgoingEmail,
+} from "../../src/mail/types";
 
 /** This file's recipient domain: the fake provider keeps faults and mail per domain. */
 const SCOPE = "mail.test";
@@ -96,7 +102,9 @@ describe("outbox transport", () => {
     expect(first).toHaveLength(3);
     expect(new Set(first.map((s) => s.providerId)).size).toBe(3);
     expect(again).toEqual(first);
-    const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM outbox WHERE idempotency_key LIKE ?").bind(`${key}#%`).first<{ n: number }>();
+    const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM outbox WHERE idempotency_key LIKE ?")
+      .bind(`${key}#%`)
+      .first<{ n: number }>();
     expect(count!.n).toBe(3);
     for (const [i, s] of first.entries()) {
       const row = await getOutboxMessage(env.DB, Number(s.providerId.slice(7)));
@@ -131,7 +139,11 @@ describe("resend transport", () => {
   const base = () => env.RESEND_BASE_URL;
   const control = (plan: object) => fetch(`${base()}/__control`, { method: "POST", body: JSON.stringify({ scope: SCOPE, ...plan }) });
   const accepted = async () =>
-    ((await (await fetch(`${base()}/__emails?scope=${SCOPE}`)).json()) as { emails: Array<{ to: string[]; subject: string; headers: Record<string, string>; idempotencyKey?: string; from: string }> }).emails;
+    (
+      (await (await fetch(`${base()}/__emails?scope=${SCOPE}`)).json()) as {
+        emails: Array<{ to: string[]; subject: string; headers: Record<string, string>; idempotencyKey?: string; from: string }>;
+      }
+    ).emails;
   const transport = (timeoutMs = 2000) => resendTransport({ baseUrl: base(), apiKey: env.RESEND_API_KEY, timeoutMs });
 
   // The fake server is shared by every test file: faults are set for this file's recipient
@@ -163,7 +175,9 @@ describe("resend transport", () => {
 
   it("maps 429 to a transient error carrying Retry-After", async () => {
     await control({ failRate: 1, modes: ["429"] });
-    const err = await transport().sendBatch([email()], { idempotencyKey: `k429-${uid()}` }).catch((e: unknown) => e);
+    const err = await transport()
+      .sendBatch([email()], { idempotencyKey: `k429-${uid()}` })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransientMailError);
     expect((err as TransientMailError).retryAfterSeconds).toBe(1);
   });
@@ -187,7 +201,9 @@ describe("resend transport", () => {
   it("reports a reused idempotency key with another payload as an IdempotencyConflictError", async () => {
     const key = `conflict-${uid()}`;
     await transport().sendBatch([email({ subject: "First" })], { idempotencyKey: key });
-    const err = await transport().sendBatch([email({ subject: "Second" })], { idempotencyKey: key }).catch((e: unknown) => e);
+    const err = await transport()
+      .sendBatch([email({ subject: "Second" })], { idempotencyKey: key })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IdempotencyConflictError);
     expect(err).toBeInstanceOf(PermanentMailError);
   });
@@ -198,7 +214,9 @@ describe("resend transport", () => {
   });
 
   it("maps 422 to a permanent error, and a wrong, missing or placeholder key to an account error", async () => {
-    await expect(transport().sendBatch([email({ to: `invalid-user@${SCOPE}` })], { idempotencyKey: `k422-${uid()}` })).rejects.toBeInstanceOf(PermanentMailError);
+    await expect(
+      transport().sendBatch([email({ to: `invalid-user@${SCOPE}` })], { idempotencyKey: `k422-${uid()}` }),
+    ).rejects.toBeInstanceOf(PermanentMailError);
     const wrongKey = resendTransport({ baseUrl: base(), apiKey: "re_wrong" });
     const refused = await wrongKey.send(email()).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AccountMailError);
@@ -207,7 +225,12 @@ describe("resend transport", () => {
     for (const apiKey of ["", "re_local_unused"]) {
       await expect(resendTransport({ baseUrl: "http://127.0.0.1:1", apiKey }).send(email())).rejects.toBeInstanceOf(AccountMailError);
     }
-    await expect(transport().sendBatch(Array.from({ length: 101 }, () => email()), { idempotencyKey: `big-${uid()}` })).rejects.toBeInstanceOf(PermanentMailError);
+    await expect(
+      transport().sendBatch(
+        Array.from({ length: 101 }, () => email()),
+        { idempotencyKey: `big-${uid()}` },
+      ),
+    ).rejects.toBeInstanceOf(PermanentMailError);
   });
 
   it("reads Retry-After as seconds or an HTTP date", () => {

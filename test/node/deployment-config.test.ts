@@ -14,7 +14,9 @@ const config = unstable_readConfig({ config: `${root}/wrangler.toml` });
 describe("deployment configuration", () => {
   it("the guard knows every secret placeholder of .dev.vars.example", () => {
     const example = readFileSync(`${root}/.dev.vars.example`, "utf8");
-    const secrets = [...example.matchAll(/^([A-Z_]+)=(.*)$/gm)].filter(([, name]) => /SECRET|TOKEN|KEY/.test(name!)).map(([, , value]) => value!.trim());
+    const secrets = [...example.matchAll(/^([A-Z_]+)=(.*)$/gm)]
+      .filter(([, name]) => /SECRET|TOKEN|KEY/.test(name!))
+      .map(([, , value]) => value!.trim());
     expect(secrets.length).toBeGreaterThanOrEqual(3);
     for (const value of secrets) expect(PLACEHOLDER_SECRETS.has(value), value).toBe(true);
   });

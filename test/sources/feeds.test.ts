@@ -24,10 +24,21 @@ describe("feeds", () => {
     });
     // content:encoded wins over the teaser description.
     expect(byId.get("https://gazette.example/bridge")!.body).toContain("expansion joints");
-    expect(byId.get("urn:uuid:orchestra-prize")).toMatchObject({ title: "Valley orchestra wins national prize", url: "https://observer.example/orchestra", publisher: "Valley Observer" });
+    expect(byId.get("urn:uuid:orchestra-prize")).toMatchObject({
+      title: "Valley orchestra wins national prize",
+      url: "https://observer.example/orchestra",
+      publisher: "Valley Observer",
+    });
     expect(byId.get("urn:uuid:orchestra-prize")!.body).toMatch(/^<p>The Valley Youth Orchestra/);
-    expect(byId.get("storm-2026-11-22")).toMatchObject({ format: "text", publisher: "Coastal Weather Desk", publishedAt: "2026-11-22T20:00:00.000Z" });
-    const undated = parseFeed("<rss><channel><item><title>T</title><description>Body text.</description></item></channel></rss>", "https://x/feed");
+    expect(byId.get("storm-2026-11-22")).toMatchObject({
+      format: "text",
+      publisher: "Coastal Weather Desk",
+      publishedAt: "2026-11-22T20:00:00.000Z",
+    });
+    const undated = parseFeed(
+      "<rss><channel><item><title>T</title><description>Body text.</description></item></channel></rss>",
+      "https://x/feed",
+    );
     expect(undated[0]!.publishedAt).toBeUndefined();
   });
 
@@ -36,7 +47,9 @@ describe("feeds", () => {
       [url("/feeds/broken.xml"), url("/feeds/nope.xml"), url("/status/503"), url("/slow/2000"), url("/feeds/atom.xml")],
       { timeoutMs: 500 },
     );
-    expect(failures.map((f) => f.url).sort()).toEqual([url("/feeds/broken.xml"), url("/feeds/nope.xml"), url("/slow/2000"), url("/status/503")].sort());
+    expect(failures.map((f) => f.url).sort()).toEqual(
+      [url("/feeds/broken.xml"), url("/feeds/nope.xml"), url("/slow/2000"), url("/status/503")].sort(),
+    );
     expect(articles.map((a) => a.id)).toEqual(["urn:uuid:orchestra-prize"]);
   });
 

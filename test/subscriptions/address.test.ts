@@ -64,7 +64,15 @@ describe("normalizeAddress", () => {
 
 describe("toAsciiDomain", () => {
   it("keeps URL syntax from smuggling another host past the parser", () => {
-    for (const d of ["evil.com/x.example", "evil.com?x.example", "evil.com#x", "evil.com:80", "user@evil.com", "%65vil.com", "evil.com\\x.com"]) {
+    for (const d of [
+      "evil.com/x.example",
+      "evil.com?x.example",
+      "evil.com#x",
+      "evil.com:80",
+      "user@evil.com",
+      "%65vil.com",
+      "evil.com\\x.com",
+    ]) {
       expect(toAsciiDomain(d), d).toBeNull();
     }
     expect(toAsciiDomain("EXAMPLE.com")).toBe("example.com");

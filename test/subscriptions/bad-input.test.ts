@@ -102,19 +102,56 @@ function subscribeCases(): Case[] {
   const cases: Case[] = [];
   for (const [name, address] of badAddresses) {
     cases.push({ name: `JSON address: ${name}`, path: "/subscribe", method: "POST", ...json(JSON.stringify({ email: address })) });
-    cases.push({ name: `form address: ${name}`, path: "/subscribe", method: "POST", ...form({ email: address, website: "", source: "landing" }) });
+    cases.push({
+      name: `form address: ${name}`,
+      path: "/subscribe",
+      method: "POST",
+      ...form({ email: address, website: "", source: "landing" }),
+    });
   }
-  for (const [name, value] of wrongTypes) cases.push({ name: `JSON email of wrong type: ${name}`, path: "/subscribe", method: "POST", ...json(`{"email": ${value}}`) });
+  for (const [name, value] of wrongTypes)
+    cases.push({ name: `JSON email of wrong type: ${name}`, path: "/subscribe", method: "POST", ...json(`{"email": ${value}}`) });
   const broken = [
-    "{", '{"email":', `{"email": "${m}@example.com"`, `{'email': '${m}@example.com'}`, `{"email": "${m}@example.com",}`, "", " ", "null", "[]",
-    `"${m}@example.com"`, "42", "true", "{}", '{"mail": "x@example.com"}', "\u0000", "\ufeff{}", "NaN", `{"email": "\\ud800@example.com"}`,
-    "[".repeat(1500) + "]".repeat(1500), `{"email": "${m}@example.com"} trailing`, "<xml/>", "email=x@example.com",
+    "{",
+    '{"email":',
+    `{"email": "${m}@example.com"`,
+    `{'email': '${m}@example.com'}`,
+    `{"email": "${m}@example.com",}`,
+    "",
+    " ",
+    "null",
+    "[]",
+    `"${m}@example.com"`,
+    "42",
+    "true",
+    "{}",
+    '{"mail": "x@example.com"}',
+    "\u0000",
+    "\ufeff{}",
+    "NaN",
+    `{"email": "\\ud800@example.com"}`,
+    "[".repeat(1500) + "]".repeat(1500),
+    `{"email": "${m}@example.com"} trailing`,
+    "<xml/>",
+    "email=x@example.com",
   ];
-  broken.forEach((body, i) => cases.push({ name: `broken JSON #${i + 1}: ${JSON.stringify(body.slice(0, 30))}`, path: "/subscribe", method: "POST", ...json(body) }));
+  broken.forEach((body, i) =>
+    cases.push({ name: `broken JSON #${i + 1}: ${JSON.stringify(body.slice(0, 30))}`, path: "/subscribe", method: "POST", ...json(body) }),
+  );
   // Huge bodies, with and without a Content-Length (a stream is read only up to the limit).
   for (const size of [4097, 8_000, 64_000, 1_000_000]) {
-    cases.push({ name: `JSON body of ${size} bytes`, path: "/subscribe", method: "POST", ...json(JSON.stringify({ email: `${m}@example.com`, pad: "x".repeat(size) })) });
-    cases.push({ name: `form body of ${size} bytes`, path: "/subscribe", method: "POST", ...form({ email: `${m}@example.com`, pad: "x".repeat(size) }) });
+    cases.push({
+      name: `JSON body of ${size} bytes`,
+      path: "/subscribe",
+      method: "POST",
+      ...json(JSON.stringify({ email: `${m}@example.com`, pad: "x".repeat(size) })),
+    });
+    cases.push({
+      name: `form body of ${size} bytes`,
+      path: "/subscribe",
+      method: "POST",
+      ...form({ email: `${m}@example.com`, pad: "x".repeat(size) }),
+    });
   }
   cases.push({
     name: "streamed body over the limit without Content-Length",
@@ -131,10 +168,40 @@ function subscribeCases(): Case[] {
       }),
   });
   // Wrong and malformed content types.
-  const types = ["text/plain", "text/html", "application/xml", "application/octet-stream", "application/json-patch+json", "image/png", "application/javascript", "x/y", "application/x-www-form-urlencodedx", "multipart/mixed"];
-  for (const type of types) cases.push({ name: `content type ${type}`, path: "/subscribe", method: "POST", headers: { "content-type": type, origin: ORIGIN }, body: `email=${m}@example.com` });
-  cases.push({ name: "no content type", path: "/subscribe", method: "POST", headers: { origin: ORIGIN }, body: `{"email": "${m}@example.com"}` });
-  cases.push({ name: "multipart without boundary", path: "/subscribe", method: "POST", headers: { "content-type": "multipart/form-data", origin: ORIGIN }, body: `email=${m}@example.com` });
+  const types = [
+    "text/plain",
+    "text/html",
+    "application/xml",
+    "application/octet-stream",
+    "application/json-patch+json",
+    "image/png",
+    "application/javascript",
+    "x/y",
+    "application/x-www-form-urlencodedx",
+    "multipart/mixed",
+  ];
+  for (const type of types)
+    cases.push({
+      name: `content type ${type}`,
+      path: "/subscribe",
+      method: "POST",
+      headers: { "content-type": type, origin: ORIGIN },
+      body: `email=${m}@example.com`,
+    });
+  cases.push({
+    name: "no content type",
+    path: "/subscribe",
+    method: "POST",
+    headers: { origin: ORIGIN },
+    body: `{"email": "${m}@example.com"}`,
+  });
+  cases.push({
+    name: "multipart without boundary",
+    path: "/subscribe",
+    method: "POST",
+    headers: { "content-type": "multipart/form-data", origin: ORIGIN },
+    body: `email=${m}@example.com`,
+  });
   cases.push({
     name: "multipart with a broken body",
     path: "/subscribe",
@@ -154,11 +221,40 @@ function subscribeCases(): Case[] {
     },
   });
   cases.push({ name: "form without an email field", path: "/subscribe", method: "POST", ...form({ website: "", source: "landing" }) });
-  cases.push({ name: "form with broken percent-encoding", path: "/subscribe", method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN }, body: "email=%zz%E0%A4%A&source=%" });
-  cases.push({ name: "form from another site", path: "/subscribe", method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" }, body: `email=${m}x@example.com` });
-  cases.push({ name: "form with a null Origin", path: "/subscribe", method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: "null" }, body: `email=${m}x@example.com` });
-  cases.push({ name: "form with a cross-site Sec-Fetch-Site", path: "/subscribe", method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "cross-site" }, body: `email=${m}x@example.com` });
-  cases.push({ name: "header injection on the active address", path: "/subscribe", method: "POST", ...json(JSON.stringify({ email: `${active}\r\nBcc: victim@example.com` })) });
+  cases.push({
+    name: "form with broken percent-encoding",
+    path: "/subscribe",
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN },
+    body: "email=%zz%E0%A4%A&source=%",
+  });
+  cases.push({
+    name: "form from another site",
+    path: "/subscribe",
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" },
+    body: `email=${m}x@example.com`,
+  });
+  cases.push({
+    name: "form with a null Origin",
+    path: "/subscribe",
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: "null" },
+    body: `email=${m}x@example.com`,
+  });
+  cases.push({
+    name: "form with a cross-site Sec-Fetch-Site",
+    path: "/subscribe",
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "cross-site" },
+    body: `email=${m}x@example.com`,
+  });
+  cases.push({
+    name: "header injection on the active address",
+    path: "/subscribe",
+    method: "POST",
+    ...json(JSON.stringify({ email: `${active}\r\nBcc: victim@example.com` })),
+  });
   return cases;
 }
 
@@ -174,12 +270,22 @@ function tokenCases(path: "/confirm" | "/unsubscribe"): Case[] {
     ["percent-encoded CRLF", "%0d%0aSet-Cookie:%20x"],
     ["unicode", "tökén.sïg"],
     ["SQL", "1' OR '1'='1"],
-    ["signed with another secret", () => signToken("another-secret-0123456789", path === "/confirm" ? `c1.${activeId}.9999999999.abcdefgh12` : `u1.${activeId}`)],
+    [
+      "signed with another secret",
+      () => signToken("another-secret-0123456789", path === "/confirm" ? `c1.${activeId}.9999999999.abcdefgh12` : `u1.${activeId}`),
+    ],
     ["other purpose", () => signToken(env.SIGNING_SECRET, path === "/confirm" ? `u1.${activeId}` : `c1.${activeId}.9999999999.abcdefgh12`)],
     ["unknown kind", () => signToken(env.SIGNING_SECRET, `x1.${activeId}`)],
     ["negative id", () => signToken(env.SIGNING_SECRET, path === "/confirm" ? "c1.-1.9999999999.abcdefgh12" : "u1.-1")],
-    ["id with leading zero", () => signToken(env.SIGNING_SECRET, path === "/confirm" ? `c1.0${activeId}.9999999999.abcdefgh12` : `u1.0${activeId}`)],
-    ["huge id", () => signToken(env.SIGNING_SECRET, path === "/confirm" ? "c1.99999999999999999999.9999999999.abcdefgh12" : "u1.99999999999999999999")],
+    [
+      "id with leading zero",
+      () => signToken(env.SIGNING_SECRET, path === "/confirm" ? `c1.0${activeId}.9999999999.abcdefgh12` : `u1.0${activeId}`),
+    ],
+    [
+      "huge id",
+      () =>
+        signToken(env.SIGNING_SECRET, path === "/confirm" ? "c1.99999999999999999999.9999999999.abcdefgh12" : "u1.99999999999999999999"),
+    ],
     ["signature truncated", async () => (await signToken(env.SIGNING_SECRET, `u1.${activeId}`)).slice(0, -3)],
   ];
   if (path === "/confirm") {
@@ -191,20 +297,51 @@ function tokenCases(path: "/confirm" | "/unsubscribe"): Case[] {
   for (const [name, token] of tokens) {
     const q = async () => encodeURIComponent(typeof token === "string" ? token : await token());
     cases.push({ name: `GET ${path} token ${name}`, path: `${path}?token=__T__`, method: "GET", token: q });
-    cases.push({ name: `POST ${path} token ${name}`, path: `${path}?token=__T__`, method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN }, body: "", token: q });
+    cases.push({
+      name: `POST ${path} token ${name}`,
+      path: `${path}?token=__T__`,
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN },
+      body: "",
+      token: q,
+    });
   }
   cases.push({ name: `GET ${path} without a token`, path, method: "GET" });
   cases.push({ name: `POST ${path} without a token`, path, method: "POST", ...form({}) });
   cases.push({ name: `GET ${path} with two tokens`, path: `${path}?token=a&token=b`, method: "GET" });
   cases.push({ name: `POST ${path} with a huge body`, path: `${path}?token=x`, method: "POST", ...form({ pad: "x".repeat(10_000) }) });
-  cases.push({ name: `POST ${path} one-click with a bad token`, path: `${path}?token=bad.bad`, method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
-  cases.push({ name: `POST ${path} with a 6000-character query`, path: `${path}?token=${"q".repeat(6000)}`, method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN }, body: "" });
+  cases.push({
+    name: `POST ${path} one-click with a bad token`,
+    path: `${path}?token=bad.bad`,
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "List-Unsubscribe=One-Click",
+  });
+  cases.push({
+    name: `POST ${path} with a 6000-character query`,
+    path: `${path}?token=${"q".repeat(6000)}`,
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN },
+    body: "",
+  });
   if (path === "/confirm") {
     cases.push({ name: "POST /confirm JSON with a wrong-typed token", path, method: "POST", ...json(`{"token": 12345}`) });
     cases.push({ name: "POST /confirm JSON broken", path, method: "POST", ...json(`{"token": `) });
     cases.push({ name: "POST /confirm JSON array", path, method: "POST", ...json(`["x"]`) });
-    cases.push({ name: "POST /confirm with text/xml", path, method: "POST", headers: { "content-type": "text/xml", origin: ORIGIN }, body: "<token/>" });
-    cases.push({ name: "POST /confirm form from another site", path, method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" }, body: "token=x" });
+    cases.push({
+      name: "POST /confirm with text/xml",
+      path,
+      method: "POST",
+      headers: { "content-type": "text/xml", origin: ORIGIN },
+      body: "<token/>",
+    });
+    cases.push({
+      name: "POST /confirm form from another site",
+      path,
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" },
+      body: "token=x",
+    });
   }
   return cases;
 }
@@ -212,7 +349,8 @@ function tokenCases(path: "/confirm" | "/unsubscribe"): Case[] {
 function otherCases(): Case[] {
   const cases: Case[] = [];
   for (const path of ["/subscribe", "/confirm", "/unsubscribe"]) {
-    for (const method of ["PUT", "PATCH", "DELETE", "OPTIONS"]) cases.push({ name: `${method} ${path}`, path, method, ...json(`{"email": "${m}@example.com"}`) });
+    for (const method of ["PUT", "PATCH", "DELETE", "OPTIONS"])
+      cases.push({ name: `${method} ${path}`, path, method, ...json(`{"email": "${m}@example.com"}`) });
   }
   for (const id of ["abc", "-1", "0", "99999999999999999999", "1e3", "1.5", "%00", "999999999"]) {
     cases.push({ name: `GET /dev/mailbox/${id}`, path: `/dev/mailbox/${id}`, method: "GET" });
@@ -255,7 +393,7 @@ describe("bad input", () => {
     await postJson("/subscribe", { email: active });
     const link = await confirmLinkFor(active);
     expect((await postJson("/confirm", { token: link.searchParams.get("token") })).status).toBe(200);
-    activeRow = await subscriberRow(active) as Record<string, unknown> | null;
+    activeRow = (await subscriberRow(active)) as Record<string, unknown> | null;
     expect(activeRow).toMatchObject({ status: "active" });
     activeId = activeRow!.id as number;
   });
@@ -277,9 +415,13 @@ describe("bad input", () => {
 
   afterAll(async () => {
     // No row was written for any case, and no mail went out for one.
-    const rows = await env.DB.prepare("SELECT email FROM subscribers WHERE email LIKE ? AND email <> ?").bind(`%${MARK}%`, active).all<{ email: string }>();
+    const rows = await env.DB.prepare("SELECT email FROM subscribers WHERE email LIKE ? AND email <> ?")
+      .bind(`%${MARK}%`, active)
+      .all<{ email: string }>();
     expect(rows.results).toEqual([]);
-    const mails = await env.DB.prepare("SELECT to_address FROM outbox WHERE to_address LIKE ? AND to_address <> ?").bind(`%${MARK}%`, active).all();
+    const mails = await env.DB.prepare("SELECT to_address FROM outbox WHERE to_address LIKE ? AND to_address <> ?")
+      .bind(`%${MARK}%`, active)
+      .all();
     expect(mails.results).toEqual([]);
     // The active subscriber is untouched, field for field.
     expect(await subscriberRow(active)).toEqual(activeRow);

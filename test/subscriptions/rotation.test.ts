@@ -20,10 +20,18 @@ const afterRotation = { ...env, SIGNING_SECRET: NEW, SIGNING_SECRET_PREVIOUS: OL
 const asList = { ...env, SIGNING_SECRETS: `${NEW}, ${OLD}` } as Env;
 const oldDropped = { ...env, SIGNING_SECRET: NEW } as Env;
 
-const status = async (id: number) => (await env.DB.prepare("SELECT status FROM subscribers WHERE id = ?").bind(id).first<{ status: string }>())!.status;
+const status = async (id: number) =>
+  (await env.DB.prepare("SELECT status FROM subscribers WHERE id = ?").bind(id).first<{ status: string }>())!.status;
 
 const oneClick = (url: string, e: Env) =>
-  app.fetch(new Request(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" }), e);
+  app.fetch(
+    new Request(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    }),
+    e,
+  );
 
 beforeEach(resetDelivery);
 
@@ -70,7 +78,12 @@ describe("signing secret rotation", () => {
       await drain(queue, { transport }, { testEnv: e });
     };
     await send(before, "rot-1");
-    const stored = async () => (await env.DB.prepare("SELECT unsubscribe_token AS t, unsubscribe_kid AS kid FROM subscribers WHERE email LIKE 'rot-c-%' ORDER BY id").all<{ t: string; kid: string }>()).results;
+    const stored = async () =>
+      (
+        await env.DB.prepare(
+          "SELECT unsubscribe_token AS t, unsubscribe_kid AS kid FROM subscribers WHERE email LIKE 'rot-c-%' ORDER BY id",
+        ).all<{ t: string; kid: string }>()
+      ).results;
     const first = await stored();
     expect(first.every((r) => r.t && r.kid === first[0]!.kid)).toBe(true);
     expect(first[0]!.kid).toBe(await signingKid(getConfig(before)));

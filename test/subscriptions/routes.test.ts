@@ -32,7 +32,9 @@ describe("the double opt-in round trip", () => {
     const link = await confirmLinkFor(email);
     expect(link.origin).toBe(config().baseUrl);
     // The HTML part's button carries the same link (Mustache escapes "=" and "/" as entities).
-    const hrefs = [...(parsed.html ?? "").matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/&amp;/g, "&"));
+    const hrefs = [...(parsed.html ?? "").matchAll(/href="([^"]+)"/g)].map((m) =>
+      m[1]!.replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/&amp;/g, "&"),
+    );
     expect(hrefs).toContain(link.href);
 
     // A link scanner's GET shows a page with a button and changes nothing.
@@ -134,7 +136,9 @@ describe("the double opt-in round trip", () => {
     const row = await subscriberRow(email);
     await call(pathOf(new URL(await unsubscribeUrl(config(), row!.id))), { method: "POST" });
     // Past the cooldown since the first mail.
-    await env.DB.prepare("UPDATE subscribers SET last_confirmation_sent_at = ? WHERE id = ?").bind(new Date(Date.now() - 11 * 60_000).toISOString(), row!.id).run();
+    await env.DB.prepare("UPDATE subscribers SET last_confirmation_sent_at = ? WHERE id = ?")
+      .bind(new Date(Date.now() - 11 * 60_000).toISOString(), row!.id)
+      .run();
     expect((await postJson("/subscribe", { email })).status).toBe(202);
     expect(await subscriberRow(email)).toMatchObject({ id: row!.id, status: "pending" });
     const second = await confirmLinkFor(email);
@@ -187,7 +191,11 @@ describe("tokens", () => {
 
   it("refuses an expired confirmation link with a clear page, on GET and POST", async () => {
     const { email, row } = await pendingSubscriber();
-    const expired = await confirmToken(config(), { subscriberId: row.id, nonce: row.confirm_nonce!, expiresAt: new Date(Date.now() - 1000) });
+    const expired = await confirmToken(config(), {
+      subscriberId: row.id,
+      nonce: row.confirm_nonce!,
+      expiresAt: new Date(Date.now() - 1000),
+    });
     const get = await call(`/confirm?token=${expired}`, { headers: { accept: "text/html" } });
     expect(get.status).toBe(410);
     expect(await get.text()).toContain("This link has expired");
@@ -241,7 +249,15 @@ describe("tokens", () => {
     expect(await unsubscribeUrl(config(), row.id)).toBe(url);
     const token = url.split("token=")[1]!;
     expect((await call(`/unsubscribe?token=${token.slice(0, -1)}x`, { method: "POST" })).status).toBe(400);
-    expect((await call(`/unsubscribe`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" })).status).toBe(400);
+    expect(
+      (
+        await call(`/unsubscribe`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: "List-Unsubscribe=One-Click",
+        })
+      ).status,
+    ).toBe(400);
     expect((await subscriberRow(email))!.status).toBe("pending");
     expect((await call(`/unsubscribe?token=${token}`, { method: "POST" })).status).toBe(200);
     expect((await subscriberRow(email))!.status).toBe("unsubscribed");
@@ -260,7 +276,9 @@ describe("abuse limits", () => {
 
     // After the cooldown one more mail goes out, carrying the same still-valid nonce.
     const first = await confirmLinkFor(email);
-    await env.DB.prepare("UPDATE subscribers SET last_confirmation_sent_at = ? WHERE email = ?").bind(new Date(Date.now() - 10 * 60_000 - 1).toISOString(), email).run();
+    await env.DB.prepare("UPDATE subscribers SET last_confirmation_sent_at = ? WHERE email = ?")
+      .bind(new Date(Date.now() - 10 * 60_000 - 1).toISOString(), email)
+      .run();
     await Promise.all(Array.from({ length: 4 }, () => postJson("/subscribe", { email })));
     expect(await mailsTo(email)).toHaveLength(2);
     const second = await confirmLinkFor(email);
@@ -304,11 +322,19 @@ describe("abuse limits", () => {
     const cross = await postForm("/subscribe", { email }, { origin: "https://evil.example" });
     expect(cross.status).toBe(403);
     expect(await cross.text()).toContain("not sent from our own page");
-    const noOrigin = await call("/subscribe", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `email=${encodeURIComponent(email)}` });
+    const noOrigin = await call("/subscribe", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `email=${encodeURIComponent(email)}`,
+    });
     expect(noOrigin.status).toBe(403);
     expect(await subscriberRow(email)).toBeNull();
     // Browsers that send Sec-Fetch-Site but no Origin still work from our own page.
-    const fetchSite = await call("/subscribe", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin" }, body: `email=${encodeURIComponent(email)}` });
+    const fetchSite = await call("/subscribe", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin" },
+      body: `email=${encodeURIComponent(email)}`,
+    });
     expect(fetchSite.status).toBe(202);
     // The configured public origin counts as ours too.
     expect((await postForm("/subscribe", { email: uniqueEmail("csrf") }, { origin: config().baseUrl })).status).toBe(202);
@@ -385,9 +411,17 @@ describe("mail failures", () => {
     // test's failures cannot reach other test files sending at the same time.
     const scope = "subscribe-fail.test";
     const email = uniqueEmail("fail").replace(/@.*$/, `@${scope}`);
-    const control = (plan: object) => fetch(`${env.RESEND_BASE_URL}/__control`, { method: "POST", body: JSON.stringify({ scope, ...plan }) });
+    const control = (plan: object) =>
+      fetch(`${env.RESEND_BASE_URL}/__control`, { method: "POST", body: JSON.stringify({ scope, ...plan }) });
     const post = () =>
-      app.fetch(new Request(`${ORIGIN}/subscribe`, { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": freshIp() }, body: JSON.stringify({ email }) }), resendEnv);
+      app.fetch(
+        new Request(`${ORIGIN}/subscribe`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "cf-connecting-ip": freshIp() },
+          body: JSON.stringify({ email }),
+        }),
+        resendEnv,
+      );
     await control({ failRate: 1, modes: ["500"] });
     let failed: Response;
     try {
@@ -398,7 +432,9 @@ describe("mail failures", () => {
     expect(failed.status).toBe(503);
     expect(await subscriberRow(email)).toMatchObject({ status: "pending", last_confirmation_sent_at: null, confirmations_sent: 0 });
     expect((await post()).status).toBe(202);
-    const { emails } = (await (await fetch(`${env.RESEND_BASE_URL}/__emails?scope=${scope}`)).json()) as { emails: Array<{ to: string[]; text?: string }> };
+    const { emails } = (await (await fetch(`${env.RESEND_BASE_URL}/__emails?scope=${scope}`)).json()) as {
+      emails: Array<{ to: string[]; text?: string }>;
+    };
     const mine = emails.filter((e) => e.to[0] === email);
     expect(mine).toHaveLength(1);
     expect(mine[0]!.text).toMatch(/\/confirm\?token=/);

@@ -59,7 +59,9 @@ export interface Row {
 export const subscriberRow = (email: string) => env.DB.prepare("SELECT * FROM subscribers WHERE email = ?").bind(email).first<Row>();
 
 export async function mailsTo(to: string): Promise<Array<{ id: number; raw: string; subject: string; text: string; html: string }>> {
-  const { results } = await env.DB.prepare("SELECT id, raw, subject, text, html FROM outbox WHERE to_address = ? ORDER BY id").bind(to).all<{ id: number; raw: string; subject: string; text: string; html: string }>();
+  const { results } = await env.DB.prepare("SELECT id, raw, subject, text, html FROM outbox WHERE to_address = ? ORDER BY id")
+    .bind(to)
+    .all<{ id: number; raw: string; subject: string; text: string; html: string }>();
   return results;
 }
 
