@@ -8,7 +8,8 @@
 // from ADMIN_URL or --url, default http://localhost:8787 (`npm start`).
 import { existsSync, readFileSync } from "node:fs";
 
-const usage = `usage: npm run admin -- build [--force] [--slot SLOT] [--send] | send ID | status ID | resend-failed ID | resend-held ID  [--url URL]
+const usage = `usage: npm run admin -- build [--force] [--slot SLOT] [--send] | send ID | status ID
+                            | resend-failed ID | resend-held ID  [--url URL]
   ADMIN_TOKEN (or .dev.vars) holds the bearer token; ADMIN_URL or --url the Worker (default http://localhost:8787)`;
 
 function fail(message: string): never {

@@ -42,7 +42,8 @@ interface FanoutRow {
   pauseReason: string | null;
 }
 
-const fanoutColumns = `edition_id AS editionId, status, cursor, batches, enqueued, snapshot_done AS snapshotDone, batch_size AS batchSize, paused_at AS pausedAt, pause_reason AS pauseReason`;
+const fanoutColumns = `edition_id AS editionId, status, cursor, batches, enqueued, snapshot_done AS snapshotDone, batch_size AS batchSize,
+  paused_at AS pausedAt, pause_reason AS pauseReason`;
 
 const toState = (r: FanoutRow): FanoutState => ({ ...r, snapshotDone: r.snapshotDone === 1 });
 
@@ -102,10 +103,13 @@ export async function snapshotPage(
         // matter: D1 binds JS numbers as REAL, and REAL division would give every row its own batch.
         // The subscriber's stored unsubscribe token comes along when the current key signed it;
         // otherwise NULL, and the consumer signs one (once) and stores it.
-        `INSERT OR IGNORE INTO deliveries (edition_id, subscriber_id, email, batch_no, part, status, attempts, updated_at, unsubscribe_token)
-         SELECT ?1, s.id, s.email, CAST(?3 AS INTEGER) + (ROW_NUMBER() OVER (ORDER BY s.id) - 1) / CAST(?6 AS INTEGER), '', 'pending', 0, ?5,
+        `INSERT OR IGNORE INTO deliveries
+           (edition_id, subscriber_id, email, batch_no, part, status, attempts, updated_at, unsubscribe_token)
+         SELECT ?1, s.id, s.email, CAST(?3 AS INTEGER) + (ROW_NUMBER() OVER (ORDER BY s.id) - 1) / CAST(?6 AS INTEGER),
+                '', 'pending', 0, ?5,
                 CASE WHEN s.unsubscribe_kid = ?7 THEN s.unsubscribe_token END
-         FROM (SELECT id, email, unsubscribe_token, unsubscribe_kid FROM subscribers WHERE status = 'active' AND id > ?2 ORDER BY id LIMIT ?4) AS s
+         FROM (SELECT id, email, unsubscribe_token, unsubscribe_kid FROM subscribers
+               WHERE status = 'active' AND id > ?2 ORDER BY id LIMIT ?4) AS s
          WHERE EXISTS (SELECT 1 FROM fanouts f WHERE f.edition_id = ?1 AND f.cursor = ?2 AND f.batches = ?3 AND f.snapshot_done = 0)
          ORDER BY s.id`,
       )
@@ -295,7 +299,8 @@ export async function releaseClaim(
 ): Promise<number> {
   const res = await db
     .prepare(
-      `UPDATE deliveries SET status = CASE WHEN ?5 = 1 THEN 'pending' ELSE 'failed' END, final = ?1, last_error = ?2, claim_token = NULL, updated_at = ?3,
+      `UPDATE deliveries SET status = CASE WHEN ?5 = 1 THEN 'pending' ELSE 'failed' END, final = ?1, last_error = ?2, claim_token = NULL,
+         updated_at = ?3,
          key_first_used_at = CASE WHEN ?6 = 1 AND key_first_used_at = claimed_at THEN NULL ELSE key_first_used_at END
        WHERE claim_token = ?4 AND status = 'sending'`,
     )
@@ -372,7 +377,7 @@ export async function resendRows(
     .prepare(`SELECT batches, batch_size AS batchSize, snapshot_done AS done FROM fanouts WHERE edition_id = ?`)
     .bind(editionId)
     .first<{ batches: number; batchSize: number; done: number }>();
-  if (!fanout || fanout.done !== 1) return null;
+  if (fanout?.done !== 1) return null;
   const picked =
     which === "failed"
       ? `status = 'failed' AND final = 1`
@@ -400,7 +405,8 @@ export async function resendRows(
       .bind(editionId, iso),
     db
       .prepare(
-        `SELECT DISTINCT edition_id AS editionId, batch_no AS batch, part FROM deliveries WHERE edition_id = ? AND batch_no >= ? ORDER BY batch_no`,
+        `SELECT DISTINCT edition_id AS editionId, batch_no AS batch, part FROM deliveries
+         WHERE edition_id = ? AND batch_no >= ? ORDER BY batch_no`,
       )
       .bind(editionId, fanout.batches),
   ]);
@@ -422,12 +428,16 @@ export async function storeUnsubscribeTokens(
   await db.batch([
     db
       .prepare(
-        `UPDATE deliveries SET unsubscribe_token = (SELECT json_extract(value, '$[2]') FROM json_each(?1) WHERE json_extract(value, '$[0]') = deliveries.id) WHERE id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1))`,
+        `UPDATE deliveries
+         SET unsubscribe_token = (SELECT json_extract(value, '$[2]') FROM json_each(?1) WHERE json_extract(value, '$[0]') = deliveries.id)
+         WHERE id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1))`,
       )
       .bind(json),
     db
       .prepare(
-        `UPDATE subscribers SET unsubscribe_token = (SELECT json_extract(value, '$[2]') FROM json_each(?1) WHERE json_extract(value, '$[1]') = subscribers.id), unsubscribe_kid = ?2
+        `UPDATE subscribers
+         SET unsubscribe_token = (SELECT json_extract(value, '$[2]') FROM json_each(?1) WHERE json_extract(value, '$[1]') = subscribers.id),
+           unsubscribe_kid = ?2
          WHERE id IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))`,
       )
       .bind(json, kid),
@@ -456,7 +466,8 @@ export async function splitClaim(
       db
         .prepare(
           // A new part is a new key that never reached the provider.
-          `UPDATE deliveries SET part = ?1, status = 'pending', claim_token = NULL, last_error = ?2, updated_at = ?3, key_first_used_at = NULL
+          `UPDATE deliveries
+           SET part = ?1, status = 'pending', claim_token = NULL, last_error = ?2, updated_at = ?3, key_first_used_at = NULL
            WHERE claim_token = ?4 AND status = 'sending' AND id IN (SELECT value FROM json_each(?5))`,
         )
         .bind(parts[i], error.slice(0, 500), iso, token, JSON.stringify(h.map((d) => d.id))),
@@ -516,7 +527,8 @@ export async function deliveryReport(
       .bind(editionId, failureLimit),
     db
       .prepare(
-        `SELECT COUNT(*) AS n FROM deliveries WHERE edition_id = ? AND status IN ('pending', 'sending', 'failed') AND final = 0 AND key_first_used_at < ?`,
+        `SELECT COUNT(*) AS n FROM deliveries
+         WHERE edition_id = ? AND status IN ('pending', 'sending', 'failed') AND final = 0 AND key_first_used_at < ?`,
       )
       .bind(editionId, heldBeforeMs),
   ]);
