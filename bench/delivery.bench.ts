@@ -13,8 +13,8 @@ import { unstable_startWorker } from "wrangler";
 import type { Config } from "../src/config";
 import { buildDigest } from "../src/digest";
 import { SEED_ARTICLES } from "../src/generated/seeds";
-import { unsubscribeToken } from "../src/auth/tokens";
-import { composeEmails } from "../src/jobs/compose";
+import { composeEmails } from "../src/delivery/compose";
+import { unsubscribeToken } from "../src/subscriptions/tokens";
 import { encodeBatchBytes, encodeBody } from "../src/mail/resend";
 import { renderEmail } from "../src/render/email";
 import { startFakeResend } from "../test/support/fake-resend";
@@ -72,14 +72,21 @@ async function messageCpu(edition: ReturnType<typeof seedsEdition>, stored: bool
 async function consumerCpu(): Promise<void> {
   const seeds = seedsEdition();
   // The largest edition the renderer allows (90 KB budget): padding inside the body.
-  const big = { ...seeds, html: seeds.html.replace("</body>", `<div>${"<p>Another story sentence of the digest.</p>".repeat(1_700)}</div></body>`) };
-  for (const [label, edition] of [["seeds edition", seeds], ["edition at the 90 KB budget", big]] as const) {
+  const big = {
+    ...seeds,
+    html: seeds.html.replace("</body>", `<div>${"<p>Another story sentence of the digest.</p>".repeat(1_700)}</div></body>`),
+  };
+  for (const [label, edition] of [
+    ["seeds edition", seeds],
+    ["edition at the 90 KB budget", big],
+  ] as const) {
     for (const stored of [false, true]) {
       const { ms, bytes } = await messageCpu(edition, stored);
+      const tokens = stored ? "stored unsubscribe tokens (now)" : "an HMAC per recipient (before; a first send)";
       console.log(
-        `consumer CPU per 100-recipient message, ${label}, ${stored ? "stored unsubscribe tokens (now)" : "an HMAC per recipient (before; a first send)"} ` +
-          `(${(Buffer.byteLength(edition.html) / 1024).toFixed(1)} KB HTML; links + personalise + payload JSON ${(bytes / 1024 / 1024).toFixed(2)} MB; Node, median of 40): ` +
-          `${fmt(ms)} -> ${fmt(ms / 100)} per recipient`,
+        `consumer CPU per 100-recipient message, ${label}, ${tokens} ` +
+          `(${(Buffer.byteLength(edition.html) / 1024).toFixed(1)} KB HTML; links + personalise + payload JSON ` +
+          `${(bytes / 1024 / 1024).toFixed(2)} MB; Node, median of 40): ${fmt(ms)} -> ${fmt(ms / 100)} per recipient`,
       );
     }
   }
@@ -110,18 +117,29 @@ export default async function bench(): Promise<void> {
 
     const html = seedsEdition().html;
     type Run = { outcome: string; d1: number; queue: number; budget: number; messages: number };
-    const fan = await call<{ ms: number; start: { d1: number; queue: number }; invocations: Run[]; deliveries: { n: number; batches: number } }>("/fanout", { editionId: "bench-1", html });
+    const fan = await call<{
+      ms: number;
+      start: { d1: number; queue: number };
+      invocations: Run[];
+      deliveries: { n: number; batches: number };
+    }>("/fanout", { editionId: "bench-1", html });
     const subrequests = fan.invocations.map((r) => r.d1 + r.queue);
     console.log(
       `fan-out of ${fan.deliveries.n} recipients (local workerd, D1 + Queue): ${(fan.ms / 1000).toFixed(2)} s wall, ` +
         `${fan.invocations.length} invocation(s), subrequests per invocation ${subrequests.join(", ")} ` +
         `(D1 ${fan.invocations.map((r) => r.d1).join("/")}, Queue ${fan.invocations.map((r) => r.queue).join("/")}; limit 50), ` +
-        `${fan.invocations.reduce((n, r) => n + r.messages, 0)} queue messages for ${fan.deliveries.batches} batches; start (admin/cron) ${fan.start.d1 + fan.start.queue} subrequests`,
+        `${fan.invocations.reduce((n, r) => n + r.messages, 0)} queue messages for ${fan.deliveries.batches} batches; ` +
+        `start (admin/cron) ${fan.start.d1 + fan.start.queue} subrequests`,
     );
 
-    const consumed = await call<{ ms: number; sent: number; acked: number; retried: number }>("/consume", { editionId: "bench-1", batches: CONSUME_BATCHES, resendUrl: fake.url });
+    const consumed = await call<{ ms: number; sent: number; acked: number; retried: number }>("/consume", {
+      editionId: "bench-1",
+      batches: CONSUME_BATCHES,
+      resendUrl: fake.url,
+    });
     console.log(
-      `consumer wall time per message in local workerd vs the fake provider (100 recipients, I/O included): ${fmt(consumed.ms / CONSUME_BATCHES)} ` +
+      "consumer wall time per message in local workerd vs the fake provider (100 recipients, I/O included): " +
+        `${fmt(consumed.ms / CONSUME_BATCHES)} ` +
         `(${consumed.sent} sent, ${consumed.acked} acked, ${consumed.retried} retried)`,
     );
   } finally {

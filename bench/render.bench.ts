@@ -9,9 +9,12 @@ import { personalise, renderEmail } from "../src/render/email";
 import { utf8Bytes } from "../src/render/format";
 import { startLocalWorker } from "../test/browser/local-worker";
 import { bigDigest } from "../test/node/email-fixtures";
-import { fmt, median, perCall } from "./stats";
+import { fmt, perCall } from "./stats";
 
-const ctx = { webUrl: "https://digest.example.com/editions/2026-11-23", sender: { name: "The Daily Digest", postalAddress: "1 Example Street, Exampletown" } };
+const ctx = {
+  webUrl: "https://digest.example.com/editions/2026-11-23",
+  sender: { name: "The Daily Digest", postalAddress: "1 Example Street, Exampletown" },
+};
 
 /** Requests per second for one path: `total` requests, `concurrency` in flight, stops at `maxMs`. */
 async function rps(url: string, total: number, concurrency: number, maxMs: number, headers: Record<string, string> = {}): Promise<number> {
@@ -38,7 +41,8 @@ export default async function bench(): Promise<void> {
 
   const seedsRendered = renderEmail(seeds, ctx);
   const bigRendered = renderEmail(big, ctx);
-  console.log(`email HTML size (seeds digest): ${(utf8Bytes(seedsRendered.html) / 1024).toFixed(1)} KB (text part ${(utf8Bytes(seedsRendered.text) / 1024).toFixed(1)} KB)`);
+  const kb = (s: string) => (utf8Bytes(s) / 1024).toFixed(1);
+  console.log(`email HTML size (seeds digest): ${kb(seedsRendered.html)} KB (text part ${kb(seedsRendered.text)} KB)`);
   console.log(`email HTML size (60 stories, budget 90 KB): ${(utf8Bytes(bigRendered.html) / 1024).toFixed(1)} KB`);
 
   const tSeeds = perCall(() => renderEmail(seeds, ctx), { samples: 60, batch: 50, warmupBatches: 5 });
@@ -46,7 +50,10 @@ export default async function bench(): Promise<void> {
   const tBig = perCall(() => renderEmail(big, ctx), { samples: 30, batch: 5, warmupBatches: 5 });
   console.log(`render per edition (60 stories, with budget fitting, median): ${fmt(tBig)}`);
 
-  const tPers = perCall((i) => personalise(seedsRendered, `https://digest.example.com/unsubscribe?token=${i}.abcdefghijklmnopqrstuvwxyz0123456789`), { samples: 60, batch: 1000, warmupBatches: 5 });
+  const tPers = perCall(
+    (i) => personalise(seedsRendered, `https://digest.example.com/unsubscribe?token=${i}.abcdefghijklmnopqrstuvwxyz0123456789`),
+    { samples: 60, batch: 1000, warmupBatches: 5 },
+  );
   console.log(`personalisation per recipient (median): ${fmt(tPers)} (target <= 0.02 ms) ${tPers <= 0.02 ? "OK" : "OVER"}`);
 
   const worker = await startLocalWorker();
@@ -80,7 +87,8 @@ export default async function bench(): Promise<void> {
       }
       const p = (blocks * PER_BLOCK) / (time.ping / 1000);
       const v = (blocks * PER_BLOCK) / (time.preview / 1000);
-      console.log(`${label}: /ping ${p.toFixed(0)} req/s, /preview ${v.toFixed(0)} req/s (${blocks} interleaved blocks of ${PER_BLOCK}, 16 in flight)`);
+      const rates = `/ping ${p.toFixed(0)} req/s, /preview ${v.toFixed(0)} req/s`;
+      console.log(`${label}: ${rates} (${blocks} interleaved blocks of ${PER_BLOCK}, 16 in flight)`);
       console.log(`  /preview vs bare route: ${(v / p).toFixed(2)}x (target >= 0.8) ${v / p >= 0.8 ? "OK" : "UNDER"}`);
     }
   } finally {

@@ -1,10 +1,10 @@
 // Subscription figures: the per-recipient cost of an unsubscribe link (HMAC sign with the cached
 // key), verifying a link, validating an address, and building the MIME for a confirmation mail
 // and for a ~90 KB digest (what the outbox and send_email transports do per message).
-import { readConfirmToken, unsubscribeUrl, confirmToken, newNonce } from "../src/auth/tokens";
+import { readConfirmToken, unsubscribeUrl, confirmToken, newNonce } from "../src/subscriptions/tokens";
 import type { Config } from "../src/config";
 import { buildMime } from "../src/mail/mime";
-import { normalizeAddress } from "../src/subscribers/address";
+import { normalizeAddress } from "../src/subscriptions/address";
 import { fmt, median, perCall } from "./stats";
 
 const config = { baseUrl: "https://digest.example.com", signingSecret: "bench-signing-secret-0123456789" } as Config;
@@ -34,11 +34,29 @@ export default async function (): Promise<void> {
   console.log(`normalizeAddress (mix of valid, IDN, invalid, 300 chars): ${fmt(validate)}`);
 
   const from = { address: "digest@example.com", name: "The Daily Digest" };
-  const confirmation = { from, to: "reader@example.org", subject: "Confirm your subscription to The Daily Digest", html: "<p>x</p>".repeat(600), text: "x ".repeat(400), kind: "confirmation" as const };
+  const confirmation = {
+    from,
+    to: "reader@example.org",
+    subject: "Confirm your subscription to The Daily Digest",
+    html: "<p>x</p>".repeat(600),
+    text: "x ".repeat(400),
+    kind: "confirmation" as const,
+  };
   const mimeSmall = perCall(() => buildMime(confirmation), { batch: 50 });
   console.log(`buildMime, confirmation-sized (~5 KB HTML): ${fmt(mimeSmall)}`);
-  const digest = { ...confirmation, kind: "digest" as const, html: "<p>Grüße aus Zürich, a story sentence.</p>\n".repeat(2200), text: "A story sentence.\n".repeat(800), headers: { "List-Unsubscribe": "<https://digest.example.com/unsubscribe?token=x>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } };
+  const digest = {
+    ...confirmation,
+    kind: "digest" as const,
+    html: "<p>Grüße aus Zürich, a story sentence.</p>\n".repeat(2200),
+    text: "A story sentence.\n".repeat(800),
+    headers: {
+      "List-Unsubscribe": "<https://digest.example.com/unsubscribe?token=x>",
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    },
+  };
   const mimeBig = perCall(() => buildMime(digest), { batch: 10, samples: 20 });
   const size = buildMime(digest).raw.length;
-  console.log(`buildMime, digest-sized (${Math.round(digest.html.length / 1024)} KB HTML -> ${Math.round(size / 1024)} KB MIME): ${fmt(mimeBig)}`);
+  console.log(
+    `buildMime, digest-sized (${Math.round(digest.html.length / 1024)} KB HTML -> ${Math.round(size / 1024)} KB MIME): ${fmt(mimeBig)}`,
+  );
 }

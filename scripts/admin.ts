@@ -8,7 +8,8 @@
 // from ADMIN_URL or --url, default http://localhost:8787 (`npm start`).
 import { existsSync, readFileSync } from "node:fs";
 
-const usage = `usage: npm run admin -- build [--force] [--slot SLOT] [--send] | send ID | status ID | resend-failed ID | resend-held ID  [--url URL]
+const usage = `usage: npm run admin -- build [--force] [--slot SLOT] [--send] | send ID | status ID
+                            | resend-failed ID | resend-held ID  [--url URL]
   ADMIN_TOKEN (or .dev.vars) holds the bearer token; ADMIN_URL or --url the Worker (default http://localhost:8787)`;
 
 function fail(message: string): never {
@@ -69,7 +70,11 @@ async function main(): Promise<void> {
   try {
     res = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${adminToken()}`, accept: "application/json", ...(body ? { "content-type": "application/json" } : {}) },
+      headers: {
+        authorization: `Bearer ${adminToken()}`,
+        accept: "application/json",
+        ...(body ? { "content-type": "application/json" } : {}),
+      },
       body,
     });
   } catch (err) {

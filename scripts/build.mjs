@@ -64,7 +64,8 @@ async function compileTemplates(templates) {
       compiled[key + "Sha256"] = createHash("sha256").update(text, "utf8").digest("base64");
       continue;
     }
-    const key = name.replace(/\.(mjml|txt)$/, "").replace(/-([a-z])/g, (_, c) => c.toUpperCase()) + (name.endsWith(".txt") ? "Text" : "Html");
+    const key =
+      name.replace(/\.(mjml|txt)$/, "").replace(/-([a-z])/g, (_, c) => c.toUpperCase()) + (name.endsWith(".txt") ? "Text" : "Html");
     if (name.endsWith(".txt")) {
       compiled[key] = text;
       continue;
@@ -127,7 +128,8 @@ async function build() {
   writeFileSync(
     join(outDir, "seeds.ts"),
     generated(
-      `import type { RawArticle } from "../digest/types";\n\nexport const SEED_ARTICLES: RawArticle[] = ${JSON.stringify(seedList, null, 1)};\n\n` +
+      `import type { RawArticle } from "../digest/types";\n\n` +
+        `export const SEED_ARTICLES: RawArticle[] = ${JSON.stringify(seedList, null, 1)};\n\n` +
         `/** seeds/sources.json, checked by src/sources/manifest.ts. */\nexport const SEED_MANIFEST = ${JSON.stringify(manifest)};\n`,
       hash,
     ),

@@ -26,7 +26,15 @@ if (existsSync("package-lock.json")) {
       const key = prefix + name;
       const platform = PLATFORMS[name.replace("@cloudflare/workerd-", "")];
       if (lock.packages[key] || !platform) continue;
-      lock.packages[key] = { version, cpu: [platform[1]], dev: entry.dev, license: "Apache-2.0", optional: true, os: [platform[0]], engines: { node: ">=16" } };
+      lock.packages[key] = {
+        version,
+        cpu: [platform[1]],
+        dev: entry.dev,
+        license: "Apache-2.0",
+        optional: true,
+        os: [platform[0]],
+        engines: { node: ">=16" },
+      };
       added++;
     }
   }

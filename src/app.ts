@@ -1,21 +1,21 @@
-// The Hono app: shared middleware, the route modules, and error answers that never leak a stack.
+// The Hono app: shared middleware, each area's routes mounted at its prefix, and the one error
+// path (404, 405 with Allow, and every thrown error answered in the caller's format).
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import { HTTPException } from "hono/http-exception";
-import { getConfig, type Config } from "./config";
-import { deploymentGuard } from "./deploy-guard";
-import { problem } from "./http";
-import { PAGE_CSP } from "./render/pages/layout";
-import { health } from "./routes/health";
-import { preview } from "./routes/preview";
-import { pages } from "./routes/pages";
-import { editions } from "./routes/editions";
-import { feed } from "./routes/feed";
-import { subscribe } from "./routes/subscribe";
-import { devMailbox } from "./routes/dev-mailbox";
-import { admin } from "./routes/admin";
-
-export type AppEnv = { Bindings: Env; Variables: { config: Config } };
+import { admin } from "./admin/routes";
+import { getConfig } from "./config";
+import { deploymentGuard } from "./http/guard";
+import { makeDeps } from "./deps";
+import { archive } from "./editions/routes";
+import { feed } from "./editions/feed.routes";
+import { preview } from "./editions/preview.routes";
+import type { AppEnv } from "./http/env";
+import { notFound, onError } from "./http/errors";
+import { PAGE_CSP } from "./http/policy";
+import { mailbox } from "./mail/mailbox.routes";
+import { health } from "./site/health.routes";
+import { site } from "./site/routes";
+import { confirm, subscribe, unsubscribe } from "./subscriptions/routes";
 
 export const app = new Hono<AppEnv>();
 
@@ -32,57 +32,20 @@ app.use(async (c, next) => {
 app.use(deploymentGuard());
 app.use(async (c, next) => {
   c.set("config", getConfig(c.env));
+  c.set("deps", makeDeps(c.env));
   await next();
 });
 
+app.route("/", site);
 app.route("/", health);
-app.route("/", preview);
-app.route("/", pages);
-app.route("/", editions);
-app.route("/", feed);
-app.route("/", subscribe);
-app.route("/", devMailbox);
-app.route("/", admin);
+app.route("/subscribe", subscribe);
+app.route("/confirm", confirm);
+app.route("/unsubscribe", unsubscribe);
+app.route("/preview", preview);
+app.route("/editions", archive);
+app.route("/feed.xml", feed);
+app.route("/dev/mailbox", mailbox);
+app.route("/admin", admin);
 
-const patterns = new Map<string, RegExp>();
-/** A route path ("/editions/:id", "/admin/*", ":id{[0-9]+}") as a regular expression. */
-function routePattern(path: string): RegExp {
-  let re = patterns.get(path);
-  if (!re) {
-    const body = path
-      .split(/(:[A-Za-z_][A-Za-z0-9_]*(?:\{[^}]+\})?\??|\*)/)
-      .map((part) => {
-        if (part === "*") return ".*";
-        const param = /^:[A-Za-z_][A-Za-z0-9_]*(?:\{([^}]+)\})?(\?)?$/.exec(part);
-        if (param) return `(?:${param[1] ?? "[^/]+"})${param[2] ?? ""}`;
-        return part.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
-      })
-      .join("");
-    re = new RegExp(`^${body}/?$`);
-    patterns.set(path, re);
-  }
-  return re;
-}
-
-/** The methods some route (not middleware) answers at `path`, for a 405's Allow header. */
-export function allowedMethods(path: string): string[] {
-  const methods = new Set(app.routes.filter((r) => r.method !== "ALL" && routePattern(r.path).test(path)).map((r) => r.method));
-  if (methods.has("GET")) methods.add("HEAD");
-  return [...methods].sort();
-}
-
-app.notFound((c) => {
-  const allowed = allowedMethods(c.req.path);
-  if (allowed.length === 0) return problem(c, 404, "Not found", `Nothing lives at ${c.req.path}.`);
-  c.header("Allow", allowed.join(", "));
-  return problem(c, 405, "Method not allowed", `${c.req.path} answers ${allowed.join(", ")} only.`);
-});
-
-app.onError((err, c) => {
-  if (err instanceof HTTPException && err.status < 500) {
-    return problem(c, err.status, err.message || "Bad request", err.message || "The request could not be handled.");
-  }
-  // One JSON line for `wrangler tail`; the caller sees no stack or internals.
-  console.error(JSON.stringify({ event: "unhandled_error", path: c.req.path, error: String(err), stack: err instanceof Error ? err.stack : undefined }));
-  return problem(c, 500, "Something went wrong", "The server could not complete the request. Please try again later.");
-});
+app.notFound(notFound(app));
+app.onError(onError);

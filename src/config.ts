@@ -9,17 +9,38 @@ const onOff = z.pipe(
   z.optional(z.string()),
   z.transform((v) => ["on", "true", "1", "yes"].includes((v ?? "").trim().toLowerCase())),
 );
-const baseUrl = z.pipe(z.url(), z.transform((u) => u.replace(/\/+$/, "")));
+const baseUrl = z.pipe(
+  z.url(),
+  z.transform((u) => u.replace(/\/+$/, "")),
+);
 /** Loopback hosts may use http (wrangler dev); anywhere else links must be https. */
 const isLocal = (u: string) => /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(u);
 // RFC 8058: the one-click List-Unsubscribe URL must be HTTPS, and it is built from this.
-const publicBaseUrl = baseUrl.check(z.refine((u) => u.startsWith("https://") || isLocal(u), "PUBLIC_BASE_URL must be an https:// URL (RFC 8058 one-click unsubscribe needs HTTPS); http:// only for localhost"));
+const publicBaseUrl = baseUrl.check(
+  z.refine(
+    (u) => u.startsWith("https://") || isLocal(u),
+    "PUBLIC_BASE_URL must be an https:// URL (RFC 8058 one-click unsubscribe needs HTTPS); http:// only for localhost",
+  ),
+);
 
 const schema = z.object({
-  NEWSLETTER_TITLE: z._default(z.pipe(z.string(), z.transform((v) => headerText(v))).check(z.minLength(1)), "The Daily Digest"),
+  NEWSLETTER_TITLE: z._default(
+    z
+      .pipe(
+        z.string(),
+        z.transform((v) => headerText(v)),
+      )
+      .check(z.minLength(1)),
+    "The Daily Digest",
+  ),
   PUBLIC_BASE_URL: publicBaseUrl,
   SENDER_ADDRESS: z.email(),
-  SENDER_NAME: z.pipe(z.string(), z.transform((v) => headerText(v))).check(z.minLength(1)),
+  SENDER_NAME: z
+    .pipe(
+      z.string(),
+      z.transform((v) => headerText(v)),
+    )
+    .check(z.minLength(1)),
   SENDER_POSTAL_ADDRESS: z._default(z.string(), ""),
   MAIL_TRANSPORT: z._default(z.enum(["resend", "cloudflare", "outbox"]), "resend"),
   RESEND_BASE_URL: z._default(baseUrl, "https://api.resend.com"),
@@ -35,24 +56,37 @@ const schema = z.object({
   ADMIN_TOKEN: z.string().check(z.minLength(16, "ADMIN_TOKEN must be at least 16 characters")),
   RESEND_API_KEY: z._default(z.string(), ""),
   DELIVERY_BATCH_SIZE: z._default(
-    z.pipe(
-      z.string(),
-      z.transform((v) => Number(v)),
-    ).check(z.refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_BATCH_EMAILS, `DELIVERY_BATCH_SIZE must be a whole number from 1 to ${MAX_BATCH_EMAILS}`)),
+    z
+      .pipe(
+        z.string(),
+        z.transform((v) => Number(v)),
+      )
+      .check(
+        z.refine(
+          (n) => Number.isInteger(n) && n >= 1 && n <= MAX_BATCH_EMAILS,
+          `DELIVERY_BATCH_SIZE must be a whole number from 1 to ${MAX_BATCH_EMAILS}`,
+        ),
+      ),
     MAX_BATCH_EMAILS,
   ),
   PROVIDER_RATE: z._default(
-    z.pipe(
-      z.string(),
-      z.transform((v) => Number(v)),
-    ).check(z.refine((n) => Number.isFinite(n) && n > 0 && n <= 1000, "PROVIDER_RATE must be a number of provider calls per second above 0")),
+    z
+      .pipe(
+        z.string(),
+        z.transform((v) => Number(v)),
+      )
+      .check(
+        z.refine((n) => Number.isFinite(n) && n > 0 && n <= 1000, "PROVIDER_RATE must be a number of provider calls per second above 0"),
+      ),
     2,
   ),
   DELIVERY_MAX_CONCURRENCY: z._default(
-    z.pipe(
-      z.string(),
-      z.transform((v) => Number(v)),
-    ).check(z.refine((n) => Number.isInteger(n) && n >= 1 && n <= 250, "DELIVERY_MAX_CONCURRENCY must be a whole number from 1 to 250")),
+    z
+      .pipe(
+        z.string(),
+        z.transform((v) => Number(v)),
+      )
+      .check(z.refine((n) => Number.isInteger(n) && n >= 1 && n <= 250, "DELIVERY_MAX_CONCURRENCY must be a whole number from 1 to 250")),
     2,
   ),
 });
@@ -90,11 +124,15 @@ const cache = new WeakMap<object, Config>();
 
 /** The signing secrets, newest first, from SIGNING_SECRETS or SIGNING_SECRET (+ _PREVIOUS). */
 function signingSecrets(e: { SIGNING_SECRETS: string; SIGNING_SECRET: string; SIGNING_SECRET_PREVIOUS: string }): string[] {
-  const listed = e.SIGNING_SECRETS.split(",").map((s) => s.trim()).filter(Boolean);
-  const secrets = listed.length > 0 ? listed : [e.SIGNING_SECRET, ...e.SIGNING_SECRET_PREVIOUS.split(",").map((s) => s.trim())].filter(Boolean);
+  const listed = e.SIGNING_SECRETS.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const secrets =
+    listed.length > 0 ? listed : [e.SIGNING_SECRET, ...e.SIGNING_SECRET_PREVIOUS.split(",").map((s) => s.trim())].filter(Boolean);
   if (secrets.length === 0) throw new ConfigError("Invalid configuration: SIGNING_SECRETS or SIGNING_SECRET must be set");
   for (const s of secrets) {
-    if (s.length < 16) throw new ConfigError("Invalid configuration: SIGNING_SECRET must be at least 16 characters (each of SIGNING_SECRETS too)");
+    if (s.length < 16)
+      throw new ConfigError("Invalid configuration: SIGNING_SECRET must be at least 16 characters (each of SIGNING_SECRETS too)");
   }
   return [...new Set(secrets)];
 }

@@ -1,11 +1,12 @@
 // Production guards: settings that are fine on a developer's machine and unsafe on the internet.
 // When PUBLIC_BASE_URL is not loopback, the Worker refuses to run with any of them: /healthz
-// answers 503 naming the setting, every other route 503 without details, the queue consumer and
-// the cron retry later (config errors never fail a recipient), and one log line names it.
-import type { MiddlewareHandler } from "hono";
+// answers 503 naming the setting, every other route 503 without details (src/http/guard.ts), the
+// queue consumer and the cron retry later (config errors never fail a recipient), and one log
+// line names it. Free of Worker types, so Node-side checks can import it.
+import { log } from "./log";
 
 /**
- * Every placeholder value in .dev.vars.example (test/node/deploy-guard.test.ts checks the list
+ * Every placeholder value in .dev.vars.example (test/node/deployment-config.test.ts checks the list
  * against the file): a deployment that copied one is using a secret published in this repository.
  */
 export const PLACEHOLDER_SECRETS: ReadonlySet<string> = new Set([
@@ -20,7 +21,7 @@ export const MIN_SECRET_LENGTH = 32;
 /** Secrets the Worker reads; SIGNING_SECRETS is a comma-separated list, newest first. */
 const SECRETS = ["SIGNING_SECRETS", "SIGNING_SECRET", "SIGNING_SECRET_PREVIOUS", "ADMIN_TOKEN", "RESEND_API_KEY"] as const;
 
-type GuardEnv = { readonly [K in (typeof SECRETS)[number] | "PUBLIC_BASE_URL" | "DEV_MAILBOX" | "MAIL_TRANSPORT"]?: string };
+export type GuardEnv = { readonly [K in (typeof SECRETS)[number] | "PUBLIC_BASE_URL" | "DEV_MAILBOX" | "MAIL_TRANSPORT"]?: string };
 
 /** Loopback origins (wrangler dev, tests): the guards do not apply there. */
 export function isLoopback(baseUrl: string | undefined): boolean {
@@ -60,7 +61,7 @@ function logOnce(problems: string[]): void {
   const line = problems.join("; ");
   if (line === logged) return;
   logged = line;
-  console.error(JSON.stringify({ event: "deployment_refused", problems }));
+  log.error("deployment_refused", { problems });
 }
 
 /**
@@ -71,19 +72,4 @@ export function refusedDeployment(env: GuardEnv): string[] {
   const problems = deploymentProblems(env);
   if (problems.length > 0) logOnce(problems);
   return problems;
-}
-
-/**
- * Hono middleware: answers 503 to everything while the deployment is refused; /healthz names
- * the settings (operators and uptime checks read it), other routes say nothing about them.
- * @example app.use(deploymentGuard());
- */
-export function deploymentGuard(): MiddlewareHandler<{ Bindings: GuardEnv }> {
-  return async (c, next) => {
-    const problems = refusedDeployment(c.env);
-    if (problems.length === 0) return next();
-    c.header("Cache-Control", "no-store");
-    if (c.req.path === "/healthz") return c.json({ status: "refused", problems }, 503);
-    return c.text("Service unavailable", 503);
-  };
 }

@@ -1,9 +1,9 @@
 // Worker entry: wires the HTTP app, the cron trigger and the queue consumers. No logic here.
 import { app } from "./app";
-import { handleDeliveryBatch } from "./jobs/consumer";
-import { handleDeadLetterBatch } from "./jobs/dead-letter";
-import { DEAD_LETTER_QUEUE } from "./jobs/messages";
-import { handleScheduled } from "./jobs/scheduled";
+import { handleDeliveryBatch } from "./delivery/consumer";
+import { handleDeadLetterBatch } from "./delivery/dead-letter";
+import { DEAD_LETTER_QUEUE } from "./delivery/messages";
+import { handleScheduled } from "./editions/cron";
 
 export default {
   fetch: app.fetch,

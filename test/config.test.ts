@@ -7,7 +7,11 @@ import { ConfigError, getConfig } from "../src/config";
 
 describe("getConfig", () => {
   it("reads the vars with their defaults", () => {
-    const config = getConfig({ ...env, DELIVERY_BATCH_SIZE: undefined, FEED_URLS: " https://a.example/feed.xml, https://b.example/rss " } as unknown as Env);
+    const config = getConfig({
+      ...env,
+      DELIVERY_BATCH_SIZE: undefined,
+      FEED_URLS: " https://a.example/feed.xml, https://b.example/rss ",
+    } as unknown as Env);
     expect(config.deliveryBatchSize).toBe(100);
     expect(config.feedUrls).toEqual(["https://a.example/feed.xml", "https://b.example/rss"]);
     expect(config.baseUrl).not.toMatch(/\/$/);

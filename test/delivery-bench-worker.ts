@@ -5,10 +5,10 @@
 //   POST /fanout   {editionId, html}                       edition row + fan-out, run to the end
 //   POST /consume  {editionId, batches: n, resendUrl}      consumer over n send messages
 import { getConfig } from "../src/config";
-import { SubrequestBudget } from "../src/jobs/budget";
-import { handleDeliveryBatch } from "../src/jobs/consumer";
-import { runFanout, startSend } from "../src/jobs/fanout";
-import { sendUnit, type DeliveryMessage, type Producer } from "../src/jobs/messages";
+import { SubrequestBudget } from "../src/delivery/budget";
+import { handleDeliveryBatch } from "../src/delivery/consumer";
+import { runFanout, startSend } from "../src/delivery/fanout";
+import { sendUnit, type DeliveryMessage, type Producer } from "../src/delivery/messages";
 import { resendTransport } from "../src/mail/resend";
 
 interface Counter {
@@ -63,10 +63,16 @@ async function setup(env: Env, body: { migrations: string[]; subscribers: number
 
 async function createEdition(env: Env, id: string, html: string): Promise<void> {
   await env.DB.prepare(
-    `INSERT OR IGNORE INTO editions (id, slot, status, title, subject, edition_date, story_ids, digest_json, articles_json, html, text, created_at)
+    `INSERT OR IGNORE INTO editions (id, slot, status, title, subject, edition_date, story_ids, digest_json, articles_json,
+       html, text, created_at)
      VALUES (?1, ?1, 'built', 'The Daily Digest', 'The Daily Digest: bench', '2026-11-23', '[]', '{"stories":[]}', '[]', ?2, ?3, ?4)`,
   )
-    .bind(id, html, `Text part. Unsubscribe: %%UNSUBSCRIBE_URL%%\n${"A story sentence in the plain-text part.\n".repeat(200)}`, new Date().toISOString())
+    .bind(
+      id,
+      html,
+      `Text part. Unsubscribe: %%UNSUBSCRIBE_URL%%\n${"A story sentence in the plain-text part.\n".repeat(200)}`,
+      new Date().toISOString(),
+    )
     .run();
 }
 
@@ -84,11 +90,19 @@ async function fanout(env: Env, body: { editionId: string; html: string }): Prom
     const before = { ...counter };
     const budget = new SubrequestBudget();
     const run = await runFanout(db, queue, body.editionId, budget);
-    invocations.push({ outcome: run.outcome, d1: counter.d1 - before.d1, queue: counter.queue - before.queue, budget: budget.used, messages: run.messages });
+    invocations.push({
+      outcome: run.outcome,
+      d1: counter.d1 - before.d1,
+      queue: counter.queue - before.queue,
+      budget: budget.used,
+      messages: run.messages,
+    });
     if (run.outcome !== "handed-on") break;
   }
   const ms = Date.now() - started;
-  const deliveries = await env.DB.prepare("SELECT COUNT(*) AS n, MAX(batch_no) + 1 AS batches FROM deliveries WHERE edition_id = ?").bind(body.editionId).first();
+  const deliveries = await env.DB.prepare("SELECT COUNT(*) AS n, MAX(batch_no) + 1 AS batches FROM deliveries WHERE edition_id = ?")
+    .bind(body.editionId)
+    .first();
   return Response.json({ ms, start: startCost, invocations, deliveries });
 }
 
@@ -108,7 +122,12 @@ async function consume(env: Env, body: { editionId: string; batches: number; res
   let sent = 0;
   // Consumer invocations of 10 messages, as wrangler.toml configures.
   for (let i = 0; i < messages.length; i += 10) {
-    const batch = { queue: "newsletter-deliveries", messages: messages.slice(i, i + 10), ackAll() {}, retryAll() {} } as unknown as MessageBatch<unknown>;
+    const batch = {
+      queue: "newsletter-deliveries",
+      messages: messages.slice(i, i + 10),
+      ackAll() {},
+      retryAll() {},
+    } as unknown as MessageBatch<unknown>;
     const summary = await handleDeliveryBatch(batch, env, { transport, queue: env.DELIVERIES as unknown as Producer });
     sent += summary.sent;
   }

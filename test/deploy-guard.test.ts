@@ -29,22 +29,42 @@ describe("production guards", () => {
     expect(deploymentProblems(safe)).toEqual([]);
     expect((await get("/healthz", safe)).status).toBe(200);
     // Local development keeps its outbox, mailbox and short secrets.
-    expect(deploymentProblems({ ...safe, PUBLIC_BASE_URL: "http://localhost:8787", DEV_MAILBOX: "on", MAIL_TRANSPORT: "outbox", SIGNING_SECRET: "short" })).toEqual([]);
+    expect(
+      deploymentProblems({
+        ...safe,
+        PUBLIC_BASE_URL: "http://localhost:8787",
+        DEV_MAILBOX: "on",
+        MAIL_TRANSPORT: "outbox",
+        SIGNING_SECRET: "short",
+      }),
+    ).toEqual([]);
   });
 
   const refused: Array<[string, Partial<Record<string, string>>, RegExp]> = [
     ["DEV_MAILBOX=on", { DEV_MAILBOX: "on" }, /DEV_MAILBOX=on/],
     ["MAIL_TRANSPORT=outbox", { MAIL_TRANSPORT: "outbox" }, /MAIL_TRANSPORT=outbox/],
     ["MAIL_TRANSPORT=resend without RESEND_API_KEY", { RESEND_API_KEY: "" }, /MAIL_TRANSPORT=resend needs RESEND_API_KEY/],
-    ["MAIL_TRANSPORT=cloudflare without RESEND_API_KEY (digests still use it)", { MAIL_TRANSPORT: "cloudflare", RESEND_API_KEY: "" }, /MAIL_TRANSPORT=cloudflare needs RESEND_API_KEY/],
+    [
+      "MAIL_TRANSPORT=cloudflare without RESEND_API_KEY (digests still use it)",
+      { MAIL_TRANSPORT: "cloudflare", RESEND_API_KEY: "" },
+      /MAIL_TRANSPORT=cloudflare needs RESEND_API_KEY/,
+    ],
     ["SIGNING_SECRET placeholder", { SIGNING_SECRET: "change-me-to-a-long-random-string" }, /SIGNING_SECRET is a placeholder/],
     ["ADMIN_TOKEN placeholder", { ADMIN_TOKEN: "change-me-to-another-long-random-string" }, /ADMIN_TOKEN is a placeholder/],
     ["RESEND_API_KEY placeholder", { RESEND_API_KEY: "re_local_unused" }, /RESEND_API_KEY is a placeholder/],
     ["SIGNING_SECRET shorter than 32", { SIGNING_SECRET: "x".repeat(MIN_SECRET_LENGTH - 1) }, /SIGNING_SECRET is shorter than 32/],
     ["ADMIN_TOKEN shorter than 32", { ADMIN_TOKEN: "y".repeat(MIN_SECRET_LENGTH - 1) }, /ADMIN_TOKEN is shorter than 32/],
     ["RESEND_API_KEY shorter than 32", { RESEND_API_KEY: "re_short_key" }, /RESEND_API_KEY is shorter than 32/],
-    ["SIGNING_SECRET_PREVIOUS shorter than 32", { SIGNING_SECRET_PREVIOUS: "old-and-short-0123456789" }, /SIGNING_SECRET_PREVIOUS is shorter than 32/],
-    ["one of SIGNING_SECRETS a placeholder", { SIGNING_SECRETS: `${"n".repeat(40)},change-me-to-a-long-random-string` }, /SIGNING_SECRETS is a placeholder/],
+    [
+      "SIGNING_SECRET_PREVIOUS shorter than 32",
+      { SIGNING_SECRET_PREVIOUS: "old-and-short-0123456789" },
+      /SIGNING_SECRET_PREVIOUS is shorter than 32/,
+    ],
+    [
+      "one of SIGNING_SECRETS a placeholder",
+      { SIGNING_SECRETS: `${"n".repeat(40)},change-me-to-a-long-random-string` },
+      /SIGNING_SECRETS is a placeholder/,
+    ],
   ];
 
   it.each(refused)("refuse %s: /healthz names it, other routes do not, a log line does", async (_name, settings, named) => {

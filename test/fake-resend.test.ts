@@ -8,7 +8,11 @@ const SCOPE = "fake-resend.test";
 const send = (body: unknown, key?: string) =>
   fetch(`${base()}/emails/batch`, {
     method: "POST",
-    headers: { authorization: `Bearer ${env.RESEND_API_KEY}`, "content-type": "application/json", ...(key ? { "idempotency-key": key } : {}) },
+    headers: {
+      authorization: `Bearer ${env.RESEND_API_KEY}`,
+      "content-type": "application/json",
+      ...(key ? { "idempotency-key": key } : {}),
+    },
     body: JSON.stringify(body),
   });
 

@@ -20,5 +20,10 @@ export function headerText(s: string, max = MAX_HEADER_TEXT): string {
     .replace(/\s+/g, " ")
     .trim();
   const points = [...clean];
-  return points.length <= max ? clean : `${points.slice(0, max - 1).join("").trimEnd()}…`;
+  return points.length <= max
+    ? clean
+    : `${points
+        .slice(0, max - 1)
+        .join("")
+        .trimEnd()}…`;
 }

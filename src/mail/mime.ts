@@ -73,7 +73,20 @@ export function encodeHeaderWords(value: string): string {
 
 const headerName = /^[!-9;-~]+$/;
 // Headers the builder owns; an extra header may not replace them.
-const reserved = new Set(["from", "sender", "reply-to", "to", "cc", "bcc", "subject", "date", "message-id", "mime-version", "content-type", "content-transfer-encoding"]);
+const reserved = new Set([
+  "from",
+  "sender",
+  "reply-to",
+  "to",
+  "cc",
+  "bcc",
+  "subject",
+  "date",
+  "message-id",
+  "mime-version",
+  "content-type",
+  "content-transfer-encoding",
+]);
 
 function checkLine(what: string, value: string) {
   // A CR or LF in a header value would let the caller add headers or a body: header injection.
@@ -82,7 +95,10 @@ function checkLine(what: string, value: string) {
 
 /**
  * Builds the raw MIME message for one email.
- * @example const { raw, messageId } = buildMime({ from: { address: "a@example.com", name: "Digest" }, to: "b@example.org", subject: "Hi", html: "<p>Hi</p>", text: "Hi", kind: "confirmation" });
+ * @example const { raw, messageId } = buildMime({
+ *   from: { address: "a@example.com", name: "Digest" }, to: "b@example.org",
+ *   subject: "Hi", html: "<p>Hi</p>", text: "Hi", kind: "confirmation",
+ * });
  */
 export function buildMime(email: OutgoingEmail, options: { now?: Date; messageId?: string } = {}): BuiltMessage {
   checkLine("From", email.from.address + (email.from.name ?? ""));
@@ -103,7 +119,8 @@ export function buildMime(email: OutgoingEmail, options: { now?: Date; messageId
   msg.setHeader("Date", (options.now ?? new Date()).toUTCString().replace("GMT", "+0000"));
   msg.setHeader("Message-ID", messageId);
   for (const [name, value] of Object.entries(email.headers ?? {})) {
-    if (!headerName.test(name) || reserved.has(name.toLowerCase())) throw new PermanentMailError(`Header name not allowed: ${JSON.stringify(name)}`);
+    if (!headerName.test(name) || reserved.has(name.toLowerCase()))
+      throw new PermanentMailError(`Header name not allowed: ${JSON.stringify(name)}`);
     checkLine(`Header ${name}`, value);
     msg.setHeader(name, encodeHeaderWords(value));
   }

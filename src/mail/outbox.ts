@@ -1,6 +1,6 @@
 // The local transport: messages are built as real MIME and stored in D1 instead of being sent,
 // so `wrangler dev` and the tests can read them at /dev/mailbox without any provider.
-import { insertOutbox, type OutboxInput } from "../db/outbox";
+import { insertOutbox, type OutboxInput } from "./outbox-store";
 import { buildMime, formatMailbox } from "./mime";
 import { MAX_BATCH_EMAILS, PermanentMailError, type MailTransport, type OutgoingEmail, type SentEmail } from "./types";
 

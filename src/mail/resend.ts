@@ -3,7 +3,17 @@
 // retry logic: 429, 5xx, timeouts and network failures are transient; other 4xx are permanent.
 import { formatMailbox } from "./mime";
 import { PLACEHOLDER_SECRETS } from "../deploy-guard";
-import { AccountMailError, IdempotencyConflictError, MAX_BATCH_EMAILS, PermanentMailError, RateLimitedMailError, TransientMailError, type MailTransport, type OutgoingEmail, type SentEmail } from "./types";
+import {
+  AccountMailError,
+  IdempotencyConflictError,
+  MAX_BATCH_EMAILS,
+  PermanentMailError,
+  RateLimitedMailError,
+  TransientMailError,
+  type MailTransport,
+  type OutgoingEmail,
+  type SentEmail,
+} from "./types";
 
 export interface ResendOptions {
   baseUrl: string;
@@ -100,6 +110,17 @@ async function describe(res: Response): Promise<{ name: string; message: string 
   };
 }
 
+/** Resend's error names for trouble with the account, never with one recipient. */
+const ACCOUNT_ERROR_NAMES: ReadonlySet<string> = new Set([
+  "missing_api_key",
+  "invalid_api_key",
+  "restricted_api_key",
+  "invalid_access",
+  "daily_quota_exceeded",
+  "monthly_quota_exceeded",
+  "invalid_from_address",
+]);
+
 /**
  * Whether an error answer is about the account rather than this mail: a missing, invalid or
  * restricted key (401/403), an unverified domain or sender, a spent sending quota. Resend's 403
@@ -108,7 +129,7 @@ async function describe(res: Response): Promise<{ name: string; message: string 
  */
 export function isAccountWide(status: number, name: string, message: string): boolean {
   if (status === 401 || status === 403) return true;
-  if (/^(missing_api_key|invalid_api_key|restricted_api_key|invalid_access|daily_quota_exceeded|monthly_quota_exceeded|invalid_from_address)$/.test(name)) return true;
+  if (ACCOUNT_ERROR_NAMES.has(name)) return true;
   return /domain (is )?not verified|verify (a|your) domain|sender .*not (verified|allowed)/i.test(message);
 }
 

@@ -41,7 +41,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function startLocalWorker(opts: { timeoutMs?: number } = {}): Promise<LocalWorker> {
   const persist = mkdtempSync(join(tmpdir(), "digest-worker-"));
   const env = { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
-  await promisify(execFile)(process.execPath, [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: root, env });
+  await promisify(execFile)(process.execPath, [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], {
+    cwd: root,
+    env,
+  });
   const [port, inspector] = [await freePort(), await freePort()];
   const vars = {
     SIGNING_SECRET: "local-signing-secret-0123456789abcdef",
@@ -51,7 +54,21 @@ export async function startLocalWorker(opts: { timeoutMs?: number } = {}): Promi
     DEV_MAILBOX: "on",
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
   };
-  const args = [wrangler, "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", persist, "--test-scheduled", "--log-level", "warn"];
+  const args = [
+    wrangler,
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspector),
+    "--persist-to",
+    persist,
+    "--test-scheduled",
+    "--log-level",
+    "warn",
+  ];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child: ChildProcess = spawn(process.execPath, args, { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
@@ -83,7 +100,10 @@ export async function startLocalWorker(opts: { timeoutMs?: number } = {}): Promi
       await stop();
       throw new Error(`wrangler dev exited (${child.exitCode}):\n${output.slice(-2000)}`);
     }
-    const ok = await fetch(`${url}/ping`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/ping`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       await stop();

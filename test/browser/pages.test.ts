@@ -23,7 +23,16 @@ beforeAll(async () => {
   editionId = await worker.buildEdition();
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   mkdirSync(shots, { recursive: true });
   if (process.env.UPDATE_SCREENSHOTS === "1") mkdirSync(docs, { recursive: true });
@@ -54,12 +63,16 @@ describe("pages in a real browser", () => {
           page.on("pageerror", (e) => errors.push(e.message));
           const res = await page.goto(worker.url + path, { waitUntil: "load" });
           expect(res?.status(), `${path} status`).toBe(200);
-          const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+          const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+            scrollWidth: document.documentElement.scrollWidth,
+            innerWidth: window.innerWidth,
+          }));
           expect(scrollWidth, `${path} at ${width}px scrolls sideways`).toBeLessThanOrEqual(innerWidth);
           expect(errors, `${path} at ${width}px console errors:\n${errors.join("\n")}`).toEqual([]);
           const file = `${name}-${width}.png`;
           await page.screenshot({ path: `${shots}/${file}`, fullPage: true });
-          if (process.env.UPDATE_SCREENSHOTS === "1" && README_SHOTS.has(`${name}-${width}`)) await page.screenshot({ path: `${docs}/${file}` });
+          if (process.env.UPDATE_SCREENSHOTS === "1" && README_SHOTS.has(`${name}-${width}`))
+            await page.screenshot({ path: `${docs}/${file}` });
           await page.close();
         }
       } finally {

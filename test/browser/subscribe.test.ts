@@ -13,7 +13,16 @@ beforeAll(async () => {
   worker = await startLocalWorker();
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }, 120_000);
 
@@ -42,7 +51,9 @@ interface MailboxEntry {
 
 async function mailFor(address: string, kind: string): Promise<MailboxEntry> {
   for (let i = 0; i < 100; i++) {
-    const { messages } = (await (await fetch(`${worker.url}/dev/mailbox`, { headers: { accept: "application/json" } })).json()) as { messages: MailboxEntry[] };
+    const { messages } = (await (await fetch(`${worker.url}/dev/mailbox`, { headers: { accept: "application/json" } })).json()) as {
+      messages: MailboxEntry[];
+    };
     const hit = messages.find((m) => m.to === address && m.kind === kind);
     if (hit) return hit;
     await new Promise((r) => setTimeout(r, 200));
@@ -57,7 +68,10 @@ describe("a reader's round trip in the browser", () => {
 
     await page.goto(worker.url + "/");
     await page.fill('input[name="email"]', address);
-    await Promise.all([page.waitForURL(/\/subscribe$/), page.click('form[action="/subscribe"] button[type="submit"], form[action="/subscribe"] button')]);
+    await Promise.all([
+      page.waitForURL(/\/subscribe$/),
+      page.click('form[action="/subscribe"] button[type="submit"], form[action="/subscribe"] button'),
+    ]);
     expect(await page.textContent("h1")).toMatch(/check your inbox/i);
 
     const confirmation = await mailFor(address, "confirmation");
@@ -89,7 +103,12 @@ describe("a reader's round trip in the browser", () => {
     expect(await page.textContent("body")).toMatch(/Blinken/);
 
     // What a mail client does for the one-click button: a bare POST, no cookies, no redirect.
-    const res = await fetch(oneClick!, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click", redirect: "manual" });
+    const res = await fetch(oneClick!, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+      redirect: "manual",
+    });
     expect(res.status).toBe(200);
 
     // The next edition skips the person who left.
@@ -101,11 +120,15 @@ describe("a reader's round trip in the browser", () => {
     expect(next.status).toBe(201);
     const { edition } = (await next.json()) as { edition: { editionId: string } };
     for (let i = 0; i < 50; i++) {
-      const status = (await (await fetch(`${worker.url}/admin/editions/${edition.editionId}`, { headers: { authorization: `Bearer ${worker.adminToken}` } })).json()) as { fanout?: { status: string } };
+      const status = (await (
+        await fetch(`${worker.url}/admin/editions/${edition.editionId}`, { headers: { authorization: `Bearer ${worker.adminToken}` } })
+      ).json()) as { fanout?: { status: string } };
       if (status.fanout?.status === "done") break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    const { messages } = (await (await fetch(`${worker.url}/dev/mailbox`, { headers: { accept: "application/json" } })).json()) as { messages: MailboxEntry[] };
+    const { messages } = (await (await fetch(`${worker.url}/dev/mailbox`, { headers: { accept: "application/json" } })).json()) as {
+      messages: MailboxEntry[];
+    };
     expect(messages.filter((m) => m.to === address && m.kind === "digest")).toHaveLength(1);
 
     expect(errors).toEqual([]);

@@ -17,7 +17,12 @@ function digest(...args: string[]) {
 interface DigestJson {
   title: string;
   date: string;
-  stories: { id: string; headline: string; summary: string[]; sources: { id: string; title?: string; url?: string; publisher?: string }[] }[];
+  stories: {
+    id: string;
+    headline: string;
+    summary: string[];
+    sources: { id: string; title?: string; url?: string; publisher?: string }[];
+  }[];
 }
 
 describe("npm run digest", () => {
@@ -30,7 +35,8 @@ describe("npm run digest", () => {
     for (const s of d.stories) {
       expect(Object.keys(s).sort()).toEqual(["headline", "id", "sources", "summary"]);
       expect(s.summary.every((x) => typeof x === "string" && x.length > 0)).toBe(true);
-      for (const src of s.sources) expect(Object.keys(src).every((k) => ["id", "title", "url", "publisher", "publishedAt"].includes(k))).toBe(true);
+      for (const src of s.sources)
+        expect(Object.keys(src).every((k) => ["id", "title", "url", "publisher", "publishedAt"].includes(k))).toBe(true);
     }
     expect(d.stories.flatMap((s) => s.sources.map((x) => x.id)).sort()).toEqual(["000_b1cf72ef45b43b21.txt", "004_18b38c35d2686478.txt"]);
   });
@@ -52,12 +58,28 @@ describe("npm run digest", () => {
   it("reads JSONL with title, url and publisher and keeps them on the sources", () => {
     const dir = mkdtempSync(join(tmpdir(), "digest-cli-"));
     const file = join(dir, "in.jsonl");
-    const body = "The city council approved a new budget on Tuesday. The budget raises spending on parks by 12 percent. Council members voted 7 to 2 in favour.";
-    writeFileSync(file, JSON.stringify({ id: "x1", text: body, title: "Council approves budget", url: "https://news.example/x1", publisher: "Example News" }) + "\n");
+    const body =
+      "The city council approved a new budget on Tuesday. The budget raises spending on parks by 12 percent. " +
+      "Council members voted 7 to 2 in favour.";
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: "x1",
+        text: body,
+        title: "Council approves budget",
+        url: "https://news.example/x1",
+        publisher: "Example News",
+      }) + "\n",
+    );
     const r = digest("--input", file, "--format", "json");
     expect(r.code).toBe(0);
     const d = JSON.parse(r.stdout) as DigestJson;
-    expect(d.stories[0]!.sources[0]).toMatchObject({ id: "x1", title: "Council approves budget", url: "https://news.example/x1", publisher: "Example News" });
+    expect(d.stories[0]!.sources[0]).toMatchObject({
+      id: "x1",
+      title: "Council approves budget",
+      url: "https://news.example/x1",
+      publisher: "Example News",
+    });
   });
 
   it("skips a JSONL line that is not JSON with a warning naming the file and line, and digests the rest", () => {
@@ -77,11 +99,20 @@ describe("npm run digest", () => {
     const empty = mkdtempSync(join(tmpdir(), "digest-empty-"));
     const bad = join(empty, "bad.jsonl");
     writeFileSync(bad, "{not json}\n");
-    for (const args of [["--input", "/no/such/path"], ["--input", empty], ["--input", bad], ["--format", "pdf"], ["--max-sentences", "zero"]]) {
+    for (const args of [
+      ["--input", "/no/such/path"],
+      ["--input", empty],
+      ["--input", bad],
+      ["--format", "pdf"],
+      ["--max-sentences", "zero"],
+    ]) {
       const r = digest(...args);
       expect(r.code, args.join(" ")).not.toBe(0);
       expect(r.stdout).toBe("");
-      const lines = r.stderr.trim().split("\n").filter((l) => !l.includes("npm warn") && !l.includes("digest: warning:"));
+      const lines = r.stderr
+        .trim()
+        .split("\n")
+        .filter((l) => !l.includes("npm warn") && !l.includes("digest: warning:"));
       expect(lines, args.join(" ")).toHaveLength(1);
       expect(lines[0]).toMatch(/^digest: /);
     }

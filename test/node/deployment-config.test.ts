@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { PLACEHOLDER_SECRETS } from "../../src/deploy-guard";
-import { HANDOFF_ATTEMPTS, SWEEP_CRON } from "../../src/jobs/delivery-settings";
+import { HANDOFF_ATTEMPTS, SWEEP_CRON } from "../../src/delivery/settings";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const config = unstable_readConfig({ config: `${root}/wrangler.toml` });
@@ -14,7 +14,9 @@ const config = unstable_readConfig({ config: `${root}/wrangler.toml` });
 describe("deployment configuration", () => {
   it("the guard knows every secret placeholder of .dev.vars.example", () => {
     const example = readFileSync(`${root}/.dev.vars.example`, "utf8");
-    const secrets = [...example.matchAll(/^([A-Z_]+)=(.*)$/gm)].filter(([, name]) => /SECRET|TOKEN|KEY/.test(name!)).map(([, , value]) => value!.trim());
+    const secrets = [...example.matchAll(/^([A-Z_]+)=(.*)$/gm)]
+      .filter(([, name]) => /SECRET|TOKEN|KEY/.test(name!))
+      .map(([, , value]) => value!.trim());
     expect(secrets.length).toBeGreaterThanOrEqual(3);
     for (const value of secrets) expect(PLACEHOLDER_SECRETS.has(value), value).toBe(true);
   });

@@ -11,7 +11,8 @@ const CLIENTS = ["gmail.*", "outlook.*", "apple-mail.*", "yahoo.*"];
 
 /** Feature (as caniemail names it) -> why it is safe where unsupported. */
 const WITH_FALLBACK: Record<string, string> = {
-  "@media": "Progressive: the mobile column width and dark-mode colours; without it the fluid 600px max-width layout and light colours apply.",
+  "@media":
+    "Progressive: the mobile column width and dark-mode colours; without it the fluid 600px max-width layout and light colours apply.",
   "Class selector": "Only in the <style> blocks for @media (responsive, dark mode); every element is styled inline as well.",
   "Type selector": "Only MJML's resets in <style>; inline styles carry the design.",
   "ID selector": "MJML's `#outlook a` reset for Outlook.com; harmless elsewhere.",
@@ -43,14 +44,29 @@ function unsupported(html: string): Map<string, Set<string>> {
 }
 
 describe("caniemail check for Gmail, Outlook, Apple Mail and Yahoo", () => {
-  const digestHtml = personalise(renderEmail(seedsDigest(), { webUrl: "https://x.example/editions/2026-11-23" }), "https://x.example/u/1").html;
-  const confirmHtml = renderConfirmEmail({ title: "The Daily Digest", email: "a@example.com", confirmUrl: "https://x.example/c", expiresInHours: 48, senderIdentity: "Sender" }).html;
+  const digestHtml = personalise(
+    renderEmail(seedsDigest(), { webUrl: "https://x.example/editions/2026-11-23" }),
+    "https://x.example/u/1",
+  ).html;
+  const confirmHtml = renderConfirmEmail({
+    title: "The Daily Digest",
+    email: "a@example.com",
+    confirmUrl: "https://x.example/c",
+    expiresInHours: 48,
+    senderIdentity: "Sender",
+  }).html;
 
-  for (const [name, html] of [["digest", digestHtml], ["confirmation", confirmHtml]] as const) {
+  for (const [name, html] of [
+    ["digest", digestHtml],
+    ["confirmation", confirmHtml],
+  ] as const) {
     it(`${name} email: every unsupported feature has a fallback`, () => {
       const features = unsupported(html);
       const unexplained = [...features.keys()].filter((f) => !(f in WITH_FALLBACK));
-      expect(unexplained, `unsupported without a fallback: ${unexplained.map((f) => `${f} (${[...features.get(f)!].join(", ")})`).join("; ")}`).toEqual([]);
+      expect(
+        unexplained,
+        `unsupported without a fallback: ${unexplained.map((f) => `${f} (${[...features.get(f)!].join(", ")})`).join("; ")}`,
+      ).toEqual([]);
       // Fixed rather than excused: MJML's resets that these clients reject are stripped at build time.
       expect(features.has("word-spacing")).toBe(false);
       expect(features.has("outline")).toBe(false);

@@ -39,7 +39,8 @@ export function bigDigest(n: number): Digest {
   for (let i = 0; i < n; i++) {
     const w = (k: number) => WORDS[(i * 7 + k) % WORDS.length];
     const sentence = (k: number) =>
-      `Officials said on Tuesday that the ${w(k)} ${w(k + 1)} plan for story ${i} would change how the ${w(k + 2)} and the ${w(k + 3)} are run over the next three years, according to people briefed on it.`;
+      `Officials said on Tuesday that the ${w(k)} ${w(k + 1)} plan for story ${i} would change how the ${w(k + 2)} ` +
+      `and the ${w(k + 3)} are run over the next three years, according to people briefed on it.`;
     stories.push({
       id: `s-${String(i).padStart(3, "0")}`,
       headline: `Story ${i}: the ${w(0)} ${w(1)} decision that changes the ${w(2)}`,

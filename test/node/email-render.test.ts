@@ -19,7 +19,8 @@ const ctx = { webUrl: EDITION, sender: { name: "The Daily Digest", postalAddress
 
 const parse = (html: string) => parseDocument(html);
 const all = (doc: ReturnType<typeof parse>, name: string) => findAll((e) => e.name === name, doc.children);
-const byText = (doc: ReturnType<typeof parse>, re: RegExp) => findAll((e) => re.test(textContent(e)) && e.children.every((c) => c.type !== "tag" || !re.test(textContent(c))), doc.children);
+const byText = (doc: ReturnType<typeof parse>, re: RegExp) =>
+  findAll((e) => re.test(textContent(e)) && e.children.every((c) => c.type !== "tag" || !re.test(textContent(c))), doc.children);
 
 describe("build output", () => {
   it("is up to date with templates/ and seeds/ (fails when src/generated is stale)", () => {
@@ -39,7 +40,9 @@ describe("digest email HTML", () => {
     const metas = all(doc, "meta");
     expect(metas.some((m) => /charset=UTF-8/i.test(getAttributeValue(m, "content") ?? "") || getAttributeValue(m, "charset"))).toBe(true);
     expect(metas.some((m) => getAttributeValue(m, "name") === "viewport")).toBe(true);
-    expect(metas.some((m) => getAttributeValue(m, "name") === "color-scheme" && /dark/.test(getAttributeValue(m, "content") ?? ""))).toBe(true);
+    expect(metas.some((m) => getAttributeValue(m, "name") === "color-scheme" && /dark/.test(getAttributeValue(m, "content") ?? ""))).toBe(
+      true,
+    );
     expect(textContent(all(doc, "title")[0]!)).toContain("The Daily Digest");
   });
 
@@ -69,7 +72,8 @@ describe("digest email HTML", () => {
     }
     const links = all(doc, "a").map((a) => ({ href: getAttributeValue(a, "href"), text: textContent(a) }));
     // Seeds have no URLs: each source links to its cleaned text in the web edition.
-    for (const src of digest.stories.flatMap((s) => s.sources)) expect(links.map((l) => l.href)).toContain(`${EDITION}/sources/${encodeURIComponent(src.id)}`);
+    for (const src of digest.stories.flatMap((s) => s.sources))
+      expect(links.map((l) => l.href)).toContain(`${EDITION}/sources/${encodeURIComponent(src.id)}`);
     expect(links.filter((l) => l.text === "View in browser").every((l) => l.href === EDITION)).toBe(true);
     expect(links.find((l) => l.text === "Unsubscribe")?.href).toBe(UNSUBSCRIBE_PLACEHOLDER);
     expect(textContent(doc)).toContain("1 Example Street, Exampletown");
@@ -92,7 +96,13 @@ describe("digest email HTML", () => {
   });
 
   it("confirmation email is built from its template with the link and sender", () => {
-    const confirm = renderConfirmEmail({ title: "The Daily Digest", email: "a@example.com", confirmUrl: "https://x.example/c?t=1&u=2", expiresInHours: 48, senderIdentity: "Sender, 1 Street" });
+    const confirm = renderConfirmEmail({
+      title: "The Daily Digest",
+      email: "a@example.com",
+      confirmUrl: "https://x.example/c?t=1&u=2",
+      expiresInHours: 48,
+      senderIdentity: "Sender, 1 Street",
+    });
     const cdoc = parse(confirm.html);
     const hrefs = all(cdoc, "a").map((a) => getAttributeValue(a, "href"));
     expect(hrefs).toContain("https://x.example/c?t=1&u=2");

@@ -46,7 +46,16 @@ export interface FaultPlan {
   accountError: "" | "401" | "403" | "unverified";
 }
 
-const defaults: FaultPlan = { failRate: 0, modes: ["500", "429", "timeout"], timeoutMs: 3000, seed: 1, rejectPattern: "^invalid", failFirst: 0, retryAfter: 1, accountError: "" };
+const defaults: FaultPlan = {
+  failRate: 0,
+  modes: ["500", "429", "timeout"],
+  timeoutMs: 3000,
+  seed: 1,
+  rejectPattern: "^invalid",
+  failFirst: 0,
+  retryAfter: 1,
+  accountError: "",
+};
 
 export interface FakeResend {
   url: string;
@@ -139,9 +148,13 @@ export async function startFakeResend(apiKey = "re_test_key"): Promise<FakeResen
     const scopeParam = new URLSearchParams(query).get("scope");
     if (req.method === "GET" && path === "/__emails") {
       // Filter by recipient domain, whether or not the scope had a plan when the mail came in.
-      const inScope = (e: AcceptedEmail) => scopeParam === null || e.to.some((t) => inDomain(t.slice(t.lastIndexOf("@") + 1).toLowerCase(), scopeParam));
+      const inScope = (e: AcceptedEmail) =>
+        scopeParam === null || e.to.some((t) => inDomain(t.slice(t.lastIndexOf("@") + 1).toLowerCase(), scopeParam));
       const all = [...scopes.values()];
-      return json(res, 200, { emails: all.flatMap((x) => x.emails).filter(inScope), calls: (scopeParam === null ? all : [scopes.get(scopeParam) ?? newScope()]).reduce((n, x) => n + x.calls, 0) });
+      return json(res, 200, {
+        emails: all.flatMap((x) => x.emails).filter(inScope),
+        calls: (scopeParam === null ? all : [scopes.get(scopeParam) ?? newScope()]).reduce((n, x) => n + x.calls, 0),
+      });
     }
     if (req.method === "POST" && path === "/__control") {
       const { scope: name = "", ...plan } = JSON.parse(body || "{}") as Partial<FaultPlan> & { scope?: string };
@@ -162,8 +175,7 @@ export async function startFakeResend(apiKey = "re_test_key"): Promise<FakeResen
         // Mail to this domain that arrived before the scope existed sits in the global scope.
         const global = scopes.get("")!;
         global.emails = global.emails.filter((e) => !e.to.some((t) => inDomain(t.slice(t.lastIndexOf("@") + 1).toLowerCase(), scopeParam)));
-      }
-      else {
+      } else {
         scopes.clear();
         scopes.set("", newScope());
       }
@@ -173,7 +185,8 @@ export async function startFakeResend(apiKey = "re_test_key"): Promise<FakeResen
       return json(res, 404, { statusCode: 404, name: "not_found", message: "Route not found" });
     }
     const auth = req.headers.authorization ?? "";
-    if (!/^Bearer \S/.test(auth)) return json(res, 401, { statusCode: 401, name: "missing_api_key", message: "Missing API key in the authorization header" });
+    if (!/^Bearer \S/.test(auth))
+      return json(res, 401, { statusCode: 401, name: "missing_api_key", message: "Missing API key in the authorization header" });
     if (auth !== `Bearer ${apiKey}`) return json(res, 403, { statusCode: 403, name: "invalid_api_key", message: "API key is invalid" });
     let parsed: unknown;
     let parseFailed = false;
@@ -185,17 +198,26 @@ export async function startFakeResend(apiKey = "re_test_key"): Promise<FakeResen
     const scope = scopeFor(firstDomain(parsed));
     const { plan } = scope;
     scope.calls++;
-    if (plan.accountError === "401") return json(res, 401, { statusCode: 401, name: "restricted_api_key", message: "This API key is restricted or was revoked" });
+    if (plan.accountError === "401")
+      return json(res, 401, { statusCode: 401, name: "restricted_api_key", message: "This API key is restricted or was revoked" });
     if (plan.accountError === "403") return json(res, 403, { statusCode: 403, name: "invalid_api_key", message: "API key is invalid" });
     if (plan.accountError === "unverified") {
-      return json(res, 403, { statusCode: 403, name: "validation_error", message: "The example.com domain is not verified. Please, add and verify your domain on https://resend.com/domains" });
+      return json(res, 403, {
+        statusCode: 403,
+        name: "validation_error",
+        message: "The example.com domain is not verified. Please, add and verify your domain on https://resend.com/domains",
+      });
     }
     const key = req.headers["idempotency-key"] as string | undefined;
     const memoKey = key ? `${path} ${key}` : undefined;
     if (memoKey && scope.remembered.has(memoKey)) {
       const prior = scope.remembered.get(memoKey)!;
       if (prior.payload !== body) {
-        return json(res, 409, { statusCode: 409, name: "invalid_idempotent_request", message: "Same idempotency key used with a different payload" });
+        return json(res, 409, {
+          statusCode: 409,
+          name: "invalid_idempotent_request",
+          message: "Same idempotency key used with a different payload",
+        });
       }
       return json(res, prior.status, prior.body);
     }
@@ -203,7 +225,13 @@ export async function startFakeResend(apiKey = "re_test_key"): Promise<FakeResen
     const storm = scope.calls <= plan.failFirst;
     const fault = random(scope) < plan.failRate || storm ? plan.modes[scope.calls % plan.modes.length] : undefined;
     if (fault === "500") return json(res, 500, { statusCode: 500, name: "internal_server_error", message: "Injected failure" });
-    if (fault === "429") return json(res, 429, { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests" }, { "retry-after": String(plan.retryAfter) });
+    if (fault === "429")
+      return json(
+        res,
+        429,
+        { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests" },
+        { "retry-after": String(plan.retryAfter) },
+      );
 
     if (parseFailed) return json(res, 422, { statusCode: 422, name: "validation_error", message: "Body is not JSON" });
     const items = path === "/emails/batch" ? parsed : [parsed];

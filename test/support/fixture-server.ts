@@ -7,7 +7,12 @@ import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../fixtures/", import.meta.url));
-const types: Record<string, string> = { ".xml": "application/xml", ".json": "application/feed+json", ".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8" };
+const types: Record<string, string> = {
+  ".xml": "application/xml",
+  ".json": "application/feed+json",
+  ".html": "text/html; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+};
 
 export async function startFixtureServer(): Promise<{ url: string; server: Server }> {
   const server = createServer(async (req, res) => {

@@ -2,6 +2,7 @@
 import { dateLabel } from "../format";
 import { Layout } from "./layout";
 
+/** An edition in a list of links: the archive, the landing page's latest edition. */
 export interface ArchiveItem {
   id: string;
   title: string;

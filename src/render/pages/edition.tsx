@@ -21,7 +21,11 @@ function SourceItem({ source, href, index }: { source: Source; href: string; ind
       {own ? (
         <span>
           {" "}
-          (<a href={own} rel="noopener noreferrer">original</a>)
+          (
+          <a href={own} rel="noopener noreferrer">
+            original
+          </a>
+          )
         </span>
       ) : null}
     </li>
@@ -87,7 +91,11 @@ export function EditionPage({ siteTitle, id, digest }: EditionPageProps) {
   const base = `/editions/${encodeURIComponent(id)}`;
   return (
     // The Layout appends the site's title; an edition titled like the site would show it twice.
-    <Layout title={digest.title === siteTitle ? dateLabel(digest.date) : `${digest.title} · ${dateLabel(digest.date)}`} siteTitle={siteTitle} description={digest.stories.map((s) => s.headline).join(" · ")}>
+    <Layout
+      title={digest.title === siteTitle ? dateLabel(digest.date) : `${digest.title} · ${dateLabel(digest.date)}`}
+      siteTitle={siteTitle}
+      description={digest.stories.map((s) => s.headline).join(" · ")}
+    >
       <p class="muted">
         <a href="/editions">Archive</a> · {dateLabel(digest.date)}
       </p>

@@ -1,10 +1,11 @@
 // GET /: what the newsletter is, the subscribe form, and the latest edition's headlines.
 import { dateLabel } from "../format";
+import type { ArchiveItem } from "./archive";
 import { Layout } from "./layout";
 
 export interface LandingPageProps {
   siteTitle: string;
-  latest?: { id: string; title: string; date: string; headlines: string[] };
+  latest?: ArchiveItem;
 }
 
 /**
@@ -14,11 +15,15 @@ export interface LandingPageProps {
  */
 export function LandingPage({ siteTitle, latest }: LandingPageProps) {
   return (
-    <Layout title={siteTitle} siteTitle={siteTitle} description={`${siteTitle}: the day's news in a few short stories, by email every morning.`}>
+    <Layout
+      title={siteTitle}
+      siteTitle={siteTitle}
+      description={`${siteTitle}: the day's news in a few short stories, by email every morning.`}
+    >
       <h1>{siteTitle}</h1>
       <p>
-        The day's news, read for you: each morning we gather the articles, group the ones that tell the same story, and send a short summary of
-        each story with links to its sources. Free, one email a day, unsubscribe with one click.
+        The day's news, read for you: each morning we gather the articles, group the ones that tell the same story, and send a short summary
+        of each story with links to its sources. Free, one email a day, unsubscribe with one click.
       </p>
       <form method="post" action="/subscribe">
         <label for="email">Your email address</label>

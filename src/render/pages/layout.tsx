@@ -1,7 +1,8 @@
 // The site's page shell (hono/jsx, server-rendered, no client script). Every page uses it, and
-// its stylesheet is inlined from templates/site.css, allowed by hash in PAGE_CSP.
+// its stylesheet is inlined from templates/site.css, allowed by hash in PAGE_CSP
+// (src/http/policy.ts).
 import type { Child } from "hono/jsx";
-import { siteCss, siteCssSha256 } from "../../generated/templates";
+import { siteCss } from "../../generated/templates";
 
 export interface LayoutProps {
   title: string;
@@ -10,20 +11,6 @@ export interface LayoutProps {
   description?: string;
   children?: Child;
 }
-
-/**
- * Content-Security-Policy for pages rendered with Layout: no script at all, the one inline
- * stylesheet by its hash, forms only to this origin, no framing.
- * @example c.header("Content-Security-Policy", PAGE_CSP)
- */
-export const PAGE_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${siteCssSha256}'`,
-  "img-src 'self' data:",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
 
 /**
  * The page shell.

@@ -1,0 +1,116 @@
+// The admin API, mounted at /admin (JSON only, bearer token): build an edition now, send or
+// resume one, resend its failed or held rows, and see how its delivery is going.
+// `npm run admin -- ...` (scripts/admin.ts) calls it.
+import type { Context } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
+import { timingSafeEqual } from "hono/utils/buffer";
+import * as z from "zod/mini";
+import { buildAndSend, editionStatus, resendStoredEdition, sendStoredEdition, slotOf } from "../editions/service";
+import { editionId, SLOT_PATTERN, type EditionRecord } from "../editions/types";
+import { factory, type AppEnv } from "../http/env";
+import { HttpError } from "../http/errors";
+import { body, limitBody, param, type BodyPolicy, type Refusal } from "../http/validate";
+
+const buildBody = z.strictObject({
+  force: z.optional(z.boolean()),
+  slot: z.optional(z.string().check(z.regex(SLOT_PATTERN, "slot: 1-64 letters, digits and :._- (e.g. 2026-11-23T07:00Z)"))),
+  send: z.optional(z.boolean()),
+});
+
+/** A JSON body, `{}` when empty; anything else is the caller's mistake, answered with a 4xx. */
+const JSON_BODY: BodyPolicy = {
+  accept: ["json"],
+  noFields: "blank",
+  unsupported: [415, "Unsupported media type", "Send JSON (Content-Type: application/json)."],
+  unreadable: [400, "Bad JSON", "The body could not be read."],
+  badJson: [400, "Bad JSON", "The body is not valid JSON."],
+  invalid: (issues) => [
+    422,
+    "Invalid request",
+    issues
+      .map((i) => `${(i.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".") || "body"}: ${i.message}`)
+      .join("; "),
+  ],
+};
+
+const idParam = z.object({ id: editionId });
+const BAD_ID: Refusal = [400, "Bad edition id", "Edition ids hold letters, digits and ._- only."];
+const notFound = (id: string) => new HttpError(404, "Not found", `No edition with id ${id}.`);
+
+export const admin = factory.createApp();
+
+// This group answers JSON whatever the caller accepts, errors included.
+admin.use(async (c, next) => {
+  c.set("answer", "json");
+  await next();
+});
+admin.use(
+  bearerAuth({
+    verifyToken: (token, c) => timingSafeEqual(token, (c as Context<AppEnv>).get("config").adminToken),
+    noAuthenticationHeader: { message: { error: "Unauthorized", message: "Send Authorization: Bearer <ADMIN_TOKEN>." } },
+    invalidAuthenticationHeader: { message: { error: "Bad request", message: "The Authorization header must be 'Bearer <token>'." } },
+    invalidToken: { message: { error: "Unauthorized", message: "That admin token is not valid." } },
+  }),
+);
+
+// Build now: POST /admin/editions {"force"?: bool, "slot"?: string, "send"?: bool}
+admin.post(
+  "/editions",
+  limitBody(4096, [413, "Payload too large", "The body may hold at most 4 KB of JSON."]),
+  body(buildBody, JSON_BODY),
+  async (c) => {
+    const { force = false, send = false, slot } = c.req.valid("json");
+    const now = c.var.deps.clock();
+    const result = await buildAndSend(c.var.deps, { slot: slot ?? slotOf(now), now, force, send });
+    const sending = result.send && { started: result.send.created, fanout: result.send.state };
+    return c.json({ edition: result.build, send: sending }, result.build.created ? 201 : 200);
+  },
+);
+
+/** The 409 for a slot that was skipped: there is nothing to send. */
+function skipped(record: EditionRecord): HttpError {
+  const { slot, skipReason } = record;
+  const fix = `build it with {"force": true, "slot": "${slot}"} first.`;
+  return new HttpError(409, "Edition was skipped", `Slot ${slot} was skipped (${skipReason ?? "no reason"}); ${fix}`);
+}
+
+// Send, or resume sending (after a pause, a failed fan-out or lost messages): POST /admin/editions/:id/send
+admin.post("/editions/:id/send", param(idParam, BAD_ID), async (c) => {
+  const { id } = c.req.valid("param");
+  const r = await sendStoredEdition(c.var.deps, id);
+  if (r.outcome === "missing") throw notFound(id);
+  if (r.outcome === "skipped") throw skipped(r.record);
+  return c.json({ editionId: id, started: r.created, resumed: r.wasPaused, unitsEnqueued: r.units, fanout: r.state }, 202);
+});
+
+// Resend, under new Idempotency-Keys, the recipients whose failures were final (after a fix), or
+// the rows held because their key outlived the provider's memory (an operator's decision):
+// POST /admin/editions/:id/resend-failed, POST /admin/editions/:id/resend-held
+for (const which of ["failed", "held"] as const) {
+  admin.post(`/editions/:id/resend-${which}`, param(idParam, BAD_ID), async (c) => {
+    const { id } = c.req.valid("param");
+    const r = await resendStoredEdition(c.var.deps, id, which);
+    if (r.outcome === "missing") throw notFound(id);
+    if (r.outcome === "skipped") throw skipped(r.record);
+    if (r.outcome === "busy") {
+      throw new HttpError(
+        409,
+        "Fan-out not finished",
+        "The edition's recipients are still being enqueued; try again when its fan-out is done.",
+      );
+    }
+    return c.json({ editionId: id, resent: which, unitsEnqueued: r.units }, 202);
+  });
+}
+
+// Status: GET /admin/editions/:id -> the edition, its fan-out and delivery counts and failures.
+admin.get("/editions/:id", param(idParam, BAD_ID), async (c) => {
+  const { id } = c.req.valid("param");
+  const status = await editionStatus(c.var.deps, id);
+  if (!status) throw notFound(id);
+  return c.json(status);
+});
+
+admin.all("*", (c) => {
+  throw new HttpError(404, "Not found", `No admin endpoint ${c.req.method} ${c.req.path}.`);
+});

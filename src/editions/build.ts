@@ -1,0 +1,156 @@
+// Builds the edition of one schedule slot: digest the sources, skip the slot when nothing is new,
+// render once, store. Idempotent per slot: a doubled or concurrent run reads back the first
+// run's record instead of building a second edition.
+import { toBase64Url } from "../base64url";
+import type { Deps } from "../deps";
+import { log } from "../log";
+import { headerText } from "../mail/header-text";
+import { renderEmail } from "../render/email";
+import { utcDate } from "./current-digest";
+import { freeEditionId, getSlot, insertEdition, lastBuiltEdition, recordSkippedSlot } from "./store";
+import type { BuildResult, SlotRecord } from "./types";
+
+/** A slot is the scheduled minute in UTC; two firings of one cron share it. */
+export function slotOf(at: Date): string {
+  return at.toISOString().slice(0, 16) + "Z";
+}
+
+export interface BuildOptions {
+  slot: string;
+  /** The build's time: the cron's scheduled time, or now for the admin API. */
+  now: Date;
+  /** Build even when nothing is new since the last edition (replaces a skipped record). */
+  force?: boolean;
+  /**
+   * Record the start of the edition's delivery with the edition itself (one D1 transaction):
+   * the recipients per provider batch. The caller still enqueues the fan-out's first step; if it
+   * dies first, the sweep finds the fan-out without progress and resumes it.
+   */
+  send?: { batchSize: number };
+}
+
+/**
+ * A fresh send id: 12 random bytes, base64url. It prefixes every Idempotency-Key of one edition.
+ * @example newSendId() // "q3Vx0fK2b9Lm1sTa"
+ */
+export function newSendId(): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(12)));
+}
+
+/** What a build needs: the database, the config, where the digest comes from, the clock. */
+export type BuildDeps = Pick<Deps, "db" | "config" | "digest" | "clock">;
+
+/** SHA-256 of the sorted story ids: equal digests of the same stories hash alike. */
+export async function contentHash(storyIds: string[]): Promise<string> {
+  const data = new TextEncoder().encode([...storyIds].sort().join("\n"));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The date an edition of this slot carries: the slot's own date when it names one. */
+function dateOf(slot: string, now: Date): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T/.exec(slot);
+  return m && !Number.isNaN(Date.parse(`${m[1]}T00:00:00Z`)) ? m[1]! : utcDate(now);
+}
+
+/**
+ * Builds (or finds) the edition for a slot and logs one line about it.
+ * @example const r = await buildEdition(makeDeps(env), { slot: slotOf(new Date()), now: new Date() });
+ *          if (r.status === "built") await sendEdition(deps, r.editionId);
+ */
+export async function buildEdition(deps: BuildDeps, opts: BuildOptions): Promise<BuildResult> {
+  const started = Date.now();
+  const result = await build(deps, opts);
+  const { status, editionId, slot, created } = result;
+  const detail = result.status === "built" ? { stories: result.stories, forced: result.forced } : { reason: result.reason };
+  log.info("edition_build", { status, editionId, slot, created, ...detail, force: Boolean(opts.force), ms: Date.now() - started });
+  return result;
+}
+
+async function build({ db, config, digest: source, clock }: BuildDeps, opts: BuildOptions): Promise<BuildResult> {
+  const { slot, now } = opts;
+  const force = Boolean(opts.force);
+  const existing = await getSlot(db, slot);
+  if (existing && (existing.status === "built" || !force)) return fromRecord(existing, false);
+
+  const date = dateOf(slot, now);
+  const { digest, articles } = await source(config, new Date(`${date}T${now.toISOString().slice(11)}`));
+  const storyIds = digest.stories.map((s) => s.id);
+  const hash = await contentHash(storyIds);
+
+  let skipReason: string | null = null;
+  if (storyIds.length === 0) skipReason = "the sources hold no stories";
+  else {
+    const previous = await lastBuiltEdition(db, slot);
+    const seen = new Set(previous?.storyIds ?? []);
+    if (previous && (previous.contentHash === hash || storyIds.every((id) => seen.has(id)))) {
+      skipReason = `nothing new since edition ${previous.id}`;
+    }
+  }
+  // Even forced, an empty edition is not worth a send: record why instead.
+  if (skipReason && (!force || storyIds.length === 0)) {
+    const { record, created } = await recordSkippedSlot(db, {
+      slot,
+      title: digest.title,
+      date,
+      reason: skipReason,
+      contentHash: hash,
+      createdAt: clock().toISOString(),
+    });
+    return fromRecord(record, created);
+  }
+
+  // Feed titles reach the subject line: no control or format characters may come with them.
+  const subject = headerText(digest.stories[0] ? `${digest.title}: ${digest.stories[0].headline}` : digest.title) || config.title;
+  // A few tries: another slot of the same date may take the free id between our read and insert.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const id = await freeEditionId(db, date);
+    const editionUrl = `${config.baseUrl}/editions/${id}`;
+    const rendered = renderEmail(digest, {
+      webUrl: editionUrl,
+      editionUrl,
+      sender: { name: config.sender.name, postalAddress: config.sender.postalAddress },
+      reason: `You receive this because you subscribed to ${config.title} at ${config.baseUrl} and confirmed your address.`,
+    });
+    const stored = await insertEdition(db, id, {
+      slot,
+      title: digest.title,
+      subject,
+      date,
+      contentHash: hash,
+      storyIds,
+      digest,
+      articles,
+      html: rendered.html,
+      text: rendered.text,
+      createdAt: clock().toISOString(),
+      sendId: newSendId(),
+      fanoutBatchSize: opts.send?.batchSize,
+      skipReason:
+        force && skipReason
+          ? `forced; would have been skipped: ${skipReason}`
+          : existing?.skipReason
+            ? `forced; had been skipped: ${existing.skipReason}`
+            : null,
+    });
+    if (stored) {
+      return stored.record.status === "built"
+        ? {
+            status: "built",
+            editionId: stored.record.id,
+            slot,
+            created: stored.created,
+            stories: storyIds.length,
+            forced: force && stored.created && skipReason !== null,
+          }
+        : fromRecord(stored.record, false);
+    }
+  }
+  throw new Error(`Could not find a free edition id for ${date}`);
+}
+
+function fromRecord(r: SlotRecord, created: boolean): BuildResult {
+  return r.status === "built"
+    ? { status: "built", editionId: r.id, slot: r.slot, created, forced: false }
+    : { status: "skipped", editionId: r.id, slot: r.slot, created, reason: r.skipReason ?? "skipped" };
+}

@@ -1,0 +1,49 @@
+// The cron handler. The daily cron builds this slot's edition and starts sending it; the frequent
+// sweep cron (every 10 minutes) resumes anything a lost queue message or a dead invocation left
+// behind (cron has no exactly-once promise, and neither do queues). See src/delivery/sweep.ts.
+import { ConfigError } from "../config";
+import { refusedDeployment } from "../deploy-guard";
+import { makeBaseDeps, makeDeps, type DepsOverrides } from "../deps";
+import { runSweep, SWEEP_CRON, type SweepResult } from "../delivery/sweep";
+import { log } from "../log";
+import { buildAndSend, slotOf } from "./service";
+import type { BuildResult } from "./types";
+
+export { SWEEP_CRON };
+
+/**
+ * Dispatches a cron firing: the sweep for SWEEP_CRON, the edition build for any other.
+ * @example ctx.waitUntil(handleScheduled(env, new Date(controller.scheduledTime), controller.cron));
+ */
+export async function handleScheduled(env: Env, scheduledTime: Date, cron: string): Promise<unknown> {
+  // The sweep needs no configuration: it keeps working while a configuration error stops the rest.
+  if (cron === SWEEP_CRON) {
+    const { db, queue, clock } = makeBaseDeps(env);
+    return runSweep(db, queue, clock());
+  }
+  return runScheduled(env, scheduledTime, cron);
+}
+
+/**
+ * Builds the slot's edition and starts its delivery; a second run for the slot is a no-op.
+ * The edition and its fan-out are recorded in one D1 transaction, so if this invocation dies
+ * before the fan-out is enqueued, the sweep finds it and sends the edition.
+ * @example await runScheduled(env, new Date(controller.scheduledTime), controller.cron);
+ */
+export async function runScheduled(
+  env: Env,
+  scheduledTime: Date,
+  cron: string,
+  overrides: DepsOverrides = {},
+): Promise<{ build: BuildResult; sendStarted: boolean; resumed: number; sweep: SweepResult }> {
+  const refused = refusedDeployment(env);
+  if (refused.length > 0) throw new ConfigError(`Deployment refused: ${refused.join("; ")}`);
+  const deps = makeDeps(env, overrides);
+  // Also on a repeat run: if the first run died between build and send, this one sends.
+  const { build, send } = await buildAndSend(deps, { slot: slotOf(scheduledTime), now: scheduledTime, send: true });
+  const sendStarted = send?.created ?? false;
+  const sweep = await runSweep(deps.db, deps.queue, deps.clock());
+  const resumed = sweep.fanouts + sweep.units;
+  log.info("scheduled", { cron, slot: build.slot, editionId: build.editionId, status: build.status, sendStarted, resumed });
+  return { build, sendStarted, resumed, sweep };
+}

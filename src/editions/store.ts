@@ -1,0 +1,228 @@
+// SQL for editions. Rows become the types of ./types.ts here; nothing else reads or writes this table
+// (delivery batches its rendering read through sendableEditionStatement).
+// The UNIQUE slot is what makes an edition build idempotent: whoever inserts first for a slot
+// wins, every other run (a doubled cron, two at once, a retried admin call) reads that row back.
+import type { Digest } from "../digest/types";
+import type { Edition, EditionRecord, SendableEdition, ListedEdition, NewEdition, SlotRecord } from "./types";
+
+/** How many date-suffixed ids a day may have before we give up (editions are daily). */
+const MAX_IDS_PER_DATE = 50;
+
+/** The slot's record (built or skipped), or null when nothing ran for it yet. */
+export async function getSlot(db: D1Database, slot: string): Promise<SlotRecord | null> {
+  return db.prepare("SELECT id, slot, status, skip_reason AS skipReason FROM editions WHERE slot = ?").bind(slot).first<SlotRecord>();
+}
+
+/**
+ * The first free URL id for an edition dated `date`: the date itself, then date-2, date-3...
+ * A concurrent build may still take it first; insertEdition then reports the clash.
+ * @example await freeEditionId(env.DB, "2026-11-23") // "2026-11-23" or "2026-11-23-2"
+ */
+export async function freeEditionId(db: D1Database, date: string): Promise<string> {
+  const { results } = await db.prepare("SELECT id FROM editions WHERE id = ?1 OR id LIKE ?1 || '-%'").bind(date).all<{ id: string }>();
+  const taken = new Set(results.map((r) => r.id));
+  for (let n = 1; n <= MAX_IDS_PER_DATE; n++) {
+    const id = n === 1 ? date : `${date}-${n}`;
+    if (!taken.has(id)) return id;
+  }
+  throw new Error(`No free edition id for ${date} after ${MAX_IDS_PER_DATE}`);
+}
+
+/**
+ * Stores a built edition under `id` unless its slot already has one, and returns what the slot
+ * holds afterwards, or null when `id` was taken by another slot meanwhile (pick another, retry).
+ * A skipped record for the slot is replaced (that is what `force` does), in the same transaction.
+ * @example const r = await insertEdition(env.DB, "2026-11-23", { slot: "2026-11-23T07:00Z", ... });
+ */
+export async function insertEdition(db: D1Database, id: string, e: NewEdition): Promise<{ record: SlotRecord; created: boolean } | null> {
+  // One transaction: drop a skipped record (force), insert unless the slot or id is taken,
+  // start the fan-out when asked (only for the row just inserted), then read what the slot
+  // holds now. INSERT OR IGNORE covers both UNIQUE(slot) and the id.
+  const fanout =
+    e.fanoutBatchSize === undefined
+      ? []
+      : [
+          db
+            .prepare(
+              `INSERT OR IGNORE INTO fanouts (edition_id, status, batch_size, started_at, updated_at)
+               SELECT id, 'running', ?3, ?4, ?4 FROM editions WHERE id = ?1 AND slot = ?2 AND status = 'built'`,
+            )
+            .bind(id, e.slot, e.fanoutBatchSize, e.createdAt),
+        ];
+  const [, insert, ...rest] = await db.batch([
+    db.prepare("DELETE FROM editions WHERE slot = ? AND status = 'skipped'").bind(e.slot),
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO editions (id, slot, status, skip_reason, title, subject, edition_date, content_hash, story_ids,
+           digest_json, articles_json, html, text, created_at, send_id)
+         VALUES (?, ?, 'built', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .bind(
+        id,
+        e.slot,
+        e.skipReason ?? null,
+        e.title,
+        e.subject,
+        e.date,
+        e.contentHash,
+        JSON.stringify(e.storyIds),
+        JSON.stringify(e.digest),
+        JSON.stringify(e.articles),
+        e.html,
+        e.text,
+        e.createdAt,
+        e.sendId,
+      ),
+    ...fanout,
+    db.prepare("SELECT id, slot, status, skip_reason AS skipReason FROM editions WHERE slot = ?").bind(e.slot),
+  ]);
+  const read = rest[rest.length - 1]!;
+  const record = (read.results as SlotRecord[])[0];
+  if (!record) return null;
+  return { record, created: insert!.meta.changes > 0 && record.id === id };
+}
+
+/**
+ * Records that a slot was skipped and why, unless the slot already has a record.
+ * @example await recordSkippedSlot(env.DB, { slot, title, date, reason: "nothing new since 2026-11-22", createdAt });
+ */
+export async function recordSkippedSlot(
+  db: D1Database,
+  s: { slot: string; title: string; date: string; reason: string; contentHash: string | null; createdAt: string },
+): Promise<{ record: SlotRecord; created: boolean }> {
+  // Skipped rows never take the date id the archive shows; their id is derived from the slot.
+  const id = `skipped-${s.slot.replace(/[^A-Za-z0-9-]/g, "")}`;
+  const [insert, read] = await db.batch([
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO editions (id, slot, status, skip_reason, title, edition_date, content_hash, created_at)
+         VALUES (?, ?, 'skipped', ?, ?, ?, ?, ?)`,
+      )
+      .bind(id, s.slot, s.reason, s.title, s.date, s.contentHash, s.createdAt),
+    db.prepare("SELECT id, slot, status, skip_reason AS skipReason FROM editions WHERE slot = ?").bind(s.slot),
+  ]);
+  return { record: (read!.results as SlotRecord[])[0]!, created: insert!.meta.changes > 0 };
+}
+
+/** The newest built edition (other than `slot`'s): what "nothing new since" compares against. */
+export async function lastBuiltEdition(
+  db: D1Database,
+  exceptSlot: string,
+): Promise<{ id: string; contentHash: string | null; storyIds: string[] } | null> {
+  const row = await db
+    .prepare(
+      `SELECT id, content_hash AS contentHash, story_ids AS storyIds FROM editions
+       WHERE status = 'built' AND slot != ? ORDER BY created_at DESC, id DESC LIMIT 1`,
+    )
+    .bind(exceptSlot)
+    .first<{ id: string; contentHash: string | null; storyIds: string | null }>();
+  if (!row) return null;
+  // An unreadable list only weakens the "nothing new" check to the hash comparison.
+  return { id: row.id, contentHash: row.contentHash, storyIds: parseStoryIds(row.storyIds) };
+}
+
+interface EditionRow {
+  id: string;
+  slot: string;
+  title: string;
+  date: string;
+  createdAt: string;
+  digest_json: string | null;
+  articles_json: string;
+}
+
+/** A stored digest, or an empty one if the row's JSON is missing or unreadable (never a 500). */
+function parseDigest(json: string | null, r: { title: string; date: string }): Digest {
+  try {
+    const d = JSON.parse(json ?? "") as Digest;
+    if (d && Array.isArray(d.stories)) return d;
+  } catch {
+    // fall through
+  }
+  return { title: r.title, date: r.date, stories: [] };
+}
+
+/**
+ * One built edition by its URL id, or null.
+ * @example const edition = await getEdition(env.DB, "2026-11-23");
+ */
+export async function getEdition(db: D1Database, id: string): Promise<Edition | null> {
+  const row = await db
+    .prepare(
+      `SELECT id, slot, title, edition_date AS date, created_at AS createdAt, digest_json, articles_json
+       FROM editions WHERE id = ? AND status = 'built'`,
+    )
+    .bind(id)
+    .first<EditionRow>();
+  if (!row) return null;
+  const { digest_json, articles_json, ...rest } = row;
+  return { ...rest, digest: parseDigest(digest_json, row), articles: JSON.parse(articles_json) as Edition["articles"] };
+}
+
+/**
+ * Built editions newest first, `limit` at a time; pass the last item's createdAt/id as `before`
+ * for the next (older) page.
+ * @example await listEditions(env.DB, { limit: 20 })
+ */
+export async function listEditions(
+  db: D1Database,
+  opts: { limit: number; before?: { createdAt: string; id: string } },
+): Promise<ListedEdition[]> {
+  const limit = Math.max(1, Math.min(100, Math.floor(opts.limit)));
+  const cols = "id, title, edition_date AS date, created_at AS createdAt, digest_json";
+  const stmt = opts.before
+    ? db
+        .prepare(
+          `SELECT ${cols} FROM editions WHERE status = 'built' AND (created_at < ?1 OR (created_at = ?1 AND id < ?2))
+           ORDER BY created_at DESC, id DESC LIMIT ?3`,
+        )
+        .bind(opts.before.createdAt, opts.before.id, limit)
+    : db.prepare(`SELECT ${cols} FROM editions WHERE status = 'built' ORDER BY created_at DESC, id DESC LIMIT ?1`).bind(limit);
+  const { results } = await stmt.all<Omit<EditionRow, "slot" | "articles_json">>();
+  return results.map(({ digest_json, ...r }) => ({ ...r, digest: parseDigest(digest_json, r) }));
+}
+
+/** The SQL that reads an SendableEdition, for callers that put it in a batch with other statements. */
+export function sendableEditionStatement(db: D1Database, id: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT id, send_id AS sendId, created_at AS createdAt, title, COALESCE(subject, title) AS subject, html, text
+       FROM editions WHERE id = ? AND status = 'built'`,
+    )
+    .bind(id);
+}
+
+/**
+ * A built edition's stored rendering, or null.
+ * @example const e = await getSendableEdition(env.DB, "2026-11-23");
+ */
+export async function getSendableEdition(db: D1Database, id: string): Promise<SendableEdition | null> {
+  return sendableEditionStatement(db, id).first<SendableEdition>();
+}
+
+/**
+ * An edition or skipped slot by id, for the admin API.
+ * @example const record = await getEditionRecord(env.DB, "skipped-2026-11-24T0700Z");
+ */
+export async function getEditionRecord(db: D1Database, id: string): Promise<EditionRecord | null> {
+  const row = await db
+    .prepare(
+      `SELECT id, slot, status, skip_reason AS skipReason, title, edition_date AS date, created_at AS createdAt, story_ids AS storyIds
+       FROM editions WHERE id = ?`,
+    )
+    .bind(id)
+    .first<Omit<EditionRecord, "storyCount"> & { storyIds: string | null }>();
+  if (!row) return null;
+  const { storyIds, ...rest } = row;
+  return { ...rest, storyCount: parseStoryIds(storyIds).length };
+}
+
+/** A stored list of story ids; an unreadable one reads as empty. */
+function parseStoryIds(json: string | null): string[] {
+  try {
+    const parsed = JSON.parse(json ?? "[]") as unknown;
+    return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,130 @@
+// The subscription logic between the routes and the database: ask for a confirmation mail
+// (double opt-in, cooldown), confirm with a single-use link, unsubscribe with a lasting link.
+// Routes decide how to answer; this module decides what happens.
+import type { Deps } from "../deps";
+import { renderConfirmEmail } from "../render/confirm";
+import { claimConfirmation, confirmSubscriber, getSubscriber, releaseConfirmation, unsubscribeSubscriber, type Subscriber } from "./store";
+import { CONFIRM_TTL_HOURS, confirmUrl, newNonce, readConfirmToken, readUnsubscribeToken } from "./tokens";
+
+/** At most one confirmation mail per address per this many minutes, however many requests. */
+export const COOLDOWN_MINUTES = 10;
+
+/** What the service uses: the database, the config, the clock and the confirmation mail's transport. */
+export type SubscriptionDeps = Pick<Deps, "db" | "config" | "clock" | "mail">;
+
+export interface SignupInput {
+  /** Already normalised by normalizeAddress. */
+  email: string;
+  source: string;
+  requestPage: string | null;
+}
+
+/**
+ * Handles a valid signup: sends one confirmation mail unless the address is active or was mailed
+ * within the cooldown. The caller answers the same way in every case (no enumeration); the
+ * outcome is for logs and tests. A failed send gives the cooldown claim back and rethrows.
+ * @example await requestSubscription(makeDeps(env), { email, source: "landing", requestPage: null })
+ */
+export async function requestSubscription(deps: SubscriptionDeps, input: SignupInput): Promise<"sent" | "quiet"> {
+  const now = deps.clock();
+  const claim = await claimConfirmation(deps.db, {
+    email: input.email,
+    source: input.source,
+    requestPage: input.requestPage,
+    now,
+    cooldownMs: COOLDOWN_MINUTES * 60_000,
+    nonce: newNonce(),
+  });
+  if (!claim) return "quiet";
+  const expiresAt = new Date(now.getTime() + CONFIRM_TTL_HOURS * 3_600_000);
+  const url = await confirmUrl(deps.config, { subscriberId: claim.id, nonce: claim.nonce, expiresAt });
+  const { title, sender } = deps.config;
+  const body = renderConfirmEmail({
+    title,
+    email: input.email,
+    confirmUrl: url,
+    expiresInHours: CONFIRM_TTL_HOURS,
+    senderIdentity: sender.postalAddress || sender.name,
+  });
+  try {
+    await deps.mail("transactional").send({
+      from: { address: sender.address, name: sender.name },
+      to: input.email,
+      subject: `Confirm your subscription to ${title}`,
+      html: body.html,
+      text: body.text,
+      kind: "confirmation",
+    });
+  } catch (err) {
+    await releaseConfirmation(deps.db, claim.id, claim.sentAt);
+    throw err;
+  }
+  return "sent";
+}
+
+export type LinkCheck =
+  | { ok: true; subscriber: Subscriber; nonce: string }
+  | { ok: false; reason: "invalid" | "expired" | "used" | "already-active" };
+
+/**
+ * Looks at a confirmation link without changing anything (what GET /confirm shows).
+ * @example const check = await inspectConfirmLink(deps, c.req.query("token"));
+ */
+export async function inspectConfirmLink(deps: SubscriptionDeps, token: unknown): Promise<LinkCheck> {
+  const read = await readConfirmToken(deps.config, token, deps.clock());
+  if (!read.ok) return read;
+  const subscriber = await getSubscriber(deps.db, read.claim.subscriberId);
+  if (!subscriber) return { ok: false, reason: "invalid" };
+  if (subscriber.status === "pending" && subscriber.confirmNonce === read.claim.nonce)
+    return { ok: true, subscriber, nonce: read.claim.nonce };
+  return { ok: false, reason: subscriber.status === "active" ? "already-active" : "used" };
+}
+
+/**
+ * Confirms a subscription from a link: checks signature and expiry, then activates the
+ * subscriber only if the link's nonce is still live (single use), recording the consent.
+ * @example const outcome = await confirmSubscription(deps, token);
+ */
+export async function confirmSubscription(
+  deps: SubscriptionDeps,
+  token: unknown,
+): Promise<"confirmed" | "invalid" | "expired" | "used" | "already-active"> {
+  const read = await readConfirmToken(deps.config, token, deps.clock());
+  if (!read.ok) return read.reason;
+  const outcome = await confirmSubscriber(deps.db, {
+    id: read.claim.subscriberId,
+    nonce: read.claim.nonce,
+    now: deps.clock(),
+    consentPage: `${deps.config.baseUrl}/confirm`,
+  });
+  return outcome === "not-found" ? "invalid" : outcome;
+}
+
+/**
+ * The subscriber an unsubscribe link names, or null for a link that is not ours.
+ * @example const subscriber = await inspectUnsubscribeLink(deps, token);
+ */
+export async function inspectUnsubscribeLink(
+  deps: SubscriptionDeps,
+  token: unknown,
+): Promise<{ valid: boolean; subscriber: Subscriber | null }> {
+  const id = await readUnsubscribeToken(deps.config, token);
+  if (id === null) return { valid: false, subscriber: null };
+  return { valid: true, subscriber: await getSubscriber(deps.db, id) };
+}
+
+/**
+ * Unsubscribes at once from a signed link. A valid link always ends "unsubscribed", even when
+ * it is repeated or the subscriber is gone; only a link we did not sign is refused.
+ * @example await unsubscribeWithToken(deps, token, "one-click")
+ */
+export async function unsubscribeWithToken(
+  deps: SubscriptionDeps,
+  token: unknown,
+  method: "one-click" | "page",
+): Promise<"unsubscribed" | "invalid"> {
+  const id = await readUnsubscribeToken(deps.config, token);
+  if (id === null) return "invalid";
+  await unsubscribeSubscriber(deps.db, { id, method, now: deps.clock() });
+  return "unsubscribed";
+}
