@@ -75,13 +75,25 @@ export default async function bench(): Promise<void> {
   // Crafted inputs against ordinary prose of the same size (100 KB): every parser must stay linear.
   const size = 100_000;
   const fill = (unit: string): string => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
-  const prosePara = base.slice(0, 40).map((r) => r.body).join("\n\n").slice(0, size);
+  const prosePara = base
+    .slice(0, 40)
+    .map((r) => r.body)
+    .join("\n\n")
+    .slice(0, size);
   const cases: { name: string; body: string; format: "text" | "html" }[] = [
     { name: "prose (text)", body: prosePara, format: "text" },
     { name: "x 'He ", body: fill("x 'He "), format: "text" },
     { name: "word 'Bbb ", body: fill("word 'Bbb "), format: "text" },
     { name: "Mr. Dr. U.S. ", body: fill("Mr. Dr. U.S. "), format: "text" },
-    { name: "prose (html)", body: prosePara.split("\n\n").map((p) => `<p>${p}</p>`).join("").slice(0, size), format: "html" },
+    {
+      name: "prose (html)",
+      body: prosePara
+        .split("\n\n")
+        .map((p) => `<p>${p}</p>`)
+        .join("")
+        .slice(0, size),
+      format: "html",
+    },
     { name: "< (html)", body: fill("<"), format: "html" },
     { name: "<meta  (html)", body: fill("<meta "), format: "html" },
   ];

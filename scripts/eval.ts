@@ -10,8 +10,17 @@ import { fileURLToPath } from "node:url";
 import { evaluate, headlineCheck, mean, paired, parseEvalJsonl, splits } from "../src/digest/evaluate";
 import { buildDigest, DEFAULT_MAX_WORDS, prepareArticles, summarizeStory } from "../src/digest/index";
 import {
-  backgroundIdf, clusterHalf, ducRaw, DUC_WORDS, firstWords, groupingEval, meanRecall, mixForGrouping, multiDocEval,
-  parseDucJsonl, type MultiDocRow,
+  backgroundIdf,
+  clusterHalf,
+  ducRaw,
+  DUC_WORDS,
+  firstWords,
+  groupingEval,
+  meanRecall,
+  mixForGrouping,
+  multiDocEval,
+  parseDucJsonl,
+  type MultiDocRow,
 } from "../src/digest/evaluate-duc";
 import { rougeRecall } from "../src/digest/rouge";
 import { fnv1a32 } from "../src/digest/text";
@@ -51,25 +60,29 @@ const grouped = groupingEval(mix);
 const g = grouped.scores;
 console.log("");
 console.log(`GROUPING: ${g.articles} articles (duc2003 + cnndm_dev) in time order -> ${g.stories} stories`);
-console.log(`B-cubed precision (all articles) ${g.precision.toFixed(3)}; recall over event clusters ${g.recallEvent.toFixed(3)}, over topic clusters ${g.recallTopic.toFixed(3)}`);
+console.log(
+  `B-cubed precision (all articles) ${g.precision.toFixed(3)}; recall over event clusters ${g.recallEvent.toFixed(3)}, over topic clusters ${g.recallTopic.toFixed(3)}`,
+);
 for (const half of [0, 1] as const) {
-  const keep = (a: (typeof mix)[number]) => a.kind === "single" ? (fnv1a32(a.raw.id, 0xd0c) & 1) === half : clusterHalf(a.gold) === half;
+  const keep = (a: (typeof mix)[number]) => (a.kind === "single" ? (fnv1a32(a.raw.id, 0xd0c) & 1) === half : clusterHalf(a.gold) === half);
   const sub = mix.filter(keep);
   const s = groupingEval(sub).scores;
-  console.log(`  half ${half ? "B (held out)" : "A (tuned on)"}: ${s.articles} articles, precision ${s.precision.toFixed(3)}, event recall ${s.recallEvent.toFixed(3)}, topic recall ${s.recallTopic.toFixed(3)}`);
+  console.log(
+    `  half ${half ? "B (held out)" : "A (tuned on)"}: ${s.articles} articles, precision ${s.precision.toFixed(3)}, event recall ${s.recallEvent.toFixed(3)}, topic recall ${s.recallTopic.toFixed(3)}`,
+  );
 }
 const e2e = duc.map((c) => {
   // Each cluster's largest story in the grouped mix, summarized as the digest would (100 words).
-  const best = grouped.groups
-    .map((gr) => gr.filter((i) => mix[i]!.gold === c.id))
-    .sort((a, b) => b.length - a.length)[0]!;
+  const best = grouped.groups.map((gr) => gr.filter((i) => mix[i]!.gold === c.id)).sort((a, b) => b.length - a.length)[0]!;
   const members = grouped.groups.find((gr) => gr.includes(best[0]!))!.map((i) => grouped.prepared[i]!);
   const summary = summarizeStory(members, { maxSentences: 12, maxWords: DUC_WORDS, overflowLast: true }).summary;
   return rougeRecall(firstWords(summary), c.references);
 });
 const e2eMean = meanRecall(e2e);
 const aloneMean = meanRecall(multi.map((r) => r.system));
-console.log(`end to end (each cluster's largest story in the mix): R-1 ${pct(e2eMean.r1)}, R-2 ${pct(e2eMean.r2)} (alone: ${pct(aloneMean.r1)}, ${pct(aloneMean.r2)})`);
+console.log(
+  `end to end (each cluster's largest story in the mix): R-1 ${pct(e2eMean.r1)}, R-2 ${pct(e2eMean.r2)} (alone: ${pct(aloneMean.r1)}, ${pct(aloneMean.r2)})`,
+);
 console.log("");
 console.log("SINGLE-DOCUMENT:");
 const file = process.env.EVAL_FILE ?? resolve(here, "../../shared/eval/cnndm_dev.jsonl");
@@ -89,9 +102,7 @@ console.log(row(`digest, <= ${DEFAULT_MAX_WORDS} words (default)`, shipped.syste
 console.log("R-L: LCS over the whole summary; R-Lsum: summary-level union LCS per highlight (as published tables)");
 console.log(`reference length: ${r.words.reference.toFixed(1)} words`);
 const best = { r1: Math.max(r.lead3.r1, r.lead3Raw.r1), r2: Math.max(r.lead3.r2, r.lead3Raw.r2) };
-console.log(
-  `system - best Lead-3:  R-1 ${(r.system.r1 - best.r1).toFixed(2)}, R-2 ${(r.system.r2 - best.r2).toFixed(2)}`,
-);
+console.log(`system - best Lead-3:  R-1 ${(r.system.r1 - best.r1).toFixed(2)}, R-2 ${(r.system.r2 - best.r2).toFixed(2)}`);
 
 // Generalisation: the same comparison on two halves of the file, split two ways without looking at
 // content or scores, and a paired bootstrap interval on the whole-file difference.
@@ -104,9 +115,10 @@ for (const sp of splits(r.articles)) {
   sp.halves.forEach((h, k) => {
     const s = mean(h.map((a) => a.system));
     const l = mean(h.map((a) => a.lead3));
-    const cell = (key: "r1" | "r2" | "rl"): string =>
-      `${f(s[key])}  ${f(l[key])} ${signed(s[key] - l[key]).padStart(6)}`;
-    console.log(`${sp.name.padEnd(16)} ${String(k === 0 ? "A" : "B").padStart(4)} ${String(h.length).padStart(3)}  ${cell("r1")} |${cell("r2")} |${cell("rl")}`);
+    const cell = (key: "r1" | "r2" | "rl"): string => `${f(s[key])}  ${f(l[key])} ${signed(s[key] - l[key]).padStart(6)}`;
+    console.log(
+      `${sp.name.padEnd(16)} ${String(k === 0 ? "A" : "B").padStart(4)} ${String(h.length).padStart(3)}  ${cell("r1")} |${cell("r2")} |${cell("rl")}`,
+    );
   });
 }
 for (const key of ["r1", "r2", "rl"] as const) {

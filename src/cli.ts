@@ -59,7 +59,8 @@ function main(): void {
     strict: true,
   });
   const format = values.format;
-  if (format !== "html" && format !== "json" && format !== "text") throw new InputError(`--format must be html, json or text, got "${format}"`);
+  if (format !== "html" && format !== "json" && format !== "text")
+    throw new InputError(`--format must be html, json or text, got "${format}"`);
   const date = values.date ?? new Date().toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new InputError(`--date must be YYYY-MM-DD, got "${date}"`);
   const raw = readInput(values.input);
@@ -83,7 +84,10 @@ function main(): void {
 try {
   main();
 } catch (err) {
-  const message = err instanceof InputError || (err instanceof Error && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS")) ? err.message : String(err);
+  const message =
+    err instanceof InputError || (err instanceof Error && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS"))
+      ? err.message
+      : String(err);
   console.error(`digest: ${message}`);
   process.exit(err instanceof InputError || (err instanceof Error && "code" in err) ? 2 : 1);
 }

@@ -19,7 +19,10 @@ const SHORT_LINE_WORDS = 15;
 
 /** A comparison key for a line: lower-case letters and digits only. */
 export function lineKey(line: string): string {
-  return line.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  return line
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
 }
 
 /** Splits ingested text into candidate paragraphs (one per line, or re-joined hard-wrapped blocks). */
@@ -52,7 +55,23 @@ export function stripWireCodes(text: string): string {
 }
 const WIRE_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 /** Named entities a text article may legitimately carry; left for the HTML reader. */
-const KNOWN_NAMES = new Set(["nbsp", "ndash", "mdash", "hellip", "lsquo", "rsquo", "ldquo", "rdquo", "laquo", "raquo", "copy", "reg", "eacute", "euro", "pound"]);
+const KNOWN_NAMES = new Set([
+  "nbsp",
+  "ndash",
+  "mdash",
+  "hellip",
+  "lsquo",
+  "rsquo",
+  "ldquo",
+  "rdquo",
+  "laquo",
+  "raquo",
+  "copy",
+  "reg",
+  "eacute",
+  "euro",
+  "pound",
+]);
 
 function isHardWrapped(lines: string[]): boolean {
   const body = lines.slice(0, -1);
@@ -93,8 +112,7 @@ const CREDIT_WORDS =
   /\b(?:getty images|shutterstock|ap photo|afp(?: via getty)?|reuters\/|epa\b|alamy|photo(?:graph)?s? by|image(?:s)? by|courtesy of|file photo|handout|pool photo|photo credit)\b/i;
 const CAPTION_MARK =
   /\((?:l|r|c|l-r|r-l|left|right|centre|center|top|bottom|above|below|inset|file|front|back|second left|second right|from left|from right)\)/i;
-const LABEL_PREFIX =
-  /^(?:photos?|images?|pictures?|photograph|credit|illustration|graphic|video|watch|listen|caption|source)\s*[:|]/i;
+const LABEL_PREFIX = /^(?:photos?|images?|pictures?|photograph|credit|illustration|graphic|video|watch|listen|caption|source)\s*[:|]/i;
 const CALL_TO_ACTION =
   /^(?:share(?: this| on)?|follow (?:us|@|\w+ on)|sign up|subscribe|click (?:here|to)|tap (?:here|to)|download|like us|join us|read (?:more|next|also)|see also|related(?: articles?| stories| coverage)?\s*:|advertisement|recommended|more (?:from|on)|watch:|listen:|scroll down)\b/i;
 const BYLINE = /^(?:by|written by|words by|reporting by|from)\s+\p{Lu}/iu;
@@ -115,15 +133,7 @@ const DATELINE = new RegExp(
   "u",
 );
 
-export type DropReason =
-  | "lead-in"
-  | "teaser"
-  | "unterminated"
-  | "caption"
-  | "byline"
-  | "call-to-action"
-  | "repeated"
-  | "copyright";
+export type DropReason = "lead-in" | "teaser" | "unterminated" | "caption" | "byline" | "call-to-action" | "repeated" | "copyright";
 
 /**
  * Why a paragraph is not article prose, or undefined when it is.
@@ -138,8 +148,7 @@ export function dropReason(p: string, ctx: { repeated?: boolean; words?: number 
   if (n <= 40 && line.startsWith("(") && /\)[.]?$/.test(line) && !line.slice(1, -2).includes("(")) return "caption";
   if (n <= 40 && (CAPTION_MARK.test(line) || LABEL_PREFIX.test(line))) return "caption";
   if (n <= 40 && CREDIT_WORDS.test(line)) return "caption";
-  if (n <= 40 && /\((?:\p{Lu}[\p{L}.&]*(?:[ /-]\p{Lu}?[\p{L}.&]*){0,4})\)\s*$/u.test(line) && !/^\(/.test(line))
-    return "caption";
+  if (n <= 40 && /\((?:\p{Lu}[\p{L}.&]*(?:[ /-]\p{Lu}?[\p{L}.&]*){0,4})\)\s*$/u.test(line) && !/^\(/.test(line)) return "caption";
   if (n <= 12 && BYLINE.test(line) && !/[.!?]$/.test(line.replace(/\b\p{Lu}\.$/u, ""))) return "byline";
   if (n <= 40 && WIRE_CREDIT.test(line)) return "byline";
   if (n <= 25 && COPYRIGHT.test(line)) return "copyright";

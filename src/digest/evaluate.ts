@@ -103,7 +103,9 @@ export function evaluate(records: readonly EvalRecord[], opts: EvalOptions = {})
     }
     const cleaned = cleanText(rec.article).paragraphs.flatMap((p) => splitSentences(p).map((s) => s.text));
     const lead3 = cleaned.slice(0, k);
-    const lead3Raw = splitSentences(rec.article).slice(0, k).map((s) => s.text);
+    const lead3Raw = splitSentences(rec.article)
+      .slice(0, k)
+      .map((s) => s.text);
     sys.push(rouge(summary, rec.reference));
     lead.push(rouge(lead3, rec.reference));
     leadRaw.push(rouge(lead3Raw, rec.reference));

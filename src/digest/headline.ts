@@ -42,11 +42,14 @@ function backOff(kept: string, rest: string): string {
     // "against Leeds" before "United" reads whole; "at the Cleveland" before "Metroparks Zoo" does not.
     const run = /(?:\s+\p{Lu}[\p{L}\p{N}.'’&-]*(?:\s+(?:of|the|de|van|von|al)(?=\s+\p{Lu}))*)+$/u.exec(t);
     const before = run ? lastWord(t.slice(0, run.index)) : "";
-    if (run && (!FUNCTION_WORD.test(before) || DETERMINER.test(before)))
-      t = t.slice(0, run.index);
+    if (run && (!FUNCTION_WORD.test(before) || DETERMINER.test(before))) t = t.slice(0, run.index);
   } else if (next && /^[\p{Ll}\p{N}]/u.test(next) && !FUNCTION_WORD.test(next.replace(/[,;:.!?]+$/, ""))) {
     // A number cut from what it counts ("faces eight" before "counts").
-    if (/^[£$€]?\d[\d,.]*(?:%|m|bn|k|th|st|nd|rd|s)?$|^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion)$/i.test(lastWord(t)))
+    if (
+      /^[£$€]?\d[\d,.]*(?:%|m|bn|k|th|st|nd|rd|s)?$|^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion)$/i.test(
+        lastWord(t),
+      )
+    )
       t = t.slice(0, Math.max(0, t.lastIndexOf(" ")));
     else {
       // A prepositional object cut before its head noun ("during an early-morning" before "argument"):
@@ -89,7 +92,10 @@ export function trimHeadline(text: string, max = MAX_HEADLINE): string {
 /** trimHeadline, also telling whether the text fit or was cut on a clause boundary (`clean`). */
 function cutHeadline(text: string, max: number): { text: string; clean: boolean } {
   let clean = true;
-  let t = text.replace(/\s+/g, " ").trim().replace(/[.!?]+["']?$/, "");
+  let t = text
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/[.!?]+["']?$/, "");
   if (t.length > max) {
     const head = t.slice(0, max + 1);
     // Clause boundaries: punctuation first, else a conjunction/relative word starting a clause;
@@ -97,8 +103,7 @@ function cutHeadline(text: string, max: number): { text: string; clean: boolean 
     const lastBoundary = (re: RegExp): number => {
       let cut = -1;
       let m: RegExpExecArray | null;
-      while ((m = re.exec(head)))
-        if (m.index >= max * 0.45 && m.index <= max && completePrefix(t.slice(0, m.index))) cut = m.index;
+      while ((m = re.exec(head))) if (m.index >= max * 0.45 && m.index <= max && completePrefix(t.slice(0, m.index))) cut = m.index;
       return cut;
     };
     let cut = lastBoundary(/(?:[,;:](?= )| -| \()/g);
@@ -145,8 +150,14 @@ export function compressSentence(s: string): string {
     .replace(ROLE_PREFIX, "")
     .replace(/\s*\([^)]*\)/g, "")
     .replace(/^(?:in what [^,]+,\s*)/i, "")
-    .replace(/^(?:(?:on|late on|early on|earlier on) )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today),?\s+/i, "")
-    .replace(/\s+(?:on|late on|early on|earlier on|by|this|last) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'s)?(?: (?:morning|afternoon|evening|night))?\b/gi, "")
+    .replace(
+      /^(?:(?:on|late on|early on|earlier on) )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today),?\s+/i,
+      "",
+    )
+    .replace(
+      /\s+(?:on|late on|early on|earlier on|by|this|last) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'s)?(?: (?:morning|afternoon|evening|night))?\b/gi,
+      "",
+    )
     .replace(/\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)\b(?=[ ,])/gi, "")
     .replace(/\s+/g, " ")
     .trim();
@@ -178,7 +189,8 @@ export function reportedHeadline(s: string, max = MAX_HEADLINE): string {
 
 /** A headline cut mid-clause scores this much of one that fits or is cut on a clause boundary. */
 const RAGGED_WEIGHT = 0.85;
-const SUBORDINATE = /^(?:according to|although|though|while|when|whenever|if|unless|because|since|as|after|before|despite|even though|once|until)\b/i;
+const SUBORDINATE =
+  /^(?:according to|although|though|while|when|whenever|if|unless|because|since|as|after|before|despite|even though|once|until)\b/i;
 
 /** Whether a headline names someone or something (a capitalised word beyond the first). */
 function namesSomeone(h: string): boolean {

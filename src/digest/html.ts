@@ -96,7 +96,10 @@ export function htmlText(html: string, decode: (s: string) => string): { text: s
     if (name === "title" && !closing) {
       const end = lower.indexOf("</title", i);
       const raw = html.slice(i, end < 0 ? n : end);
-      title ??= decode(raw.replace(/<[^<>]*>/g, "")).replace(/\s+/g, " ").trim() || undefined;
+      title ??=
+        decode(raw.replace(/<[^<>]*>/g, ""))
+          .replace(/\s+/g, " ")
+          .trim() || undefined;
       i = end < 0 ? n : end;
       continue;
     }

@@ -5,7 +5,17 @@ import type { Article, Digest, DigestOptions, RawArticle, Source, Story } from "
 import { ingest } from "./ingest";
 import { cleanParagraphs, rawParagraphs, repeatedParagraphs } from "./clean";
 import { groupArticles } from "./group";
-import { candidatesOfSentences, summarize, summarizeMulti, leansOnContext, DEFAULT_MULTI, DEFAULT_WEIGHTS, type Candidate, type MultiWeights, type SummaryOptions } from "./summarize";
+import {
+  candidatesOfSentences,
+  summarize,
+  summarizeMulti,
+  leansOnContext,
+  DEFAULT_MULTI,
+  DEFAULT_WEIGHTS,
+  type Candidate,
+  type MultiWeights,
+  type SummaryOptions,
+} from "./summarize";
 import { makeHeadline } from "./headline";
 import { rankStories, type RankInput } from "./rank";
 import { contentTerms, fnv1a, slugWords, topK } from "./text";
@@ -94,9 +104,7 @@ export function summarizeStory(
   const titleText = sorted.map((m) => m.title ?? slugWords(m.url)).join(" ");
   const distinct = new Set(cands.map((c) => c.source)).size;
   const picked =
-    distinct > 1
-      ? summarizeMulti(cands, opts, multiWeights)
-      : summarize(cands, opts, DEFAULT_WEIGHTS, new Set(contentTerms(titleText)));
+    distinct > 1 ? summarizeMulti(cands, opts, multiWeights) : summarize(cands, opts, DEFAULT_WEIGHTS, new Set(contentTerms(titleText)));
   // Headline candidates: the summary's opening, then each source's lead, then the rest.
   const leads = [
     ...picked.slice(0, 1).map((c) => c.text),
@@ -138,7 +146,14 @@ export function buildDigest(raw: RawArticle[], options: DigestOptions): DigestRe
     const s = summarizeStory(members, { maxSentences, maxWords }, duplicate);
     const dates = members.map((m) => (m.publishedAt ? Date.parse(m.publishedAt) : NaN)).filter((d) => !Number.isNaN(d));
     const story: Story = {
-      id: "s-" + fnv1a(members.map((m) => m.id).sort().join("\u0000")),
+      id:
+        "s-" +
+        fnv1a(
+          members
+            .map((m) => m.id)
+            .sort()
+            .join("\u0000"),
+        ),
       headline: s.headline,
       summary: s.summary,
       sources: s.sources,

@@ -121,7 +121,10 @@ export function markdownToText(md: string): { text: string; meta: Omit<IngestedA
       const m = /^([A-Za-z_][\w-]*)\s*:\s*(.*)$/.exec(line);
       if (!m) continue;
       const key = m[1]!.toLowerCase();
-      const val = m[2]!.trim().replace(/^(["'])(.*)\1$/, "$2").trim();
+      const val = m[2]!
+        .trim()
+        .replace(/^(["'])(.*)\1$/, "$2")
+        .trim();
       if (!val) continue;
       if (key === "title" || key === "headline") meta.title ??= val;
       else if (key === "url" || key === "link" || key === "canonical") meta.url ??= val;
@@ -174,10 +177,39 @@ export function htmlToText(html: string): { text: string; meta: Omit<IngestedArt
 }
 
 const ENTITIES: Record<string, string> = {
-  amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", ndash: "–", mdash: "—", hellip: "…",
-  lsquo: "‘", rsquo: "’", ldquo: "“", rdquo: "”", laquo: "«", raquo: "»", copy: "©", reg: "®", eacute: "é",
-  egrave: "è", aacute: "á", agrave: "à", iacute: "í", oacute: "ó", uacute: "ú", ntilde: "ñ", ouml: "ö", uuml: "ü",
-  auml: "ä", ccedil: "ç", szlig: "ß", euro: "€", pound: "£", shy: "",
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  ndash: "–",
+  mdash: "—",
+  hellip: "…",
+  lsquo: "‘",
+  rsquo: "’",
+  ldquo: "“",
+  rdquo: "”",
+  laquo: "«",
+  raquo: "»",
+  copy: "©",
+  reg: "®",
+  eacute: "é",
+  egrave: "è",
+  aacute: "á",
+  agrave: "à",
+  iacute: "í",
+  oacute: "ó",
+  uacute: "ú",
+  ntilde: "ñ",
+  ouml: "ö",
+  uuml: "ü",
+  auml: "ä",
+  ccedil: "ç",
+  szlig: "ß",
+  euro: "€",
+  pound: "£",
+  shy: "",
 };
 
 /** Decodes named and numeric HTML entities. */

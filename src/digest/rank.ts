@@ -33,7 +33,5 @@ export function rankStories(items: readonly RankInput[]): number[] {
   const newest = dates.length ? Math.max(...dates) : undefined;
   const oldest = dates.length ? Math.min(...dates) : undefined;
   const scores = items.map((s) => importance(s, newest, oldest));
-  return items
-    .map((_, i) => i)
-    .sort((a, b) => scores[b]! - scores[a]! || items[a]!.order - items[b]!.order);
+  return items.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || items[a]!.order - items[b]!.order);
 }

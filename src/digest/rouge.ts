@@ -16,7 +16,12 @@ export interface RougeScores {
 
 /** rouge-score's tokenizer: lower-case ASCII letters and digits. */
 export function rougeTokens(text: string): string[] {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim().split(" ").filter(Boolean);
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim()
+    .split(" ")
+    .filter(Boolean);
 }
 
 function ngrams(tokens: readonly string[], n: number): Map<string, number> {
@@ -64,8 +69,7 @@ function lcsIndices(a: readonly string[], b: readonly string[]): number[] {
   const m = b.length;
   const t: Uint16Array[] = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
   for (let i = 1; i <= n; i++)
-    for (let j = 1; j <= m; j++)
-      t[i]![j] = a[i - 1] === b[j - 1] ? t[i - 1]![j - 1]! + 1 : Math.max(t[i - 1]![j]!, t[i]![j - 1]!);
+    for (let j = 1; j <= m; j++) t[i]![j] = a[i - 1] === b[j - 1] ? t[i - 1]![j - 1]! + 1 : Math.max(t[i - 1]![j]!, t[i]![j - 1]!);
   const out: number[] = [];
   let i = n;
   let j = m;
@@ -116,7 +120,10 @@ function summaryLcsHits(cand: readonly string[][], ref: readonly string[][]): nu
  */
 export function rouge(candidate: string | readonly string[], reference: string): RougeScores {
   const candSents = (typeof candidate === "string" ? [candidate] : candidate).map(rougeTokens).filter((x) => x.length);
-  const refSents = reference.split("\n").map(rougeTokens).filter((x) => x.length);
+  const refSents = reference
+    .split("\n")
+    .map(rougeTokens)
+    .filter((x) => x.length);
   const c = candSents.flat();
   const r = refSents.flat();
   return {
@@ -146,7 +153,10 @@ export function stemmedRougeTokens(text: string): string[] {
 export function rougeRecall(candidate: string, references: readonly string[]): RecallScores {
   const c = stemmedRougeTokens(candidate);
   const out: RecallScores = { r1: 0, r2: 0 };
-  for (const [key, n] of [["r1", 1], ["r2", 2]] as const) {
+  for (const [key, n] of [
+    ["r1", 1],
+    ["r2", 2],
+  ] as const) {
     const cg = ngrams(c, n);
     let hits = 0;
     let total = 0;

@@ -3,25 +3,24 @@
 
 /** Abbreviations after which a period never ends a sentence (titles before names). */
 const TITLES = new Set(
-  ("mr mrs ms messrs mme mlle dr prof sr jr st gen gov sen rep lt col capt sgt maj adm rev hon pres supt det insp " +
-    "cpl pvt cmdr cdr brig fr sec atty amb gens reps sens mt ft ave blvd rd")
-    .split(" "),
+  (
+    "mr mrs ms messrs mme mlle dr prof sr jr st gen gov sen rep lt col capt sgt maj adm rev hon pres supt det insp " +
+    "cpl pvt cmdr cdr brig fr sec atty amb gens reps sens mt ft ave blvd rd"
+  ).split(" "),
 );
 /** Abbreviations that do not end a sentence when a number follows ("No. 10", "Jan. 5", "p. 4"). */
-const BEFORE_NUMBER = new Set(
-  "no nos jan feb mar apr jun jul aug sep sept oct nov dec art p pp vol fig ch sec op para".split(" "),
-);
+const BEFORE_NUMBER = new Set("no nos jan feb mar apr jun jul aug sep sept oct nov dec art p pp vol fig ch sec op para".split(" "));
 /** Abbreviations that usually continue the sentence unless a typical sentence opener follows. */
 const SOFT = new Set(
-  "inc corp ltd co bros vs v approx dept est al e.g i.e cf ca univ assn jan feb mar apr jun jul aug sep sept oct nov dec"
-    .split(" "),
+  "inc corp ltd co bros vs v approx dept est al e.g i.e cf ca univ assn jan feb mar apr jun jul aug sep sept oct nov dec".split(" "),
 );
 /** Words that typically open a sentence; after an acronym like "U.S." they signal a boundary. */
 const OPENERS = new Set(
-  ("The A An He She It They We I You His Her Its Their Our This That These Those There But And So Yet Still " +
+  (
+    "The A An He She It They We I You His Her Its Their Our This That These Those There But And So Yet Still " +
     "However In On At For After Before When While If As Some Many Most Officials Police Now Then Meanwhile Last " +
-    "Earlier Later One Two What Why How Who")
-    .split(" "),
+    "Earlier Later One Two What Why How Who"
+  ).split(" "),
 );
 /** Capitalised words that, right after a lower-case word with no punctuation, mark a glued caption. */
 const GLUE_OPENERS = new Set("He She They It We His Her Their A An But This These Those".split(" "));
@@ -195,7 +194,13 @@ class RunningCounts {
     this.advance(to);
     const a = this.atCut;
     const n = this.now;
-    return { dq: n.dq - a.dq, straight: n.straight - a.straight, sqOpen: n.sqOpen - a.sqOpen, sqClose: n.sqClose - a.sqClose, words: n.words - a.words };
+    return {
+      dq: n.dq - a.dq,
+      straight: n.straight - a.straight,
+      sqOpen: n.sqOpen - a.sqOpen,
+      sqClose: n.sqClose - a.sqClose,
+      words: n.words - a.words,
+    };
   }
 
   /** Index of the next straight double quote at or after `from` (remembered, so never rescanned). */

@@ -88,7 +88,8 @@ export const DEFAULT_WEIGHTS: SummaryWeights = {
   diversity: 0.6,
 };
 
-const DANGLING = /^(?:["']?\s*)?(?:he|she|it|they|them|his|her|its|their|this|that|these|those|there|but|and|or|so|yet|also|however|meanwhile|still|then|instead|which|such|both|the latter|the former|here|now|however,|though|although|besides|moreover|furthermore|additionally)\b/i;
+const DANGLING =
+  /^(?:["']?\s*)?(?:he|she|it|they|them|his|her|its|their|this|that|these|those|there|but|and|or|so|yet|also|however|meanwhile|still|then|instead|which|such|both|the latter|the former|here|now|however,|though|although|besides|moreover|furthermore|additionally)\b/i;
 const SAID_OPENER = /^(?:["']?)(?:he|she|they|it)\s+(?:said|says|added|told|explained|continued)\b/i;
 
 /** Sentences read per article: enough for the lead window and for the story's vocabulary. */
@@ -96,15 +97,14 @@ export const MAX_CANDIDATES = 25;
 
 /** Candidate sentences of one article's cleaned paragraphs. */
 export function candidatesOf(paragraphs: readonly string[], source: number): Candidate[] {
-  return candidatesOfSentences(paragraphs.map((p) => splitSentences(p).map((s) => s.text)), source);
+  return candidatesOfSentences(
+    paragraphs.map((p) => splitSentences(p).map((s) => s.text)),
+    source,
+  );
 }
 
 /** Candidate sentences from already-split paragraphs (as `cleanText` returns them). */
-export function candidatesOfSentences(
-  paragraphs: readonly (readonly string[])[],
-  source: number,
-  limit = MAX_CANDIDATES,
-): Candidate[] {
+export function candidatesOfSentences(paragraphs: readonly (readonly string[])[], source: number, limit = MAX_CANDIDATES): Candidate[] {
   const out: Candidate[] = [];
   let position = 0;
   for (const p of paragraphs) {
@@ -241,7 +241,8 @@ export function summarize(
       // A sentence leaning on context ("But", "He said") is fine right after its predecessor.
       const follows = chosen.some((j) => pool[j]!.source === c.source && pool[j]!.position === c.position - 1);
       const fresh = nSources > 1 && chosen.length > 0 && !chosen.some((j) => pool[j]!.source === c.source);
-      const s = scores[i]! + (fresh ? w.diversity : 0) - w.redundancy * crossRed - w.dangling * penalties[i]!.dangling * (follows ? 0.3 : 1);
+      const s =
+        scores[i]! + (fresh ? w.diversity : 0) - w.redundancy * crossRed - w.dangling * penalties[i]!.dangling * (follows ? 0.3 : 1);
       if (s > bestScore) {
         bestScore = s;
         best = i;
@@ -253,9 +254,7 @@ export function summarize(
     words += pool[best]!.words;
   }
   if (chosen.length === 0) return fallback(pool, opts);
-  return chosen
-    .map((i) => pool[i]!)
-    .sort((a, b) => a.source - b.source || a.position - b.position);
+  return chosen.map((i) => pool[i]!).sort((a, b) => a.source - b.source || a.position - b.position);
 }
 
 /** When nothing fits: the first sentence, cut to the word limit on a word boundary. */
@@ -263,7 +262,11 @@ function fallback(cands: readonly Candidate[], opts: SummaryOptions): Candidate[
   const first = cands[0];
   if (!first || opts.maxSentences < 1 || opts.maxWords < 1) return [];
   if (first.words <= opts.maxWords) return [first];
-  const cut = first.text.split(/\s+/).slice(0, opts.maxWords).join(" ").replace(/[,;:\-]+$/, "");
+  const cut = first.text
+    .split(/\s+/)
+    .slice(0, opts.maxWords)
+    .join(" ")
+    .replace(/[,;:\-]+$/, "");
   return [{ ...first, text: cut + "…", words: opts.maxWords }];
 }
 
@@ -345,11 +348,7 @@ function conceptsOf(c: Candidate): string[] {
  * then position).
  * @example summarizeMulti([...candidatesOf(outletA, 0), ...candidatesOf(outletB, 1)], { maxSentences: 3, maxWords: 90 })
  */
-export function summarizeMulti(
-  cands: readonly Candidate[],
-  opts: SummaryOptions,
-  w: MultiWeights = DEFAULT_MULTI,
-): Candidate[] {
+export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions, w: MultiWeights = DEFAULT_MULTI): Candidate[] {
   const nSources = new Set(cands.map((c) => c.source)).size;
   const concepts = cands.map(conceptsOf);
   const sourcesOf = new Map<string, Set<number>>();
@@ -383,7 +382,7 @@ export function summarizeMulti(
     return g;
   };
   let meanGain = 0;
-  for (const i of pool) meanGain += gainOf(i) / Math.pow(cands[i]!.words, w.lengthExponent);
+  for (const i of pool) meanGain += gainOf(i) / cands[i]!.words ** w.lengthExponent;
   meanGain /= pool.length;
   const predecessorChosen = (i: number): boolean =>
     chosen.some((j) => cands[j]!.source === cands[i]!.source && cands[j]!.position === cands[i]!.position - 1);
@@ -396,7 +395,7 @@ export function summarizeMulti(
       if (leansOnContext(c.text) && !predecessorChosen(i)) continue;
       const gain = gainOf(i);
       if (gain <= 0) continue;
-      const s = gain / Math.pow(c.words, w.lengthExponent) + w.position * meanGain * Math.exp(-c.position / w.positionScale);
+      const s = gain / c.words ** w.lengthExponent + w.position * meanGain * Math.exp(-c.position / w.positionScale);
       if (s > bestScore) {
         bestScore = s;
         best = i;

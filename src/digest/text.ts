@@ -161,7 +161,11 @@ export function jaccard<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number {
  */
 export function slugWords(url: string | undefined): string {
   if (!url) return "";
-  const segs = url.replace(/[?#].*$/, "").split("/").map((x) => x.replace(/\.[a-z0-9]{2,5}$/i, "")).filter(Boolean);
+  const segs = url
+    .replace(/[?#].*$/, "")
+    .split("/")
+    .map((x) => x.replace(/\.[a-z0-9]{2,5}$/i, ""))
+    .filter(Boolean);
   let seg = segs.pop() ?? "";
   if (/^(?:index|default|story|article)$/i.test(seg)) seg = segs.pop() ?? "";
   const parts = seg.split(/[-_]+/).filter((p) => /\p{L}/u.test(p));

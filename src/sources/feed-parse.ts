@@ -42,7 +42,12 @@ function bodyHtml(s: string | undefined): string | undefined {
 /** Titles are plain text, though Atom allows type="html". */
 function plainTitle(v: unknown): string | undefined {
   const t = text(v);
-  return t ? t.replace(/<[^>]*>/g, "").replace(/\s+/g, " ").trim() || undefined : undefined;
+  return t
+    ? t
+        .replace(/<[^>]*>/g, "")
+        .replace(/\s+/g, " ")
+        .trim() || undefined
+    : undefined;
 }
 
 /** ISO 8601 or undefined: feeds use RFC 822 (RSS) and RFC 3339 (Atom); we never invent a date. */
@@ -54,7 +59,11 @@ function atomLink(links: unknown): string | undefined {
   return alt ? text(alt["@href"]) : undefined;
 }
 
-function article(fields: { id?: string; url?: string; title?: string; body?: string; publisher?: string; publishedAt?: string }, feedUrl: string, index: number): RawArticle | undefined {
+function article(
+  fields: { id?: string; url?: string; title?: string; body?: string; publisher?: string; publishedAt?: string },
+  feedUrl: string,
+  index: number,
+): RawArticle | undefined {
   if (!fields.body && !fields.title) return undefined;
   return {
     id: fields.id ?? fields.url ?? `${feedUrl}#${index}`,
@@ -102,7 +111,8 @@ export function parseFeed(body: string, feedUrl: string): RawArticle[] {
     } catch {
       throw new FeedError(`${feedUrl}: not valid JSON`);
     }
-    if (!doc || typeof doc !== "object" || !Array.isArray((doc as Node).items)) throw new FeedError(`${feedUrl}: not a JSON Feed (no items)`);
+    if (!doc || typeof doc !== "object" || !Array.isArray((doc as Node).items))
+      throw new FeedError(`${feedUrl}: not a JSON Feed (no items)`);
     return parseJsonFeed(doc as Node, feedUrl);
   }
   // The parser is lenient by design; a truncated download must fail loudly, not yield half a feed.
@@ -118,7 +128,7 @@ export function parseFeed(body: string, feedUrl: string): RawArticle[] {
   const rdf = doc["rdf:RDF"] as Node | undefined;
   const atom = doc.feed as Node | undefined;
   if (rss || rdf) {
-    const channel = ((rss?.channel ?? rdf?.channel) ?? {}) as Node;
+    const channel = (rss?.channel ?? rdf?.channel ?? {}) as Node;
     const publisher = text(channel.title);
     const items = list((rss ? channel.item : rdf?.item) as Node[]);
     return items.flatMap((item, i) => {

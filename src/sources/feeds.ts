@@ -19,7 +19,10 @@ export interface FeedResult {
 
 async function fetchFeed(url: string, timeoutMs: number): Promise<RawArticle[]> {
   const res = await fetch(url, {
-    headers: { accept: "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5", "user-agent": "newsletter-digest/0.1 (+feed reader)" },
+    headers: {
+      accept: "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5",
+      "user-agent": "newsletter-digest/0.1 (+feed reader)",
+    },
     signal: AbortSignal.timeout(timeoutMs),
   });
   if (!res.ok) throw new FeedError(`${url}: HTTP ${res.status}`);

@@ -47,7 +47,15 @@ export function parseJsonl(text: string, source = "input"): JsonlResult {
       return;
     }
     const o = parsed.data;
-    articles.push({ id: o.id, body: (o.text ?? o.article)!, format: "text", title: o.title, url: o.url, publisher: o.publisher, publishedAt: o.publishedAt });
+    articles.push({
+      id: o.id,
+      body: (o.text ?? o.article)!,
+      format: "text",
+      title: o.title,
+      url: o.url,
+      publisher: o.publisher,
+      publishedAt: o.publishedAt,
+    });
   });
   return { articles, warnings };
 }

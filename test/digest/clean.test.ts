@@ -69,7 +69,8 @@ describe("cleanText", () => {
 
   it("strips a wire dateline and joins hard-wrapped lines", () => {
     expect(cleaned("NEW DELHI (AP) - " + P1)).toEqual([P1]);
-    const wrapped = "The council approved the new budget on Monday after a long\ndebate that lasted well into the night and left members tired.";
+    const wrapped =
+      "The council approved the new budget on Monday after a long\ndebate that lasted well into the night and left members tired.";
     expect(cleaned(wrapped)).toEqual([wrapped.replace("\n", " ")]);
   });
 
@@ -82,7 +83,7 @@ describe("ingest", () => {
   it("reads Markdown front matter and strips Markdown syntax", () => {
     const r = ingest({
       id: "a.md",
-      body: "---\ntitle: \"Council passes budget\"\nurl: https://example.com/budget\npublisher: City News\ndate: 2026-03-02\n---\n# Ignored heading\n\nThe **council** approved [the budget](https://x.y).\n",
+      body: '---\ntitle: "Council passes budget"\nurl: https://example.com/budget\npublisher: City News\ndate: 2026-03-02\n---\n# Ignored heading\n\nThe **council** approved [the budget](https://x.y).\n',
     });
     expect(r.article?.title).toBe("Council passes budget");
     expect(r.article?.url).toBe("https://example.com/budget");

@@ -17,7 +17,9 @@ describe("headlines", () => {
   });
 
   it("does not cut inside a number", () => {
-    const h = trimHeadline("Another survey by the Northbridge Institute found that 320,000 of the city's residents had moved away since 2020");
+    const h = trimHeadline(
+      "Another survey by the Northbridge Institute found that 320,000 of the city's residents had moved away since 2020",
+    );
     expect(h).not.toMatch(/\d,$|320$/);
   });
 

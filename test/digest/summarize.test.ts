@@ -4,9 +4,7 @@ import { candidatesOf, summarize, DEFAULT_WEIGHTS, type Candidate } from "../../
 
 // Two made-up outlets on one event. B's lead retells A's lead claim ("first direct face-to-face
 // talks") around other words, so plain word overlap stays under the near-repeat limit.
-const outletA = [
-  "Mayor Dana Whitfield and Governor Omar Castell met in Riverton on Friday in their first direct face-to-face talks.",
-];
+const outletA = ["Mayor Dana Whitfield and Governor Omar Castell met in Riverton on Friday in their first direct face-to-face talks."];
 const outletB = [
   "Whitfield asked Castell to release emergency funds for flooded schools, bridges and buses in their first direct face-to-face talks.",
   "The governor's spokesman said Castell would review the request from Whitfield with the state treasurer.",

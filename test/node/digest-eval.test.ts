@@ -9,7 +9,13 @@ import { buildDigest, prepareArticles } from "../../src/digest/index";
 import { rouge, rougeRecall } from "../../src/digest/rouge";
 import type { RawArticle } from "../../src/digest/types";
 import {
-  backgroundIdf, ducRaw, groupingEval, meanRecall, mixForGrouping, multiDocEval, parseDucJsonl,
+  backgroundIdf,
+  ducRaw,
+  groupingEval,
+  meanRecall,
+  mixForGrouping,
+  multiDocEval,
+  parseDucJsonl,
 } from "../../src/digest/evaluate-duc";
 
 const here = dirname(fileURLToPath(import.meta.url));
