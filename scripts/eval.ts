@@ -61,14 +61,16 @@ const g = grouped.scores;
 console.log("");
 console.log(`GROUPING: ${g.articles} articles (duc2003 + cnndm_dev) in time order -> ${g.stories} stories`);
 console.log(
-  `B-cubed precision (all articles) ${g.precision.toFixed(3)}; recall over event clusters ${g.recallEvent.toFixed(3)}, over topic clusters ${g.recallTopic.toFixed(3)}`,
+  `B-cubed precision (all articles) ${g.precision.toFixed(3)}; ` +
+    `recall over event clusters ${g.recallEvent.toFixed(3)}, over topic clusters ${g.recallTopic.toFixed(3)}`,
 );
 for (const half of [0, 1] as const) {
   const keep = (a: (typeof mix)[number]) => (a.kind === "single" ? (fnv1a32(a.raw.id, 0xd0c) & 1) === half : clusterHalf(a.gold) === half);
   const sub = mix.filter(keep);
   const s = groupingEval(sub).scores;
   console.log(
-    `  half ${half ? "B (held out)" : "A (tuned on)"}: ${s.articles} articles, precision ${s.precision.toFixed(3)}, event recall ${s.recallEvent.toFixed(3)}, topic recall ${s.recallTopic.toFixed(3)}`,
+    `  half ${half ? "B (held out)" : "A (tuned on)"}: ${s.articles} articles, precision ${s.precision.toFixed(3)}, ` +
+      `event recall ${s.recallEvent.toFixed(3)}, topic recall ${s.recallTopic.toFixed(3)}`,
   );
 }
 const e2e = duc.map((c) => {
@@ -81,7 +83,8 @@ const e2e = duc.map((c) => {
 const e2eMean = meanRecall(e2e);
 const aloneMean = meanRecall(multi.map((r) => r.system));
 console.log(
-  `end to end (each cluster's largest story in the mix): R-1 ${pct(e2eMean.r1)}, R-2 ${pct(e2eMean.r2)} (alone: ${pct(aloneMean.r1)}, ${pct(aloneMean.r2)})`,
+  `end to end (each cluster's largest story in the mix): R-1 ${pct(e2eMean.r1)}, R-2 ${pct(e2eMean.r2)} ` +
+    `(alone: ${pct(aloneMean.r1)}, ${pct(aloneMean.r2)})`,
 );
 console.log("");
 console.log("SINGLE-DOCUMENT:");
@@ -117,7 +120,8 @@ for (const sp of splits(r.articles)) {
     const l = mean(h.map((a) => a.lead3));
     const cell = (key: "r1" | "r2" | "rl"): string => `${f(s[key])}  ${f(l[key])} ${signed(s[key] - l[key]).padStart(6)}`;
     console.log(
-      `${sp.name.padEnd(16)} ${String(k === 0 ? "A" : "B").padStart(4)} ${String(h.length).padStart(3)}  ${cell("r1")} |${cell("r2")} |${cell("rl")}`,
+      `${sp.name.padEnd(16)} ${String(k === 0 ? "A" : "B").padStart(4)} ${String(h.length).padStart(3)}  ` +
+        `${cell("r1")} |${cell("r2")} |${cell("rl")}`,
     );
   });
 }
@@ -125,7 +129,8 @@ for (const key of ["r1", "r2", "rl"] as const) {
   const p = paired(r.articles, key);
   console.log(
     `paired ${key.toUpperCase().replace("R", "R-")}: system - Lead-3 ${signed(p.diff)}, ` +
-      `95% bootstrap interval [${p.low.toFixed(2)}, ${p.high.toFixed(2)}]; higher on ${p.wins}, lower on ${p.losses}, same on ${p.ties} articles`,
+      `95% bootstrap interval [${p.low.toFixed(2)}, ${p.high.toFixed(2)}]; ` +
+      `higher on ${p.wins}, lower on ${p.losses}, same on ${p.ties} articles`,
   );
 }
 

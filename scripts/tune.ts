@@ -133,7 +133,8 @@ if (what === "group") {
     const h = rows.filter((r) => clusterHalf(r.id) === half);
     const f = (x: { r1: number; r2: number }) => `${x.r1.toFixed(2)}/${x.r2.toFixed(2)}`;
     console.log(
-      `half ${half ? "B" : "A"} (${h.length}): system ${f(meanRecall(h.map((r) => r.system)))} lead ${f(meanRecall(h.map((r) => r.lead)))} centroid ${f(meanRecall(h.map((r) => r.centroid)))}`,
+      `half ${half ? "B" : "A"} (${h.length}): system ${f(meanRecall(h.map((r) => r.system)))} ` +
+        `lead ${f(meanRecall(h.map((r) => r.lead)))} centroid ${f(meanRecall(h.map((r) => r.centroid)))}`,
     );
   }
 }

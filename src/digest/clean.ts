@@ -108,13 +108,29 @@ export function repeatedParagraphs(articles: readonly (readonly string[])[]): Se
   return out;
 }
 
-const CREDIT_WORDS =
-  /\b(?:getty images|shutterstock|ap photo|afp(?: via getty)?|reuters\/|epa\b|alamy|photo(?:graph)?s? by|image(?:s)? by|courtesy of|file photo|handout|pool photo|photo credit)\b/i;
-const CAPTION_MARK =
-  /\((?:l|r|c|l-r|r-l|left|right|centre|center|top|bottom|above|below|inset|file|front|back|second left|second right|from left|from right)\)/i;
+const CREDIT_WORDS = new RegExp(
+  [
+    String.raw`\b(?:getty images|shutterstock|ap photo|afp(?: via getty)?|reuters\/|epa\b|alamy|photo(?:graph)?s? by`,
+    String.raw`image(?:s)? by|courtesy of|file photo|handout|pool photo|photo credit)\b`,
+  ].join("|"),
+  "i",
+);
+const CAPTION_MARK = new RegExp(
+  [
+    String.raw`\((?:l|r|c|l-r|r-l|left|right|centre|center|top|bottom|above|below|inset|file|front|back|second left`,
+    String.raw`second right|from left|from right)\)`,
+  ].join("|"),
+  "i",
+);
 const LABEL_PREFIX = /^(?:photos?|images?|pictures?|photograph|credit|illustration|graphic|video|watch|listen|caption|source)\s*[:|]/i;
-const CALL_TO_ACTION =
-  /^(?:share(?: this| on)?|follow (?:us|@|\w+ on)|sign up|subscribe|click (?:here|to)|tap (?:here|to)|download|like us|join us|read (?:more|next|also)|see also|related(?: articles?| stories| coverage)?\s*:|advertisement|recommended|more (?:from|on)|watch:|listen:|scroll down)\b/i;
+const CALL_TO_ACTION = new RegExp(
+  [
+    String.raw`^(?:share(?: this| on)?|follow (?:us|@|\w+ on)|sign up|subscribe|click (?:here|to)|tap (?:here|to)|download`,
+    String.raw`like us|join us|read (?:more|next|also)|see also|related(?: articles?| stories| coverage)?\s*:|advertisement`,
+    String.raw`recommended|more (?:from|on)|watch:|listen:|scroll down)\b`,
+  ].join("|"),
+  "i",
+);
 const BYLINE = /^(?:by|written by|words by|reporting by|from)\s+\p{Lu}/iu;
 const WIRE_CREDIT = /^\(?(?:additional )?(?:reporting|writing|editing|compiled|research) by\b/i;
 const COPYRIGHT = /(?:©|\bcopyright\b|all rights reserved)/i;
@@ -124,7 +140,8 @@ const INLINE_CTA = /\b(?:scroll down for (?:video|more)|click here (?:to|for) [^
 const DATELINE = new RegExp(
   [
     // "NEW DELHI (AP) -", "SAN JUAN, Puerto Rico (AP) -", "TIANJIN, August 7 (Xinhua) --", "(CNN)"
-    String.raw`^(?:\p{Lu}[\p{Lu}.' -]{1,30}(?: \([^()]{1,30}\))?(?:,\s*[\p{L}.]+(?: [\p{L}.]+){0,2}(?: \d{1,2})?)?\s*)?\((?:AP|Reuters|CNN|AFP|Kyodo|Bloomberg|UPI|dpa|Xinhua|PA)\)\s*(?:[-–—:]+\s*)?`,
+    String.raw`^(?:\p{Lu}[\p{Lu}.' -]{1,30}(?: \([^()]{1,30}\))?(?:,\s*[\p{L}.]+(?: [\p{L}.]+){0,2}(?: \d{1,2})?)?\s*)?` +
+      String.raw`\((?:AP|Reuters|CNN|AFP|Kyodo|Bloomberg|UPI|dpa|Xinhua|PA)\)\s*(?:[-–—:]+\s*)?`,
     // "SAN JUAN, Puerto Rico - ", "ATLANTA -- " (all-caps place, optional region, then a dash)
     String.raw`^\p{Lu}[\p{Lu}. '-]{2,30}(?:,\s*\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*){0,2})?\s+[-–—]+\s+`,
     // "(The Associated Press) - Text"

@@ -8,8 +8,13 @@ import { contentTerms } from "./text";
 
 export const MAX_HEADLINE = 90;
 
-const TRAILING_FILLER =
-  /\s+(?:a|an|the|and|or|but|of|to|in|on|at|for|with|by|from|as|that|which|who|whose|than|its|their|his|her|is|are|was|were|be|has|have|had|will|would|after|before|amid|over|since|while|when|into|about|said|says|then)$/i;
+const TRAILING_FILLER = new RegExp(
+  [
+    String.raw`\s+(?:a|an|the|and|or|but|of|to|in|on|at|for|with|by|from|as|that|which|who|whose|than|its|their|his|her|is|are`,
+    "was|were|be|has|have|had|will|would|after|before|amid|over|since|while|when|into|about|said|says|then)$",
+  ].join("|"),
+  "i",
+);
 
 /** Removes a trailing " - Publisher" / " | Site" from a page title. */
 export function stripTitleSuffix(title: string): string {
@@ -19,15 +24,48 @@ export function stripTitleSuffix(title: string): string {
 }
 
 /** Words that leave a headline hanging when it ends on them (after a cut). */
-const DANGLING_END =
-  /^(?:a|an|the|and|or|but|nor|of|to|in|on|at|for|with|by|from|as|into|onto|about|over|under|against|during|without|within|through|across|towards?|near|including|via|per|that|which|who|whom|whose|what|than|its|their|his|her|our|my|your|this|these|those|it|he|she|they|we|him|them|us|is|are|was|were|be|been|being|has|have|had|do|does|did|will|would|shall|should|can|could|may|might|must|after|before|amid|since|while|when|where|if|because|though|although|despite|until|said|says|told|saying|telling|then|not|no|very|most|more|such|thanks|just|only|even|so|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozens?|admits|admitted|claims|claimed|reveals|revealed|warns|warned|insists|insisted|announced|confirmed|denied|believes|thinks|knows|hopes|urged|reminded|alleges|alleged)$/i;
+const DANGLING_END = new RegExp(
+  [
+    "^(?:a|an|the|and|or|but|nor|of|to|in|on|at|for|with|by|from|as|into|onto|about|over|under|against|during|without",
+    "within|through|across|towards?|near|including|via|per|that|which|who|whom|whose|what|than|its|their|his|her|our",
+    "my|your|this|these|those|it|he|she|they|we|him|them|us|is|are|was|were|be|been|being|has|have|had|do|does|did",
+    "will|would|shall|should|can|could|may|might|must|after|before|amid|since|while|when|where|if|because|though",
+    "although|despite|until|said|says|told|saying|telling|then|not|no|very|most|more|such|thanks|just|only|even|so",
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand",
+    "million|billion|dozens?|admits|admitted|claims|claimed|reveals|revealed|warns|warned|insists|insisted|announced",
+    "confirmed|denied|believes|thinks|knows|hopes|urged|reminded|alleges|alleged)$",
+  ].join("|"),
+  "i",
+);
 const lastWord = (t: string): string => (t.split(" ").pop() ?? "").replace(/[,;:.!?"'’)]+$/, "");
 const DETERMINER = /^(?:a|an|the|his|her|its|their|our|my|your|this|that|these|those|some|every|each|no)$/i;
-const FUNCTION_WORD =
-  /^(?:a|an|the|and|or|but|nor|of|to|in|on|at|for|with|by|from|as|into|onto|about|over|under|that|which|who|whom|whose|than|is|are|was|were|be|been|has|have|had|will|would|can|could|may|might|should|after|before|amid|despite|since|while|when|where|if|because|though|although|until|during|against|without|within|through|across|including|near|between|among|amongst|beyond|around|behind|beside|besides|upon|towards?|throughout|alongside|inside|outside|via|per|like|unlike|versus|says|said)$/i;
+const FUNCTION_WORD = new RegExp(
+  [
+    "^(?:a|an|the|and|or|but|nor|of|to|in|on|at|for|with|by|from|as|into|onto|about|over|under|that|which|who|whom",
+    "whose|than|is|are|was|were|be|been|has|have|had|will|would|can|could|may|might|should|after|before|amid|despite",
+    "since|while|when|where|if|because|though|although|until|during|against|without|within|through|across|including",
+    "near|between|among|amongst|beyond|around|behind|beside|besides|upon|towards?|throughout|alongside|inside|outside",
+    "via|per|like|unlike|versus|says|said)$",
+  ].join("|"),
+  "i",
+);
+/** A number, in figures ("8", "£3bn", "40%", "5th") or in words ("eight", "million"). */
+const NUMBER = new RegExp(
+  [
+    String.raw`^[£$€]?\d[\d,.]*(?:%|m|bn|k|th|st|nd|rd|s)?$`,
+    "^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion)$",
+  ].join("|"),
+  "i",
+);
 /** Clause openers a headline may be cut before (the words stay out of the headline). */
-const CLAUSE_BOUNDARY =
-  / (?:who|which|whose|after|following|as|when|while|amid|because|despite|but|and|telling|saying|according|in what|since|with|before|prompting|leaving|sparking|forcing|claiming|insisting|so|until|where|even though|although|though|if|to ensure|in order)\b/g;
+const CLAUSE_BOUNDARY = new RegExp(
+  [
+    " (?:who|which|whose|after|following|as|when|while|amid|because|despite|but|and|telling|saying|according|in what",
+    "since|with|before|prompting|leaving|sparking|forcing|claiming|insisting|so|until|where|even though|although",
+    String.raw`though|if|to ensure|in order)\b`,
+  ].join("|"),
+  "g",
+);
 
 /**
  * Backs a cut-off headline off words that leave it hanging: a function word, a number, a
@@ -45,12 +83,7 @@ function backOff(kept: string, rest: string): string {
     if (run && (!FUNCTION_WORD.test(before) || DETERMINER.test(before))) t = t.slice(0, run.index);
   } else if (next && /^[\p{Ll}\p{N}]/u.test(next) && !FUNCTION_WORD.test(next.replace(/[,;:.!?]+$/, ""))) {
     // A number cut from what it counts ("faces eight" before "counts").
-    if (
-      /^[£$€]?\d[\d,.]*(?:%|m|bn|k|th|st|nd|rd|s)?$|^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion)$/i.test(
-        lastWord(t),
-      )
-    )
-      t = t.slice(0, Math.max(0, t.lastIndexOf(" ")));
+    if (NUMBER.test(lastWord(t))) t = t.slice(0, Math.max(0, t.lastIndexOf(" ")));
     else {
       // A prepositional object cut before its head noun ("during an early-morning" before "argument"):
       // a determiner within the last three words, right after a preposition, no function word between.
@@ -128,10 +161,12 @@ function cutHeadline(text: string, max: number): { text: string; clean: boolean 
 }
 
 const ROLE =
-  "(?:Secretary|Minister|President|Premier|Chancellor|Governor|Senator|Spokes(?:man|woman|person)|Chief|Director|Ambassador|Leader|Mayor|Chairman|Chairwoman|Chair|CEO|Commissioner|Coach|Manager|Captain|Judge|Representative|Congressman|Congresswoman)";
+  "(?:Secretary|Minister|President|Premier|Chancellor|Governor|Senator|Spokes(?:man|woman|person)|Chief|Director|Ambassador|" +
+  "Leader|Mayor|Chairman|Chairwoman|Chair|CEO|Commissioner|Coach|Manager|Captain|Judge|Representative|Congressman|Congresswoman)";
 /** A role title in front of a two-word name: "US Secretary of State Antony Blinken" -> "Antony Blinken". */
 const ROLE_PREFIX = new RegExp(
-  `(?:\\b(?:the\\s+)?(?:[\\p{Lu}][\\p{L}.'-]*\\s+){0,3})${ROLE}(?:\\s+(?:of|for)\\s+(?:the\\s+)?\\p{Lu}[\\p{L}]*)?\\s+(?=\\p{Lu}[\\p{L}'-]+\\s+\\p{Lu}[\\p{L}'-]+)`,
+  `(?:\\b(?:the\\s+)?(?:[\\p{Lu}][\\p{L}.'-]*\\s+){0,3})${ROLE}` +
+    `(?:\\s+(?:of|for)\\s+(?:the\\s+)?\\p{Lu}[\\p{L}]*)?\\s+(?=\\p{Lu}[\\p{L}'-]+\\s+\\p{Lu}[\\p{L}'-]+)`,
   "gu",
 );
 
@@ -139,8 +174,23 @@ const ROLE_PREFIX = new RegExp(
  * A short scene-setting opener before the clause ("In many ways, ", "With the plan at a critical
  * point, ", "Earlier this week, "): a headline starts on who or what instead.
  */
-const LEADING_PHRASE =
-  /^(?:[Ii]n|[Oo]n|[Aa]t|[Ww]ith|[Aa]fter|[Bb]efore|[Dd]espite|[Ff]or|[Dd]uring|[Ee]ven|[Ss]till|[Aa]lready|[Mm]eanwhile|[Ee]arlier|[Ll]ater|[Nn]ow|[Ss]o far|[Oo]nce|[Uu]ntil|[Ss]ince|[Bb]y|[Uu]nder|[Aa]mid|[Ff]ollowing|[Aa]s of|[Ll]ast|[Tt]his|[Nn]ext)\b[^,;:"]{0,50},\s+(?=(?:the|a|an|\p{Lu})[\p{L}'’-]*\s)/u;
+const LEADING_PHRASE = new RegExp(
+  [
+    "^(?:[Ii]n|[Oo]n|[Aa]t|[Ww]ith|[Aa]fter|[Bb]efore|[Dd]espite|[Ff]or|[Dd]uring|[Ee]ven|[Ss]till|[Aa]lready",
+    "[Mm]eanwhile|[Ee]arlier|[Ll]ater|[Nn]ow|[Ss]o far|[Oo]nce|[Uu]ntil|[Ss]ince|[Bb]y|[Uu]nder|[Aa]mid|[Ff]ollowing",
+    String.raw`[Aa]s of|[Ll]ast|[Tt]his|[Nn]ext)\b[^,;:"]{0,50},\s+(?=(?:the|a|an|\p{Lu})[\p{L}'’-]*\s)`,
+  ].join("|"),
+  "u",
+);
+
+/** A weekday phrase inside a sentence: " on Tuesday", " late on Friday night", " this Monday's". */
+const DAY_AFTER = new RegExp(
+  [
+    String.raw`\s+(?:on|late on|early on|earlier on|by|this|last) `,
+    String.raw`(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'s)?(?: (?:morning|afternoon|evening|night))?\b`,
+  ].join(""),
+  "gi",
+);
 
 /** Drops asides that cost characters without naming who or what. */
 export function compressSentence(s: string): string {
@@ -154,22 +204,26 @@ export function compressSentence(s: string): string {
       /^(?:(?:on|late on|early on|earlier on) )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today),?\s+/i,
       "",
     )
-    .replace(
-      /\s+(?:on|late on|early on|earlier on|by|this|last) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'s)?(?: (?:morning|afternoon|evening|night))?\b/gi,
-      "",
-    )
+    .replace(DAY_AFTER, "")
     .replace(/\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)\b(?=[ ,])/gi, "")
     .replace(/\s+/g, " ")
     .trim();
 }
 
-const REPORTED =
-  /^(.{3,70}?)\s+(?:has |have |had )?(?:said|says|revealed|reveals|warned|warns|claimed|claims|admitted|admits|insisted|insists|announced|announces|confirmed|confirms|believes|thinks|alleges|alleged|argued|argues|stated|reported|told (?:\p{Lu}[\p{L}'’-]*(?: \p{Lu}[\p{L}'’-]*)*|reporters|the \p{L}+))\s+(?:that\s+)?(.+)$/u;
+const REPORTED = new RegExp(
+  [
+    String.raw`^(.{3,70}?)\s+(?:has |have |had )?(?:said|says|revealed|reveals|warned|warns|claimed|claims|admitted|admits`,
+    "insisted|insists|announced|announces|confirmed|confirms|believes|thinks|alleges|alleged|argued|argues|stated",
+    String.raw`reported|told (?:\p{Lu}[\p{L}'’-]*(?: \p{Lu}[\p{L}'’-]*)*|reporters|the \p{L}+))\s+(?:that\s+)?(.+)$`,
+  ].join("|"),
+  "u",
+);
 
 /**
  * A reported statement too long for a headline ("X has revealed that Y") said headline-style:
  * "Name: Y" when the speaker ends on a name, else Y alone when it is a full clause of its own.
- * @example reportedHeadline("Gordon Brown has warned that the SNP want a vote in the General Election to force a second referendum on independence")
+ * @example reportedHeadline("Gordon Brown has warned that the SNP want a vote in the General Election " +
+ *   "to force a second referendum on independence")
  * // "Gordon Brown: The SNP want a vote in the General Election to force a second referendum on independence"
  */
 export function reportedHeadline(s: string, max = MAX_HEADLINE): string {

@@ -26,7 +26,8 @@ export function importance(s: RankInput, newestOverall?: number, oldestOverall?:
 
 /**
  * Returns story indices from most to least important.
- * @example rankStories([{ sources: 1, publishers: 1, sentences: 5, order: 0 }, { sources: 3, publishers: 2, sentences: 9, order: 1 }]) // [1, 0]
+ * @example rankStories([{ sources: 1, publishers: 1, sentences: 5, order: 0 },
+ *   { sources: 3, publishers: 2, sentences: 9, order: 1 }]) // [1, 0]
  */
 export function rankStories(items: readonly RankInput[]): number[] {
   const dates = items.map((s) => s.newest).filter((d): d is number => d !== undefined);

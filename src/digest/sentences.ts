@@ -25,8 +25,15 @@ const OPENERS = new Set(
 /** Capitalised words that, right after a lower-case word with no punctuation, mark a glued caption. */
 const GLUE_OPENERS = new Set("He She They It We His Her Their A An But This These Those".split(" "));
 /** Words after which a quotation continues the sentence (speech verbs, prepositions, determiners). */
-const SPEECH_VERBS =
-  /\b(?:said|says|say|told|tells|added|adds|asked|asks|saying|wrote|writes|tweeted|posted|insisted|explained|claimed|admitted|replied|stated|declared|warned|joked|shouted|screamed|whispered|called|titled|read|reads|named|dubbed|labelled|labeled|of|as|the|a|an|and|or|to|with|was|is|be|from|in|on|by|that|for|at|about|into|like|than|his|her|their|its|our|my|your|said:)$/i;
+const SPEECH_VERBS = new RegExp(
+  [
+    String.raw`\b(?:said|says|say|told|tells|added|adds|asked|asks|saying|wrote|writes|tweeted|posted|insisted|explained`,
+    "claimed|admitted|replied|stated|declared|warned|joked|shouted|screamed|whispered|called|titled|read|reads|named",
+    "dubbed|labelled|labeled|of|as|the|a|an|and|or|to|with|was|is|be|from|in|on|by|that|for|at|about|into|like|than",
+    "his|her|their|its|our|my|your|said:)$",
+  ].join("|"),
+  "i",
+);
 
 export interface Sentence {
   text: string;

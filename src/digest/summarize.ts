@@ -88,8 +88,14 @@ export const DEFAULT_WEIGHTS: SummaryWeights = {
   diversity: 0.6,
 };
 
-const DANGLING =
-  /^(?:["']?\s*)?(?:he|she|it|they|them|his|her|its|their|this|that|these|those|there|but|and|or|so|yet|also|however|meanwhile|still|then|instead|which|such|both|the latter|the former|here|now|however,|though|although|besides|moreover|furthermore|additionally)\b/i;
+const DANGLING = new RegExp(
+  [
+    String.raw`^(?:["']?\s*)?(?:he|she|it|they|them|his|her|its|their|this|that|these|those|there|but|and|or|so|yet|also`,
+    "however|meanwhile|still|then|instead|which|such|both|the latter|the former|here|now|however,|though|although",
+    String.raw`besides|moreover|furthermore|additionally)\b`,
+  ].join("|"),
+  "i",
+);
 const SAID_OPENER = /^(?:["']?)(?:he|she|they|it)\s+(?:said|says|added|told|explained|continued)\b/i;
 
 /** Sentences read per article: enough for the lead window and for the story's vocabulary. */
@@ -275,8 +281,16 @@ function fallback(cands: readonly Candidate[], opts: SummaryOptions): Candidate[
  * possessive pronoun, or a demonstrative standing for a noun ("This is", "That was"). Such a
  * sentence is kept only right after the sentence it leans on.
  */
-const LEANS_ON_CONTEXT =
-  /^["'(]*(?:but|and|or|so|yet|also|however|meanwhile|still|instead|moreover|furthermore|besides|nevertheless|nonetheless|otherwise|then|thus|hence|therefore|in addition|in turn|by contrast|even so|as a result|he|she|it|they|them|his|her|its|their|theirs|him|these|those|(?:this|that)(?= (?:is|was|are|were|has|had|have|will|would|could|can|may|might|comes|came|means|meant)\b)|such|the latter|the former|the two|both)\b/i;
+const LEANS_ON_CONTEXT = new RegExp(
+  [
+    "^[\"'(]*(?:but|and|or|so|yet|also|however|meanwhile|still|instead|moreover|furthermore|besides|nevertheless",
+    "nonetheless|otherwise|then|thus|hence|therefore|in addition|in turn|by contrast|even so|as a result|he|she|it",
+    "they|them|his|her|its|their|theirs|him|these|those",
+    String.raw`(?:this|that)(?= (?:is|was|are|were|has|had|have|will|would|could|can|may|might|comes|came|means|meant)\b)|such`,
+    String.raw`the latter|the former|the two|both)\b`,
+  ].join("|"),
+  "i",
+);
 
 /** Whether a sentence starts with a letter or digit (not a quotation mark, bracket or dash). */
 export function opensOnWord(text: string): boolean {

@@ -274,33 +274,36 @@ describe("rate limits", () => {
 });
 
 describe("idempotency keys", () => {
-  it("two deployments (or a database reset) sharing one provider account: same edition id and batches, different keys, both sent", async () => {
-    const first = await subscribers(5, "shared-");
-    const idA = await newEdition();
-    await drain(await fanOut(idA), { transport: transport() });
-    const sendA = await sendIdOf(idA);
-    // The other deployment: its own database with the same ids (here: this one, reset).
-    await resetDelivery();
-    const second = await subscribers(5, "shared-");
-    expect(second).toEqual(first);
-    const idB = await newEdition();
-    expect(idB).toBe(idA);
-    await drain(await fanOut(idB), { transport: transport() });
-    const sendB = await sendIdOf(idB);
-    expect(sendA).not.toBe(sendB);
+  it(
+    "two deployments (or a database reset) sharing one provider account: " + "same edition id and batches, different keys, both sent",
+    async () => {
+      const first = await subscribers(5, "shared-");
+      const idA = await newEdition();
+      await drain(await fanOut(idA), { transport: transport() });
+      const sendA = await sendIdOf(idA);
+      // The other deployment: its own database with the same ids (here: this one, reset).
+      await resetDelivery();
+      const second = await subscribers(5, "shared-");
+      expect(second).toEqual(first);
+      const idB = await newEdition();
+      expect(idB).toBe(idA);
+      await drain(await fanOut(idB), { transport: transport() });
+      const sendB = await sendIdOf(idB);
+      expect(sendA).not.toBe(sendB);
 
-    const { emails } = await fakeEmails(SCOPE);
-    expect(new Set(emails.map((e) => e.idempotencyKey))).toEqual(
-      new Set([idempotencyKey(sendA, idA, 0, ""), idempotencyKey(sendB, idB, 0, "")]),
-    );
-    for (const s of first) {
-      const got = emails.filter((e) => e.to[0] === s.email);
-      // Once from each deployment, each under its own key.
-      expect(got.map((e) => e.idempotencyKey!.split("/")[0]).sort()).toEqual([sendA, sendB].sort());
-    }
-    expect(await counts(idB)).toEqual({ sent: 5 });
-    expect(await finalFailures(idB)).toEqual([]);
-  });
+      const { emails } = await fakeEmails(SCOPE);
+      expect(new Set(emails.map((e) => e.idempotencyKey))).toEqual(
+        new Set([idempotencyKey(sendA, idA, 0, ""), idempotencyKey(sendB, idB, 0, "")]),
+      );
+      for (const s of first) {
+        const got = emails.filter((e) => e.to[0] === s.email);
+        // Once from each deployment, each under its own key.
+        expect(got.map((e) => e.idempotencyKey!.split("/")[0]).sort()).toEqual([sendA, sendB].sort());
+      }
+      expect(await counts(idB)).toEqual({ sent: 5 });
+      expect(await finalFailures(idB)).toEqual([]);
+    },
+  );
 
   it("a row past the provider's key memory is held, not resent by the consumer or the sweep", async () => {
     const subs = await subscribers(6, "aged-");

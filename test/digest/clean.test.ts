@@ -83,7 +83,9 @@ describe("ingest", () => {
   it("reads Markdown front matter and strips Markdown syntax", () => {
     const r = ingest({
       id: "a.md",
-      body: '---\ntitle: "Council passes budget"\nurl: https://example.com/budget\npublisher: City News\ndate: 2026-03-02\n---\n# Ignored heading\n\nThe **council** approved [the budget](https://x.y).\n',
+      body:
+        '---\ntitle: "Council passes budget"\nurl: https://example.com/budget\npublisher: City News\ndate: 2026-03-02\n---\n' +
+        "# Ignored heading\n\nThe **council** approved [the budget](https://x.y).\n",
     });
     expect(r.article?.title).toBe("Council passes budget");
     expect(r.article?.url).toBe("https://example.com/budget");

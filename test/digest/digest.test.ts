@@ -69,7 +69,8 @@ describe("seeds", () => {
 const quakeA: RawArticle = {
   id: "quake-a.txt",
   body: [
-    "A magnitude 6.1 earthquake struck near the Chilean city of Valparaiso on Tuesday, damaging homes and cutting power to thousands of residents.",
+    "A magnitude 6.1 earthquake struck near the Chilean city of Valparaiso on Tuesday, " +
+      "damaging homes and cutting power to thousands of residents.",
     "Chile's disaster agency Senapred said two people were injured in Valparaiso and that crews were checking bridges along the coast.",
     "President Gabriel Boric said the government would send emergency teams to the Valparaiso region overnight.",
     "The quake was felt in Santiago, where tall buildings swayed for several seconds.",
@@ -79,7 +80,8 @@ const quakeB: RawArticle = {
   id: "quake-b.txt",
   body: [
     "Thousands of people in Valparaiso spent the night without electricity after a strong earthquake shook central Chile on Tuesday.",
-    "Gabriel Boric, Chile's president, promised emergency teams and said Senapred was assessing damage to roads and bridges near Valparaiso.",
+    "Gabriel Boric, Chile's president, promised emergency teams and said Senapred " +
+      "was assessing damage to roads and bridges near Valparaiso.",
     "The earthquake, measured at magnitude 6.1, was also felt in the capital Santiago, witnesses said.",
     "Two people were treated for minor injuries, according to Senapred.",
   ].join("\n\n"),
@@ -160,7 +162,9 @@ describe("limits and bad input", () => {
     const huge: RawArticle = { id: "huge.txt", body: (football.body + "\n\n").repeat(20_000) };
     const german: RawArticle = {
       id: "de.txt",
-      body: "Die Regierung in Berlin hat am Montag ein neues Klimagesetz beschlossen. Umweltverbände kritisierten die Pläne als unzureichend. Der Bundestag soll im Herbst abstimmen.",
+      body:
+        "Die Regierung in Berlin hat am Montag ein neues Klimagesetz beschlossen. " +
+        "Umweltverbände kritisierten die Pläne als unzureichend. Der Bundestag soll im Herbst abstimmen.",
     };
     const { digest, warnings } = buildDigest([huge, german], { date: "2026-11-23" });
     expect(digest.stories).toHaveLength(2);

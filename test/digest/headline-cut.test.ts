@@ -54,7 +54,8 @@ describe("headline cuts", () => {
 
 describe("reported statements", () => {
   const brown =
-    "Gordon Brown has warned that the Scottish nationalists want an SNP vote in the General Election to force a second referendum on independence";
+    "Gordon Brown has warned that the Scottish nationalists want an SNP vote in the General Election " +
+    "to force a second referendum on independence";
 
   it("become 'Name: claim' when too long", () => {
     expect(reportedHeadline(brown)).toMatch(/^Gordon Brown: The Scottish nationalists want/);

@@ -6,7 +6,8 @@ import { summarize, candidatesOf, standalonePenalty } from "../../src/digest/sum
 
 describe("headlines", () => {
   const long =
-    "The city council of Northbridge approved a record budget for schools and roads on Monday night, after a debate that lasted more than nine hours";
+    "The city council of Northbridge approved a record budget for schools and roads on Monday night, " +
+    "after a debate that lasted more than nine hours";
 
   it("cut long text to at most 90 characters on a whole word, preferring a clause boundary", () => {
     const h = trimHeadline(long);

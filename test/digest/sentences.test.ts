@@ -60,7 +60,8 @@ describe("splitSentences", () => {
 
   it("separates a caption glued to a quotation and marks it unterminated", () => {
     const s = splitSentences(
-      "Kilmarnock will confirm Gary Locke as the club's new permanent manager on Friday 'I'd be over the moon to get it as it's something I've worked hard towards,' said Locke.",
+      "Kilmarnock will confirm Gary Locke as the club's new permanent manager on Friday " +
+        "'I'd be over the moon to get it as it's something I've worked hard towards,' said Locke.",
     );
     expect(s).toHaveLength(2);
     expect(s[0]!.terminated).toBe(false);
