@@ -4,6 +4,7 @@
 import type { Config } from "../config";
 import type { SendableEdition } from "../editions/types";
 import { unsubscribeUrl, unsubscribeUrlOf } from "../subscriptions/tokens";
+import { concatBytes } from "../mail/bytes";
 import type { OutgoingEmail } from "../mail/types";
 import { personalise, UNSUBSCRIBE_PLACEHOLDER } from "../render/email";
 
@@ -130,21 +131,5 @@ function jsonPieces(edition: ComposableEdition): { html: Uint8Array[]; text: Uin
 function interleave(pieces: Uint8Array[], x: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [pieces[0]!];
   for (let i = 1; i < pieces.length; i++) out.push(x, pieces[i]!);
-  return out;
-}
-
-/**
- * One buffer from byte pieces.
- * @example concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])]) // Uint8Array [1, 2, 3]
- */
-export function concatBytes(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }

@@ -1,6 +1,7 @@
 // The email provider transport: Resend's HTTP API (POST /emails, POST /emails/batch). Used for
 // bulk digests and wherever send_email is not configured. Errors are sorted for the caller's
 // retry logic: 429, 5xx, timeouts and network failures are transient; other 4xx are permanent.
+import { concatBytes } from "./bytes";
 import { formatMailbox } from "./mime";
 import { PLACEHOLDER_SECRETS } from "../deploy-guard";
 import {
@@ -82,15 +83,7 @@ export function encodeBatchBytes(emails: OutgoingEmail[]): Uint8Array<ArrayBuffe
     parts.push(utf8.encode(`${headers}}`));
   });
   parts.push(utf8.encode("]"));
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Retry-After as seconds: a number of seconds or an HTTP date. */

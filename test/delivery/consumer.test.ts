@@ -6,20 +6,15 @@ import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getConfig } from "../../src/config";
 import { claimUnit } from "../../src/delivery/store";
-import { makeDeps } from "../../src/deps";
-import { buildEdition } from "../../src/editions/build";
-import { SubrequestBudget } from "../../src/delivery/budget";
 import { composeEmails } from "../../src/delivery/compose";
 import { backoffSeconds, handleDeliveryBatch, LEASE_MS } from "../../src/delivery/consumer";
 import { handleDeadLetterBatch } from "../../src/delivery/dead-letter";
-import { runFanout, startSend } from "../../src/delivery/fanout";
 import { DEAD_LETTER_QUEUE, DELIVERIES_QUEUE, heldBefore, idempotencyKey, sendUnit } from "../../src/delivery/messages";
 import { resendTransport } from "../../src/mail/resend";
 import type { MailTransport } from "../../src/mail/types";
 import {
   addSubscribers,
   counts,
-  digestOf,
   drain,
   fakeControl,
   fakeEmails,
@@ -28,6 +23,8 @@ import {
   RecordingQueue,
   resetDelivery,
   sendIdOf,
+  fanOut,
+  newEdition,
 } from "./helpers";
 
 const config = () => getConfig(env);
@@ -38,25 +35,6 @@ const subscribers = (n: number, prefix: string) => addSubscribers(n, prefix, "ac
 // batch, we give up first, exactly the case the Idempotency-Key exists for.
 const transport = () => resendTransport({ baseUrl: env.RESEND_BASE_URL, apiKey: env.RESEND_API_KEY, timeoutMs: 250 });
 
-let slotCounter = 0;
-/** Builds a fresh edition (its own stories, so never skipped) and returns its id. */
-async function newEdition(): Promise<string> {
-  const slot = `test-delivery-${++slotCounter}`;
-  const result = await buildEdition(makeDeps(env, { digest: digestOf([`story-${slot}`]) }), { slot, now: new Date() });
-  expect(result.status).toBe("built");
-  return result.editionId;
-}
-
-/** Starts the send and runs the fan-out, leaving the units' send messages in `queue`. */
-async function fanOut(editionId: string, batchSize = 100): Promise<RecordingQueue> {
-  const queue = new RecordingQueue();
-  await startSend(env.DB, queue, editionId, { batchSize });
-  queue.pending.length = 0;
-  const run = await runFanout(env.DB, queue, editionId, new SubrequestBudget());
-  expect(run.outcome).toBe("done");
-  return queue;
-}
-
 beforeEach(async () => {
   await resetDelivery();
   await fakeReset(SCOPE);
@@ -65,7 +43,7 @@ beforeEach(async () => {
 describe("delivery through the fake provider", () => {
   it("sends one email per subscriber with 30% of provider calls failing (500, 429, timeouts)", async () => {
     const subs = await subscribers(500, "load-");
-    const editionId = await newEdition();
+    const editionId = await newEdition("test-delivery");
     // Batches of 10 make 50 units, so the failures hit many provider calls.
     const queue = await fanOut(editionId, 10);
     expect(queue.pending).toHaveLength(50);
@@ -99,7 +77,7 @@ describe("delivery through the fake provider", () => {
 
   it("resends a timed-out batch with the same key and payload, so the provider sends it once", async () => {
     const subs = await subscribers(5, "timeout-");
-    const editionId = await newEdition();
+    const editionId = await newEdition("test-delivery");
     const queue = await fanOut(editionId);
     await fakeControl(SCOPE, { failRate: 1, modes: ["timeout"], timeoutMs: 300 });
     const first = await drain(queue, { transport: transport() }, { maxRounds: 1 }).catch((e: Error) => e);
@@ -121,7 +99,7 @@ describe("delivery through the fake provider", () => {
 
   it("recovers a consumer that died after the provider accepted: reclaimed after the lease, deduped", async () => {
     await subscribers(7, "crash-");
-    const editionId = await newEdition();
+    const editionId = await newEdition("test-delivery");
     const queue = await fanOut(editionId);
     const t0 = Date.now();
     // Play the consumer that dies: claim, send, and never record.
@@ -162,7 +140,7 @@ describe("delivery through the fake provider", () => {
 
   it("loses nothing and duplicates nothing when the consumer throws mid-batch", async () => {
     const subs = await subscribers(30, "throw-");
-    const editionId = await newEdition();
+    const editionId = await newEdition("test-delivery");
     const queue = await fanOut(editionId, 10);
     const real = transport();
     let calls = 0;
@@ -186,7 +164,7 @@ describe("delivery through the fake provider", () => {
 
   it("sends a unit once when two consumers get the same message at the same time", async () => {
     await subscribers(12, "dup-");
-    const editionId = await newEdition();
+    const editionId = await newEdition("test-delivery");
     const queue = await fanOut(editionId);
     const body = queue.pending[0]!.body;
     const batches = ["a", "b"].map((id) =>
@@ -204,7 +182,7 @@ describe("delivery through the fake provider", () => {
 
   it("honours an unsubscribe between build and send", async () => {
     const subs = await subscribers(10, "unsub-");
-    const editionId = await newEdition();
+    const editionId = await newEdition("test-delivery");
     const queue = await fanOut(editionId);
     // The snapshot holds all ten; three leave through the one-click link of an earlier mail.
     const leaving = subs.slice(2, 5);
@@ -236,7 +214,7 @@ describe("delivery through the fake provider", () => {
     const good1 = await subscribers(9, "perm-a-");
     const bad = await subscribers(1, "invalid-perm-");
     const good2 = await subscribers(9, "perm-b-");
-    const editionId = await newEdition();
+    const editionId = await newEdition("test-delivery");
     const queue = await fanOut(editionId, 10);
     const { retries } = await drain(queue, { transport: transport() });
     expect(retries).toBe(0);
@@ -262,7 +240,7 @@ describe("delivery through the fake provider", () => {
     await fakeControl(SCOPE, { rejectPattern: "^409" });
     const good = await subscribers(5, "split409-");
     const bad = await addSubscribers(1, "409", "active", SCOPE);
-    const editionId = await newEdition();
+    const editionId = await newEdition("test-delivery");
     const queue = await fanOut(editionId, 10);
     await drain(queue, { transport: transport() });
     const { emails } = await fakeEmails(SCOPE);
@@ -276,7 +254,7 @@ describe("delivery through the fake provider", () => {
 
   it("puts the list headers and the web version in every digest email", async () => {
     const [sub] = await subscribers(1, "headers-");
-    const editionId = await newEdition();
+    const editionId = await newEdition("test-delivery");
     await drain(await fanOut(editionId), { transport: transport() });
     const [email] = (await fakeEmails(SCOPE)).emails;
     expect(email!.to).toEqual([sub!.email]);
@@ -322,7 +300,7 @@ describe("bad and dead-lettered messages", () => {
 
   it("records a dead-lettered unit as failed for good", async () => {
     await subscribers(4, "dlq-");
-    const editionId = await newEdition();
+    const editionId = await newEdition("test-delivery");
     const queue = await fanOut(editionId);
     await fakeControl(SCOPE, { failRate: 1, modes: ["500"] });
     await drain(queue, { transport: transport() }, { maxRounds: 3 }).catch(() => undefined);

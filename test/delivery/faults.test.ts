@@ -8,10 +8,8 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { app } from "../../src/app";
 import { getConfig } from "../../src/config";
-import { SubrequestBudget } from "../../src/delivery/budget";
 import { composeEmails } from "../../src/delivery/compose";
 import { handleDeliveryBatch, HANDOFF_ATTEMPTS, LEASE_MS } from "../../src/delivery/consumer";
-import { runFanout, startSend } from "../../src/delivery/fanout";
 import {
   DELIVERIES_QUEUE,
   heldBefore,
@@ -40,29 +38,14 @@ import {
   RecordingQueue,
   resetDelivery,
   sendIdOf,
+  fanOut,
+  newEdition,
 } from "./helpers";
 
 const SCOPE = "faults.test";
 const subscribers = (n: number, prefix: string) => addSubscribers(n, prefix, "active", SCOPE);
 const transport = (apiKey = env.RESEND_API_KEY) => resendTransport({ baseUrl: env.RESEND_BASE_URL, apiKey, timeoutMs: 2_000 });
 const HOUR = 3_600_000;
-
-let slotCounter = 0;
-async function newEdition(batchSize = 100): Promise<string> {
-  const slot = `faults-${++slotCounter}`;
-  const result = await buildEdition(makeDeps(env, { digest: digestOf([`story-${slot}`]) }), { slot, now: new Date(), send: { batchSize } });
-  expect(result.status).toBe("built");
-  return result.editionId;
-}
-
-/** Runs the fan-out, leaving the units' send messages in the returned queue. */
-async function fanOut(editionId: string, batchSize = 100): Promise<RecordingQueue> {
-  const queue = new RecordingQueue();
-  await startSend(env.DB, queue, editionId, { batchSize });
-  queue.pending.length = 0;
-  expect((await runFanout(env.DB, queue, editionId, new SubrequestBudget(), { pageSize: 1_000 })).outcome).toBe("done");
-  return queue;
-}
 
 /** The admin API with the deliveries queue replaced by `queue`, so the test drives the consumer. */
 async function admin(method: string, path: string, queue?: RecordingQueue): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -105,7 +88,7 @@ const pausedLines = () => warn.mock.calls.filter((c: unknown[]) => String(c[0]).
 describe("account-wide provider errors pause the edition, they fail nobody", () => {
   it("401 for a while: pauses, says so once, retries slowly, and sends everyone once after a resume", async () => {
     const subs = await subscribers(5, "k401-");
-    const editionId = await newEdition(2);
+    const editionId = await newEdition("faults", 2);
     const queue = await fanOut(editionId, 2);
     expect(queue.pending).toHaveLength(3);
     await fakeControl(SCOPE, { accountError: "401" });
@@ -153,7 +136,7 @@ describe("account-wide provider errors pause the edition, they fail nobody", () 
     const good1 = await subscribers(4, "k403-a-");
     const bad = await subscribers(1, "invalid-k403-");
     const good2 = await subscribers(5, "k403-b-");
-    const editionId = await newEdition(10);
+    const editionId = await newEdition("faults", 10);
     const queue = await fanOut(editionId, 10);
     // First call: the provider rejects the batch for the bad address; the consumer splits it.
     await drain(queue, { transport: transport() }, { maxRounds: 1 }).catch(() => undefined);
@@ -178,7 +161,7 @@ describe("account-wide provider errors pause the edition, they fail nobody", () 
 
   it("an unverified sending domain pauses too", async () => {
     const subs = await subscribers(3, "unverified-");
-    const editionId = await newEdition();
+    const editionId = await newEdition("faults");
     const queue = await fanOut(editionId);
     await fakeControl(SCOPE, { accountError: "unverified" });
     await drain(queue, { transport: transport() });
@@ -196,7 +179,7 @@ describe("account-wide provider errors pause the edition, they fail nobody", () 
 
   it("a missing key pauses without calling the provider, and the fixed deployment sends", async () => {
     const subs = await subscribers(4, "nokey-");
-    const editionId = await newEdition();
+    const editionId = await newEdition("faults");
     const queue = await fanOut(editionId);
     // The Worker's own transport (no test transport): MAIL_TRANSPORT=resend, RESEND_API_KEY unset.
     const deployed = { ...env, MAIL_TRANSPORT: "resend", RESEND_API_KEY: "" } as Env;
@@ -219,7 +202,7 @@ describe("account-wide provider errors pause the edition, they fail nobody", () 
 describe("rate limits", () => {
   it("a 429 storm with Retry-After: retried no sooner than asked, later calls held back, everyone sent once", async () => {
     const subs = await subscribers(30, "storm-");
-    const editionId = await newEdition(10);
+    const editionId = await newEdition("faults", 10);
     const queue = await fanOut(editionId, 10);
     await fakeControl(SCOPE, { failFirst: 5, modes: ["429"], retryAfter: 30 });
     const waits: number[] = [];
@@ -235,7 +218,7 @@ describe("rate limits", () => {
 
   it("paces calls to PROVIDER_RATE shared by max_concurrency consumers: 2/s over 2 consumers is one call a second each", async () => {
     await subscribers(30, "pace-");
-    const editionId = await newEdition(10);
+    const editionId = await newEdition("faults", 10);
     const queue = await fanOut(editionId, 10);
     const waits: number[] = [];
     const t0 = Date.now();
@@ -256,7 +239,7 @@ describe("rate limits", () => {
     // Twice the rate, half the waits.
     await resetDelivery();
     await subscribers(30, "pace2-");
-    const id2 = await newEdition(10);
+    const id2 = await newEdition("faults", 10);
     const q2 = await fanOut(id2, 10);
     const waits2: number[] = [];
     const batch2 = createMessageBatch<unknown>(
@@ -278,14 +261,14 @@ describe("idempotency keys", () => {
     "two deployments (or a database reset) sharing one provider account: " + "same edition id and batches, different keys, both sent",
     async () => {
       const first = await subscribers(5, "shared-");
-      const idA = await newEdition();
+      const idA = await newEdition("faults");
       await drain(await fanOut(idA), { transport: transport() });
       const sendA = await sendIdOf(idA);
       // The other deployment: its own database with the same ids (here: this one, reset).
       await resetDelivery();
       const second = await subscribers(5, "shared-");
       expect(second).toEqual(first);
-      const idB = await newEdition();
+      const idB = await newEdition("faults");
       expect(idB).toBe(idA);
       await drain(await fanOut(idB), { transport: transport() });
       const sendB = await sendIdOf(idB);
@@ -307,7 +290,7 @@ describe("idempotency keys", () => {
 
   it("a row past the provider's key memory is held, not resent by the consumer or the sweep", async () => {
     const subs = await subscribers(6, "aged-");
-    const editionId = await newEdition();
+    const editionId = await newEdition("faults");
     const queue = await fanOut(editionId);
     const sendId = await sendIdOf(editionId);
     // 23 hours ago a consumer claimed the unit, the provider accepted the batch, and the consumer died.
@@ -342,7 +325,7 @@ describe("idempotency keys", () => {
 
   it("resend-held sends held rows once under new keys, on the operator's word", async () => {
     const subs = await subscribers(4, "heldsend-");
-    const editionId = await newEdition();
+    const editionId = await newEdition("faults");
     const queue = await fanOut(editionId);
     // A consumer claimed the unit 23 hours ago and died before calling the provider.
     const then = Date.now() - 23 * HOUR;
@@ -367,7 +350,7 @@ describe("idempotency keys", () => {
 
   it("resend-failed sends final failures once under new keys after a fix", async () => {
     const subs = await subscribers(5, "refail-");
-    const editionId = await newEdition();
+    const editionId = await newEdition("faults");
     await fanOut(editionId);
     // What the old code did on a 401: every row failed for good.
     await env.DB.prepare(
@@ -393,7 +376,7 @@ describe("configuration errors and crashed invocations", () => {
       "hands over to the sweep before the dead-letter queue, and sends once fixed",
     async () => {
       const subs = await subscribers(12, "cfg-");
-      const editionId = await newEdition(5);
+      const editionId = await newEdition("faults", 5);
       const queue = await fanOut(editionId, 5);
       const broken = { ...env, SENDER_ADDRESS: "not an address" } as Env;
       const { retries, delays } = await drain(queue, { transport: transport() }, { testEnv: broken, maxRounds: 3 }).catch(() => ({
@@ -430,7 +413,7 @@ describe("configuration errors and crashed invocations", () => {
 
   it("a production guard refusal in the consumer is a config error too: retried, nothing sent, nobody failed", async () => {
     await subscribers(2, "guard-");
-    const editionId = await newEdition();
+    const editionId = await newEdition("faults");
     const queue = await fanOut(editionId);
     const unsafe = { ...env, PUBLIC_BASE_URL: "https://digest.example.com", DEV_MAILBOX: "on" } as Env;
     const error = vi.spyOn(console, "error");

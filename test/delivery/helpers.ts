@@ -6,7 +6,11 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import type { Digest } from "../../src/digest/types";
 import type { DigestResult } from "../../src/digest";
+import { SubrequestBudget } from "../../src/delivery/budget";
 import { handleDeliveryBatch, type ConsumerDeps } from "../../src/delivery/consumer";
+import { runFanout, startSend } from "../../src/delivery/fanout";
+import { makeDeps } from "../../src/deps";
+import { buildEdition } from "../../src/editions/build";
 import { DELIVERIES_QUEUE, type DeliveryMessage, type Producer } from "../../src/delivery/messages";
 import type { AcceptedEmail } from "../support/fake-resend";
 
@@ -170,4 +174,27 @@ export async function counts(editionId: string): Promise<Record<string, number>>
     .bind(editionId)
     .all<{ status: string; n: number }>();
   return Object.fromEntries(results.map((r) => [r.status, r.n]));
+}
+
+let slotCounter = 0;
+/**
+ * Builds a fresh edition (its own stories, so never skipped) and returns its id.
+ * @param prefix names the test file's slots, so files running in parallel never share one
+ */
+export async function newEdition(prefix: string, batchSize?: number): Promise<string> {
+  const slot = `${prefix}-${++slotCounter}`;
+  const send = batchSize === undefined ? {} : { send: { batchSize } };
+  const result = await buildEdition(makeDeps(env, { digest: digestOf([`story-${slot}`]) }), { slot, now: new Date(), ...send });
+  if (result.status !== "built") throw new Error(`edition for ${slot} was ${result.status}`);
+  return result.editionId;
+}
+
+/** Starts the send and runs the fan-out, leaving the units' send messages in the returned queue. */
+export async function fanOut(editionId: string, batchSize = 100): Promise<RecordingQueue> {
+  const queue = new RecordingQueue();
+  await startSend(env.DB, queue, editionId, { batchSize });
+  queue.pending.length = 0;
+  const run = await runFanout(env.DB, queue, editionId, new SubrequestBudget(), { pageSize: 1_000 });
+  if (run.outcome !== "done") throw new Error(`fan-out of ${editionId} ended ${run.outcome}`);
+  return queue;
 }
