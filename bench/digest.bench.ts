@@ -1,9 +1,10 @@
 // Digest core figures: median time for the two seeds, and the time for 100 and 1,000 articles
 // built from the CNN/DailyMail dev file (../shared/eval, read in place), with t(1000)/t(100).
-import { readFileSync, readdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildDigest } from "../src/digest/index";
+import { seedArticles } from "../src/sources/seeds";
 import { parseEvalJsonl } from "../src/digest/evaluate";
 import { fnv1a32 } from "../src/digest/text";
 import type { RawArticle } from "../src/digest/types";
@@ -44,11 +45,8 @@ function timeBoth(fn: () => unknown, runs: number, warmup: number): { wall: numb
 }
 
 export default async function bench(): Promise<void> {
-  const seedDir = resolve(here, "../seeds");
-  const seeds: RawArticle[] = readdirSync(seedDir)
-    .filter((f) => !f.startsWith("."))
-    .sort()
-    .map((f) => ({ id: f, body: readFileSync(join(seedDir, f), "utf8") }));
+  // The seeds as the Worker bundles them (with seeds/sources.json), not the folder's files.
+  const seeds: RawArticle[] = seedArticles();
   const seedTimes = timeRuns(() => buildDigest(seeds, { date }), { runs: 500, warmup: 50 });
   console.log(`digest core, ${seeds.length} seeds: median ${fmt(median(seedTimes))} wall over ${seedTimes.length} runs`);
 

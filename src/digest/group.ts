@@ -58,6 +58,12 @@ const LEAD_WORDS = 600;
 const MINHASH_WORDS = 150;
 const VECTOR_TERMS = 50;
 const INDEX_TERMS = 12;
+/**
+ * Stories kept per index term, most recently active first: a fixed number, so the candidates an
+ * article is scored against do not grow with the edition (linear time), and old stories of a
+ * common term rarely take new articles anyway.
+ */
+const MAX_POSTING = 32;
 /** Index terms an article must share with a story before their similarity is computed. */
 const MIN_SHARED_INDEX_TERMS = 1;
 const HASHES = 48;
@@ -172,7 +178,6 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
   const clusters: Cluster[] = [];
   const clusterOf = new Array<number>(n).fill(-1);
   const postings = new Map<string, number[]>();
-  const maxPosting = Math.max(24, Math.ceil(Math.sqrt(n) * 2));
   for (const i of order) {
     const dup = duplicateOf[i]!;
     let target = dup >= 0 && clusterOf[dup]! >= 0 ? clusterOf[dup]! : -1;
@@ -216,7 +221,7 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
       const at = list.indexOf(target);
       if (at >= 0) list.splice(at, 1);
       list.push(target);
-      if (list.length > maxPosting) list.shift();
+      if (list.length > MAX_POSTING) list.shift();
     }
   }
   const groups = clusters.map((c) => c.members.sort((a, b) => a - b)).sort((a, b) => a[0]! - b[0]!);

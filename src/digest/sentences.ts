@@ -173,16 +173,16 @@ class RunningCounts {
   private advance(to: number): void {
     const t = this.text;
     const n = this.now;
-    for (; this.pos < to && this.pos < t.length; this.pos++) {
-      const i = this.pos;
-      const c = t[i]!;
-      const prev = i > 0 ? t[i - 1]! : " ";
-      if (c === '"') n.straight++;
-      if (c === '"' || c === "“" || c === "”") n.dq++;
-      if ((c === "'" || c === "‘") && (prev === " " || prev === "(")) n.sqOpen++;
-      if ((c === "'" || c === "’") && CLOSES_AFTER.has(t[i + 1] ?? " ")) n.sqClose++;
-      if (c !== " " && prev === " ") n.words++;
-      if (i === 0 && c !== " ") n.words++;
+    const end = Math.min(to, t.length);
+    let prev = this.pos > 0 ? t.charCodeAt(this.pos - 1) : SPACE;
+    for (; this.pos < end; this.pos++) {
+      const c = t.charCodeAt(this.pos);
+      if (c === QUOTE) n.straight++;
+      if (c === QUOTE || c === LDQUO || c === RDQUO) n.dq++;
+      if ((c === APOS || c === LSQUO) && (prev === SPACE || prev === LPAREN)) n.sqOpen++;
+      if ((c === APOS || c === RSQUO) && closesAfter(this.pos + 1 < t.length ? t.charCodeAt(this.pos + 1) : SPACE)) n.sqClose++;
+      if (c !== SPACE && (prev === SPACE || this.pos === 0)) n.words++;
+      prev = c;
     }
   }
 
@@ -218,7 +218,18 @@ class RunningCounts {
   }
 }
 
-const CLOSES_AFTER = new Set([" ", ",", ".", ";", ":", "!", "?", ")"]);
+const [SPACE, QUOTE, LDQUO, RDQUO, APOS, LSQUO, RSQUO, LPAREN] = [..." \"“”'‘’("].map((c) => c.charCodeAt(0)) as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+/** After a closing single quote: a space, punctuation, ")" or the end. */
+const closesAfter = (c: number): boolean => c === SPACE || c === 44 || c === 46 || c === 59 || c === 58 || c === 33 || c === 63 || c === 41;
 
 /** Whether a quotation opened between the last cut and `to` is still open at `to`. */
 function openQuote(k: RunningCounts, from: number, to: number): boolean {

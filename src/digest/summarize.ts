@@ -343,16 +343,26 @@ export const DEFAULT_MULTI: MultiWeights = {
   positionScale: 8,
 };
 
-/** Unigram and bigram concepts of a sentence (stemmed content terms and adjacent pairs of them). */
-function conceptsOf(c: Candidate): string[] {
-  const out = new Set<string>();
+/**
+ * Unigram and bigram concepts of a sentence (stemmed content terms and adjacent pairs of them) as
+ * numbers: ids from `ids`, the kind in the low two bits (0 term, 1 name, 2 pair). Numbers make the
+ * coverage bookkeeping cheaper than string keys.
+ */
+function conceptsOf(c: Candidate, ids: Map<string, number>): number[] {
+  const out = new Set<number>();
   const names = new Set(c.names);
-  for (let i = 0; i < c.terms.length; i++) {
-    out.add(names.has(c.terms[i]!) ? "=" + c.terms[i]! : c.terms[i]!);
-    if (i > 0) out.add(c.terms[i - 1]! + " " + c.terms[i]!);
+  let prev = -1;
+  for (const term of c.terms) {
+    let id = ids.get(term);
+    if (id === undefined) ids.set(term, (id = ids.size));
+    out.add(id * 4 + (names.has(term) ? 1 : 0));
+    if (prev >= 0) out.add((prev * PAIR_BASE + id) * 4 + 2);
+    prev = id;
   }
   return [...out];
 }
+/** Term ids stay below this, so a pair's key is exact in a double. */
+const PAIR_BASE = 1 << 20;
 
 /**
  * Multi-document extractive summary: greedy coverage of the concepts that several sources state
@@ -364,8 +374,9 @@ function conceptsOf(c: Candidate): string[] {
  */
 export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions, w: MultiWeights = DEFAULT_MULTI): Candidate[] {
   const nSources = new Set(cands.map((c) => c.source)).size;
-  const concepts = cands.map(conceptsOf);
-  const sourcesOf = new Map<string, Set<number>>();
+  const ids = new Map<string, number>();
+  const concepts = cands.map((c) => conceptsOf(c, ids));
+  const sourcesOf = new Map<number, Set<number>>();
   cands.forEach((c, i) => {
     for (const k of concepts[i]!) {
       let s = sourcesOf.get(k);
@@ -374,11 +385,10 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
     }
   });
   const need = Math.min(nSources, Math.max(w.minSources, Math.ceil(w.minShare * nSources)));
-  const weight = (k: string): number => {
-    const n = sourcesOf.get(k)?.size ?? 0;
-    if (n < need) return 0;
-    return k.includes(" ") ? n : n * (k.startsWith("=") ? w.name : w.unigram);
-  };
+  const kindWeight = [w.unigram, w.name, 1];
+  const weights = new Map<number, number>();
+  for (const [k, sources] of sourcesOf) weights.set(k, sources.size < need ? 0 : sources.size * kindWeight[k & 3]!);
+  const weight = (k: number): number => weights.get(k) ?? 0;
   const pool: number[] = [];
   cands.forEach((c, i) => {
     if (c.position >= w.window || c.words < w.minWords || c.words > w.maxWords || c.terms.length < 3) return;
@@ -386,7 +396,8 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
     pool.push(i);
   });
   if (pool.length === 0) return summarize(cands, opts);
-  const covered = new Set<string>();
+  const leans = new Set(pool.filter((i) => leansOnContext(cands[i]!.text)));
+  const covered = new Set<number>();
   const chosen: number[] = [];
   const isChosen = new Set<number>();
   let words = 0;
@@ -406,7 +417,7 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
     for (const i of pool) {
       const c = cands[i]!;
       if (isChosen.has(i) || (words + c.words > opts.maxWords && !(opts.overflowLast && words < opts.maxWords))) continue;
-      if (leansOnContext(c.text) && !predecessorChosen(i)) continue;
+      if (leans.has(i) && !predecessorChosen(i)) continue;
       const gain = gainOf(i);
       if (gain <= 0) continue;
       const s = gain / c.words ** w.lengthExponent + w.position * meanGain * Math.exp(-c.position / w.positionScale);

@@ -190,17 +190,21 @@ export function analyze(s: string): Analysis {
   const tokens: string[] = [];
   const terms: string[] = [];
   const names: string[] = [];
+  // Lower-case the sentence once (when that keeps every index in place, as it does outside a few
+  // scripts) instead of once per token; a capital shows where the original differs.
+  const lower = s.toLowerCase();
+  const aligned = lower.length === s.length;
   const re = /[\p{L}\p{N}]+(?:['][\p{L}]+)?/gu;
+  const src = aligned ? lower : s;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(s))) {
-    const raw = m[0];
-    const w = raw.toLowerCase();
+  while ((m = re.exec(src))) {
+    const w = aligned ? m[0] : m[0].toLowerCase();
     tokens.push(w);
     if (STOPWORDS.has(w) || (w.length < 2 && !(w >= "0" && w <= "9"))) continue;
     const t = stem(w);
     terms.push(t);
-    const c0 = raw[0]!;
-    if (c0 !== w[0] && !atSentenceStart(s, m.index)) names.push(t);
+    const capital = aligned ? s[m.index] !== lower[m.index] : m[0][0] !== w[0];
+    if (capital && !atSentenceStart(s, m.index)) names.push(t);
   }
   return { tokens, terms, names };
 }
