@@ -401,9 +401,12 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
   const chosen: number[] = [];
   const isChosen = new Set<number>();
   let words = 0;
+  // Only concepts that carry weight can add to a gain: most state what one source alone says.
+  const live = new Map<number, number[]>();
+  for (const i of pool) live.set(i, concepts[i]!.filter((k) => weight(k) > 0));
   const gainOf = (i: number): number => {
     let g = 0;
-    for (const k of concepts[i]!) if (!covered.has(k)) g += weight(k);
+    for (const k of live.get(i)!) if (!covered.has(k)) g += weight(k);
     return g;
   };
   let meanGain = 0;
@@ -431,7 +434,7 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
     isChosen.add(best);
     words += cands[best]!.words;
     if (words >= opts.maxWords) break;
-    for (const k of concepts[best]!) covered.add(k);
+    for (const k of live.get(best)!) covered.add(k);
   }
   if (chosen.length === 0) return summarize(cands, opts);
   return chosen.map((i) => cands[i]!).sort((a, b) => a.source - b.source || a.position - b.position);
