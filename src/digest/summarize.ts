@@ -403,7 +403,11 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
   let words = 0;
   // Only concepts that carry weight can add to a gain: most state what one source alone says.
   const live = new Map<number, number[]>();
-  for (const i of pool) live.set(i, concepts[i]!.filter((k) => weight(k) > 0));
+  for (const i of pool)
+    live.set(
+      i,
+      concepts[i]!.filter((k) => weight(k) > 0),
+    );
   const gainOf = (i: number): number => {
     let g = 0;
     for (const k of live.get(i)!) if (!covered.has(k)) g += weight(k);
