@@ -8,7 +8,7 @@
 // Candidate stories come from an inverted index over each article's most salient terms, so the cost
 // per article is bounded by the index's posting caps, not by the number of articles.
 
-import { analyze, fnv1a32, topK, type Analysis } from "./text";
+import { analyze, fnv1a32, type Analysis } from "./text";
 
 export interface GroupInput {
   id: string;
@@ -299,20 +299,36 @@ export function profilesOf(items: readonly GroupInput[]): Profile[] {
   const raw = items.map(leadTerms);
   const df = new Map<string, number>();
   for (const r of raw) for (const t of r.tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+  // idf and the damped term frequency depend on small integers only: computed once each.
+  const idfOf: number[] = [];
+  const tfOf: number[] = [];
+  const memo = (table: number[], k: number, f: (k: number) => number): number => (table[k] ??= f(k));
   return raw.map((r) => {
-    const weighted: [string, number][] = [];
+    const terms: string[] = [];
+    const weights: number[] = [];
     for (const [t, f] of r.tf) {
-      const idf = 1 + Math.log((n + 1) / ((df.get(t) ?? 1) + 1));
-      weighted.push([t, (1 + Math.log(f)) * idf * (r.names.has(t) ? 1.5 : 1)]);
+      const idf = memo(idfOf, df.get(t) ?? 1, (d) => 1 + Math.log((n + 1) / (d + 1)));
+      terms.push(t);
+      weights.push(memo(tfOf, f, (x) => 1 + Math.log(x)) * idf * (r.names.has(t) ? 1.5 : 1));
     }
-    // Ties keep first-occurrence order, so the result is deterministic.
-    const top = topK(weighted, VECTOR_TERMS);
-    const norm = Math.sqrt(top.reduce((sum, [, w]) => sum + w * w, 0)) || 1;
-    return {
-      vec: new Map(top.map(([t, w]) => [t, w / norm])),
-      names: top.filter(([t]) => r.names.has(t)).map(([t]) => t),
-      sig: minhash(r.tokens),
-    };
+    // The VECTOR_TERMS heaviest, heaviest first; ties keep first-occurrence order (deterministic).
+    let order = terms.map((_, i) => i);
+    if (order.length > VECTOR_TERMS) {
+      const cut = Float64Array.from(weights).sort()[weights.length - VECTOR_TERMS]!;
+      order = order.filter((i) => weights[i]! >= cut);
+    }
+    order.sort((a, b) => weights[b]! - weights[a]! || a - b);
+    if (order.length > VECTOR_TERMS) order.length = VECTOR_TERMS;
+    let norm = 0;
+    for (const i of order) norm += weights[i]! * weights[i]!;
+    norm = Math.sqrt(norm) || 1;
+    const vec = new Map<string, number>();
+    const names: string[] = [];
+    for (const i of order) {
+      vec.set(terms[i]!, weights[i]! / norm);
+      if (r.names.has(terms[i]!)) names.push(terms[i]!);
+    }
+    return { vec, names, sig: minhash(r.tokens) };
   });
 }
 
