@@ -62,7 +62,7 @@ const CLAUSE_BOUNDARY = new RegExp(
   [
     " (?:who|which|whose|after|following|as|when|while|amid|because|despite|but|and|telling|saying|according|in what",
     "since|with|before|prompting|leaving|sparking|forcing|claiming|insisting|so|until|where|even though|although",
-    String.raw`though|if|to ensure|in order)\b`,
+    String.raw`though|if|to ensure|in order|that (?:will|would|could|can|may|might|has|have|had|is|was|are|were))\b`,
   ].join("|"),
   "g",
 );

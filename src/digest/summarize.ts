@@ -292,9 +292,13 @@ const LEANS_ON_CONTEXT = new RegExp(
   "i",
 );
 
-/** Whether a sentence starts with a letter or digit (not a quotation mark, bracket or dash). */
+/**
+ * Whether a sentence can stand as a summary line by its shape: it starts with a letter or digit
+ * (not a quotation mark, bracket or dash) and ends as a sentence does (not on a colon that
+ * introduces what follows).
+ */
 export function opensOnWord(text: string): boolean {
-  return /^[\p{L}\p{N}]/u.test(text);
+  return /^[\p{L}\p{N}]/u.test(text) && !/:["'”’)\]]*$/.test(text);
 }
 
 /**

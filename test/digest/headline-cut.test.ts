@@ -105,3 +105,12 @@ describe("scene-setting openers", () => {
     expect(compressSentence(s)).toBe(s);
   });
 });
+
+describe("relative clauses", () => {
+  it("are cut before 'that will ...' rather than mid-clause", () => {
+    const h = trimHeadline(
+      "Year 2000 Asian regional coordinators signed a historic Y2K declaration that will lay down the framework for the region",
+    );
+    expect(h).toBe("Year 2000 Asian regional coordinators signed a historic Y2K declaration");
+  });
+});

@@ -1,6 +1,6 @@
 // Summary selection: a claim retold by a second outlet is not repeated, and the lead prior.
 import { describe, expect, it } from "vitest";
-import { candidatesOf, summarize, DEFAULT_WEIGHTS, type Candidate } from "../../src/digest/summarize";
+import { candidatesOf, DEFAULT_WEIGHTS, opensOnWord, summarize, type Candidate } from "../../src/digest/summarize";
 
 // Two made-up outlets on one event. B's lead retells A's lead claim ("first direct face-to-face
 // talks") around other words, so plain word overlap stays under the near-repeat limit.
@@ -55,5 +55,14 @@ describe("lead prior", () => {
     // without the prior, centrality alone would pick it
     const flat = summarize(candidatesOf(paras, 0), { maxSentences: 3, maxWords: 200 }, { ...DEFAULT_WEIGHTS, position: 0 });
     expect(flat.map((c) => c.position)).toContain(5);
+  });
+});
+
+describe("summary lines", () => {
+  it("never open on a quotation mark or bracket, nor end on a colon introducing what follows", () => {
+    expect(opensOnWord("Officials said the bridge would reopen.")).toBe(true);
+    expect(opensOnWord('"We will rebuild," the mayor said.')).toBe(false);
+    expect(opensOnWord("(The following article is available to subscribers.)")).toBe(false);
+    expect(opensOnWord("The interview recalled some lines from Othello:")).toBe(false);
   });
 });
