@@ -16,6 +16,7 @@ import { mailbox } from "./mail/mailbox.routes";
 import { health } from "./site/health.routes";
 import { site } from "./site/routes";
 import { confirm, subscribe, unsubscribe } from "./subscriptions/routes";
+import { webhooks } from "./webhooks/routes";
 
 export const app = new Hono<AppEnv>();
 
@@ -45,6 +46,7 @@ app.route("/preview", preview);
 app.route("/editions", archive);
 app.route("/feed.xml", feed);
 app.route("/dev/mailbox", mailbox);
+app.route("/webhooks", webhooks);
 app.route("/admin", admin);
 
 app.notFound(notFound(app));

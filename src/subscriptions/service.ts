@@ -8,6 +8,8 @@ import { CONFIRM_TTL_HOURS, confirmUrl, newNonce, readConfirmToken, readUnsubscr
 
 /** At most one confirmation mail per address per this many minutes, however many requests. */
 export const COOLDOWN_MINUTES = 10;
+/** At most this many confirmation mails to one address per week, however the requests are spread. */
+export const WEEKLY_CONFIRMATION_CAP = 3;
 
 /** What the service uses: the database, the config, the clock and the confirmation mail's transport. */
 export type SubscriptionDeps = Pick<Deps, "db" | "config" | "clock" | "mail">;
@@ -34,6 +36,7 @@ export async function requestSubscription(deps: SubscriptionDeps, input: SignupI
     now,
     cooldownMs: COOLDOWN_MINUTES * 60_000,
     nonce: newNonce(),
+    weeklyCap: WEEKLY_CONFIRMATION_CAP,
   });
   if (!claim) return "quiet";
   const expiresAt = new Date(now.getTime() + CONFIRM_TTL_HOURS * 3_600_000);
