@@ -76,6 +76,22 @@ const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+/**
+ * Work that must not delay the answer: handed to the request's waitUntil. Without an execution
+ * context (app.fetch called bare, as some tests do) it is awaited before answering instead.
+ */
+const defer = (c: C) => {
+  let ctx: ExecutionContext | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    ctx = undefined;
+  }
+  const pending: Promise<unknown>[] = [];
+  const hand = (work: Promise<unknown>) => (ctx ? ctx.waitUntil(work) : pending.push(work));
+  return Object.assign(hand, { settled: () => Promise.all(pending) });
+};
+
 /** One area: links carry tokens, so its answers stay out of Referer headers and shared caches. */
 const area = () =>
   factory.createApp().use(async (c, next) => {
@@ -156,7 +172,9 @@ export const subscribe = area()
       const origin =
         typeof source === "string" && SOURCE.test(source) ? source.toLowerCase() : mediaType(c) === "application/json" ? "api" : "form";
       try {
-        const outcome = await requestSubscription(c.var.deps, { email: checked.email, source: origin, requestPage: requestPage(c) });
+        const later = defer(c);
+        const outcome = await requestSubscription(c.var.deps, { email: checked.email, source: origin, requestPage: requestPage(c) }, later);
+        await later.settled();
         log.info("subscribe_request", { outcome, source: origin });
       } catch (err) {
         log.error("confirmation_send_failed", { error: errorText(err) });
