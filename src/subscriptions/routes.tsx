@@ -81,14 +81,17 @@ const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
  * context (app.fetch called bare, as some tests do) it is awaited before answering instead.
  */
 const defer = (c: C) => {
-  let ctx: ExecutionContext | undefined;
+  let ctx: Pick<ExecutionContext, "waitUntil"> | undefined;
   try {
     ctx = c.executionCtx;
   } catch {
     ctx = undefined;
   }
   const pending: Promise<unknown>[] = [];
-  const hand = (work: Promise<unknown>) => (ctx ? ctx.waitUntil(work) : pending.push(work));
+  const hand = (work: Promise<unknown>) => {
+    if (ctx) ctx.waitUntil(work);
+    else pending.push(work);
+  };
   return Object.assign(hand, { settled: () => Promise.all(pending) });
 };
 

@@ -72,7 +72,7 @@ export async function requestSubscription(
  */
 export async function deliverConfirmation(deps: SubscriptionDeps, subscriberId: number, nonce: string): Promise<boolean> {
   const subscriber = await getSubscriber(deps.db, subscriberId);
-  if (!subscriber || subscriber.status !== "pending" || subscriber.confirmNonce !== nonce) return false;
+  if (subscriber?.status !== "pending" || subscriber.confirmNonce !== nonce) return false;
   const expiresAt = new Date(deps.clock().getTime() + CONFIRM_TTL_HOURS * 3_600_000);
   const url = await confirmUrl(deps.config, { subscriberId, nonce, expiresAt });
   const { title, sender } = deps.config;
