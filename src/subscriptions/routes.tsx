@@ -6,6 +6,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { csrf } from "hono/csrf";
 import * as z from "zod/mini";
 import { factory, type AppEnv } from "../http/env";
+import { clientKey } from "../http/client";
 import { HttpError } from "../http/errors";
 import { mediaType, wantsJson } from "../http/negotiate";
 import { page } from "../http/page";
@@ -65,10 +66,11 @@ const sameSiteForms =
     await next();
   };
 
-// Per-IP limit from the Workers Rate Limiting binding; every POST /subscribe counts, valid or not.
+// Per-client limit from the Workers Rate Limiting binding (an IPv4 address, or an IPv6 /64);
+// every POST /subscribe counts, valid or not.
 const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const ip = c.req.header("cf-connecting-ip") ?? "local";
-  const { success } = await c.env.SUBSCRIBE_LIMITER.limit({ key: `subscribe:${ip}` });
+  const { success } = await c.env.SUBSCRIBE_LIMITER.limit({ key: `subscribe:${clientKey(ip)}` });
   if (!success) {
     const message = `Too many signup attempts from your network. Please try again in ${RATE_PERIOD_SECONDS} seconds.`;
     throw new HttpError(429, "Too many requests", message, { headers: { "Retry-After": String(RATE_PERIOD_SECONDS) } });
