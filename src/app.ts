@@ -2,6 +2,7 @@
 // path (404, 405 with Allow, and every thrown error answered in the caller's format).
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
+import { adminConsole } from "./admin/console.routes";
 import { admin } from "./admin/routes";
 import { getConfig } from "./config";
 import { deploymentGuard } from "./http/guard";
@@ -47,6 +48,8 @@ app.route("/editions", archive);
 app.route("/feed.xml", feed);
 app.route("/dev/mailbox", mailbox);
 app.route("/webhooks", webhooks);
+// The console's pages first (their own paths), then the API (bearer token, JSON) for the rest.
+app.route("/admin", adminConsole);
 app.route("/admin", admin);
 
 app.notFound(notFound(app));

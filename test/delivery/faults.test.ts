@@ -264,8 +264,10 @@ describe("idempotency keys", () => {
       const idA = await newEdition("faults");
       await drain(await fanOut(idA), { transport: transport() });
       const sendA = await sendIdOf(idA);
-      // The other deployment: its own database with the same ids (here: this one, reset).
+      // The other deployment: its own database with the same ids (here: this one, reset, with
+      // its AUTOINCREMENT counter too, as a fresh database would start).
       await resetDelivery();
+      await env.DB.prepare("DELETE FROM sqlite_sequence WHERE name = 'subscribers'").run();
       const second = await subscribers(5, "shared-");
       expect(second).toEqual(first);
       const idB = await newEdition("faults");
