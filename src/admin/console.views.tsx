@@ -208,7 +208,7 @@ export function SubscribersPage(p: {
     <>
       <h1>Subscribers</h1>
       <StatusCounts counts={p.counts} />
-      <form method="get" action="/admin/console/subscribers" role="search">
+      <form method="get" action="/admin/console/subscribers">
         <label for="q">Search addresses</label>
         <input type="search" id="q" name="q" value={p.q} maxlength={254} />
         <select name="status" aria-label="Status">
