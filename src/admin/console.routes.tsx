@@ -79,7 +79,7 @@ async function formOf(c: C): Promise<{ session: Session; fields: Record<string, 
   if (!body) throw new HttpError(400, "Bad form", "The form could not be read.");
   const fields: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === "string") fields[k] = v;
-  if (!timingSafeEqual(fields.csrf ?? "", session.csrf)) throw new HttpError(403, "Stale form", "Reload the page and try again.");
+  if (!(await timingSafeEqual(fields.csrf ?? "", session.csrf))) throw new HttpError(403, "Stale form", "Reload the page and try again.");
   return { session, fields };
 }
 
@@ -156,7 +156,7 @@ adminConsole.post("/login", limitBody(4096, [413, "Request too large", "The logi
   if (!success) throw new HttpError(429, "Too many attempts", "Too many login attempts. Please wait a minute.");
   const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
   const token = typeof body.token === "string" ? body.token : "";
-  if (!token || !timingSafeEqual(token, c.get("config").adminToken)) {
+  if (!token || !(await timingSafeEqual(token, c.get("config").adminToken))) {
     log.warn("admin_login_failed", {});
     return c.html(page(c.get("config").title, "Admin login", <LoginForm error="That is not the admin token." />), 401);
   }
