@@ -66,15 +66,26 @@ describe("admin console", () => {
     const altered = cookie.replace(/.$/, (ch) => (ch === "A" ? "B" : "A"));
     expect((await go("/admin", { headers: { cookie: altered } })).status).toBe(303);
 
-    const https = { ...env, PUBLIC_BASE_URL: "https://news.example", MAIL_TRANSPORT: "resend", DEV_MAILBOX: "off" } as Env;
+    // Off loopback the production guards apply: real transport, no dev mailbox, long secrets.
+    const strong = "x".repeat(48);
+    const https = {
+      ...env,
+      PUBLIC_BASE_URL: "https://news.example",
+      MAIL_TRANSPORT: "resend",
+      DEV_MAILBOX: "off",
+      SIGNING_SECRET: strong,
+      ADMIN_TOKEN: strong,
+      RESEND_API_KEY: `re_${strong}`,
+    } as Env;
     const res = await app.fetch(
       new Request("https://news.example/admin/login", {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://news.example", "cf-connecting-ip": "10.250.0.9" },
-        body: new URLSearchParams({ token: env.ADMIN_TOKEN }).toString(),
+        body: new URLSearchParams({ token: strong }).toString(),
       }),
       https,
     );
+    expect(res.status, await res.clone().text()).toBe(303);
     expect(res.headers.get("set-cookie")).toMatch(/; Secure/);
   });
 
