@@ -144,6 +144,8 @@ function parseImport(text: string, now: Date): { rows: ParsedRow[] } | { errors:
   let consumed = 0;
   Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), {
     skipEmptyLines: false,
+    // Never guessed: a short file would make papaparse report an undetectable delimiter.
+    delimiter: ",",
     step: (result) => {
       const start = consumed;
       consumed = result.meta.cursor;

@@ -135,3 +135,19 @@ describe("admin console", () => {
     expect(out.headers.get("set-cookie")).toMatch(/admin_session=;.*Max-Age=0/);
   });
 });
+
+describe("console import", () => {
+  it("shows a dry run's report and changes nothing", async () => {
+    const { cookie, csrf } = await login();
+    const res = await form("/admin/console/subscribers/import", cookie, {
+      csrf,
+      dryRun: "1",
+      csv: "email,consent\nnew-one@example.com,yes\n",
+    });
+    const html = await res.text();
+    expect(res.status, html.slice(html.indexOf("<main>"), html.indexOf("<main>") + 1500)).toBe(200);
+    expect(html).toContain("Dry run: what the import would do");
+    expect(html).toMatch(/data-action="add-active"><strong>1<\/strong>/);
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM subscribers").first()).toEqual({ n: 0 });
+  });
+});
