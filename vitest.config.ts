@@ -22,6 +22,8 @@ export const testBindings = {
   SIGNING_SECRET: "test-signing-secret-0123456789abcdef",
   ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
   RESEND_API_KEY: "re_test_key",
+  // Standard Webhooks secret format: whsec_ and base64 key bytes; tests sign with the same library.
+  RESEND_WEBHOOK_SECRET: "whsec_dGVzdC13ZWJob29rLXNlY3JldC0wMTIzNDU2Nzg5",
   RESEND_BASE_URL: fakeResend.url,
   TEST_FIXTURES_URL: fixtures.url,
   MAIL_TRANSPORT: "outbox",

@@ -2,6 +2,7 @@
 // path (404, 405 with Allow, and every thrown error answered in the caller's format).
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
+import { adminConsole } from "./admin/console.routes";
 import { admin } from "./admin/routes";
 import { getConfig } from "./config";
 import { deploymentGuard } from "./http/guard";
@@ -16,6 +17,7 @@ import { mailbox } from "./mail/mailbox.routes";
 import { health } from "./site/health.routes";
 import { site } from "./site/routes";
 import { confirm, subscribe, unsubscribe } from "./subscriptions/routes";
+import { webhooks } from "./webhooks/routes";
 
 export const app = new Hono<AppEnv>();
 
@@ -45,6 +47,9 @@ app.route("/preview", preview);
 app.route("/editions", archive);
 app.route("/feed.xml", feed);
 app.route("/dev/mailbox", mailbox);
+app.route("/webhooks", webhooks);
+// The console's pages first (their own paths), then the API (bearer token, JSON) for the rest.
+app.route("/admin", adminConsole);
 app.route("/admin", admin);
 
 app.notFound(notFound(app));

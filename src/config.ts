@@ -55,6 +55,15 @@ const schema = z.object({
   SIGNING_SECRET_PREVIOUS: z._default(z.string(), ""),
   ADMIN_TOKEN: z.string().check(z.minLength(16, "ADMIN_TOKEN must be at least 16 characters")),
   RESEND_API_KEY: z._default(z.string(), ""),
+  // Optional: without it POST /webhooks/resend answers 503 (bounces and complaints are not received).
+  RESEND_WEBHOOK_SECRET: z._default(
+    z
+      .string()
+      .check(
+        z.refine((v) => v === "" || /^whsec_[A-Za-z0-9+/]{16,}={0,2}$/.test(v), "RESEND_WEBHOOK_SECRET must look like whsec_<base64>"),
+      ),
+    "",
+  ),
   DELIVERY_BATCH_SIZE: z._default(
     z
       .pipe(
@@ -104,6 +113,8 @@ export type Config = {
   /** Every secret whose links are accepted, newest first. */
   signingSecrets: string[];
   adminToken: string;
+  /** The provider's webhook signing secret (whsec_...), or "" when webhooks are off. */
+  webhookSecret: string;
   /** Provider calls per second the consumers may make together (PROVIDER_RATE). */
   providerRate: number;
   /** The consumer's max_concurrency in wrangler.toml: how many consumers share the rate. */
@@ -162,6 +173,7 @@ export function getConfig(env: ConfigEnv): Config {
     signingSecret: secrets[0]!,
     signingSecrets: secrets,
     adminToken: e.ADMIN_TOKEN,
+    webhookSecret: e.RESEND_WEBHOOK_SECRET,
     deliveryBatchSize: e.DELIVERY_BATCH_SIZE,
     providerRate: e.PROVIDER_RATE,
     deliveryConcurrency: e.DELIVERY_MAX_CONCURRENCY,

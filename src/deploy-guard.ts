@@ -13,13 +13,21 @@ export const PLACEHOLDER_SECRETS: ReadonlySet<string> = new Set([
   "change-me-to-a-long-random-string",
   "change-me-to-another-long-random-string",
   "re_local_unused",
+  "whsec_Y2hhbmdlLW1lLXRvLWEtcmFuZG9tLXNlY3JldA==",
 ]);
 
 /** Shortest secret accepted in production: 32 characters (128+ bits when random). */
 export const MIN_SECRET_LENGTH = 32;
 
 /** Secrets the Worker reads; SIGNING_SECRETS is a comma-separated list, newest first. */
-const SECRETS = ["SIGNING_SECRETS", "SIGNING_SECRET", "SIGNING_SECRET_PREVIOUS", "ADMIN_TOKEN", "RESEND_API_KEY"] as const;
+const SECRETS = [
+  "SIGNING_SECRETS",
+  "SIGNING_SECRET",
+  "SIGNING_SECRET_PREVIOUS",
+  "ADMIN_TOKEN",
+  "RESEND_API_KEY",
+  "RESEND_WEBHOOK_SECRET",
+] as const;
 
 export type GuardEnv = { readonly [K in (typeof SECRETS)[number] | "PUBLIC_BASE_URL" | "DEV_MAILBOX" | "MAIL_TRANSPORT"]?: string };
 

@@ -7,6 +7,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** Base URL of test/support/fixture-server.ts (serves test/fixtures/). */
       TEST_FIXTURES_URL: string;
+      /** An optional secret in production; vitest.config.ts sets one for the webhook tests. */
+      RESEND_WEBHOOK_SECRET: string;
     }
   }
 }

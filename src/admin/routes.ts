@@ -1,6 +1,6 @@
 // The admin API, mounted at /admin (JSON only, bearer token): build an edition now, send or
-// resume one, resend its failed or held rows, and see how its delivery is going.
-// `npm run admin -- ...` (scripts/admin.ts) calls it.
+// resume one, resend its failed or held rows, and see how its delivery is going; search, erase,
+// export and import subscribers. `npm run admin -- ...` (scripts/admin.ts) calls it.
 import type { Context } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { timingSafeEqual } from "hono/utils/buffer";
@@ -9,7 +9,18 @@ import { buildAndSend, editionStatus, resendStoredEdition, sendStoredEdition, sl
 import { editionId, SLOT_PATTERN, type EditionRecord } from "../editions/types";
 import { factory, type AppEnv } from "../http/env";
 import { HttpError } from "../http/errors";
-import { body, limitBody, param, type BodyPolicy, type Refusal } from "../http/validate";
+import { readSession } from "./session";
+import { CACHE } from "../http/policy";
+import { body, limitBody, param, query, type BodyPolicy, type Refusal } from "../http/validate";
+import {
+  countByStatus,
+  eraseSubscriber,
+  exportCsv,
+  importCsv,
+  MAX_IMPORT_ROWS,
+  SUBSCRIBER_STATUSES,
+  searchSubscribers,
+} from "../subscriptions/lifecycle";
 
 const buildBody = z.strictObject({
   force: z.optional(z.boolean()),
@@ -44,14 +55,18 @@ admin.use(async (c, next) => {
   c.set("answer", "json");
   await next();
 });
-admin.use(
-  bearerAuth({
-    verifyToken: (token, c) => timingSafeEqual(token, (c as Context<AppEnv>).get("config").adminToken),
-    noAuthenticationHeader: { message: { error: "Unauthorized", message: "Send Authorization: Bearer <ADMIN_TOKEN>." } },
-    invalidAuthenticationHeader: { message: { error: "Bad request", message: "The Authorization header must be 'Bearer <token>'." } },
-    invalidToken: { message: { error: "Unauthorized", message: "That admin token is not valid." } },
-  }),
-);
+const bearer = bearerAuth({
+  verifyToken: (token, c) => timingSafeEqual(token, (c as Context<AppEnv>).get("config").adminToken),
+  noAuthenticationHeader: { message: { error: "Unauthorized", message: "Send Authorization: Bearer <ADMIN_TOKEN>." } },
+  invalidAuthenticationHeader: { message: { error: "Bad request", message: "The Authorization header must be 'Bearer <token>'." } },
+  invalidToken: { message: { error: "Unauthorized", message: "That admin token is not valid." } },
+});
+// Scripts send the bearer token; the console's session may read (the CSV export link), never write.
+admin.use(async (c, next) => {
+  const reading = c.req.method === "GET" || c.req.method === "HEAD";
+  if (reading && !c.req.header("authorization") && (await readSession(c))) return next();
+  return bearer(c as never, next);
+});
 
 // Build now: POST /admin/editions {"force"?: bool, "slot"?: string, "send"?: bool}
 admin.post(
@@ -109,6 +124,59 @@ admin.get("/editions/:id", param(idParam, BAD_ID), async (c) => {
   const status = await editionStatus(c.var.deps, id);
   if (!status) throw notFound(id);
   return c.json(status);
+});
+
+// Subscribers: GET /admin/subscribers?q=&status= -> counts by status and up to 100 matches.
+const searchQuery = z.object({
+  q: z.optional(z.string().check(z.maxLength(254))),
+  status: z.optional(z.enum(SUBSCRIBER_STATUSES as [string, ...string[]])),
+});
+admin.get(
+  "/subscribers",
+  query(searchQuery, [400, "Bad query", `q: at most 254 characters; status: one of ${SUBSCRIBER_STATUSES.join(", ")}.`]),
+  async (c) => {
+    const { q, status } = c.req.valid("query");
+    const [counts, subscribers] = await Promise.all([
+      countByStatus(c.var.deps.db),
+      searchSubscribers(c.var.deps.db, { q: q || undefined, status: status as never, limit: 100 }),
+    ]);
+    c.header("Cache-Control", CACHE.private);
+    return c.json({ counts, subscribers: subscribers.map(({ confirmNonce: _n, ...s }) => s) });
+  },
+);
+
+// Export: GET /admin/subscribers.csv -> every subscriber with status, dates and consent source.
+admin.get("/subscribers.csv", async (c) => {
+  const csv = await exportCsv(c.var.deps);
+  const name = `subscribers-${c.var.deps.clock().toISOString().slice(0, 10)}.csv`;
+  return c.body(csv, 200, {
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": `attachment; filename="${name}"`,
+    "Cache-Control": CACHE.private,
+  });
+});
+
+// Import: POST /admin/subscribers/import[?dryRun=1] with a CSV body. 422 lists bad rows by line.
+admin.post(
+  "/subscribers/import",
+  limitBody(512 * 1024, [413, "Payload too large", `An import may be at most 512 KB (and ${MAX_IMPORT_ROWS} rows).`]),
+  async (c) => {
+    const dryRun = ["1", "true", "yes"].includes(c.req.query("dryRun") ?? "");
+    const result = await importCsv(c.var.deps, await c.req.text(), { dryRun });
+    if (!result.ok) {
+      throw new HttpError(422, "Bad CSV rows", `${result.errors.length} row(s) could not be read; nothing was imported.`, {
+        fields: { errors: result.errors },
+      });
+    }
+    return c.json(result.report);
+  },
+);
+
+// Erasure: DELETE /admin/subscribers/:email -> the address is in no table afterwards.
+admin.delete("/subscribers/:email", async (c) => {
+  const r = await eraseSubscriber(c.var.deps, c.req.param("email"));
+  if (!r) throw new HttpError(400, "Bad address", "Name the address to erase, URL-encoded: /admin/subscribers/ann%40example.com.");
+  return c.json(r);
 });
 
 admin.all("*", (c) => {

@@ -39,6 +39,7 @@ import {
   type MailTransport,
   type SentEmail,
 } from "../mail/types";
+import { deliverConfirmation } from "../subscriptions/service";
 import { signingKid, unsubscribeToken } from "../subscriptions/tokens";
 import { claimUnit, pauseEdition, recordSent, releaseClaim, splitClaim, storeUnsubscribeTokens, type UnitGroup } from "./store";
 import { SubrequestBudget } from "./budget";
@@ -50,6 +51,7 @@ import {
   idempotencyKey,
   parseDeliveryMessage,
   sendUnit,
+  type ConfirmMessage,
   type FanoutMessage,
   type Producer,
   type SendMessage,
@@ -85,7 +87,8 @@ export type Outcome =
   | "paused"
   | "held"
   | "config-error"
-  | "handed-to-sweep";
+  | "handed-to-sweep"
+  | "confirmation";
 
 export interface BatchSummary {
   messages: number;
@@ -159,6 +162,7 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
   const count = (o: Outcome) => (ctx.summary.outcomes[o] = (ctx.summary.outcomes[o] ?? 0) + 1);
 
   const sends = new Map<string, { msg: SendMessage; messages: Message<unknown>[] }>();
+  const confirmations: Array<{ msg: ConfirmMessage; message: Message<unknown> }> = [];
   const fanouts = new Map<string, { msg: FanoutMessage; messages: Message<unknown>[] }>();
   for (const message of batch.messages) {
     const msg = parseDeliveryMessage(message.body);
@@ -171,6 +175,10 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
       });
       message.ack();
       count("malformed");
+      continue;
+    }
+    if (msg.kind === "confirm") {
+      confirmations.push({ msg, message });
       continue;
     }
     // The same unit twice in one batch (a duplicate delivery): handle once, settle both.
@@ -196,6 +204,19 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
     }
   });
   await Promise.all(workers);
+  // Confirmation mails go through the transactional transport, one call each; a failure is
+  // retried with backoff (a repeat sends nothing once the person has confirmed).
+  for (const { msg, message } of confirmations) {
+    await settle(
+      [message],
+      async () => {
+        const sent = await deliverConfirmation(shared, msg.subscriberId, msg.nonce);
+        log.info("confirmation_mail", { subscriberId: msg.subscriberId, sent });
+        return { outcome: "confirmation" as const };
+      },
+      count,
+    );
+  }
   for (const item of fanouts.values()) {
     await settle(
       item.messages,

@@ -30,6 +30,9 @@ export async function handleDeadLetterBatch(
           `retries exhausted after ${message.attempts} attempts`,
           now(),
         );
+      } else if (msg.kind === "confirm") {
+        // The person can ask again; the weekly cap counted this one.
+        log.warn("confirmation_dead_lettered", { subscriberId: msg.subscriberId });
       } else {
         summary.fanouts++;
         await failFanout(env.DB, msg.editionId, "fan-out retries exhausted; POST /admin/editions/:id/send resumes it", now());

@@ -23,10 +23,24 @@ export const sendMessage = z.object({
 /** Continue (or start) an edition's fan-out from the cursor stored in D1. */
 export const fanoutMessage = z.object({ v: z.literal(1), kind: z.literal("fanout"), editionId });
 
-export const deliveryMessage = z.discriminatedUnion("kind", [sendMessage, fanoutMessage]);
+/**
+ * Send one subscription confirmation mail. The signup answer only records the request and
+ * enqueues this, so it takes the same time whether or not a mail goes out (no enumeration by
+ * timing). No address in the message: the consumer reads it by id, and sends only while the
+ * subscriber is still pending with this nonce.
+ */
+export const confirmMessage = z.object({
+  v: z.literal(1),
+  kind: z.literal("confirm"),
+  subscriberId: z.int().check(z.minimum(1)),
+  nonce: z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/)),
+});
+
+export const deliveryMessage = z.discriminatedUnion("kind", [sendMessage, fanoutMessage, confirmMessage]);
 
 export type SendMessage = z.infer<typeof sendMessage>;
 export type FanoutMessage = z.infer<typeof fanoutMessage>;
+export type ConfirmMessage = z.infer<typeof confirmMessage>;
 export type DeliveryMessage = z.infer<typeof deliveryMessage>;
 
 /**
@@ -40,6 +54,9 @@ export function parseDeliveryMessage(body: unknown): DeliveryMessage | null {
 
 /** @example env.DELIVERIES.send(sendUnit("2026-11-23", 4, "")) */
 export const sendUnit = (editionId: string, batch: number, part = ""): SendMessage => ({ v: 1, kind: "send", editionId, batch, part });
+
+/** @example env.DELIVERIES.send(sendConfirmation(7, nonce)) */
+export const sendConfirmation = (subscriberId: number, nonce: string): ConfirmMessage => ({ v: 1, kind: "confirm", subscriberId, nonce });
 
 /** @example env.DELIVERIES.send(continueFanout("2026-11-23")) */
 export const continueFanout = (editionId: string): FanoutMessage => ({ v: 1, kind: "fanout", editionId });

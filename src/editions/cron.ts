@@ -1,11 +1,12 @@
 // The cron handler. The daily cron builds this slot's edition and starts sending it; the frequent
-// sweep cron (every 10 minutes) resumes anything a lost queue message or a dead invocation left
-// behind (cron has no exactly-once promise, and neither do queues). See src/delivery/sweep.ts.
+// sweep cron (every 10 minutes) purges week-old pending signups and resumes anything a lost
+// queue message or a dead invocation left behind (cron has no exactly-once promise, and neither do queues). See src/delivery/sweep.ts.
 import { ConfigError } from "../config";
 import { refusedDeployment } from "../deploy-guard";
 import { makeBaseDeps, makeDeps, type DepsOverrides } from "../deps";
 import { runSweep, SWEEP_CRON, type SweepResult } from "../delivery/sweep";
 import { log } from "../log";
+import { purgeStalePending } from "../subscriptions/lifecycle";
 import { buildAndSend, slotOf } from "./service";
 import type { BuildResult } from "./types";
 
@@ -19,7 +20,10 @@ export async function handleScheduled(env: Env, scheduledTime: Date, cron: strin
   // The sweep needs no configuration: it keeps working while a configuration error stops the rest.
   if (cron === SWEEP_CRON) {
     const { db, queue, clock } = makeBaseDeps(env);
-    return runSweep(db, queue, clock());
+    const sweep = await runSweep(db, queue, clock());
+    // Pending signups never confirmed within a week go (no configuration needed either).
+    const purged = await purgeStalePending(db, clock());
+    return { ...sweep, purged };
   }
   return runScheduled(env, scheduledTime, cron);
 }

@@ -8,6 +8,7 @@ import { heldBefore } from "../delivery/messages";
 import { resendEdition, type ResendKind } from "../delivery/resend";
 import { deliveryReport, getFanout, type FanoutState } from "../delivery/store";
 import { BUILD_HASH } from "../generated/stamp";
+import { editionMailEvents } from "../webhooks/store";
 import { contentEtag } from "../http/cache";
 import { personalise, renderEmail } from "../render/email";
 import { buildEdition, type BuildOptions } from "./build";
@@ -110,7 +111,11 @@ export async function editionStatus(deps: Deps, id: string) {
   const edition = await getEditionRecord(deps.db, id);
   if (!edition) return null;
   const held = heldBefore(deps.clock().getTime());
-  const [fanout, deliveries] = await Promise.all([getFanout(deps.db, id), deliveryReport(deps.db, id, 50, held)]);
+  const [fanout, deliveries, reported] = await Promise.all([
+    getFanout(deps.db, id),
+    deliveryReport(deps.db, id, 50, held),
+    editionMailEvents(deps.db, id),
+  ]);
   const open = deliveries.counts.pending + deliveries.counts.sending + deliveries.counts.failed - deliveries.failedFinal;
   const delivery = !fanout
     ? "not started"
@@ -122,7 +127,9 @@ export async function editionStatus(deps: Deps, id: string) {
           ? "held"
           : "done";
   const pause = fanout?.pausedAt ? { since: fanout.pausedAt, reason: fanout.pauseReason } : null;
-  return { edition, delivery, pause, fanout, deliveries };
+  // What the provider reported after sending: permanent bounces and complaints (those readers
+  // are suppressed from later sends), soft bounces and delays (recorded only).
+  return { edition, delivery, pause, fanout, deliveries: { ...deliveries, reported } };
 }
 
 /** One built edition for the web, or null. */

@@ -6,6 +6,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { csrf } from "hono/csrf";
 import * as z from "zod/mini";
 import { factory, type AppEnv } from "../http/env";
+import { clientKey } from "../http/client";
 import { HttpError } from "../http/errors";
 import { mediaType, wantsJson } from "../http/negotiate";
 import { page } from "../http/page";
@@ -65,15 +66,35 @@ const sameSiteForms =
     await next();
   };
 
-// Per-IP limit from the Workers Rate Limiting binding; every POST /subscribe counts, valid or not.
+// Per-client limit from the Workers Rate Limiting binding (an IPv4 address, or an IPv6 /64);
+// every POST /subscribe counts, valid or not.
 const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const ip = c.req.header("cf-connecting-ip") ?? "local";
-  const { success } = await c.env.SUBSCRIBE_LIMITER.limit({ key: `subscribe:${ip}` });
+  const { success } = await c.env.SUBSCRIBE_LIMITER.limit({ key: `subscribe:${clientKey(ip)}` });
   if (!success) {
     const message = `Too many signup attempts from your network. Please try again in ${RATE_PERIOD_SECONDS} seconds.`;
     throw new HttpError(429, "Too many requests", message, { headers: { "Retry-After": String(RATE_PERIOD_SECONDS) } });
   }
   await next();
+};
+
+/**
+ * Work that must not delay the answer: handed to the request's waitUntil. Without an execution
+ * context (app.fetch called bare, as some tests do) it is awaited before answering instead.
+ */
+const defer = (c: C) => {
+  let ctx: Pick<ExecutionContext, "waitUntil"> | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    ctx = undefined;
+  }
+  const pending: Promise<unknown>[] = [];
+  const hand = (work: Promise<unknown>) => {
+    if (ctx) ctx.waitUntil(work);
+    else pending.push(work);
+  };
+  return Object.assign(hand, { settled: () => Promise.all(pending) });
 };
 
 /** One area: links carry tokens, so its answers stay out of Referer headers and shared caches. */
@@ -156,7 +177,9 @@ export const subscribe = area()
       const origin =
         typeof source === "string" && SOURCE.test(source) ? source.toLowerCase() : mediaType(c) === "application/json" ? "api" : "form";
       try {
-        const outcome = await requestSubscription(c.var.deps, { email: checked.email, source: origin, requestPage: requestPage(c) });
+        const later = defer(c);
+        const outcome = await requestSubscription(c.var.deps, { email: checked.email, source: origin, requestPage: requestPage(c) }, later);
+        await later.settled();
         log.info("subscribe_request", { outcome, source: origin });
       } catch (err) {
         log.error("confirmation_send_failed", { error: errorText(err) });

@@ -2,15 +2,27 @@
 // (double opt-in, cooldown), confirm with a single-use link, unsubscribe with a lasting link.
 // Routes decide how to answer; this module decides what happens.
 import type { Deps } from "../deps";
+import { sendConfirmation } from "../delivery/messages";
+import { errorText, log } from "../log";
 import { renderConfirmEmail } from "../render/confirm";
-import { claimConfirmation, confirmSubscriber, getSubscriber, releaseConfirmation, unsubscribeSubscriber, type Subscriber } from "./store";
+import {
+  claimConfirmation,
+  confirmSubscriber,
+  getSubscriber,
+  releaseConfirmation,
+  subscriberForLink,
+  unsubscribeSubscriber,
+  type Subscriber,
+} from "./store";
 import { CONFIRM_TTL_HOURS, confirmUrl, newNonce, readConfirmToken, readUnsubscribeToken } from "./tokens";
 
 /** At most one confirmation mail per address per this many minutes, however many requests. */
 export const COOLDOWN_MINUTES = 10;
+/** At most this many confirmation mails to one address per week, however the requests are spread. */
+export const WEEKLY_CONFIRMATION_CAP = 3;
 
 /** What the service uses: the database, the config, the clock and the confirmation mail's transport. */
-export type SubscriptionDeps = Pick<Deps, "db" | "config" | "clock" | "mail">;
+export type SubscriptionDeps = Pick<Deps, "db" | "config" | "clock" | "mail" | "queue">;
 
 export interface SignupInput {
   /** Already normalised by normalizeAddress. */
@@ -20,12 +32,18 @@ export interface SignupInput {
 }
 
 /**
- * Handles a valid signup: sends one confirmation mail unless the address is active or was mailed
- * within the cooldown. The caller answers the same way in every case (no enumeration); the
- * outcome is for logs and tests. A failed send gives the cooldown claim back and rethrows.
- * @example await requestSubscription(makeDeps(env), { email, source: "landing", requestPage: null })
+ * Handles a valid signup: records the request and, unless the address is active, was mailed
+ * within the cooldown or reached the weekly cap, enqueues one confirmation mail. The answer
+ * waits for the one D1 statement only, whatever the outcome: the enqueue is handed to `defer`
+ * (the request's waitUntil), so the response time does not tell whether an address is known.
+ * The outcome is for logs and tests. An enqueue that fails gives the cooldown claim back.
+ * @example await requestSubscription(deps, { email, source: "landing", requestPage: null }, (p) => c.executionCtx.waitUntil(p))
  */
-export async function requestSubscription(deps: SubscriptionDeps, input: SignupInput): Promise<"sent" | "quiet"> {
+export async function requestSubscription(
+  deps: SubscriptionDeps,
+  input: SignupInput,
+  defer: (work: Promise<unknown>) => void,
+): Promise<"queued" | "quiet"> {
   const now = deps.clock();
   const claim = await claimConfirmation(deps.db, {
     email: input.email,
@@ -34,32 +52,46 @@ export async function requestSubscription(deps: SubscriptionDeps, input: SignupI
     now,
     cooldownMs: COOLDOWN_MINUTES * 60_000,
     nonce: newNonce(),
+    weeklyCap: WEEKLY_CONFIRMATION_CAP,
   });
   if (!claim) return "quiet";
-  const expiresAt = new Date(now.getTime() + CONFIRM_TTL_HOURS * 3_600_000);
-  const url = await confirmUrl(deps.config, { subscriberId: claim.id, nonce: claim.nonce, expiresAt });
+  defer(
+    deps.queue.send(sendConfirmation(claim.id, claim.nonce)).catch(async (err) => {
+      log.error("confirmation_enqueue_failed", { error: errorText(err) });
+      await releaseConfirmation(deps.db, claim.id, claim.sentAt);
+    }),
+  );
+  return "queued";
+}
+
+/**
+ * Sends the confirmation mail a queued message asks for, if the subscriber is still pending
+ * with that nonce (a repeat after confirming, or an erased subscriber, sends nothing). The
+ * link's 48 hours count from now. Throws when the transport fails (the queue retries).
+ * @example await deliverConfirmation(deps, 7, nonce) // true when a mail went out
+ */
+export async function deliverConfirmation(deps: SubscriptionDeps, subscriberId: number, nonce: string): Promise<boolean> {
+  const subscriber = await getSubscriber(deps.db, subscriberId);
+  if (subscriber?.status !== "pending" || subscriber.confirmNonce !== nonce) return false;
+  const expiresAt = new Date(deps.clock().getTime() + CONFIRM_TTL_HOURS * 3_600_000);
+  const url = await confirmUrl(deps.config, { subscriberId, nonce, expiresAt });
   const { title, sender } = deps.config;
   const body = renderConfirmEmail({
     title,
-    email: input.email,
+    email: subscriber.email,
     confirmUrl: url,
     expiresInHours: CONFIRM_TTL_HOURS,
     senderIdentity: sender.postalAddress || sender.name,
   });
-  try {
-    await deps.mail("transactional").send({
-      from: { address: sender.address, name: sender.name },
-      to: input.email,
-      subject: `Confirm your subscription to ${title}`,
-      html: body.html,
-      text: body.text,
-      kind: "confirmation",
-    });
-  } catch (err) {
-    await releaseConfirmation(deps.db, claim.id, claim.sentAt);
-    throw err;
-  }
-  return "sent";
+  await deps.mail("transactional").send({
+    from: { address: sender.address, name: sender.name },
+    to: subscriber.email,
+    subject: `Confirm your subscription to ${title}`,
+    html: body.html,
+    text: body.text,
+    kind: "confirmation",
+  });
+  return true;
 }
 
 export type LinkCheck =
@@ -110,7 +142,7 @@ export async function inspectUnsubscribeLink(
 ): Promise<{ valid: boolean; subscriber: Subscriber | null }> {
   const id = await readUnsubscribeToken(deps.config, token);
   if (id === null) return { valid: false, subscriber: null };
-  return { valid: true, subscriber: await getSubscriber(deps.db, id) };
+  return { valid: true, subscriber: await subscriberForLink(deps.db, id) };
 }
 
 /**

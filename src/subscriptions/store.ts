@@ -1,8 +1,14 @@
-// SQL for subscribers: the double opt-in state machine (pending -> active -> unsubscribed), the
-// consent record, and the per-address confirmation cooldown. Each change is one conditional
-// statement, so concurrent requests cannot half-apply it or send a confirmation twice.
+// SQL for subscribers: the double opt-in state machine (pending -> active -> unsubscribed, and
+// bounced or complained from the provider's webhooks), the consent record, the per-address
+// confirmation cooldown and weekly cap, erasure, the pending purge, import and export. Each
+// change is one conditional statement or one batch (a transaction), so concurrent requests
+// cannot half-apply it or send a confirmation twice. Addresses compare case-insensitively (the
+// column is COLLATE NOCASE), and ids are never reused (AUTOINCREMENT, migration 0005).
 
-export type SubscriberStatus = "pending" | "active" | "unsubscribed";
+export type SubscriberStatus = "pending" | "active" | "unsubscribed" | "bounced" | "complained";
+export const SUBSCRIBER_STATUSES: readonly SubscriberStatus[] = ["pending", "active", "unsubscribed", "bounced", "complained"];
+/** Statuses no import, and no mail but a confirmation the person asks for, may change. */
+export const SUPPRESSED: readonly SubscriberStatus[] = ["unsubscribed", "bounced", "complained"];
 
 export interface Subscriber {
   id: number;
@@ -38,6 +44,8 @@ export interface SignupRequest {
   cooldownMs: number;
   /** Used when the address has no live nonce (new, or re-subscribing after leaving). */
   nonce: string;
+  /** At most this many confirmation mails to one address in a week (7 days from the first). */
+  weeklyCap: number;
 }
 
 /**
@@ -50,11 +58,12 @@ export interface SignupRequest {
 export async function claimConfirmation(db: D1Database, r: SignupRequest): Promise<{ id: number; nonce: string; sentAt: string } | null> {
   const now = r.now.toISOString();
   const cutoff = new Date(r.now.getTime() - r.cooldownMs).toISOString();
+  const weekAgo = new Date(r.now.getTime() - WEEK_MS).toISOString();
   const row = await db
     .prepare(
       `INSERT INTO subscribers (email, status, source, requested_at, request_page, confirm_nonce, last_confirmation_sent_at,
-         confirmations_sent, created_at, updated_at)
-       VALUES (?1, 'pending', ?2, ?3, ?4, ?5, ?3, 1, ?3, ?3)
+         confirmations_sent, created_at, updated_at, week_started_at, week_confirmations)
+       VALUES (?1, 'pending', ?2, ?3, ?4, ?5, ?3, 1, ?3, ?3, ?3, 1)
        ON CONFLICT (email) DO UPDATE SET
          -- A pending address keeps its nonce, so every link still in its inbox keeps working.
          confirm_nonce = CASE WHEN subscribers.status = 'pending' AND subscribers.confirm_nonce IS NOT NULL
@@ -65,12 +74,18 @@ export async function claimConfirmation(db: D1Database, r: SignupRequest): Promi
          request_page = excluded.request_page,
          last_confirmation_sent_at = excluded.last_confirmation_sent_at,
          confirmations_sent = subscribers.confirmations_sent + 1,
-         updated_at = excluded.updated_at
+         updated_at = excluded.updated_at,
+         -- The weekly cap: a week starts with its first mail; a new one when that is 7 days old.
+         week_confirmations = CASE WHEN subscribers.week_started_at IS NULL OR subscribers.week_started_at <= ?7
+                                   THEN 1 ELSE subscribers.week_confirmations + 1 END,
+         week_started_at = CASE WHEN subscribers.week_started_at IS NULL OR subscribers.week_started_at <= ?7
+                                THEN excluded.requested_at ELSE subscribers.week_started_at END
        WHERE subscribers.status <> 'active'
          AND (subscribers.last_confirmation_sent_at IS NULL OR subscribers.last_confirmation_sent_at <= ?6)
+         AND (subscribers.week_started_at IS NULL OR subscribers.week_started_at <= ?7 OR subscribers.week_confirmations < ?8)
        RETURNING id, confirm_nonce AS nonce, last_confirmation_sent_at AS sentAt`,
     )
-    .bind(r.email, r.source, now, r.requestPage, r.nonce, cutoff)
+    .bind(r.email, r.source, now, r.requestPage, r.nonce, cutoff, weekAgo, r.weeklyCap)
     .first<{ id: number; nonce: string; sentAt: string }>();
   return row ?? null;
 }
@@ -89,9 +104,28 @@ export async function releaseConfirmation(db: D1Database, id: number, sentAt: st
     .run();
 }
 
+const WEEK_MS = 7 * 24 * 3_600_000;
+
 /** One subscriber by id, or null. */
 export async function getSubscriber(db: D1Database, id: number): Promise<Subscriber | null> {
   return db.prepare(`SELECT ${columns} FROM subscribers WHERE id = ?`).bind(id).first<Subscriber>();
+}
+
+/**
+ * The subscriber an old link's id names: the id itself, or the subscriber it was merged into
+ * (migration 0005 merged case duplicates), or null when neither exists (erased).
+ * @example const subscriber = await subscriberForLink(env.DB, 42);
+ */
+export async function subscriberForLink(db: D1Database, id: number): Promise<Subscriber | null> {
+  return db
+    .prepare(`SELECT ${columns} FROM subscribers WHERE id = COALESCE((SELECT subscriber_id FROM subscriber_aliases WHERE id = ?1), ?1)`)
+    .bind(id)
+    .first<Subscriber>();
+}
+
+/** One subscriber by address (any case), or null. */
+export async function findSubscriberByEmail(db: D1Database, email: string): Promise<Subscriber | null> {
+  return db.prepare(`SELECT ${columns} FROM subscribers WHERE email = ?`).bind(email).first<Subscriber>();
 }
 
 export type ConfirmOutcome = "confirmed" | "already-active" | "used" | "not-found";
@@ -132,15 +166,188 @@ export async function unsubscribeSubscriber(
   u: { id: number; method: "one-click" | "page"; now: Date },
 ): Promise<UnsubscribeOutcome> {
   const now = u.now.toISOString();
+  // An old link of a merged duplicate acts on the subscriber it was merged into; a bounced or
+  // complained address is already out of every send, and stays as the provider reported it.
   const done = await db
     .prepare(
       `UPDATE subscribers SET status = 'unsubscribed', confirm_nonce = NULL, unsubscribed_at = ?1,
          unsubscribe_method = ?2, updated_at = ?1
-       WHERE id = ?3 AND status <> 'unsubscribed'
+       WHERE id = COALESCE((SELECT subscriber_id FROM subscriber_aliases WHERE id = ?3), ?3) AND status IN ('pending', 'active')
        RETURNING id`,
     )
     .bind(now, u.method, u.id)
     .first<{ id: number }>();
   if (done) return "unsubscribed";
-  return (await getSubscriber(db, u.id)) ? "already" : "not-found";
+  return (await subscriberForLink(db, u.id)) ? "already" : "not-found";
+}
+
+/** How many subscribers have each status (every status present, zero when none). */
+export async function countByStatus(db: D1Database): Promise<Record<SubscriberStatus, number>> {
+  const { results } = await db
+    .prepare("SELECT status, COUNT(*) AS n FROM subscribers GROUP BY status")
+    .all<{ status: SubscriberStatus; n: number }>();
+  const counts = Object.fromEntries(SUBSCRIBER_STATUSES.map((s) => [s, 0])) as Record<SubscriberStatus, number>;
+  for (const r of results) counts[r.status] = r.n;
+  return counts;
+}
+
+/**
+ * Subscribers whose address contains `q` (any case), optionally of one status, newest first.
+ * @example const rows = await searchSubscribers(env.DB, { q: "example.com", status: "active", limit: 50 });
+ */
+export async function searchSubscribers(
+  db: D1Database,
+  f: { q?: string; status?: SubscriberStatus; limit: number },
+): Promise<Subscriber[]> {
+  // LIKE is case-insensitive for ASCII; the pattern's own % and _ are escaped.
+  const like = f.q ? `%${f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null;
+  const { results } = await db
+    .prepare(
+      `SELECT ${columns} FROM subscribers
+       WHERE (?1 IS NULL OR email LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR status = ?2)
+       ORDER BY id DESC LIMIT ?3`,
+    )
+    .bind(like, f.status ?? null, f.limit)
+    .all<Subscriber>();
+  return results;
+}
+
+/** Every subscriber in id order, for the CSV export (a page at a time). */
+export async function exportPage(db: D1Database, afterId: number, limit: number): Promise<Subscriber[]> {
+  const { results } = await db
+    .prepare(`SELECT ${columns} FROM subscribers WHERE id > ? ORDER BY id LIMIT ?`)
+    .bind(afterId, limit)
+    .all<Subscriber>();
+  return results;
+}
+
+/**
+ * Erases an address: its subscriber row and merged ids go, its delivery rows keep their counts
+ * but lose the address, token and subscriber id, its local outbox copies go, and a hash of it
+ * is kept as a suppression so an import cannot bring it back. One transaction.
+ * @example const { erased } = await eraseAddress(env.DB, "ann@example.com", await addressHash("ann@example.com"), new Date());
+ */
+export async function eraseAddress(
+  db: D1Database,
+  email: string,
+  emailHash: string,
+  now: Date,
+): Promise<{ erased: boolean; deliveries: number; outbox: number }> {
+  const iso = now.toISOString();
+  const ids = "SELECT id FROM subscribers WHERE email = ?1";
+  const [, deliveries, outbox, , , removed] = await db.batch([
+    db.prepare("INSERT OR IGNORE INTO suppressions (email_hash, reason, created_at) VALUES (?, 'erased', ?)").bind(emailHash, iso),
+    db
+      .prepare(
+        // A row not yet sent is skipped; a negative id keeps UNIQUE (edition_id, subscriber_id).
+        `UPDATE deliveries SET email = '(erased)', unsubscribe_token = NULL, subscriber_id = -id, updated_at = ?2,
+           status = CASE WHEN status = 'pending' AND attempts = 0 THEN 'skipped' ELSE status END,
+           last_error = CASE WHEN status = 'pending' AND attempts = 0 THEN 'erased' ELSE last_error END
+         WHERE email = ?1 COLLATE NOCASE OR subscriber_id IN (${ids})`,
+      )
+      .bind(email, iso),
+    db.prepare("DELETE FROM outbox WHERE to_address = ?1 COLLATE NOCASE").bind(email),
+    db.prepare(`UPDATE mail_events SET subscriber_id = NULL WHERE subscriber_id IN (${ids})`).bind(email),
+    db.prepare(`DELETE FROM subscriber_aliases WHERE subscriber_id IN (${ids})`).bind(email),
+    db.prepare("DELETE FROM subscribers WHERE email = ?1").bind(email),
+  ]);
+  return { erased: removed!.meta.changes > 0, deliveries: deliveries!.meta.changes, outbox: outbox!.meta.changes };
+}
+
+/**
+ * Pending rows whose last request is older than `before`: never-confirmed ones are deleted;
+ * one that had consented before (and asked again) goes back to how it ended. Returns counts.
+ * @example await purgePending(env.DB, new Date(Date.now() - 7 * 86_400_000), new Date());
+ */
+export async function purgePending(db: D1Database, before: Date, now: Date): Promise<{ deleted: number; restored: number }> {
+  const cut = before.toISOString();
+  const [, deleted, restored] = await db.batch([
+    db
+      .prepare(
+        `DELETE FROM subscriber_aliases WHERE subscriber_id IN
+           (SELECT id FROM subscribers WHERE status = 'pending' AND requested_at < ? AND consent_at IS NULL)`,
+      )
+      .bind(cut),
+    db.prepare("DELETE FROM subscribers WHERE status = 'pending' AND requested_at < ? AND consent_at IS NULL").bind(cut),
+    db
+      .prepare(
+        `UPDATE subscribers SET status = COALESCE(suppressed_reason, 'unsubscribed'), confirm_nonce = NULL, updated_at = ?2
+         WHERE status = 'pending' AND requested_at < ?1 AND consent_at IS NOT NULL`,
+      )
+      .bind(cut, now.toISOString()),
+  ]);
+  return { deleted: deleted!.meta.changes, restored: restored!.meta.changes };
+}
+
+/** Which of these address hashes are kept as suppressions (erased or suppressed before). */
+export async function suppressedHashes(db: D1Database, hashes: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < hashes.length; i += 500) {
+    const { results } = await db
+      .prepare("SELECT email_hash AS h FROM suppressions WHERE email_hash IN (SELECT value FROM json_each(?))")
+      .bind(JSON.stringify(hashes.slice(i, i + 500)))
+      .all<{ h: string }>();
+    for (const r of results) found.add(r.h);
+  }
+  return found;
+}
+
+/** The current rows of these addresses (any case), keyed by lowercased address. */
+export async function subscribersByEmail(db: D1Database, emails: string[]): Promise<Map<string, Subscriber>> {
+  const found = new Map<string, Subscriber>();
+  for (let i = 0; i < emails.length; i += 500) {
+    const { results } = await db
+      .prepare(`SELECT ${columns} FROM subscribers WHERE email IN (SELECT value FROM json_each(?))`)
+      .bind(JSON.stringify(emails.slice(i, i + 500)))
+      .all<Subscriber>();
+    for (const r of results) found.set(r.email.toLowerCase(), r);
+  }
+  return found;
+}
+
+/** One change an import makes. */
+export type ImportChange =
+  | { kind: "add-active"; email: string; consentAt: string; consentPage: string | null }
+  | { kind: "add-pending"; email: string; nonce: string }
+  | { kind: "activate"; email: string; consentAt: string; consentPage: string | null };
+
+/**
+ * Applies an import's changes in one transaction; every statement is guarded so that a row
+ * that became suppressed (or appeared) since the plan was made is left alone. Returns the ids
+ * and nonces of the pending rows added, for their confirmation mails.
+ * @example const pending = await applyImport(env.DB, changes, new Date());
+ */
+export async function applyImport(db: D1Database, changes: ImportChange[], now: Date): Promise<Array<{ id: number; nonce: string }>> {
+  if (changes.length === 0) return [];
+  const iso = now.toISOString();
+  const statements = changes.map((c) => {
+    if (c.kind === "add-active") {
+      return db
+        .prepare(
+          `INSERT INTO subscribers (email, status, source, requested_at, consent_at, consent_page, confirmed_at, created_at, updated_at)
+           VALUES (?1, 'active', 'import', ?2, ?3, ?4, ?3, ?2, ?2)
+           ON CONFLICT (email) DO NOTHING RETURNING id, NULL AS nonce`,
+        )
+        .bind(c.email, iso, c.consentAt, c.consentPage);
+    }
+    if (c.kind === "add-pending") {
+      return db
+        .prepare(
+          `INSERT INTO subscribers (email, status, source, requested_at, confirm_nonce, last_confirmation_sent_at, confirmations_sent,
+             created_at, updated_at, week_started_at, week_confirmations)
+           VALUES (?1, 'pending', 'import', ?2, ?3, ?2, 1, ?2, ?2, ?2, 1)
+           ON CONFLICT (email) DO NOTHING RETURNING id, confirm_nonce AS nonce`,
+        )
+        .bind(c.email, iso, c.nonce);
+    }
+    return db
+      .prepare(
+        `UPDATE subscribers SET status = 'active', source = 'import', consent_at = ?2, consent_page = ?3, confirmed_at = ?2,
+           confirm_nonce = NULL, updated_at = ?4
+         WHERE email = ?1 AND status = 'pending' RETURNING id, NULL AS nonce`,
+      )
+      .bind(c.email, c.consentAt, c.consentPage, iso);
+  });
+  const results = await db.batch<{ id: number; nonce: string | null }>(statements);
+  return results.flatMap((r) => r.results).filter((r): r is { id: number; nonce: string } => r.nonce !== null);
 }

@@ -27,7 +27,7 @@ function keyFor(secret: string): Promise<CryptoKey> {
 }
 
 /** What a link is for; each purpose has its own key derived from each secret. */
-export type LinkPurpose = "confirm" | "unsubscribe";
+export type LinkPurpose = "confirm" | "unsubscribe" | "admin-session";
 
 const derived = new Map<string, Promise<CryptoKey>>();
 /** The HMAC key for one purpose, derived from a secret with HKDF-SHA256 (cached per isolate). */

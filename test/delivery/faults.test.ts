@@ -264,8 +264,12 @@ describe("idempotency keys", () => {
       const idA = await newEdition("faults");
       await drain(await fanOut(idA), { transport: transport() });
       const sendA = await sendIdOf(idA);
-      // The other deployment: its own database with the same ids (here: this one, reset).
+      // The other deployment: its own database with the same ids (here: this one, reset, its
+      // AUTOINCREMENT counter set back so that the same ids come out again).
       await resetDelivery();
+      await env.DB.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'subscribers'")
+        .bind(first[0]!.id - 1)
+        .run();
       const second = await subscribers(5, "shared-");
       expect(second).toEqual(first);
       const idB = await newEdition("faults");

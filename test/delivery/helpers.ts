@@ -16,7 +16,8 @@ import type { AcceptedEmail } from "../support/fake-resend";
 
 /** Empties the delivery tables; storage is per test file, so this touches only this file's data. */
 export async function resetDelivery(): Promise<void> {
-  await env.DB.batch(["deliveries", "fanouts", "editions", "outbox", "subscribers"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)));
+  const tables = ["deliveries", "fanouts", "editions", "outbox", "subscribers", "mail_events", "suppressions", "subscriber_aliases"];
+  await env.DB.batch(tables.map((t) => env.DB.prepare(`DELETE FROM ${t}`)));
 }
 
 /**

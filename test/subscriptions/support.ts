@@ -58,7 +58,23 @@ export interface Row {
 
 export const subscriberRow = (email: string) => env.DB.prepare("SELECT * FROM subscribers WHERE email = ?").bind(email).first<Row>();
 
-export async function mailsTo(to: string): Promise<Array<{ id: number; raw: string; subject: string; text: string; html: string }>> {
+/**
+ * The mails to an address in the outbox. Confirmation mails are sent by the queue consumer after
+ * the signup answer: with `atLeast`, waits (up to 10 s) until that many are there.
+ */
+export async function mailsTo(
+  to: string,
+  atLeast = 0,
+): Promise<Array<{ id: number; raw: string; subject: string; text: string; html: string }>> {
+  for (let i = 0; i < 100; i++) {
+    const mails = await readMails(to);
+    if (mails.length >= atLeast || i === 99) return mails;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return [];
+}
+
+async function readMails(to: string): Promise<Array<{ id: number; raw: string; subject: string; text: string; html: string }>> {
   const { results } = await env.DB.prepare("SELECT id, raw, subject, text, html FROM outbox WHERE to_address = ? ORDER BY id")
     .bind(to)
     .all<{ id: number; raw: string; subject: string; text: string; html: string }>();
@@ -66,8 +82,8 @@ export async function mailsTo(to: string): Promise<Array<{ id: number; raw: stri
 }
 
 /** The confirmation link of the newest mail to an address, read from the parsed MIME. */
-export async function confirmLinkFor(to: string): Promise<URL> {
-  const mails = await mailsTo(to);
+export async function confirmLinkFor(to: string, atLeast = 1): Promise<URL> {
+  const mails = await mailsTo(to, atLeast);
   const last = mails[mails.length - 1];
   if (!last) throw new Error(`no mail to ${to}`);
   const parsed = await PostalMime.parse(last.raw);

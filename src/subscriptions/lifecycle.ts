@@ -1,0 +1,252 @@
+// The subscriber list as an operator handles it: erase an address, export everyone as CSV,
+// import a CSV (with a dry run), purge stale pending rows, count and search. The admin API and
+// the console call these; SQL stays in store.ts. CSV is read and written by papaparse (quoting,
+// embedded commas and line breaks, formula escaping), never by hand.
+import Papa from "papaparse";
+import type { Deps } from "../deps";
+import { QUEUE_SEND_MAX, sendConfirmation } from "../delivery/messages";
+import { log } from "../log";
+import { normalizeAddress } from "./address";
+import {
+  applyImport,
+  eraseAddress,
+  exportPage,
+  type ImportChange,
+  purgePending,
+  SUPPRESSED,
+  type Subscriber,
+  type SubscriberStatus,
+  subscribersByEmail,
+  suppressedHashes,
+} from "./store";
+import { newNonce } from "./tokens";
+
+export { countByStatus, searchSubscribers, SUBSCRIBER_STATUSES } from "./store";
+export type { Subscriber, SubscriberStatus };
+
+type LifecycleDeps = Pick<Deps, "db" | "clock" | "queue">;
+
+/** Pending rows older than this are purged (a confirmation link lives 48 hours). */
+export const PENDING_TTL_DAYS = 7;
+/** Most rows one import may carry (one D1 transaction); split larger files. */
+export const MAX_IMPORT_ROWS = 1_000;
+/** The export's columns, in order; an export can be imported back as it is. */
+export const EXPORT_COLUMNS = [
+  "email",
+  "status",
+  "source",
+  "created_at",
+  "confirmed_at",
+  "consent_at",
+  "consent_page",
+  "unsubscribed_at",
+] as const;
+
+/**
+ * The SHA-256 (hex) of an address, lowercased: what is kept of an erased address.
+ * @example await addressHash("Ann@Example.com") === await addressHash("ann@example.com")
+ */
+export async function addressHash(email: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(email.trim().toLowerCase()));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Erases an address everywhere (subscribers, deliveries, outbox; see eraseAddress) and keeps
+ * its hash as a suppression. Null when the input is not an address.
+ * @example const r = await eraseSubscriber(deps, "ann@example.com"); // { erased: true, ... }
+ */
+export async function eraseSubscriber(
+  deps: Pick<Deps, "db" | "clock">,
+  input: string,
+): Promise<{ erased: boolean; deliveries: number; outbox: number } | null> {
+  const checked = normalizeAddress(input);
+  if (!checked.ok) return null;
+  const r = await eraseAddress(deps.db, checked.email, await addressHash(checked.email), deps.clock());
+  // No address in the log: the counts say what happened.
+  log.info("subscriber_erased", { found: r.erased, deliveries: r.deliveries, outbox: r.outbox });
+  return r;
+}
+
+/**
+ * Deletes pending rows that were never confirmed within PENDING_TTL_DAYS (the sweep cron runs it).
+ * @example await purgeStalePending(deps.db, new Date());
+ */
+export async function purgeStalePending(db: D1Database, now: Date): Promise<{ deleted: number; restored: number }> {
+  const r = await purgePending(db, new Date(now.getTime() - PENDING_TTL_DAYS * 86_400_000), now);
+  if (r.deleted + r.restored > 0) log.info("pending_purged", r);
+  return r;
+}
+
+/**
+ * Every subscriber as CSV (header row first), with status, dates and the consent record.
+ * Cells that a spreadsheet would run as a formula are escaped with a leading quote.
+ * @example return c.body(await exportCsv(deps), 200, { "content-type": "text/csv; charset=utf-8" });
+ */
+export async function exportCsv(deps: Pick<Deps, "db">): Promise<string> {
+  const rows: string[][] = [];
+  for (let after = 0; ; ) {
+    const page = await exportPage(deps.db, after, 5_000);
+    for (const s of page) {
+      rows.push([
+        s.email,
+        s.status,
+        s.source,
+        s.createdAt,
+        s.confirmedAt ?? "",
+        s.consentAt ?? "",
+        s.consentPage ?? "",
+        s.unsubscribedAt ?? "",
+      ]);
+    }
+    if (page.length < 5_000) break;
+    after = page[page.length - 1]!.id;
+  }
+  return `${Papa.unparse({ fields: [...EXPORT_COLUMNS], data: rows }, { escapeFormulae: true, newline: "\r\n" })}\r\n`;
+}
+
+/** What an import does with one row. */
+export type ImportAction = "add-active" | "add-pending" | "activate" | "unchanged" | "suppressed";
+
+export interface ImportReport {
+  dryRun: boolean;
+  /** How many rows get each action. */
+  counts: Record<ImportAction, number>;
+  rows: Array<{ line: number; email: string; action: ImportAction }>;
+}
+
+export type ImportResult = { ok: true; report: ImportReport } | { ok: false; errors: Array<{ line: number; message: string }> };
+
+const YES = new Set(["1", "yes", "y", "true"]);
+const NO = new Set(["", "0", "no", "n", "false"]);
+
+interface ParsedRow {
+  line: number;
+  email: string;
+  consent: boolean;
+  consentAt: string | null;
+  consentPage: string | null;
+  fileStatus: string;
+}
+
+/** A cell as written: our export escapes formula-like cells with a leading quote. */
+const cell = (v: string | undefined) => {
+  const t = (v ?? "").trim();
+  return /^'[=+\-@\t\r]/.test(t) ? t.slice(1) : t;
+};
+
+/** Reads and checks every row; any bad row makes the whole file an error list, by line. */
+function parseImport(text: string, now: Date): { rows: ParsedRow[] } | { errors: Array<{ line: number; message: string }> } {
+  const errors: Array<{ line: number; message: string }> = [];
+  const records: Array<{ line: number; cells: string[] }> = [];
+  // Each record's first line: counted from papaparse's cursor, so quoted line breaks are right.
+  let line = 1;
+  let consumed = 0;
+  Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), {
+    skipEmptyLines: false,
+    // Never guessed: a short file would make papaparse report an undetectable delimiter.
+    delimiter: ",",
+    step: (result) => {
+      const start = consumed;
+      consumed = result.meta.cursor;
+      const raw = text.replace(/^\uFEFF/, "").slice(start, consumed);
+      const first = line;
+      line += (raw.match(/\n/g) ?? []).length;
+      for (const e of result.errors) errors.push({ line: first, message: `CSV: ${e.message}` });
+      records.push({ line: first, cells: result.data });
+    },
+  });
+  const [header, ...body] = records;
+  const names = (header?.cells ?? []).map((h) => h.trim().toLowerCase());
+  const col = (name: string) => names.indexOf(name);
+  if (col("email") < 0) return { errors: [{ line: 1, message: 'The first line must name the columns, one of them "email".' }] };
+  const data = body.filter((r) => !(r.cells.length === 1 && r.cells[0]!.trim() === ""));
+  if (data.length > MAX_IMPORT_ROWS)
+    return { errors: [{ line: 1, message: `At most ${MAX_IMPORT_ROWS} rows per import; split the file.` }] };
+  const hasConsent = col("consent") >= 0;
+  const seen = new Map<string, number>();
+  const rows: ParsedRow[] = [];
+  for (const r of data) {
+    const get = (name: string) => (col(name) >= 0 ? cell(r.cells[col(name)]) : "");
+    if (r.cells.length !== names.length) {
+      errors.push({ line: r.line, message: `Expected ${names.length} columns, found ${r.cells.length}.` });
+      continue;
+    }
+    const checked = normalizeAddress(get("email"));
+    if (!checked.ok) {
+      errors.push({ line: r.line, message: `email: ${checked.message}` });
+      continue;
+    }
+    const key = checked.email.toLowerCase();
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      errors.push({ line: r.line, message: `email: the same address as line ${earlier}.` });
+      continue;
+    }
+    seen.set(key, r.line);
+    const consentCell = get("consent").toLowerCase();
+    if (hasConsent && !YES.has(consentCell) && !NO.has(consentCell)) {
+      errors.push({ line: r.line, message: 'consent: use "yes" or "no" (or 1/0, true/false, or leave it empty).' });
+      continue;
+    }
+    const consentAtCell = get("consent_at");
+    const consentAt = consentAtCell ? new Date(consentAtCell) : null;
+    if (consentAt && (Number.isNaN(consentAt.getTime()) || consentAt.getTime() > now.getTime())) {
+      errors.push({ line: r.line, message: "consent_at: a date and time in the past, like 2026-11-23T07:00:00Z." });
+      continue;
+    }
+    const consent = hasConsent ? YES.has(consentCell) : consentAt !== null;
+    rows.push({
+      line: r.line,
+      email: checked.email,
+      consent,
+      consentAt: consentAt?.toISOString() ?? null,
+      consentPage: get("consent_page").slice(0, 300) || null,
+      fileStatus: get("status").toLowerCase(),
+    });
+  }
+  return errors.length > 0 ? { errors } : { rows };
+}
+
+/**
+ * Imports subscribers from CSV (columns: email, and optionally consent, consent_at,
+ * consent_page, status; an export reads back as it is). Nothing is written when any row is bad
+ * (the errors name their lines) or on a dry run (the report says what would change). An
+ * address that is unsubscribed, bounced, complained or was erased is never subscribed again;
+ * a new one comes in pending with a confirmation mail, or active with source 'import' when the
+ * file records consent. All changes are one transaction.
+ * @example const r = await importCsv(deps, await c.req.text(), { dryRun: true });
+ */
+export async function importCsv(deps: LifecycleDeps, text: string, opts: { dryRun: boolean }): Promise<ImportResult> {
+  const now = deps.clock();
+  const parsed = parseImport(text, now);
+  if ("errors" in parsed) return { ok: false, errors: parsed.errors };
+  const emails = parsed.rows.map((r) => r.email);
+  const [existing, hashes] = await Promise.all([subscribersByEmail(deps.db, emails), Promise.all(emails.map(addressHash))]);
+  const erased = await suppressedHashes(deps.db, hashes);
+  const counts: Record<ImportAction, number> = { "add-active": 0, "add-pending": 0, activate: 0, unchanged: 0, suppressed: 0 };
+  const rows: ImportReport["rows"] = [];
+  const changes: ImportChange[] = [];
+  parsed.rows.forEach((r, i) => {
+    const current = existing.get(r.email.toLowerCase());
+    let action: ImportAction;
+    if (current ? SUPPRESSED.includes(current.status) : erased.has(hashes[i]!) || SUPPRESSED.includes(r.fileStatus as SubscriberStatus))
+      action = "suppressed";
+    else if (current?.status === "active") action = "unchanged";
+    else if (current) action = r.consent ? "activate" : "unchanged";
+    else action = r.consent ? "add-active" : "add-pending";
+    counts[action]++;
+    rows.push({ line: r.line, email: r.email, action });
+    const consentAt = r.consentAt ?? now.toISOString();
+    if (action === "add-active") changes.push({ kind: "add-active", email: r.email, consentAt, consentPage: r.consentPage });
+    else if (action === "activate") changes.push({ kind: "activate", email: r.email, consentAt, consentPage: r.consentPage });
+    else if (action === "add-pending") changes.push({ kind: "add-pending", email: r.email, nonce: newNonce() });
+  });
+  if (!opts.dryRun) {
+    const pending = await applyImport(deps.db, changes, now);
+    const messages = pending.map((p) => ({ body: sendConfirmation(p.id, p.nonce) }));
+    for (let i = 0; i < messages.length; i += QUEUE_SEND_MAX) await deps.queue.sendBatch(messages.slice(i, i + QUEUE_SEND_MAX));
+    log.info("subscribers_imported", counts);
+  }
+  return { ok: true, report: { dryRun: opts.dryRun, counts, rows } };
+}

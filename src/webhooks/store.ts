@@ -1,0 +1,78 @@
+// SQL for the provider's webhook events: each event is recorded once by its webhook id, and a
+// suppressing one (a permanent bounce, a complaint) changes its recipients' status in the same
+// transaction. No address is stored with an event: the subscriber id and the edition suffice.
+
+export interface MailEvent {
+  webhookId: string;
+  type: string;
+  bounceType: string | null;
+  /** The status the recipients get: 'bounced', 'complained', or null (recorded only). */
+  suppressAs: "bounced" | "complained" | null;
+  recipients: string[];
+  providerId: string | null;
+  receivedAt: Date;
+}
+
+/**
+ * Records an event once and applies it. `applied` is false for a replay (the id was seen
+ * before): nothing changes then. The status change is tied to this very insert by a random
+ * token, so a replay that races the first delivery cannot apply it twice either.
+ * @example const { applied, suppressed } = await recordMailEvent(env.DB, event);
+ */
+export async function recordMailEvent(db: D1Database, e: MailEvent): Promise<{ applied: boolean; suppressed: number }> {
+  const token = crypto.randomUUID();
+  const iso = e.receivedAt.toISOString();
+  const to = JSON.stringify(e.recipients);
+  const statements = [
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO mail_events
+           (webhook_id, type, bounce_type, suppressed, subscriber_id, edition_id, provider_id, apply_token, received_at)
+         VALUES (?1, ?2, ?3, ?4,
+           (SELECT id FROM subscribers WHERE email IN (SELECT value FROM json_each(?5)) ORDER BY id LIMIT 1),
+           (SELECT edition_id FROM deliveries WHERE provider_id = ?6 LIMIT 1), ?6, ?7, ?8)`,
+      )
+      .bind(e.webhookId, e.type, e.bounceType, e.suppressAs ? 1 : 0, to, e.providerId, token, iso),
+  ];
+  if (e.suppressAs) {
+    statements.push(
+      db
+        .prepare(
+          // A complaint is never softened to a bounce.
+          `UPDATE subscribers SET status = ?2, suppressed_at = ?3, suppressed_reason = ?2, confirm_nonce = NULL, updated_at = ?3
+           WHERE email IN (SELECT value FROM json_each(?1)) AND status <> 'complained' AND status <> ?2
+             AND EXISTS (SELECT 1 FROM mail_events WHERE webhook_id = ?4 AND apply_token = ?5)`,
+        )
+        .bind(to, e.suppressAs, iso, e.webhookId, token),
+    );
+  }
+  const [insert, update] = await db.batch(statements);
+  return { applied: insert!.meta.changes > 0, suppressed: update?.meta.changes ?? 0 };
+}
+
+export interface EditionMailEvents {
+  /** Permanent bounces: those readers are suppressed. */
+  bounced: number;
+  complained: number;
+  /** Transient or undetermined bounces: recorded, not suppressed. */
+  softBounced: number;
+  delayed: number;
+}
+
+/**
+ * What the provider reported back about an edition's mails.
+ * @example const { bounced, complained } = await editionMailEvents(env.DB, "2026-11-23");
+ */
+export async function editionMailEvents(db: D1Database, editionId: string): Promise<EditionMailEvents> {
+  const { results } = await db
+    .prepare("SELECT type, suppressed, COUNT(*) AS n FROM mail_events WHERE edition_id = ? GROUP BY type, suppressed")
+    .bind(editionId)
+    .all<{ type: string; suppressed: number; n: number }>();
+  const counts: EditionMailEvents = { bounced: 0, complained: 0, softBounced: 0, delayed: 0 };
+  for (const r of results) {
+    if (r.type === "email.bounced") counts[r.suppressed ? "bounced" : "softBounced"] += r.n;
+    else if (r.type === "email.complained") counts.complained += r.n;
+    else if (r.type === "email.delivery_delayed") counts.delayed += r.n;
+  }
+  return counts;
+}
