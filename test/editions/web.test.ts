@@ -85,6 +85,7 @@ const hostileDigest: Digest = {
   stories: [
     {
       id: "s-hostile",
+      update: false,
       headline: `Headline ${HOSTILE_SCRIPT}`,
       summary: [`Attr ${HOSTILE_ATTR} end.`, `Template ${HOSTILE_TPL} end.`],
       sources: [{ id: "evil.txt", title: `Title ${HOSTILE_ATTR}`, url: "javascript:alert(1)" }],
