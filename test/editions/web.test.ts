@@ -63,6 +63,7 @@ async function storeEdition(digest: Digest, articles: Article[]): Promise<string
   const id = `${date}-w${rnd}`;
   const stored = await insertEdition(env.DB, id, {
     sendId: `web-${id}`,
+    asOf: `${date}T07:00:00.000Z`,
     slot: `${date}T07:00Z-${rnd}`,
     title: digest.title,
     subject: digest.title,
