@@ -3,8 +3,8 @@
 // NS's `from` and `at`, each with its own date and publisher, newest first; POST /duc/NS/clock
 // ?at=ISO&from=ISO moves NS's clock; GET /duc/NS/log lists the requests NS's feeds had (with
 // their validators and answers). Answers carry an ETag and Last-Modified, and a matching
-// If-None-Match gets a 304. /eval/K.xml?count=N&at=ISO lists N distinct eval articles (duc2003,
-// then cnndm_dev) from the K-th block, dated just before `at`.
+// If-None-Match gets a 304. /eval/K.xml?count=N&at=ISO lists the first N (at most 100) eval
+// articles (duc2003, then cnndm_dev) of the K-th block of 100, dated just before `at`.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
@@ -87,9 +87,9 @@ export const ducFeeds = {
   answer(method: string, path: string, query: URLSearchParams, headers: IncomingHttpHeaders): Answer {
     const evalFeed = /^\/eval\/(\d+)\.xml$/.exec(path);
     if (evalFeed) {
-      const count = Number(query.get("count") ?? "100");
+      const count = Math.min(100, Number(query.get("count") ?? "100"));
       const at = Date.parse(query.get("at") ?? "2026-11-23T06:00:00Z");
-      const start = Number(evalFeed[1]) * count;
+      const start = Number(evalFeed[1]) * 100;
       const items = evalPool()
         .slice(start, start + count)
         .map((d, k) => ({ ...d, publisher: `Eval Wire ${evalFeed[1]}`, publishedAt: new Date(at - (k + 1) * 60_000).toISOString() }));

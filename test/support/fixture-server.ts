@@ -18,6 +18,8 @@ const types: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
+let current: { port: number } | undefined;
+
 export async function startFixtureServer(): Promise<{ url: string; server: Server }> {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent((req.url ?? "/").split("?")[0]!);
@@ -31,6 +33,8 @@ export async function startFixtureServer(): Promise<{ url: string; server: Serve
     const huge = /^\/huge\/(\d+)\.xml$/.exec(path);
     if (huge) return void sendHuge(res, Number(huge[1]));
     if (path === "/pathological.xml") return void res.end(pathologicalFeed());
+    const excerpts = /^\/excerpts\/([a-z0-9-]+)\.xml$/.exec(path);
+    if (excerpts) return void res.end(excerptFeed(excerpts[1]!, Number(new URL(req.url ?? "/", "http://x").searchParams.get("n") ?? "3")));
     const page = /^\/pages\/([a-z0-9-]+)\.html$/.exec(path);
     if (page) {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
@@ -56,6 +60,7 @@ export async function startFixtureServer(): Promise<{ url: string; server: Serve
     }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  current = { port: (server.address() as AddressInfo).port };
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
@@ -88,6 +93,18 @@ function pathologicalFeed(): string {
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>Pathological Post</title>
 <item><guid>patho-1</guid><title>One endless paragraph</title><pubDate>Mon, 23 Nov 2026 05:00:00 GMT</pubDate>
 <description>${esc(`<p>${para}</p>`)}</description></item></channel></rss>`;
+}
+
+/** A feed of `n` items that carry only a teaser, each linking to its page under /pages/. */
+function excerptFeed(tag: string, n: number): string {
+  const base = `http://127.0.0.1:${current?.port ?? 0}`;
+  const items = Array.from(
+    { length: n },
+    (_, k) =>
+      `<item><guid>${tag}-${k}</guid><link>${base}/pages/${tag}-${k}.html</link><title>Ferry timetable ${k}</title>` +
+      `<pubDate>Mon, 23 Nov 2026 05:00:00 GMT</pubDate><description>Short teaser ${k}.</description></item>`,
+  );
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Ferry News</title>${items.join("")}</channel></rss>`;
 }
 
 /** An article page with navigation around the article, for full-text fetches. */
