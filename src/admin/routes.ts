@@ -8,6 +8,7 @@ import * as z from "zod/mini";
 import { buildAndSend, editionStatus, resendStoredEdition, sendStoredEdition, slotOf } from "../editions/service";
 import { editionId, SLOT_PATTERN, type EditionRecord } from "../editions/types";
 import { factory, type AppEnv } from "../http/env";
+import { sourceStates } from "../sources/service";
 import { HttpError } from "../http/errors";
 import { body, limitBody, param, type BodyPolicy, type Refusal } from "../http/validate";
 
@@ -109,6 +110,11 @@ admin.get("/editions/:id", param(idParam, BAD_ID), async (c) => {
   const status = await editionStatus(c.var.deps, id);
   if (!status) throw notFound(id);
   return c.json(status);
+});
+
+// Sources: GET /admin/sources -> each configured source's state (last fetch, status, items, last error).
+admin.get("/sources", async (c) => {
+  return c.json({ sources: await sourceStates(c.var.deps) });
 });
 
 admin.all("*", (c) => {

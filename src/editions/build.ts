@@ -6,6 +6,7 @@ import type { Deps } from "../deps";
 import { log } from "../log";
 import { headerText } from "../mail/header-text";
 import { renderEmail } from "../render/email";
+import { shownHeadline } from "../render/format";
 import { utcDate } from "./current-digest";
 import { freeEditionId, getSlot, insertEdition, lastBuiltEdition, recordSkippedSlot } from "./store";
 import type { BuildResult, SlotRecord } from "./types";
@@ -115,7 +116,7 @@ async function build({ db, config, digest: source, clock }: BuildDeps, opts: Bui
   }
 
   // Feed titles reach the subject line: no control or format characters may come with them.
-  const subject = headerText(digest.stories[0] ? `${digest.title}: ${digest.stories[0].headline}` : digest.title) || config.title;
+  const subject = headerText(digest.stories[0] ? `${digest.title}: ${shownHeadline(digest.stories[0])}` : digest.title) || config.title;
   // A few tries: another slot of the same date may take the free id between our read and insert.
   for (let attempt = 0; attempt < 3; attempt++) {
     const id = await freeEditionId(db, date);

@@ -2,13 +2,15 @@
 // own publisher and date), one edition a day for past slots, through the same service the cron and
 // POST /admin/editions use: ingest (conditional GET, stored items), then the build from what is new
 // since the previous edition, with memory of the stories already sent.
-import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeDeps } from "../../src/deps";
 import type { Digest } from "../../src/digest/types";
 import { buildAndSend } from "../../src/editions/service";
 import { getEdition } from "../../src/editions/store";
 import { SEED_ARTICLES } from "../../src/generated/seeds";
+import worker from "../../src/index";
 import { getSources } from "../../src/sources/store";
 
 const ns = `replay-${crypto.randomUUID().slice(0, 8)}`;
@@ -118,5 +120,36 @@ describe("a replay of four days of two duc2003 feeds", () => {
     expect(after).toEqual(before);
     const states = await getSources(env.DB, FEEDS);
     expect(states.map((s) => s.lastStatus)).toEqual(["not-modified", "not-modified"]);
+  });
+
+  it("serves an edition's digest as JSON (the CLI's shape with `update`), and labels updates on its page", async () => {
+    const withUpdate = editions.find((e) => e.digest.stories.some((s) => s.update))!;
+    const res = await exports.default.fetch(
+      new Request(`http://localhost/editions/${withUpdate.id}`, { headers: { accept: "application/json" } }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(res.headers.get("vary")).toContain("Accept");
+    const json = (await res.json()) as Digest;
+    expect(json).toEqual(withUpdate.digest);
+    expect(Object.keys(json.stories[0]!).sort()).toEqual(["headline", "id", "sources", "summary", "update"]);
+    const page = await (await exports.default.fetch(new Request(`http://localhost/editions/${withUpdate.id}`))).text();
+    const update = withUpdate.digest.stories.find((s) => s.update)!;
+    expect(page).toContain(`Update: ${update.headline.replace(/&/g, "&amp;").replace(/'/g, "&#39;").replace(/"/g, "&quot;")}`);
+  });
+
+  it("shows each source's state on GET /admin/sources", async () => {
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(
+      new Request("http://localhost/admin/sources", { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
+      { ...env, FEED_URLS: FEEDS.join(",") },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(200);
+    const { sources } = (await res.json()) as { sources: { url: string; lastStatus: string; items: number; lastError: string | null }[] };
+    expect(sources.map((s) => s.url)).toEqual(FEEDS);
+    for (const s of sources) expect(s).toMatchObject({ lastStatus: "not-modified", lastError: null, items: expect.any(Number) });
+    expect(sources.reduce((n, s) => n + s.items, 0)).toBeGreaterThan(10);
   });
 });
