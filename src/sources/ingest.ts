@@ -103,7 +103,8 @@ export async function ingestSources(deps: { db: D1Database; config: Config }, no
             record.lastModified = got.lastModified;
           }
         }
-        const fresh = await newArticles(db, source, raw, cutoff, warnings);
+        // The bundled seeds are a demo: their dates are what they are, and they are kept.
+        const fresh = await newArticles(db, source, raw, source.url === SEEDS_SOURCE ? Number.NEGATIVE_INFINITY : cutoff, warnings);
         if (source.url !== SEEDS_SOURCE && !config.fullTextSkip.includes(source.url)) {
           await fillFullText(fresh, budget, opts.pageTimeoutMs ?? 5000, warnings);
         }

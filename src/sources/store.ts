@@ -225,11 +225,12 @@ export async function itemsByGuid(db: D1Database, guids: readonly string[]): Pro
 }
 
 /**
- * Deletes items first seen before `before` (retention); returns how many went.
+ * Deletes feed items first seen before `before` (retention; the few bundled seeds stay, or they
+ * would come back as new); returns how many went.
  * @example await pruneItems(env.DB, "2026-10-24T07:00:00.000Z")
  */
 export async function pruneItems(db: D1Database, before: string): Promise<number> {
-  const r = await db.prepare("DELETE FROM items WHERE first_seen_at < ?").bind(before).run();
+  const r = await db.prepare("DELETE FROM items WHERE first_seen_at < ? AND source_url != 'seeds:'").bind(before).run();
   return r.meta.changes;
 }
 

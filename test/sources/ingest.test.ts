@@ -111,4 +111,42 @@ describe("ingest", () => {
     for (const r of full) expect(r.text).not.toMatch(/Home \| News|Copyright/);
     expect(rows.results.filter((r) => r.guid.startsWith("tram-")).map((r) => r.text)).toEqual(["Short teaser 0.", "Short teaser 1."]);
   });
+
+  it("prunes items older than ITEM_RETENTION_DAYS, counted from when they were first seen", async () => {
+    const feed = url("/eval/5.xml?count=3&offset=20&at=2026-10-01T06:00:00Z");
+    const deps = depsFor([feed], { ITEM_RETENTION_DAYS: "10" });
+    const first = await ingestSources(deps, new Date("2026-10-01T07:00:00Z"));
+    expect(first.sources[0]).toMatchObject({ status: "fetched", newItems: 3 });
+    const count = async () =>
+      (await env.DB.prepare("SELECT COUNT(*) AS n FROM items WHERE source_url = ?").bind(feed).first<{ n: number }>())!.n;
+    expect(await count()).toBe(3);
+    await ingestSources(deps, new Date("2026-10-10T07:00:00Z"));
+    expect(await count()).toBe(3);
+    const later = await ingestSources(deps, new Date("2026-10-12T07:00:00Z"));
+    expect(later.pruned).toBeGreaterThanOrEqual(3);
+    expect(await count()).toBe(0);
+  });
+
+  it("mixes the seeds into feed editions only with SEEDS=on, and shows a source's configured name", async () => {
+    const feed = url("/feeds/atom.xml");
+    // Later than the other tests' editions: this build draws on what is first seen now.
+    const now = new Date("2026-12-05T07:00:00Z");
+    const without = depsFor([`Valley Desk <${feed}>`]);
+    expect(without.config.seeds).toBe(false);
+    expect(without.config.feeds).toEqual([{ url: feed, name: "Valley Desk" }]);
+    const report = await ingestSources(without, now);
+    expect(report.sources.map((s) => s.url)).toEqual([feed]);
+    const built = await buildEdition(without, { slot: "seeds-off", now });
+    const edition = (await getEdition(env.DB, built.editionId))!;
+    const sources = edition.digest.stories.flatMap((s) => s.sources);
+    expect(sources.map((s) => s.id)).toEqual(["urn:uuid:orchestra-prize"]);
+    expect(sources[0]!.publisher).toBe("Valley Desk");
+
+    const withSeeds = depsFor([feed], { SEEDS: "on" });
+    const again = await ingestSources(withSeeds, new Date("2026-12-06T07:00:00Z"));
+    expect(again.sources.map((s) => s.url)).toEqual([feed, "seeds:"]);
+    const mixed = await buildEdition(withSeeds, { slot: "seeds-on", now: new Date("2026-12-06T07:00:00Z") });
+    const ids = (await getEdition(env.DB, mixed.editionId))!.digest.stories.flatMap((s) => s.sources.map((x) => x.id));
+    expect(ids).toContain("000_b1cf72ef45b43b21.txt");
+  });
 });

@@ -4,7 +4,8 @@
 // ?at=ISO&from=ISO moves NS's clock; GET /duc/NS/log lists the requests NS's feeds had (with
 // their validators and answers). Answers carry an ETag and Last-Modified, and a matching
 // If-None-Match gets a 304. /eval/K.xml?count=N&at=ISO lists the first N (at most 100) eval
-// articles (duc2003, then cnndm_dev) of the K-th block of 100, dated just before `at`.
+// articles (duc2003, then cnndm_dev) of the K-th block of 100 (from `offset` in it), dated just
+// before `at`.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
@@ -89,7 +90,7 @@ export const ducFeeds = {
     if (evalFeed) {
       const count = Math.min(100, Number(query.get("count") ?? "100"));
       const at = Date.parse(query.get("at") ?? "2026-11-23T06:00:00Z");
-      const start = Number(evalFeed[1]) * 100;
+      const start = Number(evalFeed[1]) * 100 + Number(query.get("offset") ?? "0");
       const items = evalPool()
         .slice(start, start + count)
         .map((d, k) => ({ ...d, publisher: `Eval Wire ${evalFeed[1]}`, publishedAt: new Date(at - (k + 1) * 60_000).toISOString() }));
