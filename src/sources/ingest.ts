@@ -7,10 +7,10 @@ import type { Config } from "../config";
 import { htmlToText, ingest as readArticle } from "../digest/ingest";
 import { prepareArticles } from "../digest";
 import type { RawArticle } from "../digest/types";
-import { fnv1a32 } from "../digest/text";
 import { log } from "../log";
 import { parseFeed } from "./feed-parse";
 import { fetchCapped, MAX_FEED_BYTES } from "./fetch";
+import { fingerprint } from "./fingerprint";
 import { seedArticles } from "./seeds";
 import {
   getSources,
@@ -44,14 +44,6 @@ export interface IngestOptions {
 /** The sources a configuration names: its feeds, and the seeds when they are on. */
 export function configuredSources(config: Pick<Config, "feeds" | "seeds">): { url: string; name?: string }[] {
   return [...config.feeds, ...(config.seeds ? [{ url: SEEDS_SOURCE }] : [])];
-}
-
-/** A 64-bit hash of an item's normalised cleaned text: the same text from two URLs is one item. */
-export function fingerprint(paragraphs: readonly string[]): string {
-  const norm = paragraphs.join(" ").toLowerCase().replace(/\s+/g, " ").trim();
-  const a = fnv1a32(norm) >>> 0;
-  const b = fnv1a32(norm, 0x5bd1e995) >>> 0;
-  return a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0");
 }
 
 const words = (s: string): number => (s.match(/\S+/g) ?? []).length;

@@ -91,9 +91,14 @@ export const ducFeeds = {
       const count = Math.min(100, Number(query.get("count") ?? "100"));
       const at = Date.parse(query.get("at") ?? "2026-11-23T06:00:00Z");
       const start = Number(evalFeed[1]) * 100 + Number(query.get("offset") ?? "0");
-      const items = evalPool()
-        .slice(start, start + count)
-        .map((d, k) => ({ ...d, publisher: `Eval Wire ${evalFeed[1]}`, publishedAt: new Date(at - (k + 1) * 60_000).toISOString() }));
+      const all = evalPool();
+      // Past the end of the pool (benches of many feeds), articles come round again under new guids.
+      const items = Array.from({ length: count }, (_, k) => {
+        const i = start + k;
+        const d = all[i % all.length]!;
+        const guid = i < all.length ? d.guid : `${d.guid}~${Math.floor(i / all.length)}`;
+        return { ...d, guid, publisher: `Eval Wire ${evalFeed[1]}`, publishedAt: new Date(at - (k + 1) * 60_000).toISOString() };
+      });
       return conditional(rss(`Eval Wire ${evalFeed[1]}`, items), new Date(at).toUTCString(), headers);
     }
     const m = /^\/duc\/([\w-]+)\/(clock|log|\w+\.xml)$/.exec(path);
