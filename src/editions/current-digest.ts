@@ -4,6 +4,7 @@
 // analysed here: ingest (src/sources/ingest.ts) stored each item with its analysis.
 import type { Config } from "../config";
 import { buildDigest, digestPrepared, type DigestResult, type PreparedArticle } from "../digest";
+import { log } from "../log";
 import { configuredSources } from "../sources/ingest";
 import { seedArticles } from "../sources/seeds";
 import { hasItems, itemsByGuid, itemsSeenBetween, latestItems } from "../sources/store";
@@ -14,7 +15,7 @@ export function utcDate(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
-/** Most new items one edition draws on (older ones wait for the next edition). */
+/** Most new items one edition draws on (the newest; more than that in one day are left out, with a warning). */
 export const MAX_EDITION_ITEMS = 500;
 /** Items a forced build or an otherwise empty preview draws on: the newest stored. */
 export const LATEST_ITEMS = 100;
@@ -60,6 +61,8 @@ export async function currentDigest(config: Config, now: Date, ctx: DigestContex
   if (ctx.force) return latest();
   const previous = await previousEdition(db, { until, exceptSlot: ctx.slot ?? "" });
   const fresh = await itemsSeenBetween(db, { after: previous?.asOf ?? null, until, sources, limit: MAX_EDITION_ITEMS });
+  // More new items than one edition takes: the newest are kept, the rest are never shown.
+  if (fresh.length === MAX_EDITION_ITEMS) log.warn("edition_items_capped", { limit: MAX_EDITION_ITEMS, since: previous?.asOf ?? "" });
   const memory = await storyMemory(db, {
     since: new Date(now.getTime() - MEMORY_DAYS * DAY).toISOString(),
     until,

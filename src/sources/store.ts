@@ -173,7 +173,8 @@ function toItem(r: ItemRow): StoredItem {
 }
 
 /**
- * Items first seen in (after, until], oldest first, at most `limit`, from these sources only.
+ * Items first seen in (after, until] from these sources only, oldest first: the newest `limit` of
+ * them (by first seen, then published) when there are more.
  * @example await itemsSeenBetween(env.DB, { after: prev.asOf, until: now.toISOString(), sources, limit: 500 })
  */
 export async function itemsSeenBetween(
@@ -186,11 +187,11 @@ export async function itemsSeenBetween(
     .prepare(
       `SELECT ${ITEM_COLS} FROM items
        WHERE first_seen_at > ?1 AND first_seen_at <= ?2 AND source_url IN (${src.map((_, i) => `?${i + 4}`).join(",")})
-       ORDER BY first_seen_at, id LIMIT ?3`,
+       ORDER BY first_seen_at DESC, COALESCE(published_at, '') DESC, id DESC LIMIT ?3`,
     )
     .bind(q.after ?? "", q.until, q.limit, ...src)
     .all<ItemRow>();
-  return results.map(toItem);
+  return results.map(toItem).reverse();
 }
 
 /**
