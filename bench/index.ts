@@ -11,7 +11,7 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Foundation figures first (bundle, startup), then the pipeline in flow order.
-const order = ["foundation", "digest", "render", "subscribe", "delivery"];
+const order = ["foundation", "feeds", "digest", "render", "subscribe", "delivery"];
 const rank = (f: string) => {
   const i = order.indexOf(f.replace(/\.bench\.ts$/, ""));
   return i === -1 ? order.length : i;

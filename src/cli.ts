@@ -1,18 +1,47 @@
 // `npm run digest`: the pure core from the command line. The document goes to stdout, logs to stderr.
-//   npm run digest -- [--input seeds/|file.jsonl] [--format html|json|text] [--max-sentences N] [--max-words N]
+//   npm run digest -- [--input seeds/|file.jsonl|feed.xml|feed.json|https://...] [--format html|json|text]
+//                     [--max-sentences N] [--max-words N]
+// A feed (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1) is read from a file or fetched once
+// from its http(s) URL (capped at 2 MB, as the Worker's ingest is), so users can try a digest of
+// their own feeds before they deploy.
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { basename, extname, join } from "node:path";
+import { basename, extname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { buildDigest } from "./digest";
 import type { RawArticle } from "./digest/types";
 import { renderEmail } from "./render/email";
+import { FeedError, parseFeed } from "./sources/feed-parse";
+import { fetchCapped, MAX_FEED_BYTES } from "./sources/fetch";
 import { InputError, parseJsonl } from "./sources/jsonl";
 import { MANIFEST_FILE, parseManifest, withManifest } from "./sources/manifest";
 
 const FORMATS = { ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html" } as const;
 
-function readInput(path: string): RawArticle[] {
+const FEED_FILES = new Set([".xml", ".rss", ".atom", ".rdf", ".json"]);
+
+function feedArticles(body: string, where: string): RawArticle[] {
+  try {
+    const articles = parseFeed(body, where);
+    if (articles.length === 0) throw new InputError(`no items in the feed ${where}`);
+    return articles;
+  } catch (e) {
+    if (e instanceof FeedError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+async function readInput(path: string): Promise<RawArticle[]> {
   const warn = (w: string) => console.error(`digest: warning: ${w}`);
+  if (/^https?:\/\//i.test(path)) {
+    try {
+      const got = await fetchCapped(path, { timeoutMs: 15_000, maxBytes: MAX_FEED_BYTES });
+      if (got.status !== 200) throw new InputError(`${path}: no content`);
+      return feedArticles(got.body, path);
+    } catch (e) {
+      throw e instanceof FeedError ? new InputError(e.message) : e;
+    }
+  }
   if (!existsSync(path)) throw new InputError(`input not found: ${path}`);
   if (statSync(path).isDirectory()) {
     const files = readdirSync(path)
@@ -32,7 +61,12 @@ function readInput(path: string): RawArticle[] {
       throw new InputError(e instanceof Error ? e.message : String(e));
     }
   }
-  if (extname(path).toLowerCase() !== ".jsonl") throw new InputError(`expected a folder or a .jsonl file: ${path}`);
+  if (FEED_FILES.has(extname(path).toLowerCase())) {
+    if (statSync(path).size > MAX_FEED_BYTES) throw new InputError(`${path}: larger than ${MAX_FEED_BYTES / 1024} KB`);
+    return feedArticles(readFileSync(path, "utf8"), pathToFileURL(resolve(path)).href);
+  }
+  if (extname(path).toLowerCase() !== ".jsonl")
+    throw new InputError(`expected a folder, a .jsonl file, a feed (.xml, .rss, .atom, .rdf, .json) or an http(s) URL: ${path}`);
   const { articles, warnings } = parseJsonl(readFileSync(path, "utf8"), basename(path));
   warnings.forEach(warn);
   if (articles.length === 0) throw new InputError(`no usable articles in ${path}`);
@@ -46,7 +80,7 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   return n;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       input: { type: "string", default: "seeds" },
@@ -63,7 +97,7 @@ function main(): void {
     throw new InputError(`--format must be html, json or text, got "${format}"`);
   const date = values.date ?? new Date().toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new InputError(`--date must be YYYY-MM-DD, got "${date}"`);
-  const raw = readInput(values.input);
+  const raw = await readInput(values.input);
   const started = performance.now();
   const { digest, warnings } = buildDigest(raw, {
     date,
@@ -81,13 +115,11 @@ function main(): void {
   process.stdout.write(format === "html" ? rendered.html : rendered.text + "\n");
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err: unknown) => {
   const message =
     err instanceof InputError || (err instanceof Error && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS"))
       ? err.message
       : String(err);
   console.error(`digest: ${message}`);
   process.exit(err instanceof InputError || (err instanceof Error && "code" in err) ? 2 : 1);
-}
+});

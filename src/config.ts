@@ -46,6 +46,29 @@ const schema = z.object({
   RESEND_BASE_URL: z._default(baseUrl, "https://api.resend.com"),
   FEED_URLS: z.pipe(
     z._default(z.string(), ""),
+    z.transform((s) => parseFeedList(s)),
+  ),
+  SEEDS: onOff,
+  ITEM_RETENTION_DAYS: z._default(
+    z
+      .pipe(
+        z.string(),
+        z.transform((v) => Number(v)),
+      )
+      .check(z.refine((n) => Number.isInteger(n) && n >= 1 && n <= 3650, "ITEM_RETENTION_DAYS must be a whole number of days from 1")),
+    30,
+  ),
+  FULL_TEXT_PER_RUN: z._default(
+    z
+      .pipe(
+        z.string(),
+        z.transform((v) => Number(v)),
+      )
+      .check(z.refine((n) => Number.isInteger(n) && n >= 0 && n <= 40, "FULL_TEXT_PER_RUN must be a whole number from 0 to 40")),
+    10,
+  ),
+  FULL_TEXT_SKIP: z.pipe(
+    z._default(z.string(), ""),
     z.transform((s) => s.split(/[\s,]+/).filter(Boolean)),
   ),
   DEV_MAILBOX: onOff,
@@ -106,7 +129,18 @@ export type Config = {
   sender: { address: string; name: string; postalAddress: string };
   mailTransport: "resend" | "cloudflare" | "outbox";
   resend: { baseUrl: string; apiKey: string };
+  /** The configured feeds' URLs (FEED_URLS), in order. */
   feedUrls: string[];
+  /** The configured feeds, each with its optional display name ("Name <url>" in FEED_URLS). */
+  feeds: FeedSource[];
+  /** The bundled seeds are a source: with no feed configured, or with SEEDS=on. */
+  seeds: boolean;
+  /** Stored items older than this many days are pruned (ITEM_RETENTION_DAYS). */
+  retentionDays: number;
+  /** Article pages fetched per ingest run for items that carry only a short excerpt (FULL_TEXT_PER_RUN). */
+  fullTextPerRun: number;
+  /** Feed URLs whose items' pages are never fetched (FULL_TEXT_SKIP). */
+  fullTextSkip: string[];
   devMailbox: boolean;
   /** The secret that signs new links: the first of `signingSecrets`. */
   signingSecret: string;
@@ -124,6 +158,26 @@ export type Config = {
 };
 
 export class ConfigError extends Error {}
+
+/** A configured feed: its URL and the name readers see instead of the feed's own title. */
+export interface FeedSource {
+  url: string;
+  name?: string;
+}
+
+/**
+ * FEED_URLS: comma- or newline-separated entries, each a URL or `Display Name <URL>`.
+ * @example parseFeedList("https://a.example/rss, Harbour Gazette <https://b.example/feed.xml>")
+ */
+export function parseFeedList(s: string): FeedSource[] {
+  const out: FeedSource[] = [];
+  for (const entry of s.split(/[,\n]+/)) {
+    const named = /^\s*(.*?)\s*<([^<>\s]+)>\s*$/.exec(entry);
+    if (named) out.push(named[1] ? { url: named[2]!, name: named[1] } : { url: named[2]! });
+    else for (const url of entry.split(/\s+/).filter(Boolean)) out.push({ url });
+  }
+  return out;
+}
 
 /**
  * The vars and secrets read here, structurally: the Worker's generated `Env` satisfies it, and
@@ -168,7 +222,12 @@ export function getConfig(env: ConfigEnv): Config {
     sender: { address: e.SENDER_ADDRESS, name: e.SENDER_NAME, postalAddress: e.SENDER_POSTAL_ADDRESS },
     mailTransport: e.MAIL_TRANSPORT,
     resend: { baseUrl: e.RESEND_BASE_URL, apiKey: e.RESEND_API_KEY },
-    feedUrls: e.FEED_URLS,
+    feedUrls: e.FEED_URLS.map((f) => f.url),
+    feeds: e.FEED_URLS,
+    seeds: e.FEED_URLS.length === 0 || e.SEEDS,
+    retentionDays: e.ITEM_RETENTION_DAYS,
+    fullTextPerRun: e.FULL_TEXT_PER_RUN,
+    fullTextSkip: e.FULL_TEXT_SKIP,
     devMailbox: e.DEV_MAILBOX,
     signingSecret: secrets[0]!,
     signingSecrets: secrets,

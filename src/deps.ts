@@ -5,12 +5,12 @@
 import { getConfig, type Config } from "./config";
 import type { Producer } from "./delivery/messages";
 import type { DigestResult } from "./digest";
-import { currentDigest } from "./editions/current-digest";
+import { currentDigest, type DigestContext } from "./editions/current-digest";
 import { mailTransport, type MailPurpose } from "./mail";
 import type { MailTransport } from "./mail/types";
 
-/** Where an edition's digest comes from: the sources as of `now`, by default. */
-export type DigestSource = (config: Config, now: Date) => Promise<DigestResult>;
+/** Where an edition's digest comes from: by default, what is stored as new as of `now`, with memory. */
+export type DigestSource = (config: Config, now: Date, ctx: DigestContext) => Promise<DigestResult>;
 
 export interface Deps {
   db: D1Database;

@@ -8,6 +8,7 @@ import * as z from "zod/mini";
 import { buildAndSend, editionStatus, resendStoredEdition, sendStoredEdition, slotOf } from "../editions/service";
 import { editionId, SLOT_PATTERN, type EditionRecord } from "../editions/types";
 import { factory, type AppEnv } from "../http/env";
+import { sourceStates } from "../sources/service";
 import { HttpError } from "../http/errors";
 import { readSession } from "./session";
 import { CACHE } from "../http/policy";
@@ -177,6 +178,11 @@ admin.delete("/subscribers/:email", async (c) => {
   const r = await eraseSubscriber(c.var.deps, c.req.param("email"));
   if (!r) throw new HttpError(400, "Bad address", "Name the address to erase, URL-encoded: /admin/subscribers/ann%40example.com.");
   return c.json(r);
+});
+
+// Sources: GET /admin/sources -> each configured source's state (last fetch, status, items, last error).
+admin.get("/sources", async (c) => {
+  return c.json({ sources: await sourceStates(c.var.deps) });
 });
 
 admin.all("*", (c) => {

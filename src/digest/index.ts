@@ -1,7 +1,7 @@
 // The pure digest pipeline: raw articles -> ingest -> clean -> group into stories -> summarize +
 // headline -> ranked Digest. No Cloudflare, Node built-ins, network, clock or randomness: the same
 // input always gives the same output, in Node and in workerd.
-import type { Article, Digest, DigestOptions, RawArticle, Source, Story } from "./types";
+import type { Article, Digest, DigestOptions, RawArticle, Source, Story, StoryMemory } from "./types";
 import { ingest } from "./ingest";
 import { cleanParagraphs, rawParagraphs, repeatedParagraphs } from "./clean";
 import { groupArticles } from "./group";
@@ -33,6 +33,8 @@ export interface DigestResult {
   articles: Article[];
   /** Inputs that were skipped or altered, each naming the input (never fatal). */
   warnings: string[];
+  /** What the next build must remember of each story here (its id, all its articles, all sentences sent). */
+  memory?: StoryMemory[];
 }
 
 /** An article cleaned and analysed once, for grouping and for summaries. */
@@ -131,33 +133,56 @@ export function summarizeStory(
 }
 
 /**
- * Builds a digest from raw articles. Deterministic: same input, same output.
+ * Builds a digest from raw articles. Deterministic: same input, same output. With `memory`, the
+ * inputs that belong to a remembered story are context only: a story of nothing but remembered
+ * articles is left out, and one that new articles joined comes back as an update (its id kept,
+ * only sentences not sent before, only the new sources).
  * @example buildDigest([{ id: "a.txt", body: "..." }], { date: "2026-11-23" }).digest.stories
  */
 export function buildDigest(raw: RawArticle[], options: DigestOptions): DigestResult {
+  const { articles: prepared, warnings } = prepareArticles(raw);
+  const result = digestPrepared(prepared, options);
+  return { ...result, warnings: [...warnings, ...result.warnings] };
+}
+
+/** Sentences compared as sent or not: case and spacing do not make a sentence new. */
+const sentenceKey = (s: string): string => s.toLowerCase().replace(/\s+/g, " ").trim();
+
+/**
+ * The digest of articles already prepared (analysed once, e.g. when they were ingested and stored).
+ * @example digestPrepared(prepareArticles(raw).articles, { date: "2026-11-23", memory }).memory
+ */
+export function digestPrepared(prepared: readonly PreparedArticle[], options: DigestOptions): DigestResult {
   const maxSentences = limit(options.maxSentences, DEFAULT_MAX_SENTENCES);
   const maxWords = limit(options.maxWords, DEFAULT_MAX_WORDS);
-  const { articles: prepared, warnings } = prepareArticles(raw);
+  // Each remembered article belongs to the first story that lists it.
+  const remembered = new Map<string, StoryMemory>();
+  for (const m of options.memory ?? []) for (const id of m.articleIds) if (!remembered.has(id)) remembered.set(id, m);
   const { groups, duplicateOf } = groupArticles(prepared);
+  const byTime = (a: number, b: number) => timeOf(prepared[a]!) - timeOf(prepared[b]!) || a - b;
+  const usedIds = new Set<string>();
 
-  const built: { story: Story; rank: RankInput }[] = groups.map((group) => {
-    const members = group.map((i) => prepared[i]!);
-    const duplicate = group.map((i) => duplicateOf[i]! >= 0 && group.includes(duplicateOf[i]!));
+  const built: { story: Story; rank: RankInput; memory: StoryMemory }[] = [];
+  for (const group of groups) {
+    const fresh = group.filter((i) => !remembered.has(prepared[i]!.id));
+    if (fresh.length === 0) continue; // sent before, and nothing joined it
+    const old = group.filter((i) => remembered.has(prepared[i]!.id)).sort(byTime);
+    const earlier = old.length > 0 ? remembered.get(prepared[old[0]!]!.id) : undefined;
+    const sent = new Set((earlier?.sentences ?? []).map(sentenceKey));
+    const members = fresh.map((i) => {
+      const a = prepared[i]!;
+      return earlier ? { ...a, candidates: a.candidates.filter((c) => !sent.has(sentenceKey(c.text))) } : a;
+    });
+    // A copy of any member (remembered ones included) adds no sentences.
+    const duplicate = fresh.map((i) => duplicateOf[i]! >= 0 && group.includes(duplicateOf[i]!));
+    if (earlier && members.every((m, k) => duplicate[k] || m.candidates.length === 0)) continue; // nothing new to say
     const s = summarizeStory(members, { maxSentences, maxWords }, duplicate);
+    if (earlier && s.summary.length === 0) continue;
+    const first = prepared[[...fresh].sort(byTime)[0]!]!;
+    const id = earlier && !usedIds.has(earlier.id) ? earlier.id : "s-" + fnv1a(first.id);
+    usedIds.add(id);
     const dates = members.map((m) => (m.publishedAt ? Date.parse(m.publishedAt) : NaN)).filter((d) => !Number.isNaN(d));
-    const story: Story = {
-      id:
-        "s-" +
-        fnv1a(
-          members
-            .map((m) => m.id)
-            .sort()
-            .join("\u0000"),
-        ),
-      headline: s.headline,
-      summary: s.summary,
-      sources: s.sources,
-    };
+    const story: Story = { id, update: earlier !== undefined, headline: s.headline, summary: s.summary, sources: s.sources };
     const rank: RankInput = {
       sources: duplicate.filter((d) => !d).length,
       publishers: new Set(members.map((m) => m.publisher).filter(Boolean)).size,
@@ -165,12 +190,22 @@ export function buildDigest(raw: RawArticle[], options: DigestOptions): DigestRe
       order: group[0]!,
     };
     if (dates.length) rank.newest = Math.max(...dates);
-    return { story, rank };
-  });
+    const memory: StoryMemory = {
+      id,
+      articleIds: [...(earlier && earlier.id === id ? earlier.articleIds : []), ...fresh.map((i) => prepared[i]!.id)],
+      sentences: [...(earlier && earlier.id === id ? earlier.sentences : []), ...s.summary],
+    };
+    built.push({ story, rank, memory });
+  }
   const order = rankStories(built.map((b) => b.rank));
   const stories = order.map((i) => built[i]!.story);
-  const articles: Article[] = prepared.map(({ candidates: _c, sentences: _s, ...a }) => a);
-  return { digest: { title: options.title ?? "The Daily Digest", date: options.date, stories }, articles, warnings };
+  const articles: Article[] = prepared.filter((a) => !remembered.has(a.id)).map(({ candidates: _c, sentences: _s, ...a }) => a);
+  return {
+    digest: { title: options.title ?? "The Daily Digest", date: options.date, stories },
+    articles,
+    warnings: [],
+    memory: order.map((i) => built[i]!.memory),
+  };
 }
 
 function limit(v: number | undefined, dflt: number): number {

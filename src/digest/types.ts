@@ -36,8 +36,13 @@ export interface Source {
 }
 
 export interface Story {
-  /** Deterministic id derived from the story's sources. */
+  /**
+   * Stable id: derived from the story's earliest article, or the id of the earlier story it
+   * continues, so it does not change as articles join.
+   */
   id: string;
+  /** True when it continues a story an earlier edition carried: only sentences not sent before. */
+  update: boolean;
   headline: string;
   /** Extractive summary sentences, in reading order. */
   summary: string[];
@@ -57,4 +62,19 @@ export interface DigestOptions {
   date: string;
   maxSentences?: number;
   maxWords?: number;
+  /**
+   * Stories earlier editions carried. Inputs whose id is a member of one are remembered articles:
+   * they let new articles join the story, but are never sent again.
+   */
+  memory?: readonly StoryMemory[];
+}
+
+/** A story an earlier edition carried, as the next build needs it. */
+export interface StoryMemory {
+  /** The story's id (kept by its updates). */
+  id: string;
+  /** Ids of every article the story holds so far. */
+  articleIds: string[];
+  /** Every summary sentence sent for it so far. */
+  sentences: string[];
 }

@@ -6,6 +6,7 @@ import type { Deps } from "../deps";
 import { log } from "../log";
 import { headerText } from "../mail/header-text";
 import { renderEmail } from "../render/email";
+import { shownHeadline } from "../render/format";
 import { utcDate } from "./current-digest";
 import { freeEditionId, getSlot, insertEdition, lastBuiltEdition, recordSkippedSlot } from "./store";
 import type { BuildResult, SlotRecord } from "./types";
@@ -13,6 +14,17 @@ import type { BuildResult, SlotRecord } from "./types";
 /** A slot is the scheduled minute in UTC; two firings of one cron share it. */
 export function slotOf(at: Date): string {
   return at.toISOString().slice(0, 16) + "Z";
+}
+
+/**
+ * The time a slot names (YYYY-MM-DDTHH:MMZ), or null for an operator's label.
+ * @example slotTime("2026-11-23T07:00Z")?.toISOString() // "2026-11-23T07:00:00.000Z"
+ */
+export function slotTime(slot: string): Date | null {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})Z$/.exec(slot);
+  if (!m) return null;
+  const t = Date.parse(`${m[1]}:00Z`);
+  return Number.isNaN(t) ? null : new Date(t);
 }
 
 export interface BuildOptions {
@@ -74,16 +86,19 @@ async function build({ db, config, digest: source, clock }: BuildDeps, opts: Bui
   if (existing && (existing.status === "built" || !force)) return fromRecord(existing, false);
 
   const date = dateOf(slot, now);
-  const { digest, articles } = await source(config, new Date(`${date}T${now.toISOString().slice(11)}`));
+  const built = await source(config, now, { db, slot, force });
+  const digest = { ...built.digest, date };
+  const { articles } = built;
   const storyIds = digest.stories.map((s) => s.id);
-  const hash = await contentHash(storyIds);
+  // An update carries the id of the story it continues: its new sources make it new.
+  const hash = await contentHash(digest.stories.map((s) => (s.update ? `${s.id}+${s.sources.map((x) => x.id).join(",")}` : s.id)));
 
   let skipReason: string | null = null;
-  if (storyIds.length === 0) skipReason = "the sources hold no stories";
+  const previous = await lastBuiltEdition(db, slot);
+  if (storyIds.length === 0) skipReason = previous ? `nothing new since edition ${previous.id}` : "the sources hold no stories";
   else {
-    const previous = await lastBuiltEdition(db, slot);
     const seen = new Set(previous?.storyIds ?? []);
-    if (previous && (previous.contentHash === hash || storyIds.every((id) => seen.has(id)))) {
+    if (previous && (previous.contentHash === hash || digest.stories.every((s) => !s.update && seen.has(s.id)))) {
       skipReason = `nothing new since edition ${previous.id}`;
     }
   }
@@ -101,7 +116,7 @@ async function build({ db, config, digest: source, clock }: BuildDeps, opts: Bui
   }
 
   // Feed titles reach the subject line: no control or format characters may come with them.
-  const subject = headerText(digest.stories[0] ? `${digest.title}: ${digest.stories[0].headline}` : digest.title) || config.title;
+  const subject = headerText(digest.stories[0] ? `${digest.title}: ${shownHeadline(digest.stories[0])}` : digest.title) || config.title;
   // A few tries: another slot of the same date may take the free id between our read and insert.
   for (let attempt = 0; attempt < 3; attempt++) {
     const id = await freeEditionId(db, date);
@@ -125,6 +140,8 @@ async function build({ db, config, digest: source, clock }: BuildDeps, opts: Bui
       text: rendered.text,
       createdAt: clock().toISOString(),
       sendId: newSendId(),
+      asOf: now.toISOString(),
+      memory: built.memory ?? [],
       fanoutBatchSize: opts.send?.batchSize,
       skipReason:
         force && skipReason

@@ -5,7 +5,9 @@ import * as z from "zod/mini";
 import { sendCached } from "../http/cache";
 import { factory } from "../http/env";
 import { HttpError } from "../http/errors";
+import { wantsJson } from "../http/negotiate";
 import { document, HTML } from "../http/page";
+import { shownHeadline } from "../render/format";
 import { CACHE } from "../http/policy";
 import { param, type Refusal } from "../http/validate";
 import { ArchivePage } from "../render/pages/archive";
@@ -14,6 +16,7 @@ import { SourcePage } from "../render/pages/source";
 import { archivePage, findEdition } from "./service";
 import { editionId } from "./types";
 
+const JSON_TYPE = "application/json; charset=utf-8";
 const NOT_FOUND: Refusal = [404, "Edition not found", "There is no edition with that id. The archive at /editions lists them all."];
 const editionParam = z.object({ id: editionId, sourceId: z.optional(z.string()) });
 
@@ -26,7 +29,7 @@ export const archive = factory
       id: e.id,
       title: e.title,
       date: e.date,
-      headlines: e.digest.stories.slice(0, 3).map((s) => s.headline),
+      headlines: e.digest.stories.slice(0, 3).map((s) => shownHeadline(s)),
     }));
     const olderHref = page.older ? `/editions?before=${page.older}` : undefined;
     const html = document(<ArchivePage siteTitle={c.var.config.title} editions={items} {...(olderHref ? { olderHref } : {})} />);
@@ -35,8 +38,12 @@ export const archive = factory
   .get("/:id", param(editionParam, NOT_FOUND), async (c) => {
     const edition = await findEdition(c.var.deps, c.req.valid("param").id);
     if (!edition) throw new HttpError(...NOT_FOUND);
+    // The digest as JSON: the CLI's shape, each story with `update`.
+    // One URL, two representations: caches must key on Accept.
+    const vary = { Vary: "Accept" };
+    if (wantsJson(c)) return sendCached(c, JSON.stringify(edition.digest), JSON_TYPE, { cacheControl: CACHE.edition, headers: vary });
     const html = document(<EditionPage siteTitle={c.var.config.title} id={edition.id} digest={edition.digest} />);
-    return sendCached(c, html, HTML, { cacheControl: CACHE.edition });
+    return sendCached(c, html, HTML, { cacheControl: CACHE.edition, headers: vary });
   })
   .get("/:id/sources/:sourceId", param(editionParam, NOT_FOUND), async (c) => {
     const { id, sourceId } = c.req.valid("param");

@@ -11,9 +11,11 @@ import { BUILD_HASH } from "../generated/stamp";
 import { editionMailEvents } from "../webhooks/store";
 import { contentEtag } from "../http/cache";
 import { personalise, renderEmail } from "../render/email";
-import { buildEdition, type BuildOptions } from "./build";
+import { errorText, log } from "../log";
+import { ingestSources } from "../sources/ingest";
+import { buildEdition, slotTime, type BuildOptions } from "./build";
 import { utcDate } from "./current-digest";
-import { getEdition, getEditionRecord, listEditions } from "./store";
+import { getEdition, getEditionRecord, getSlot, listEditions } from "./store";
 import type { BuildResult, Edition, EditionRecord, ListedEdition } from "./types";
 
 export { slotOf } from "./build";
@@ -51,7 +53,14 @@ export async function buildAndSend(
   opts: Omit<BuildOptions, "send"> & { send: boolean },
 ): Promise<{ build: BuildResult; send: SendStart | null }> {
   const batchSize = deps.config.deliveryBatchSize;
-  const build = await buildEdition(deps, { ...opts, send: opts.send ? { batchSize } : undefined });
+  // A slot in the past is built as if run at its time (replays); ingest first, as of that time.
+  const at = slotTime(opts.slot);
+  const now = at && at.getTime() < opts.now.getTime() ? at : opts.now;
+  if (opts.force || !(await getSlot(deps.db, opts.slot))) {
+    // Ingest never stops the edition: a failure here leaves the items stored before.
+    await ingestSources(deps, now).catch((e: unknown) => log.error("ingest_failed", { error: errorText(e) }));
+  }
+  const build = await buildEdition(deps, { ...opts, now, send: opts.send ? { batchSize } : undefined });
   if (!opts.send || build.status !== "built") return { build, send: null };
   const started = await sendEdition(deps, build.editionId);
   // The build itself started the fan-out when it created the edition.
@@ -199,7 +208,7 @@ let cache: { key: string; at: number; value: Promise<Preview> } | undefined;
 
 async function renderPreview(deps: Deps, now: Date): Promise<Preview> {
   const { config } = deps;
-  const { digest } = await deps.digest(config, now);
+  const { digest } = await deps.digest(config, now, { db: deps.db, preview: true });
   const rendered = personalise(
     renderEmail(digest, {
       webUrl: `${config.baseUrl}/preview`,

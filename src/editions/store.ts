@@ -2,7 +2,7 @@
 // (delivery batches its rendering read through sendableEditionStatement).
 // The UNIQUE slot is what makes an edition build idempotent: whoever inserts first for a slot
 // wins, every other run (a doubled cron, two at once, a retried admin call) reads that row back.
-import type { Digest } from "../digest/types";
+import type { Article, Digest, StoryMemory } from "../digest/types";
 import type { Edition, EditionRecord, SendableEdition, ListedEdition, NewEdition, SlotRecord } from "./types";
 
 /** How many date-suffixed ids a day may have before we give up (editions are daily). */
@@ -54,8 +54,8 @@ export async function insertEdition(db: D1Database, id: string, e: NewEdition): 
     db
       .prepare(
         `INSERT OR IGNORE INTO editions (id, slot, status, skip_reason, title, subject, edition_date, content_hash, story_ids,
-           digest_json, articles_json, html, text, created_at, send_id)
-         VALUES (?, ?, 'built', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           digest_json, articles_json, html, text, created_at, send_id, as_of)
+         VALUES (?, ?, 'built', ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?)`,
       )
       .bind(
         id,
@@ -67,13 +67,30 @@ export async function insertEdition(db: D1Database, id: string, e: NewEdition): 
         e.contentHash,
         JSON.stringify(e.storyIds),
         JSON.stringify(e.digest),
-        JSON.stringify(e.articles),
         e.html,
         e.text,
         e.createdAt,
         e.sendId,
+        e.asOf,
       ),
     ...fanout,
+    // Memory and source texts only for the row this run inserted (the slot's, under this id).
+    ...(e.memory ?? []).map((m) =>
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO edition_stories (edition_id, story_id, as_of, article_ids, sentences)
+           SELECT id, ?3, ?4, ?5, ?6 FROM editions WHERE id = ?1 AND slot = ?2 AND status = 'built'`,
+        )
+        .bind(id, e.slot, m.id, e.asOf, JSON.stringify(m.articleIds), JSON.stringify(m.sentences)),
+    ),
+    ...e.articles.map((a) =>
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO edition_articles (edition_id, article_id, article_json)
+           SELECT id, ?3, ?4 FROM editions WHERE id = ?1 AND slot = ?2 AND status = 'built'`,
+        )
+        .bind(id, e.slot, a.id, JSON.stringify(a)),
+    ),
     db.prepare("SELECT id, slot, status, skip_reason AS skipReason FROM editions WHERE slot = ?").bind(e.slot),
   ]);
   const read = rest[rest.length - 1]!;
@@ -156,7 +173,69 @@ export async function getEdition(db: D1Database, id: string): Promise<Edition | 
     .first<EditionRow>();
   if (!row) return null;
   const { digest_json, articles_json, ...rest } = row;
-  return { ...rest, digest: parseDigest(digest_json, row), articles: JSON.parse(articles_json) as Edition["articles"] };
+  // Source texts live in their own rows; editions built before that kept them in articles_json.
+  const { results } = await db
+    .prepare("SELECT article_json FROM edition_articles WHERE edition_id = ? ORDER BY rowid")
+    .bind(id)
+    .all<{ article_json: string }>();
+  const articles = results.length > 0 ? results.map((r) => JSON.parse(r.article_json) as Article) : parseArticles(articles_json);
+  return { ...rest, digest: parseDigest(digest_json, row), articles };
+}
+
+function parseArticles(json: string | null): Article[] {
+  try {
+    const a = JSON.parse(json ?? "[]") as unknown;
+    return Array.isArray(a) ? (a as Article[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The newest built edition as of `until` (other than `exceptSlot`'s), with its build time: the
+ * next edition draws on the items first seen after it.
+ * @example const prev = await previousEdition(env.DB, { until: now.toISOString(), exceptSlot: slot });
+ */
+export async function previousEdition(
+  db: D1Database,
+  q: { until: string; exceptSlot: string },
+): Promise<{ id: string; asOf: string } | null> {
+  return db
+    .prepare(
+      `SELECT id, as_of AS asOf FROM editions
+       WHERE status = 'built' AND as_of IS NOT NULL AND as_of <= ?1 AND slot != ?2 ORDER BY as_of DESC, id DESC LIMIT 1`,
+    )
+    .bind(q.until, q.exceptSlot)
+    .first<{ id: string; asOf: string }>();
+}
+
+/**
+ * The stories editions built in [since, until] carried, each as its latest edition left it.
+ * @example const memory = await storyMemory(env.DB, { since, until, exceptSlot: slot, limit: 300 });
+ */
+export async function storyMemory(
+  db: D1Database,
+  q: { since: string; until: string; exceptSlot: string; limit: number },
+): Promise<StoryMemory[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT s.story_id AS id, s.article_ids AS articleIds, s.sentences FROM edition_stories s JOIN editions e ON e.id = s.edition_id
+       WHERE s.as_of >= ?1 AND s.as_of <= ?2 AND e.slot != ?3 ORDER BY s.as_of DESC, s.edition_id DESC LIMIT ?4`,
+    )
+    .bind(q.since, q.until, q.exceptSlot, q.limit * 3)
+    .all<{ id: string; articleIds: string; sentences: string }>();
+  const seen = new Set<string>();
+  const out: StoryMemory[] = [];
+  for (const r of results) {
+    if (seen.has(r.id) || out.length >= q.limit) continue;
+    seen.add(r.id);
+    try {
+      out.push({ id: r.id, articleIds: JSON.parse(r.articleIds) as string[], sentences: JSON.parse(r.sentences) as string[] });
+    } catch {
+      // an unreadable row is forgotten
+    }
+  }
+  return out;
 }
 
 /**

@@ -2,7 +2,7 @@
 // edition the web shows, its stored email rendering, and a build's outcome.
 import * as z from "zod/mini";
 import "../validation";
-import type { Article, Digest } from "../digest/types";
+import type { Article, Digest, StoryMemory } from "../digest/types";
 
 /** What an edition id may look like (ids are dates like 2026-11-23, then 2026-11-23-2, ...). */
 export const EDITION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
@@ -69,6 +69,10 @@ export interface NewEdition extends Omit<Edition, "id"> {
   skipReason?: string | null;
   /** Random per edition: the prefix of its provider Idempotency-Keys. */
   sendId: string;
+  /** The time the edition was built as of (its slot's time on a replay). */
+  asOf: string;
+  /** What later builds must remember of its stories. */
+  memory?: StoryMemory[];
   /**
    * Start the edition's fan-out in the same transaction (recipients per provider batch), so a
    * crash between build and send leaves a fan-out for the sweep to resume, never a stranded edition.

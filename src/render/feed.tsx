@@ -1,7 +1,7 @@
 // The Atom feed (RFC 4287) of recent editions, each entry carrying the edition's full content
 // as escaped HTML. Pure: the route hands in the editions read from D1.
 import type { Digest } from "../digest/types";
-import { dateLabel } from "./format";
+import { dateLabel, shownHeadline } from "./format";
 import { EditionContent } from "./pages/edition";
 
 export interface FeedEdition {
@@ -60,7 +60,7 @@ export async function renderAtomFeed(input: FeedInput): Promise<string> {
         `<link rel="alternate" type="text/html" href="${xmlEscape(url)}"/>`,
         `<published>${when}</published>`,
         `<updated>${when}</updated>`,
-        `<summary>${xmlEscape(e.digest.stories.map((s) => s.headline).join(" · "))}</summary>`,
+        `<summary>${xmlEscape(e.digest.stories.map((s) => shownHeadline(s)).join(" · "))}</summary>`,
         `<content type="html">${xmlEscape(content)}</content>`,
         "</entry>",
       ].join("\n"),

@@ -80,3 +80,11 @@ export function utf8Bytes(s: string): number {
   }
   return n;
 }
+
+/**
+ * A story's headline as readers see it: an update of a story sent before says so.
+ * @example shownHeadline({ headline: "Talks resume", update: true }) // "Update: Talks resume"
+ */
+export function shownHeadline(story: { headline: string; update?: boolean }): string {
+  return story.update ? `Update: ${story.headline}` : story.headline;
+}

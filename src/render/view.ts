@@ -1,7 +1,7 @@
 // The Digest shaped for the email template and the plain-text part: labels, links, the
 // "in this issue" list, and the split between stories shown in full and the "more stories" list.
 import type { Digest, Source, Story } from "../digest/types";
-import { dateLabel, safeHttpUrl } from "./format";
+import { dateLabel, safeHttpUrl, shownHeadline } from "./format";
 
 export interface RenderContext {
   /** The web version of this edition (or the preview): the "view in browser" link. */
@@ -80,7 +80,7 @@ function storyView(story: Story, editionUrl: string | undefined, webUrl: string)
   const n = story.sources.length;
   return {
     id: story.id,
-    headline: story.headline,
+    headline: shownHeadline(story),
     summary: story.summary,
     sources: story.sources.map((src, i) => {
       const own = safeHttpUrl(src.url);
@@ -100,7 +100,7 @@ export function buildView(digest: Digest, ctx: RenderContext, full: number): Ema
   const all = digest.stories.map((s) => storyView(s, editionUrl, ctx.webUrl));
   const stories = all.slice(0, full);
   const more = all.slice(full);
-  let preheader = digest.stories.map((s) => s.headline).join(" · ");
+  let preheader = digest.stories.map((s) => shownHeadline(s)).join(" · ");
   if (preheader.length > PREHEADER_CHARS) preheader = preheader.slice(0, PREHEADER_CHARS - 1).trimEnd() + "…";
   return {
     title: digest.title,

@@ -15,48 +15,84 @@ const xml = new XMLParser({
   processEntities: true,
   htmlEntities: true,
   // Item bodies are HTML; keep them as text instead of parsing them as XML.
-  stopNodes: ["*.description", "*.content:encoded", "*.content", "*.summary"],
+  // Titles too: an Atom title may hold XHTML, whose text must keep its order.
+  stopNodes: ["*.description", "*.content:encoded", "*.content", "*.summary", "*.title"],
   isArray: (name) => ["item", "entry", "link"].includes(name),
 });
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-/** Text of an XML node that may be a string, a {#text} object, or CDATA. */
+/** Text of an XML node that may be a string, a {#text} object, CDATA, or inline XHTML (all its text). */
 function text(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === "string" || typeof v === "number") return String(v).trim() || undefined;
-  if (typeof v === "object" && "#text" in (v as Node)) return text((v as Node)["#text"]);
+  if (Array.isArray(v)) return v.map(text).filter(Boolean).join(" ").trim() || undefined;
+  if (typeof v === "object") {
+    const parts: string[] = [];
+    for (const [k, child] of Object.entries(v as Node)) {
+      if (k.startsWith("@")) continue;
+      const t = text(child);
+      if (t) parts.push(t);
+    }
+    return parts.join(" ").trim() || undefined;
+  }
   return undefined;
 }
 
+/** A link resolved against its xml:base (or the feed's URL); kept as is when it cannot be. */
+function resolve(href: string | undefined, base: string | undefined): string | undefined {
+  if (!href) return undefined;
+  try {
+    return new URL(href, base).href;
+  } catch {
+    return href;
+  }
+}
+
+/** The base URL in effect inside a node: its xml:base resolved against the outer one. */
+const baseOf = (node: Node | undefined, outer: string | undefined): string | undefined =>
+  resolve(typeof node?.["@xml:base"] === "string" ? (node["@xml:base"] as string) : undefined, outer) ?? outer;
+
 /**
  * The HTML inside a body element. Bodies are kept raw (stop nodes), so they are either CDATA
- * (HTML as is) or entity-escaped HTML, which is decoded once.
+ * (HTML as is) or entity-escaped HTML, which is decoded once; escaped twice (`&amp;lt;p&amp;gt;`,
+ * common in the wild) shows as markup-looking text with no tags, and is decoded once more.
  */
 function bodyHtml(s: string | undefined): string | undefined {
   if (!s) return undefined;
   const cdata = /^\s*<!\[CDATA\[([\s\S]*)\]\]>\s*$/.exec(s);
-  return (cdata ? cdata[1]! : decodeEntities(s)).trim() || undefined;
+  let html = cdata ? cdata[1]! : decodeEntities(s);
+  if (!/<[a-z!/]/i.test(html) && /&lt;\/?[a-z][a-z0-9]*(?:\s[^&]*)?&gt;/i.test(html)) html = decodeEntities(html);
+  return html.trim() || undefined;
 }
 
-/** Titles are plain text, though Atom allows type="html". */
+/**
+ * Titles are plain text, though feeds put HTML in them: Atom's type="html" (escaped, sometimes
+ * twice) and type="xhtml" (inline markup), RSS titles with escaped tags, CDATA. Titles are kept raw
+ * (stop nodes): CDATA is unwrapped, tags removed, entities decoded, and any tags they spelled removed.
+ */
 function plainTitle(v: unknown): string | undefined {
   const t = text(v);
-  return t
-    ? t
-        .replace(/<[^>]*>/g, "")
-        .replace(/\s+/g, " ")
-        .trim() || undefined
-    : undefined;
+  if (!t) return undefined;
+  const cdata = /^\s*<!\[CDATA\[([\s\S]*)\]\]>\s*$/.exec(t);
+  const raw = cdata ? cdata[1]! : t;
+  const noTags = (x: string) => x.replace(/<[^>]*>/g, "");
+  const once = noTags(cdata ? raw : decodeEntities(noTags(raw)));
+  return (
+    decodeEntities(once)
+      .replace(/<[^>]*>/g, "")
+      .replace(/\s+/g, " ")
+      .trim() || undefined
+  );
 }
 
 /** ISO 8601 or undefined: feeds use RFC 822 (RSS) and RFC 3339 (Atom); we never invent a date. */
 const isoDate = (v: unknown): string | undefined => normalizeDate(text(v));
 
-function atomLink(links: unknown): string | undefined {
+function atomLink(links: unknown, base: string | undefined): string | undefined {
   const all = list(links as Node[]);
   const alt = all.find((l) => !l["@rel"] || l["@rel"] === "alternate") ?? all[0];
-  return alt ? text(alt["@href"]) : undefined;
+  return alt ? resolve(text(alt["@href"]), baseOf(alt, base)) : undefined;
 }
 
 function article(
@@ -65,10 +101,12 @@ function article(
   index: number,
 ): RawArticle | undefined {
   if (!fields.body && !fields.title) return undefined;
+  // An item with only a title is its own one-sentence article (a headline rarely ends in a stop).
+  const titleOnly = !fields.body && fields.title ? (/[.!?…]["”’)]?$/.test(fields.title) ? fields.title : `${fields.title}.`) : undefined;
   return {
     id: fields.id ?? fields.url ?? `${feedUrl}#${index}`,
-    body: fields.body ?? fields.title ?? "",
-    format: "html",
+    body: fields.body ?? titleOnly ?? "",
+    format: titleOnly ? "text" : "html",
     title: fields.title,
     url: fields.url,
     publisher: fields.publisher,
@@ -77,18 +115,22 @@ function article(
 }
 
 function parseJsonFeed(doc: Node, feedUrl: string): RawArticle[] {
-  const publisher = typeof doc.title === "string" ? doc.title : undefined;
+  const publisher = plainTitle(doc.title);
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  // Relative item URLs: against the site (home_page_url), else the feed's own URL.
+  const base = resolve(str(doc.home_page_url) ?? str(doc.feed_url), feedUrl) ?? feedUrl;
   return list(doc.items as Node[]).flatMap((item, i) => {
-    const html = typeof item.content_html === "string" ? item.content_html : undefined;
-    const plain = typeof item.content_text === "string" ? item.content_text : undefined;
+    if (!item || typeof item !== "object") return [];
+    const html = str(item.content_html);
+    const plain = str(item.content_text);
     const a = article(
       {
         id: typeof item.id === "string" || typeof item.id === "number" ? String(item.id) : undefined,
-        url: typeof item.url === "string" ? item.url : undefined,
-        title: typeof item.title === "string" ? item.title : undefined,
-        body: html ?? plain ?? (typeof item.summary === "string" ? item.summary : undefined),
+        url: resolve(str(item.url) ?? str(item.external_url), base),
+        title: plainTitle(item.title),
+        body: html ?? plain ?? str(item.summary),
         publisher,
-        publishedAt: isoDate(item.date_published),
+        publishedAt: isoDate(item.date_published ?? item.date_modified),
       },
       feedUrl,
       i,
@@ -129,13 +171,20 @@ export function parseFeed(body: string, feedUrl: string): RawArticle[] {
   const atom = doc.feed as Node | undefined;
   if (rss || rdf) {
     const channel = (rss?.channel ?? rdf?.channel ?? {}) as Node;
-    const publisher = text(channel.title);
+    const publisher = plainTitle(channel.title);
+    const channelBase = baseOf(channel, baseOf(rss ?? rdf, feedUrl));
     const items = list((rss ? channel.item : rdf?.item) as Node[]);
     return items.flatMap((item, i) => {
+      const base = baseOf(item, channelBase);
+      const guid = item.guid as Node | string | undefined;
+      const guidText = text(guid);
+      // A guid is the item's link unless it says isPermaLink="false" (RSS 2.0).
+      const guidLink =
+        guidText && (typeof guid !== "object" || guid["@isPermaLink"] !== "false") && /^https?:\/\//.test(guidText) ? guidText : undefined;
       const a = article(
         {
-          id: text(item.guid) ?? text(item["@rdf:about"]),
-          url: text(list(item.link as unknown[])[0]),
+          id: guidText ?? text(item["@rdf:about"]),
+          url: resolve(text(list(item.link as unknown[])[0]), base) ?? guidLink,
           title: plainTitle(item.title),
           body: bodyHtml(text(item["content:encoded"])) ?? bodyHtml(text(item.description)),
           publisher,
@@ -148,16 +197,19 @@ export function parseFeed(body: string, feedUrl: string): RawArticle[] {
     });
   }
   if (atom) {
-    const publisher = text(atom.title);
+    const publisher = plainTitle(atom.title);
+    const feedBase = baseOf(atom, feedUrl);
     return list(atom.entry as Node[]).flatMap((entry, i) => {
+      const base = baseOf(entry, feedBase);
       const a = article(
         {
           id: text(entry.id),
-          url: atomLink(entry.link),
+          url: atomLink(entry.link, base),
           title: plainTitle(entry.title),
           body: bodyHtml(text(entry.content)) ?? bodyHtml(text(entry.summary)),
           publisher,
-          publishedAt: isoDate(entry.published ?? entry.updated),
+          // Atom 1.0 has published/updated; Atom 0.3 issued/modified/created.
+          publishedAt: isoDate(entry.published ?? entry.issued ?? entry.created ?? entry.updated ?? entry.modified),
         },
         feedUrl,
         i,

@@ -1,7 +1,9 @@
-// Fetches the configured feeds. A feed that is down, slow or malformed is logged and skipped:
-// one broken source must not cost subscribers the whole edition.
+// Fetches feeds once, unconditionally (the CLI and tests; the Worker ingests through ingest.ts).
+// A feed that is down, slow, malformed or over 2 MB is logged and skipped: one broken source must
+// not cost the whole digest.
 import type { RawArticle } from "../digest/types";
-import { FeedError, parseFeed } from "./feed-parse";
+import { parseFeed } from "./feed-parse";
+import { fetchCapped, MAX_FEED_BYTES } from "./fetch";
 
 export interface FeedOptions {
   /** Per-feed time limit. */
@@ -18,15 +20,8 @@ export interface FeedResult {
 }
 
 async function fetchFeed(url: string, timeoutMs: number): Promise<RawArticle[]> {
-  const res = await fetch(url, {
-    headers: {
-      accept: "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5",
-      "user-agent": "newsletter-digest/0.1 (+feed reader)",
-    },
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  if (!res.ok) throw new FeedError(`${url}: HTTP ${res.status}`);
-  return parseFeed(await res.text(), url);
+  const res = await fetchCapped(url, { timeoutMs, maxBytes: MAX_FEED_BYTES });
+  return res.status === 200 ? parseFeed(res.body, url) : [];
 }
 
 /**

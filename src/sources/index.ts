@@ -1,4 +1,5 @@
-// Gathers the raw articles an edition is built from: the bundled seeds, plus configured feeds.
+// Gathers raw articles in one go, without the store: the configured feeds, or the bundled seeds
+// when there are none (or when asked). Seeds are never mixed into feeds otherwise.
 import type { RawArticle } from "../digest/types";
 import { fetchFeeds } from "./feeds";
 import { seedArticles } from "./seeds";
@@ -8,17 +9,19 @@ export interface GatherOptions {
   /** The edition's time: feed items older than `maxAgeHours` before it are left out. */
   now?: Date;
   maxAgeHours?: number;
+  /** Add the seeds to the feeds (SEEDS=on). */
+  seeds?: boolean;
 }
 
 /**
- * Everything the next edition may draw on: seeds first, then feed items, in a stable order.
+ * The feeds' fresh items (seeds first when asked), in a stable order; the seeds alone when no feed is given.
  * @example const raw = await gatherArticles({ feedUrls: config.feedUrls, now: new Date() });
  */
 export async function gatherArticles(options: GatherOptions = {}): Promise<RawArticle[]> {
-  const { feedUrls = [], now = new Date(), maxAgeHours = 48 } = options;
+  const { feedUrls = [], now = new Date(), maxAgeHours = 48, seeds = false } = options;
   if (feedUrls.length === 0) return seedArticles();
   const { articles } = await fetchFeeds(feedUrls, { since: new Date(now.getTime() - maxAgeHours * 3600_000) });
   // Feeds can repeat an item (same guid in two feeds); keep the first.
   const seen = new Set<string>();
-  return [...seedArticles(), ...articles].filter((a) => !seen.has(a.id) && seen.add(a.id));
+  return [...(seeds ? seedArticles() : []), ...articles].filter((a) => !seen.has(a.id) && seen.add(a.id));
 }

@@ -126,6 +126,7 @@ export function digestOf(storyIds: string[]): (config: unknown, now: Date) => Pr
       date: now.toISOString().slice(0, 10),
       stories: storyIds.map((id) => ({
         id,
+        update: false,
         headline: `Headline ${id}`,
         summary: [`Summary sentence for ${id}.`],
         sources: [{ id: `${id}.txt`, publisher: "Test Wire" }],

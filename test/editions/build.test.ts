@@ -142,7 +142,8 @@ describe("edition build", () => {
     const subset = await buildEdition(makeDeps(env, { digest: digestOf(["y"]) }), { slot: "s2", now });
     expect(subset).toMatchObject({ status: "skipped", reason: expect.stringMatching(/^nothing new since edition/) });
     const empty = await buildEdition(makeDeps(env, { digest: digestOf([]) }), { slot: "s3", now });
-    expect(empty).toMatchObject({ status: "skipped", reason: "the sources hold no stories" });
+    // With an edition before it, an empty digest means nothing new arrived since.
+    expect(empty).toMatchObject({ status: "skipped", reason: expect.stringMatching(/^nothing new since edition/) });
     const forcedEmpty = await buildEdition(makeDeps(env, { digest: digestOf([]) }), { slot: "s3", now, force: true });
     expect(forcedEmpty.status).toBe("skipped");
     const fresh = await buildEdition(makeDeps(env, { digest: digestOf(["y", "new"]) }), { slot: "s4", now });

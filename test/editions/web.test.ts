@@ -63,6 +63,7 @@ async function storeEdition(digest: Digest, articles: Article[]): Promise<string
   const id = `${date}-w${rnd}`;
   const stored = await insertEdition(env.DB, id, {
     sendId: `web-${id}`,
+    asOf: `${date}T07:00:00.000Z`,
     slot: `${date}T07:00Z-${rnd}`,
     title: digest.title,
     subject: digest.title,
@@ -85,6 +86,7 @@ const hostileDigest: Digest = {
   stories: [
     {
       id: "s-hostile",
+      update: false,
       headline: `Headline ${HOSTILE_SCRIPT}`,
       summary: [`Attr ${HOSTILE_ATTR} end.`, `Template ${HOSTILE_TPL} end.`],
       sources: [{ id: "evil.txt", title: `Title ${HOSTILE_ATTR}`, url: "javascript:alert(1)" }],

@@ -33,7 +33,7 @@ describe("npm run digest", () => {
     expect(Object.keys(d).sort()).toEqual(["date", "stories", "title"]);
     expect(d.date).toBe("2026-11-23");
     for (const s of d.stories) {
-      expect(Object.keys(s).sort()).toEqual(["headline", "id", "sources", "summary"]);
+      expect(Object.keys(s).sort()).toEqual(["headline", "id", "sources", "summary", "update"]);
       expect(s.summary.every((x) => typeof x === "string" && x.length > 0)).toBe(true);
       for (const src of s.sources)
         expect(Object.keys(src).every((k) => ["id", "title", "url", "publisher", "publishedAt"].includes(k))).toBe(true);

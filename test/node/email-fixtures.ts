@@ -20,6 +20,7 @@ export function hostileDigest(): Digest {
     stories: [
       {
         id: "s-hostile",
+        update: false,
         headline: `Headline ${HOSTILE.script}`,
         summary: [`Attr ${HOSTILE.attr} end.`, `Template ${HOSTILE.mustache} end.`, `Sentinel ${HOSTILE.sentinel} end.`],
         sources: [
@@ -43,6 +44,7 @@ export function bigDigest(n: number): Digest {
       `and the ${w(k + 3)} are run over the next three years, according to people briefed on it.`;
     stories.push({
       id: `s-${String(i).padStart(3, "0")}`,
+      update: false,
       headline: `Story ${i}: the ${w(0)} ${w(1)} decision that changes the ${w(2)}`,
       summary: [sentence(0), sentence(1), sentence(2)],
       sources: [

@@ -1,7 +1,7 @@
 // The web version of one edition: every story in full with its sources, each source linking to
 // its cleaned full text. EditionContent is also the Atom feed entry's content.
 import type { Digest, Source, Story } from "../../digest/types";
-import { dateLabel, safeHttpUrl } from "../format";
+import { dateLabel, safeHttpUrl, shownHeadline } from "../format";
 import { sourceLabel, storyAnchor } from "../view";
 import { Layout } from "./layout";
 
@@ -35,7 +35,7 @@ function SourceItem({ source, href, index }: { source: Source; href: string; ind
 function StoryBlock({ story, sourceTextHref }: { story: Story; sourceTextHref: (s: Source) => string }) {
   return (
     <article class="story" id={storyAnchor(story)}>
-      <h2>{story.headline}</h2>
+      <h2>{shownHeadline(story)}</h2>
       {story.summary.map((s) => (
         <p>{s}</p>
       ))}
@@ -64,7 +64,7 @@ export function EditionContent({ digest, sourceTextHref }: EditionContentProps) 
           <ol class="toc">
             {digest.stories.map((s) => (
               <li>
-                <a href={`#${storyAnchor(s)}`}>{s.headline}</a>
+                <a href={`#${storyAnchor(s)}`}>{shownHeadline(s)}</a>
               </li>
             ))}
           </ol>
@@ -94,7 +94,7 @@ export function EditionPage({ siteTitle, id, digest }: EditionPageProps) {
     <Layout
       title={digest.title === siteTitle ? dateLabel(digest.date) : `${digest.title} · ${dateLabel(digest.date)}`}
       siteTitle={siteTitle}
-      description={digest.stories.map((s) => s.headline).join(" · ")}
+      description={digest.stories.map((s) => shownHeadline(s)).join(" · ")}
     >
       <p class="muted">
         <a href="/editions">Archive</a> · {dateLabel(digest.date)}

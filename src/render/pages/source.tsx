@@ -1,6 +1,6 @@
 // One source article's cleaned full text, as it stood when the edition was built.
 import type { Article, Story } from "../../digest/types";
-import { dateLabel, safeHttpUrl } from "../format";
+import { dateLabel, safeHttpUrl, shownHeadline } from "../format";
 import { sourceLabel, storyAnchor } from "../view";
 import { Layout } from "./layout";
 
@@ -47,7 +47,7 @@ export function SourcePage({ siteTitle, editionId, editionTitle, editionDate, ar
           {stories.map((s, i) => (
             <span>
               {i ? "; " : ""}
-              <a href={`${base}#${storyAnchor(s)}`}>{s.headline}</a>
+              <a href={`${base}#${storyAnchor(s)}`}>{shownHeadline(s)}</a>
             </span>
           ))}
         </p>

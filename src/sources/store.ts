@@ -1,0 +1,247 @@
+// SQL for sources and stored feed items. Each source row holds its fetch state (conditional GET
+// validators, last success, last error); each item is stored once, with the analysis the digest
+// core needs, so edition builds never fetch or analyse again.
+import type { PreparedArticle } from "../digest";
+import type { SourceState, StoredItem } from "./types";
+
+/** D1 allows 100 bound parameters per statement: id lists are read in chunks below that. */
+const CHUNK = 90;
+
+/** Makes sure each configured source has a row (names follow the configuration). */
+export async function upsertSources(db: D1Database, sources: readonly { url: string; name?: string }[]): Promise<void> {
+  if (sources.length === 0) return;
+  await db.batch(
+    sources.map((s) =>
+      db.prepare("INSERT INTO sources (url, name) VALUES (?1, ?2) ON CONFLICT (url) DO UPDATE SET name = ?2").bind(s.url, s.name ?? null),
+    ),
+  );
+}
+
+interface SourceRow {
+  url: string;
+  name: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  lastFetchAt: string | null;
+  lastStatus: string | null;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  lastWarnings: string | null;
+  items: number;
+}
+
+const SOURCE_COLS = `url, name, etag, last_modified AS lastModified, last_fetch_at AS lastFetchAt, last_status AS lastStatus,
+  last_success_at AS lastSuccessAt, last_error AS lastError, last_warnings AS lastWarnings, items`;
+
+function toState(r: SourceRow): SourceState {
+  let warnings: string[] = [];
+  try {
+    const w = JSON.parse(r.lastWarnings ?? "[]") as unknown;
+    if (Array.isArray(w)) warnings = w.filter((x): x is string => typeof x === "string");
+  } catch {
+    // an unreadable list reads as none
+  }
+  return { ...r, lastWarnings: warnings, lastStatus: r.lastStatus as SourceState["lastStatus"] };
+}
+
+/**
+ * Sources with their state, by URL order; only `urls` when given.
+ * @example const [state] = await getSources(env.DB, ["https://a.example/rss"]);
+ */
+export async function getSources(db: D1Database, urls?: readonly string[]): Promise<SourceState[]> {
+  if (!urls) {
+    const { results } = await db.prepare(`SELECT ${SOURCE_COLS} FROM sources ORDER BY url`).all<SourceRow>();
+    return results.map(toState);
+  }
+  const out: SourceState[] = [];
+  for (let k = 0; k < urls.length; k += CHUNK) {
+    const part = urls.slice(k, k + CHUNK);
+    const { results } = await db
+      .prepare(`SELECT ${SOURCE_COLS} FROM sources WHERE url IN (${part.map(() => "?").join(",")})`)
+      .bind(...part)
+      .all<SourceRow>();
+    out.push(...results.map(toState));
+  }
+  return out.sort((a, b) => a.url.localeCompare(b.url));
+}
+
+/** What one fetch of a source did, recorded on its row. */
+export interface FetchRecord {
+  url: string;
+  at: string;
+  status: "fetched" | "not-modified" | "failed";
+  etag?: string | null;
+  lastModified?: string | null;
+  error?: string;
+  warnings: string[];
+}
+
+/** The statement that records a fetch (validators only change on a fetched answer). */
+export function recordFetchStatement(db: D1Database, f: FetchRecord): D1PreparedStatement {
+  const ok = f.status !== "failed";
+  return db
+    .prepare(
+      `UPDATE sources SET last_fetch_at = ?2, last_status = ?3,
+         last_success_at = CASE WHEN ?4 THEN ?2 ELSE last_success_at END,
+         last_error = CASE WHEN ?4 THEN NULL ELSE ?5 END,
+         etag = CASE WHEN ?3 = 'fetched' THEN ?6 ELSE etag END,
+         last_modified = CASE WHEN ?3 = 'fetched' THEN ?7 ELSE last_modified END,
+         last_warnings = ?8,
+         items = (SELECT COUNT(*) FROM items WHERE source_url = ?1)
+       WHERE url = ?1`,
+    )
+    .bind(f.url, f.at, f.status, ok ? 1 : 0, f.error ?? null, f.etag ?? null, f.lastModified ?? null, JSON.stringify(f.warnings));
+}
+
+/** Which of these guids and URLs are stored already (the rest is new). */
+export async function knownItems(db: D1Database, guids: readonly string[], urls: readonly string[]): Promise<Set<string>> {
+  const known = new Set<string>();
+  for (const [col, values] of [
+    ["guid", guids],
+    ["url", urls],
+  ] as const) {
+    for (let k = 0; k < values.length; k += CHUNK) {
+      const part = values.slice(k, k + CHUNK);
+      const { results } = await db
+        .prepare(`SELECT ${col} AS v FROM items WHERE ${col} IN (${part.map(() => "?").join(",")})`)
+        .bind(...part)
+        .all<{ v: string }>();
+      for (const r of results) known.add(r.v);
+    }
+  }
+  return known;
+}
+
+/** A new item as ingest stores it. */
+export interface NewItem {
+  sourceUrl: string;
+  article: PreparedArticle;
+  fingerprint: string;
+  firstSeenAt: string;
+}
+
+/** The statement that stores an item unless its guid, URL or fingerprint is stored already. */
+export function insertItemStatement(db: D1Database, item: NewItem): D1PreparedStatement {
+  const a = item.article;
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO items (source_url, guid, url, title, publisher, published_at, text, fingerprint, analysis, first_seen_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(
+      item.sourceUrl,
+      a.id,
+      a.url ?? null,
+      a.title ?? null,
+      a.publisher ?? null,
+      a.publishedAt ?? null,
+      a.paragraphs.join("\n\n"),
+      item.fingerprint,
+      JSON.stringify(a.candidates),
+      item.firstSeenAt,
+    );
+}
+
+interface ItemRow {
+  guid: string;
+  url: string | null;
+  title: string | null;
+  publisher: string | null;
+  publishedAt: string | null;
+  text: string;
+  analysis: string;
+  firstSeenAt: string;
+  sourceUrl: string;
+}
+
+const ITEM_COLS = `guid, url, title, publisher, published_at AS publishedAt, text, analysis, first_seen_at AS firstSeenAt,
+  source_url AS sourceUrl`;
+
+function toItem(r: ItemRow): StoredItem {
+  const article: PreparedArticle = { id: r.guid, paragraphs: r.text.split("\n\n"), candidates: [], sentences: [] };
+  if (r.title !== null) article.title = r.title;
+  if (r.url !== null) article.url = r.url;
+  if (r.publisher !== null) article.publisher = r.publisher;
+  if (r.publishedAt !== null) article.publishedAt = r.publishedAt;
+  try {
+    const c = JSON.parse(r.analysis) as PreparedArticle["candidates"];
+    if (Array.isArray(c)) article.candidates = article.sentences = c;
+  } catch {
+    // an unreadable analysis leaves the item without sentences: it cannot be summarised
+  }
+  return { article, firstSeenAt: r.firstSeenAt, sourceUrl: r.sourceUrl };
+}
+
+/**
+ * Items first seen in (after, until] from these sources only, oldest first: the newest `limit` of
+ * them (by first seen, then published) when there are more.
+ * @example await itemsSeenBetween(env.DB, { after: prev.asOf, until: now.toISOString(), sources, limit: 500 })
+ */
+export async function itemsSeenBetween(
+  db: D1Database,
+  q: { after: string | null; until: string; sources: readonly string[]; limit: number },
+): Promise<StoredItem[]> {
+  if (q.sources.length === 0) return [];
+  const src = q.sources.slice(0, CHUNK);
+  const { results } = await db
+    .prepare(
+      `SELECT ${ITEM_COLS} FROM items
+       WHERE first_seen_at > ?1 AND first_seen_at <= ?2 AND source_url IN (${src.map((_, i) => `?${i + 4}`).join(",")})
+       ORDER BY first_seen_at DESC, COALESCE(published_at, '') DESC, id DESC LIMIT ?3`,
+    )
+    .bind(q.after ?? "", q.until, q.limit, ...src)
+    .all<ItemRow>();
+  return results.map(toItem).reverse();
+}
+
+/**
+ * The newest items first seen up to `until` from these sources (a forced build, the preview).
+ * @example await latestItems(env.DB, { until, sources, limit: 50 })
+ */
+export async function latestItems(db: D1Database, q: { until: string; sources: readonly string[]; limit: number }): Promise<StoredItem[]> {
+  if (q.sources.length === 0) return [];
+  const src = q.sources.slice(0, CHUNK);
+  const { results } = await db
+    .prepare(
+      `SELECT ${ITEM_COLS} FROM items WHERE first_seen_at <= ?1 AND source_url IN (${src.map((_, i) => `?${i + 3}`).join(",")})
+       ORDER BY first_seen_at DESC, id DESC LIMIT ?2`,
+    )
+    .bind(q.until, q.limit, ...src)
+    .all<ItemRow>();
+  return results.map(toItem).reverse();
+}
+
+/** Stored items by guid (the articles of remembered stories); missing ones were pruned. */
+export async function itemsByGuid(db: D1Database, guids: readonly string[]): Promise<StoredItem[]> {
+  const out: StoredItem[] = [];
+  for (let k = 0; k < guids.length; k += CHUNK) {
+    const part = guids.slice(k, k + CHUNK);
+    const { results } = await db
+      .prepare(`SELECT ${ITEM_COLS} FROM items WHERE guid IN (${part.map(() => "?").join(",")}) ORDER BY first_seen_at, id`)
+      .bind(...part)
+      .all<ItemRow>();
+    out.push(...results.map(toItem));
+  }
+  return out;
+}
+
+/**
+ * Deletes feed items first seen before `before` (retention; the few bundled seeds stay, or they
+ * would come back as new); returns how many went.
+ * @example await pruneItems(env.DB, "2026-10-24T07:00:00.000Z")
+ */
+export async function pruneItems(db: D1Database, before: string): Promise<number> {
+  const r = await db.prepare("DELETE FROM items WHERE first_seen_at < ? AND source_url != 'seeds:'").bind(before).run();
+  return r.meta.changes;
+}
+
+/** Whether any item is stored for these sources (the preview falls back to the seeds when not). */
+export async function hasItems(db: D1Database, sources: readonly string[]): Promise<boolean> {
+  if (sources.length === 0) return false;
+  const src = sources.slice(0, CHUNK);
+  const row = await db
+    .prepare(`SELECT 1 AS x FROM items WHERE source_url IN (${src.map(() => "?").join(",")}) LIMIT 1`)
+    .bind(...src)
+    .first();
+  return row !== null;
+}
