@@ -257,5 +257,5 @@ adminConsole.post(
 adminConsole.get("/console/sources", async (c) => {
   const session = await sessionOr(c);
   if (session instanceof Response) return session;
-  return render(c, "Sources", session, <SourcesPage sources={await sourceStates(c.get("config"))} />);
+  return render(c, "Sources", session, <SourcesPage sources={await sourceStates(c.var.deps)} />);
 });

@@ -1,9 +1,10 @@
-// What the admin console's sources page shows: each source of articles and its state. Today
-// that is the bundled seeds and the FEED_URLS list (fetched at each build, nothing stored), so
-// there is no last error to show yet; when sources get a table of their own, this function
-// reads it instead and the page stays as it is.
-import type { Config } from "../config";
+// What the admin console's sources page shows: each configured source of articles (the feeds of
+// FEED_URLS, and the bundled seeds when they are in use) with its stored fetch state, in words.
+// The admin API's GET /admin/sources gives the same states as data (service.ts).
+import type { Deps } from "../deps";
 import { seedArticles } from "./seeds";
+import { sourceStates as storedStates } from "./service";
+import { SEEDS_SOURCE, type SourceState as StoredState } from "./types";
 
 export interface SourceState {
   name: string;
@@ -14,26 +15,40 @@ export interface SourceState {
   lastError: string | null;
 }
 
+const STATUS: Record<NonNullable<StoredState["lastStatus"]>, string> = {
+  fetched: "fetched",
+  "not-modified": "unchanged (304)",
+  failed: "failed",
+};
+
+function describe(s: StoredState): string {
+  if (!s.lastFetchAt) return `not fetched yet · ${s.items} items stored`;
+  const status = s.lastStatus ? STATUS[s.lastStatus] : "unknown";
+  const success = s.lastSuccessAt && s.lastSuccessAt !== s.lastFetchAt ? ` · last success ${s.lastSuccessAt}` : "";
+  return `${status} at ${s.lastFetchAt}${success} · ${s.items} items stored`;
+}
+
 /**
  * The sources the next edition draws on, and their state.
- * @example const sources = await sourceStates(deps.config);
+ * @example const sources = await sourceStates(c.var.deps);
  */
-export async function sourceStates(config: Pick<Config, "feedUrls">): Promise<SourceState[]> {
-  const seeds: SourceState = {
-    name: "Bundled seeds",
-    kind: "seeds",
-    detail: `${seedArticles().length} articles bundled at build time (seeds/)`,
-    state: "bundled",
-    lastError: null,
-  };
-  const feeds = config.feedUrls.map(
-    (url): SourceState => ({
-      name: new URL(url).host,
+export async function sourceStates(deps: Pick<Deps, "db" | "config">): Promise<SourceState[]> {
+  return (await storedStates(deps)).map((s): SourceState => {
+    if (s.url === SEEDS_SOURCE) {
+      return {
+        name: "Bundled seeds",
+        kind: "seeds",
+        detail: `${seedArticles().length} articles bundled at build time (seeds/)`,
+        state: `${s.items} items stored`,
+        lastError: null,
+      };
+    }
+    return {
+      name: s.name ?? new URL(s.url).host,
       kind: "feed",
-      detail: url,
-      state: "configured in FEED_URLS; fetched at each build",
-      lastError: null,
-    }),
-  );
-  return [seeds, ...feeds];
+      detail: s.url,
+      state: describe(s),
+      lastError: s.lastError,
+    };
+  });
 }

@@ -106,6 +106,14 @@ describe("admin console", () => {
     expect(await env.DB.prepare("SELECT COUNT(*) AS n, MAX(updated_at) AS u FROM subscribers").first()).toEqual(before);
   });
 
+  it("shows each source with what the ingest stage stored of it on the sources page", async () => {
+    const { cookie } = await login();
+    const html = await (await go("/admin/console/sources", { headers: { cookie } })).text();
+    // With no feed configured the seeds are the source, and the page says what is stored of them.
+    expect(html).toContain("Bundled seeds");
+    expect(html).toMatch(/\d+ items stored/);
+  });
+
   it("needs the Origin and the session's CSRF nonce on every form", async () => {
     const [reader] = await addSubscribers(1, "console-erase-");
     const { cookie, csrf } = await login();
