@@ -7,7 +7,8 @@ import { buildMime } from "../src/mail/mime";
 import { normalizeAddress } from "../src/subscriptions/address";
 import { fmt, median, perCall } from "./stats";
 
-const config = { baseUrl: "https://digest.example.com", signingSecret: "bench-signing-secret-0123456789" } as Config;
+const secret = "bench-signing-secret-0123456789abcdef";
+const config = { baseUrl: "https://digest.example.com", signingSecret: secret, signingSecrets: [secret] } as Config;
 
 async function perCallAsync(fn: (i: number) => Promise<unknown>, { samples = 40, batch = 200 } = {}): Promise<number> {
   for (let i = 0; i < batch; i++) await fn(i);
