@@ -299,17 +299,15 @@ export function profilesOf(items: readonly GroupInput[]): Profile[] {
   const raw = items.map(leadTerms);
   const df = new Map<string, number>();
   for (const r of raw) for (const t of r.tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
-  // idf and the damped term frequency depend on small integers only: computed once each.
-  const idfOf: number[] = [];
-  const tfOf: number[] = [];
-  const memo = (table: number[], k: number, f: (k: number) => number): number => (table[k] ??= f(k));
+  // idf depends on a document frequency from 1 to n only: one table, filled once.
+  const idfOf = new Float64Array(n + 2);
+  for (let d = 0; d <= n + 1; d++) idfOf[d] = 1 + Math.log((n + 1) / (d + 1));
   return raw.map((r) => {
     const terms: string[] = [];
     const weights: number[] = [];
     for (const [t, f] of r.tf) {
-      const idf = memo(idfOf, df.get(t) ?? 1, (d) => 1 + Math.log((n + 1) / (d + 1)));
       terms.push(t);
-      weights.push(memo(tfOf, f, (x) => 1 + Math.log(x)) * idf * (r.names.has(t) ? 1.5 : 1));
+      weights.push((1 + Math.log(f)) * idfOf[df.get(t) ?? 1]! * (r.names.has(t) ? 1.5 : 1));
     }
     // The VECTOR_TERMS heaviest, heaviest first; ties keep first-occurrence order (deterministic).
     let order = terms.map((_, i) => i);
