@@ -2,6 +2,7 @@
 // A feed that is down, slow, malformed or over 2 MB is logged and skipped: one broken source must
 // not cost the whole digest.
 import type { RawArticle } from "../digest/types";
+import { log } from "../log";
 import { parseFeed } from "./feed-parse";
 import { fetchCapped, MAX_FEED_BYTES } from "./fetch";
 
@@ -45,6 +46,6 @@ export async function fetchFeeds(urls: string[], options: FeedOptions = {}): Pro
       .slice(0, maxItemsPerFeed);
     articles.push(...fresh);
   });
-  for (const f of failures) console.warn(JSON.stringify({ event: "feed_failed", ...f }));
+  for (const f of failures) log.warn("feed_failed", { ...f });
   return { articles, failures };
 }
