@@ -9,13 +9,13 @@
 //   /admin/console/subscribers      search, status, erase, export (the API's CSV), import with dry run
 //   /admin/console/sources          the sources and their state
 import type { Context, MiddlewareHandler } from "hono";
-import { csrf } from "hono/csrf";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { buildAndSend, editionStatus, recentEditions, resendStoredEdition, sendStoredEdition, slotOf } from "../editions/service";
 import { editionId } from "../editions/types";
 import { clientKey } from "../http/client";
 import { factory, type AppEnv } from "../http/env";
 import { HttpError } from "../http/errors";
+import { sameOriginForms } from "../http/same-origin";
 import { page } from "../http/page";
 import { CACHE } from "../http/policy";
 import { limitBody } from "../http/validate";
@@ -49,21 +49,7 @@ const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.res.headers.set("Referrer-Policy", "no-referrer");
 };
 
-// Forms must come from our own pages: hono/csrf compares the Origin (or Sec-Fetch-Site).
-const sameOrigin: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const base = new URL(c.get("config").baseUrl).origin;
-  const guard = csrf({ origin: (origin, ctx) => origin === base || origin === new URL(ctx.req.url).origin });
-  let passed = false;
-  try {
-    await guard(c, async () => {
-      passed = true;
-    });
-  } catch {
-    passed = false;
-  }
-  if (!passed) throw new HttpError(403, "Form from another site", "This form was not sent from the admin console.");
-  await next();
-};
+const sameOrigin = sameOriginForms("This form was not sent from the admin console.");
 
 /** The session of a console page; GETs without one go to the login page. */
 async function sessionOr(c: C): Promise<Session | Response> {

@@ -3,11 +3,11 @@
 // unsubscribes; RFC 8058 one-click). Every answer to bad input is a 4xx in the caller's format;
 // nothing is written before the input has been read and validated whole.
 import type { Context, MiddlewareHandler } from "hono";
-import { csrf } from "hono/csrf";
 import * as z from "zod/mini";
 import { factory, type AppEnv } from "../http/env";
 import { clientKey } from "../http/client";
 import { HttpError } from "../http/errors";
+import { sameOriginForms } from "../http/same-origin";
 import { mediaType, wantsJson } from "../http/negotiate";
 import { page } from "../http/page";
 import { CACHE } from "../http/policy";
@@ -49,22 +49,7 @@ const tokenFields = z.looseObject({ token: z.optional(z.unknown()), "List-Unsubs
 // Form posts must come from our own pages (Origin or Sec-Fetch-Site). hono/csrf only looks at
 // form-like content types, so JSON API calls without an Origin pass. It is not used on
 // /unsubscribe: RFC 8058 one-click POSTs come from mail providers with no Origin at all.
-const sameSiteForms =
-  (hint: string): MiddlewareHandler<AppEnv> =>
-  async (c, next) => {
-    const base = new URL(c.get("config").baseUrl).origin;
-    const guard = csrf({ origin: (origin, ctx) => origin === base || origin === new URL(ctx.req.url).origin });
-    let passed = false;
-    try {
-      await guard(c, async () => {
-        passed = true;
-      });
-    } catch {
-      passed = false;
-    }
-    if (!passed) throw new HttpError(403, "Form from another site", `This form was not sent from our own page. ${hint}`);
-    await next();
-  };
+const sameSiteForms = (hint: string) => sameOriginForms(`This form was not sent from our own page. ${hint}`);
 
 // Per-client limit from the Workers Rate Limiting binding (an IPv4 address, or an IPv6 /64);
 // every POST /subscribe counts, valid or not.
