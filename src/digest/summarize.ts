@@ -292,6 +292,10 @@ const LEANS_ON_CONTEXT = new RegExp(
   "i",
 );
 
+/** A connective set off after a short opener: "By 1942, however, Stepinac denounced ...". */
+const CONNECTIVE_AFTER_OPENER =
+  /^[^,;:"]{1,40}, (?:however|though|meanwhile|instead|nevertheless|nonetheless|moreover|furthermore|too|then|in turn|by contrast),/i;
+
 /**
  * Whether a sentence can stand as a summary line by its shape: it starts with a letter or digit
  * (not a quotation mark, bracket or dash) and ends as a sentence does (not on a colon that
@@ -306,7 +310,7 @@ export function opensOnWord(text: string): boolean {
  * @example leansOnContext("But there was no indication of progress.") // true
  */
 export function leansOnContext(text: string): boolean {
-  return LEANS_ON_CONTEXT.test(text.trim());
+  return LEANS_ON_CONTEXT.test(text.trim()) || CONNECTIVE_AFTER_OPENER.test(text);
 }
 
 /**

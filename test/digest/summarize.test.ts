@@ -1,6 +1,6 @@
 // Summary selection: a claim retold by a second outlet is not repeated, and the lead prior.
 import { describe, expect, it } from "vitest";
-import { candidatesOf, DEFAULT_WEIGHTS, opensOnWord, summarize, type Candidate } from "../../src/digest/summarize";
+import { candidatesOf, DEFAULT_WEIGHTS, leansOnContext, opensOnWord, summarize, type Candidate } from "../../src/digest/summarize";
 
 // Two made-up outlets on one event. B's lead retells A's lead claim ("first direct face-to-face
 // talks") around other words, so plain word overlap stays under the near-repeat limit.
@@ -64,5 +64,12 @@ describe("summary lines", () => {
     expect(opensOnWord('"We will rebuild," the mayor said.')).toBe(false);
     expect(opensOnWord("(The following article is available to subscribers.)")).toBe(false);
     expect(opensOnWord("The interview recalled some lines from Othello:")).toBe(false);
+  });
+});
+
+describe("connectives after a short opener", () => {
+  it("lean on context as an opening connective does", () => {
+    expect(leansOnContext("By 1942, however, Stepinac denounced the regime's policies.")).toBe(true);
+    expect(leansOnContext("In Rome, the pope met the president on Monday.")).toBe(false);
   });
 });
