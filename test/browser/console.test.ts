@@ -6,9 +6,10 @@
 // README's) when UPDATE_SCREENSHOTS=1.
 import { mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalWorker, startLocalWorker } from "./local-worker";
+import { launchChromium } from "./chromium";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const shots = `${root}test-results/screenshots`;
@@ -32,10 +33,7 @@ beforeAll(async () => {
   ].join("\n");
   const res = await api("/admin/subscribers/import", { method: "POST", headers: { "content-type": "text/csv" }, body: csv });
   if (!res.ok) throw new Error(`seed import answered ${res.status}: ${await res.text()}`);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
-  });
+  browser = await launchChromium();
   mkdirSync(shots, { recursive: true });
   if (process.env.UPDATE_SCREENSHOTS === "1") mkdirSync(docs, { recursive: true });
 }, 120_000);

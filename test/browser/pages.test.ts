@@ -4,9 +4,10 @@
 // test-results/screenshots/, and to docs/screenshots/ when UPDATE_SCREENSHOTS=1.
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalWorker, type LocalWorker } from "./local-worker";
+import { launchChromium } from "./chromium";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const shots = `${root}test-results/screenshots`;
@@ -21,19 +22,7 @@ let editionId: string;
 beforeAll(async () => {
   worker = await startLocalWorker();
   editionId = await worker.buildEdition();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
   mkdirSync(shots, { recursive: true });
   if (process.env.UPDATE_SCREENSHOTS === "1") mkdirSync(docs, { recursive: true });
 }, 120_000);

@@ -1,29 +1,18 @@
 // A new reader's whole round trip in a real browser against `wrangler dev` with the local
 // outbox: subscribe on the landing page, open the confirmation in /dev/mailbox, confirm, receive
 // the next edition, and leave with the RFC 8058 one-click unsubscribe its headers carry.
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import PostalMime from "postal-mime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalWorker, type LocalWorker } from "./local-worker";
+import { launchChromium } from "./chromium";
 
 let worker: LocalWorker;
 let browser: Browser;
 
 beforeAll(async () => {
   worker = await startLocalWorker();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
