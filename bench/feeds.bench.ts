@@ -105,7 +105,7 @@ function storedRows(prepared: PreparedArticle[]): { row: string; analysis: strin
 function buildFromRows(rows: ReturnType<typeof storedRows>, memory?: StoryMemory[]) {
   const prepared: PreparedArticle[] = rows.map(({ row, analysis, a }) => {
     const candidates = JSON.parse(analysis) as PreparedArticle["candidates"];
-    return { ...a, paragraphs: row.split("\n\n"), candidates, sentences: candidates };
+    return { ...a, paragraphs: row.split("\n\n"), candidates };
   });
   const result = digestPrepared(prepared, { date: "2026-11-23", ...(memory ? { memory } : {}) });
   const rendered = renderEmail(result.digest, { webUrl: "https://example.com/editions/x" });

@@ -17,7 +17,7 @@ export interface GroupInput {
   publishedAt?: string;
   paragraphs: readonly string[];
   /** The article's sentences, already analysed (saves tokenising the lead twice). */
-  sentences?: readonly Analysis[];
+  candidates?: readonly Analysis[];
 }
 
 export interface GroupOptions {
@@ -96,7 +96,7 @@ function leadTerms(a: GroupInput): { tf: Map<string, number>; names: Set<string>
   };
   // A title is the outlet's own statement of the event: it counts twice.
   if (a.title) add(analyze(a.title), 2);
-  const sentences = a.sentences ?? a.paragraphs.map((p) => analyze(p));
+  const sentences = a.candidates ?? a.paragraphs.map((p) => analyze(p));
   for (const x of sentences) {
     if (words >= LEAD_WORDS) break;
     add(x);

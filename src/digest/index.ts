@@ -39,10 +39,8 @@ export interface DigestResult {
 
 /** An article cleaned and analysed once, for grouping and for summaries. */
 export interface PreparedArticle extends Article {
-  /** Its sentences in order, analysed (the first MAX_CANDIDATES). */
+  /** Its sentences in order, analysed once for grouping and summaries (the first MAX_CANDIDATES). */
   candidates: Candidate[];
-  /** For grouping: the same analyses. */
-  sentences: Candidate[];
 }
 
 /**
@@ -74,7 +72,7 @@ export function prepareArticles(raw: readonly RawArticle[]): { articles: Prepare
     }
     const { text: _text, ...meta } = a;
     const candidates = candidatesOfSentences(cleaned.sentences, 0);
-    articles.push({ ...meta, paragraphs: cleaned.paragraphs, candidates, sentences: candidates });
+    articles.push({ ...meta, paragraphs: cleaned.paragraphs, candidates });
   }
   return { articles, warnings };
 }
@@ -199,7 +197,7 @@ export function digestPrepared(prepared: readonly PreparedArticle[], options: Di
   }
   const order = rankStories(built.map((b) => b.rank));
   const stories = order.map((i) => built[i]!.story);
-  const articles: Article[] = prepared.filter((a) => !remembered.has(a.id)).map(({ candidates: _c, sentences: _s, ...a }) => a);
+  const articles: Article[] = prepared.filter((a) => !remembered.has(a.id)).map(({ candidates: _c, ...a }) => a);
   return {
     digest: { title: options.title ?? "The Daily Digest", date: options.date, stories },
     articles,

@@ -158,14 +158,14 @@ const ITEM_COLS = `guid, url, title, publisher, published_at AS publishedAt, tex
   source_url AS sourceUrl`;
 
 function toItem(r: ItemRow): StoredItem {
-  const article: PreparedArticle = { id: r.guid, paragraphs: r.text.split("\n\n"), candidates: [], sentences: [] };
+  const article: PreparedArticle = { id: r.guid, paragraphs: r.text.split("\n\n"), candidates: [] };
   if (r.title !== null) article.title = r.title;
   if (r.url !== null) article.url = r.url;
   if (r.publisher !== null) article.publisher = r.publisher;
   if (r.publishedAt !== null) article.publishedAt = r.publishedAt;
   try {
     const c = JSON.parse(r.analysis) as PreparedArticle["candidates"];
-    if (Array.isArray(c)) article.candidates = article.sentences = c;
+    if (Array.isArray(c)) article.candidates = c;
   } catch {
     // an unreadable analysis leaves the item without sentences: it cannot be summarised
   }
