@@ -1,6 +1,7 @@
 // Builds the edition of one schedule slot: digest the sources, skip the slot when nothing is new,
 // render once, store. Idempotent per slot: a doubled or concurrent run reads back the first
 // run's record instead of building a second edition.
+import { hexDigest } from "../hash";
 import { toBase64Url } from "../base64url";
 import type { Deps } from "../deps";
 import { log } from "../log";
@@ -54,9 +55,7 @@ export type BuildDeps = Pick<Deps, "db" | "config" | "digest" | "clock">;
 
 /** SHA-256 of the sorted story ids: equal digests of the same stories hash alike. */
 export async function contentHash(storyIds: string[]): Promise<string> {
-  const data = new TextEncoder().encode([...storyIds].sort().join("\n"));
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  return hexDigest("SHA-256", [...storyIds].sort().join("\n"));
 }
 
 /** The date an edition of this slot carries: the slot's own date when it names one. */

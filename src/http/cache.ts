@@ -1,5 +1,6 @@
 // Conditional answers: a content ETag, If-None-Match, and a 304 when the client has the body.
 // The Cache-Control values themselves live in ./policy.ts.
+import { hexDigest } from "../hash";
 import type { Context } from "hono";
 
 /**
@@ -7,8 +8,7 @@ import type { Context } from "hono";
  * @example await contentEtag("<p>hi</p>") // '"c5b8…"'
  */
 export async function contentEtag(content: string, { prefix = "", bytes = 12 } = {}): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(content)));
-  return `"${prefix}${Array.from(digest.slice(0, bytes), (b) => b.toString(16).padStart(2, "0")).join("")}"`;
+  return `"${prefix}${await hexDigest("SHA-1", content, bytes)}"`;
 }
 
 /**

@@ -2,6 +2,7 @@
 // import a CSV (with a dry run), purge stale pending rows, count and search. The admin API and
 // the console call these; SQL stays in store.ts. CSV is read and written by papaparse (quoting,
 // embedded commas and line breaks, formula escaping), never by hand.
+import { hexDigest } from "../hash";
 import Papa from "papaparse";
 import type { Deps } from "../deps";
 import { QUEUE_SEND_MAX, sendConfirmation } from "../delivery/messages";
@@ -47,8 +48,7 @@ export const EXPORT_COLUMNS = [
  * @example await addressHash("Ann@Example.com") === await addressHash("ann@example.com")
  */
 export async function addressHash(email: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(email.trim().toLowerCase()));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return hexDigest("SHA-256", email.trim().toLowerCase());
 }
 
 /**
