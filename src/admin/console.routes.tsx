@@ -20,7 +20,7 @@ import { page } from "../http/page";
 import { CACHE } from "../http/policy";
 import { limitBody } from "../http/validate";
 import { log } from "../log";
-import { sourceStates } from "../sources/status";
+import { consoleSources } from "../sources/status";
 import { countByStatus, eraseSubscriber, importCsv, SUBSCRIBER_STATUSES, searchSubscribers } from "../subscriptions/lifecycle";
 import type { SubscriberStatus } from "../subscriptions/store";
 import { Console, Dashboard, type EditionLine, EditionsPage, LoginForm, SourcesPage, SubscribersPage } from "./console.views";
@@ -243,5 +243,5 @@ adminConsole.post(
 adminConsole.get("/console/sources", async (c) => {
   const session = await sessionOr(c);
   if (session instanceof Response) return session;
-  return render(c, "Sources", session, <SourcesPage sources={await sourceStates(c.var.deps)} />);
+  return render(c, "Sources", session, <SourcesPage sources={await consoleSources(c.var.deps)} />);
 });

@@ -3,7 +3,7 @@
 // The admin API's GET /admin/sources gives the same states as data (service.ts).
 import type { Deps } from "../deps";
 import { seedArticles } from "./seeds";
-import { sourceStates as storedStates } from "./service";
+import { sourceStates } from "./service";
 import { SEEDS_SOURCE, type SourceState as StoredState } from "./types";
 
 export interface SourceState {
@@ -30,10 +30,10 @@ function describe(s: StoredState): string {
 
 /**
  * The sources the next edition draws on, and their state.
- * @example const sources = await sourceStates(c.var.deps);
+ * @example const sources = await consoleSources(c.var.deps);
  */
-export async function sourceStates(deps: Pick<Deps, "db" | "config">): Promise<SourceState[]> {
-  return (await storedStates(deps)).map((s): SourceState => {
+export async function consoleSources(deps: Pick<Deps, "db" | "config">): Promise<SourceState[]> {
+  return (await sourceStates(deps)).map((s): SourceState => {
     if (s.url === SEEDS_SOURCE) {
       return {
         name: "Bundled seeds",
