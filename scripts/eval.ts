@@ -23,7 +23,6 @@ import {
   type MultiDocRow,
 } from "../src/digest/evaluate-duc";
 import { rougeRecall } from "../src/digest/rouge";
-import { fnv1a32 } from "../src/digest/text";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ducFile = process.env.DUC_FILE ?? resolve(here, "../../shared/eval/duc2003.jsonl");
@@ -65,7 +64,7 @@ console.log(
     `recall over event clusters ${g.recallEvent.toFixed(3)}, over topic clusters ${g.recallTopic.toFixed(3)}`,
 );
 for (const half of [0, 1] as const) {
-  const keep = (a: (typeof mix)[number]) => (a.kind === "single" ? (fnv1a32(a.raw.id, 0xd0c) & 1) === half : clusterHalf(a.gold) === half);
+  const keep = (a: (typeof mix)[number]) => clusterHalf(a.kind === "single" ? a.raw.id : a.gold) === half;
   const sub = mix.filter(keep);
   const s = groupingEval(sub).scores;
   console.log(

@@ -20,7 +20,6 @@ import {
 import { parseEvalJsonl } from "../src/digest/evaluate";
 import { prepareArticles } from "../src/digest/index";
 import { DEFAULT_GROUPING, type GroupOptions } from "../src/digest/group";
-import { fnv1a32 } from "../src/digest/text";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const duc = parseDucJsonl(readFileSync(resolve(here, "../../shared/eval/duc2003.jsonl"), "utf8"));
@@ -34,7 +33,7 @@ if (what === "group") {
   const halves = ([0, 1] as const).map((half) =>
     mixForGrouping(
       duc.filter((c) => clusterHalf(c.id) === half),
-      singles.filter((x) => (fnv1a32(x.id, 0xd0c) & 1) === half),
+      singles.filter((x) => clusterHalf(x.id) === half),
     ),
   );
   const prepared = halves.map((mix) => groupingEval(mix).prepared);

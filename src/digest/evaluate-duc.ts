@@ -51,7 +51,7 @@ export function ducRaw(c: DucCluster): RawArticle[] {
   }));
 }
 
-/** Deterministic half of a cluster set, by a hash of the cluster id (for tuning on one half). */
+/** Deterministic half of the data, by a hash of a cluster or article id (for tuning on one half). */
 export function clusterHalf(id: string): 0 | 1 {
   return (fnv1a32(id, 0xd0c) & 1) as 0 | 1;
 }
