@@ -4,7 +4,6 @@ import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { adminConsole } from "./admin/console.routes";
 import { admin } from "./admin/routes";
-import { getConfig } from "./config";
 import { deploymentGuard } from "./http/guard";
 import { makeDeps } from "./deps";
 import { archive } from "./editions/routes";
@@ -33,8 +32,9 @@ app.use(async (c, next) => {
 // Unsafe production settings: 503 everywhere (/healthz names them) before any route runs.
 app.use(deploymentGuard());
 app.use(async (c, next) => {
-  c.set("config", getConfig(c.env));
-  c.set("deps", makeDeps(c.env));
+  const deps = makeDeps(c.env);
+  c.set("config", deps.config);
+  c.set("deps", deps);
   await next();
 });
 
