@@ -81,45 +81,99 @@ export interface Profile {
   sig: Uint32Array;
 }
 
-/** Terms of an article's title and lead, with proper names (capitalised mid-sentence) flagged. */
-function leadTerms(a: GroupInput): { tf: Map<string, number>; names: Set<string>; tokens: string[] } {
-  const tf = new Map<string, number>();
-  const names = new Set<string>();
-  const tokens: string[] = [];
+/**
+ * Terms of an article's title and lead, counted under batch-wide term ids (one table for the whole
+ * batch instead of a map per article: the profile is the grouping's largest cost at scale).
+ */
+interface LeadTerms {
+  /** Term ids in first-occurrence order. */
+  ids: number[];
+  /** Occurrences of each of `ids`, the title's counting twice. */
+  counts: number[];
+  /** Term ids capitalised mid-sentence (likely proper names). */
+  names: Set<number>;
+  /** The first words, for copy detection. */
+  tokens: string[];
+}
+
+/** Batch-wide term ids, with per-article counting that needs no per-article map. */
+class TermTable {
+  readonly terms: string[] = [];
+  readonly df: number[] = [];
+  private readonly ids = new Map<string, number>();
+  /** Position of the term in the current article's `ids`, valid while `seenIn[id] === article`. */
+  private readonly slot: number[] = [];
+  private readonly seenIn: number[] = [];
+
+  id(t: string): number {
+    let id = this.ids.get(t);
+    if (id === undefined) {
+      id = this.terms.length;
+      this.ids.set(t, id);
+      this.terms.push(t);
+      this.df.push(0);
+      this.slot.push(0);
+      this.seenIn.push(-1);
+    }
+    return id;
+  }
+
+  /** Counts `times` occurrences of term `t` for article `article`, whose terms are `out`. */
+  count(t: string, times: number, article: number, out: LeadTerms): void {
+    const id = this.id(t);
+    if (this.seenIn[id] === article) {
+      out.counts[this.slot[id]!]! += times;
+      return;
+    }
+    this.seenIn[id] = article;
+    this.slot[id] = out.ids.length;
+    this.df[id]!++;
+    out.ids.push(id);
+    out.counts.push(times);
+  }
+}
+
+function leadTerms(a: GroupInput, article: number, table: TermTable): LeadTerms {
+  const out: LeadTerms = { ids: [], counts: [], names: new Set(), tokens: [] };
   let words = 0;
-  const add = (x: Analysis, times = 1): void => {
+  const add = (x: Analysis, times: number): void => {
     words += x.tokens.length;
     // Only the first words are shingled for copy detection.
-    for (let k = 0; k < x.tokens.length && tokens.length < MINHASH_WORDS; k++) tokens.push(x.tokens[k]!);
-    for (const t of x.terms) tf.set(t, (tf.get(t) ?? 0) + times);
-    for (const t of x.names) names.add(t);
+    for (let k = 0; k < x.tokens.length && out.tokens.length < MINHASH_WORDS; k++) out.tokens.push(x.tokens[k]!);
+    for (const t of x.terms) table.count(t, times, article, out);
+    for (const t of x.names) out.names.add(table.id(t));
   };
   // A title is the outlet's own statement of the event: it counts twice.
   if (a.title) add(analyze(a.title), 2);
   const sentences = a.candidates ?? a.paragraphs.map((p) => analyze(p));
   for (const x of sentences) {
     if (words >= LEAD_WORDS) break;
-    add(x);
+    add(x, 1);
   }
-  return { tf, names, tokens };
+  return out;
 }
 
 /**
  * One-permutation MinHash: each shingle is hashed once, a first mix picks its bin and a second
- * gives the value kept as the bin's minimum. Linear in the number of shingles.
+ * gives the value kept as the bin's minimum. Linear in the number of shingles. A shingle whose
+ * first mix is negative as a 32-bit integer (and not a multiple of the bin count) is left out: a
+ * fixed sample of about half the shingles, which the stored signatures and thresholds assume.
+ * All arithmetic stays in 32-bit integers, which keeps it on the engine's fast path.
  */
 function minhash(tokens: readonly string[]): Uint32Array {
   const sig = new Uint32Array(HASHES).fill(EMPTY);
-  const th = tokens.map((t) => fnv1a32(t));
+  const th = new Int32Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) th[i] = fnv1a32(tokens[i]!) | 0;
   for (let i = 0; i + SHINGLE <= tokens.length; i++) {
     let h = Math.imul(th[i]!, 0x01000193) ^ th[i + 1]!;
     h = Math.imul(h, 0x01000193) ^ th[i + 2]!;
-    h = (Math.imul(h, 0x01000193) ^ th[i + 3]!) >>> 0;
-    let x = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+    h = Math.imul(h, 0x01000193) ^ th[i + 3]!;
+    let x = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
     x ^= x >>> 13;
-    x = Math.imul(x, 0xc2b2ae35) >>> 0;
+    x = Math.imul(x, 0xc2b2ae35);
     x ^= x >>> 16;
     const bin = x % HASHES;
+    if (bin < 0) continue;
     const v = Math.imul(h ^ 0x9e3779b9, 0x27d4eb2d) >>> 0;
     if (v < sig[bin]!) sig[bin] = v;
   }
@@ -278,7 +332,7 @@ function findCopies(profiles: readonly Profile[], threshold: number): number[] {
     const sig = profiles[i]!.sig;
     if (sig.every((x) => x === EMPTY)) continue; // too short to shingle
     for (let b = 0; b < BANDS; b++) {
-      const key = b + ":" + Array.from(sig.subarray(b * ROWS, (b + 1) * ROWS)).join(",");
+      const key = bandKey(sig, b);
       const list = buckets.get(key);
       if (list) {
         for (const j of list) {
@@ -293,38 +347,45 @@ function findCopies(profiles: readonly Profile[], threshold: number): number[] {
   return duplicateOf;
 }
 
+/** A band's rows as a short exact string key: the band number, then each row as two UTF-16 units. */
+function bandKey(sig: Uint32Array, band: number): string {
+  let key = String.fromCharCode(band);
+  for (let r = band * ROWS; r < (band + 1) * ROWS; r++) key += String.fromCharCode(sig[r]! >>> 16, sig[r]! & 0xffff);
+  return key;
+}
+
 /** Salient-term vectors and MinHash signatures of a batch of articles (idf from the batch). */
 export function profilesOf(items: readonly GroupInput[]): Profile[] {
   const n = items.length;
-  const raw = items.map(leadTerms);
-  const df = new Map<string, number>();
-  for (const r of raw) for (const t of r.tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+  const table = new TermTable();
+  const raw = items.map((a, i) => leadTerms(a, i, table));
   // idf depends on a document frequency from 1 to n only: one table, filled once.
   const idfOf = new Float64Array(n + 2);
   for (let d = 0; d <= n + 1; d++) idfOf[d] = 1 + Math.log((n + 1) / (d + 1));
   return raw.map((r) => {
-    const terms: string[] = [];
-    const weights: number[] = [];
-    for (const [t, f] of r.tf) {
-      terms.push(t);
-      weights.push((1 + Math.log(f)) * idfOf[df.get(t) ?? 1]! * (r.names.has(t) ? 1.5 : 1));
+    const size = r.ids.length;
+    const weights = new Float64Array(size);
+    for (let k = 0; k < size; k++) {
+      const id = r.ids[k]!;
+      weights[k] = (1 + Math.log(r.counts[k]!)) * idfOf[table.df[id]!]! * (r.names.has(id) ? 1.5 : 1);
     }
     // The VECTOR_TERMS heaviest, heaviest first; ties keep first-occurrence order (deterministic).
-    let order = terms.map((_, i) => i);
-    if (order.length > VECTOR_TERMS) {
-      const cut = Float64Array.from(weights).sort()[weights.length - VECTOR_TERMS]!;
-      order = order.filter((i) => weights[i]! >= cut);
+    let order = Array.from({ length: size }, (_, k) => k);
+    if (size > VECTOR_TERMS) {
+      const cut = weights.slice().sort()[size - VECTOR_TERMS]!;
+      order = order.filter((k) => weights[k]! >= cut);
     }
     order.sort((a, b) => weights[b]! - weights[a]! || a - b);
     if (order.length > VECTOR_TERMS) order.length = VECTOR_TERMS;
     let norm = 0;
-    for (const i of order) norm += weights[i]! * weights[i]!;
+    for (const k of order) norm += weights[k]! * weights[k]!;
     norm = Math.sqrt(norm) || 1;
     const vec = new Map<string, number>();
     const names: string[] = [];
-    for (const i of order) {
-      vec.set(terms[i]!, weights[i]! / norm);
-      if (r.names.has(terms[i]!)) names.push(terms[i]!);
+    for (const k of order) {
+      const t = table.terms[r.ids[k]!]!;
+      vec.set(t, weights[k]! / norm);
+      if (r.names.has(r.ids[k]!)) names.push(t);
     }
     return { vec, names, sig: minhash(r.tokens) };
   });
