@@ -370,11 +370,9 @@ export function profilesOf(items: readonly GroupInput[]): Profile[] {
       weights[k] = (1 + Math.log(r.counts[k]!)) * idfOf[table.df[id]!]! * (r.names.has(id) ? 1.5 : 1);
     }
     // The VECTOR_TERMS heaviest, heaviest first; ties keep first-occurrence order (deterministic).
-    let order = Array.from({ length: size }, (_, k) => k);
-    if (size > VECTOR_TERMS) {
-      const cut = weights.slice().sort()[size - VECTOR_TERMS]!;
-      order = order.filter((k) => weights[k]! >= cut);
-    }
+    const cut = size > VECTOR_TERMS ? weights.slice().sort()[size - VECTOR_TERMS]! : Number.NEGATIVE_INFINITY;
+    const order: number[] = [];
+    for (let k = 0; k < size; k++) if (weights[k]! >= cut) order.push(k);
     order.sort((a, b) => weights[b]! - weights[a]! || a - b);
     if (order.length > VECTOR_TERMS) order.length = VECTOR_TERMS;
     let norm = 0;

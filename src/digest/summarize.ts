@@ -352,25 +352,46 @@ export const DEFAULT_MULTI: MultiWeights = {
 };
 
 /**
- * Unigram and bigram concepts of a sentence (stemmed content terms and adjacent pairs of them) as
- * numbers: ids from `ids`, the kind in the low two bits (0 term, 1 name, 2 pair). Numbers make the
- * coverage bookkeeping cheaper than string keys.
+ * Unigram and bigram concepts of each sentence (stemmed content terms and adjacent pairs of them)
+ * as numbers: a term's id, or a pair's id from its two terms' ids, times 4 plus the kind in the
+ * low two bits (0 term, 1 name, 2 pair). Ids are numbered over the story first, so a pair's number
+ * is exact and, for any story of ordinary size, a small integer: cheaper to count and look up than
+ * string keys.
  */
-function conceptsOf(c: Candidate, ids: Map<string, number>): number[] {
-  const out = new Set<number>();
-  const names = new Set(c.names);
-  let prev = -1;
-  for (const term of c.terms) {
-    let id = ids.get(term);
-    if (id === undefined) ids.set(term, (id = ids.size));
-    out.add(id * 4 + (names.has(term) ? 1 : 0));
-    if (prev >= 0) out.add((prev * PAIR_BASE + id) * 4 + 2);
-    prev = id;
-  }
-  return [...out];
+function conceptsOf(cands: readonly Candidate[]): number[][] {
+  const ids = new Map<string, number>();
+  for (const c of cands) for (const term of c.terms) if (!ids.has(term)) ids.set(term, ids.size);
+  const base = ids.size;
+  return cands.map((c) => {
+    const out = new Set<number>();
+    const names = new Set(c.names);
+    let prev = -1;
+    for (const term of c.terms) {
+      const id = ids.get(term)!;
+      out.add(id * 4 + (names.has(term) ? 1 : 0));
+      if (prev >= 0) out.add((prev * base + id) * 4 + 2);
+      prev = id;
+    }
+    return [...out];
+  });
 }
-/** Term ids stay below this, so a pair's key is exact in a double. */
-const PAIR_BASE = 1 << 20;
+
+/** How many sources state each concept: one set per source, not one per concept. */
+function conceptSourceCounts(cands: readonly Candidate[], concepts: readonly number[][]): Map<number, number> {
+  const bySource = new Map<number, number[]>();
+  cands.forEach((c, i) => {
+    const list = bySource.get(c.source);
+    if (list) list.push(i);
+    else bySource.set(c.source, [i]);
+  });
+  const count = new Map<number, number>();
+  for (const members of bySource.values()) {
+    const stated = new Set<number>();
+    for (const i of members) for (const k of concepts[i]!) stated.add(k);
+    for (const k of stated) count.set(k, (count.get(k) ?? 0) + 1);
+  }
+  return count;
+}
 
 /**
  * Multi-document extractive summary: greedy coverage of the concepts that several sources state
@@ -382,21 +403,14 @@ const PAIR_BASE = 1 << 20;
  */
 export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions, w: MultiWeights = DEFAULT_MULTI): Candidate[] {
   const nSources = new Set(cands.map((c) => c.source)).size;
-  const ids = new Map<string, number>();
-  const concepts = cands.map((c) => conceptsOf(c, ids));
-  const sourcesOf = new Map<number, Set<number>>();
-  cands.forEach((c, i) => {
-    for (const k of concepts[i]!) {
-      let s = sourcesOf.get(k);
-      if (!s) sourcesOf.set(k, (s = new Set()));
-      s.add(c.source);
-    }
-  });
+  const concepts = conceptsOf(cands);
+  const sourceCount = conceptSourceCounts(cands, concepts);
   const need = Math.min(nSources, Math.max(w.minSources, Math.ceil(w.minShare * nSources)));
   const kindWeight = [w.unigram, w.name, 1];
-  const weights = new Map<number, number>();
-  for (const [k, sources] of sourcesOf) weights.set(k, sources.size < need ? 0 : sources.size * kindWeight[k & 3]!);
-  const weight = (k: number): number => weights.get(k) ?? 0;
+  const weight = (k: number): number => {
+    const sources = sourceCount.get(k) ?? 0;
+    return sources < need ? 0 : sources * kindWeight[k & 3]!;
+  };
   const pool: number[] = [];
   cands.forEach((c, i) => {
     if (c.position >= w.window || c.words < w.minWords || c.words > w.maxWords || c.terms.length < 3) return;
@@ -405,20 +419,32 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
   });
   if (pool.length === 0) return summarize(cands, opts);
   const leans = new Set(pool.filter((i) => leansOnContext(cands[i]!.text)));
-  const covered = new Set<number>();
   const chosen: number[] = [];
   const isChosen = new Set<number>();
   let words = 0;
-  // Only concepts that carry weight can add to a gain: most state what one source alone says.
-  const live = new Map<number, number[]>();
-  for (const i of pool)
-    live.set(
-      i,
-      concepts[i]!.filter((k) => weight(k) > 0),
-    );
+  // Only concepts that carry weight can add to a gain: most state what one source alone says. They
+  // are numbered densely, so coverage and weights are flat arrays in the greedy's inner loop.
+  const dense = new Map<number, number>();
+  const denseWeight: number[] = [];
+  const live: Int32Array[] = [];
+  for (const i of pool) {
+    const mine: number[] = [];
+    for (const k of concepts[i]!) {
+      const wk = weight(k);
+      if (wk <= 0) continue;
+      let d = dense.get(k);
+      if (d === undefined) {
+        dense.set(k, (d = denseWeight.length));
+        denseWeight.push(wk);
+      }
+      mine.push(d);
+    }
+    live[i] = Int32Array.from(mine);
+  }
+  const covered = new Uint8Array(denseWeight.length);
   const gainOf = (i: number): number => {
     let g = 0;
-    for (const k of live.get(i)!) if (!covered.has(k)) g += weight(k);
+    for (const d of live[i]!) if (!covered[d]) g += denseWeight[d]!;
     return g;
   };
   let meanGain = 0;
@@ -446,7 +472,7 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
     isChosen.add(best);
     words += cands[best]!.words;
     if (words >= opts.maxWords) break;
-    for (const k of live.get(best)!) covered.add(k);
+    for (const d of live[best]!) covered[d] = 1;
   }
   if (chosen.length === 0) return summarize(cands, opts);
   return chosen.map((i) => cands[i]!).sort((a, b) => a.source - b.source || a.position - b.position);
