@@ -6,6 +6,7 @@
 // (by overall term overlap, or by sharing several terms specific to few of the story's sentences,
 // which is how two outlets' retellings of one claim look), and the picks are put back in reading order.
 
+import { frontAttribution } from "./attribution";
 import { splitSentences } from "./sentences";
 import { analyze } from "./text";
 
@@ -116,7 +117,9 @@ export function candidatesOfSentences(paragraphs: readonly (readonly string[])[]
   for (const p of paragraphs) {
     for (const text of p) {
       if (position >= limit) return out;
-      out.push({ text, source, position, ...analyze(text), words: spacedWords(text) });
+      // A quotation that names its speaker after it is shown speaker first, so it can open a line.
+      const shown = frontAttribution(text) ?? text;
+      out.push({ text: shown, source, position, ...analyze(shown), words: spacedWords(shown) });
       position++;
     }
   }
