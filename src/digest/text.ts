@@ -26,7 +26,76 @@ const SINGLE_CHARS = new RegExp("[" + Object.keys(SINGLE_MAP).join("") + "]", "g
 
 /** Lower-cased word tokens (letters and digits of any script). */
 export function words(s: string): string[] {
-  return s.toLowerCase().match(/[\p{L}\p{N}]+(?:['][\p{L}]+)?/gu) ?? [];
+  const lower = s.toLowerCase();
+  const out: string[] = [];
+  scanWords(lower, (start, end) => out.push(lower.slice(start, end)));
+  return out;
+}
+
+/**
+ * Calls `onWord(start, end)` for each word of `s`, left to right: a run of letters and digits of
+ * any script, with an apostrophe and the letters after it kept ("don't", "o'neil"). The same
+ * matches as /[\p{L}\p{N}]+(?:['][\p{L}]+)?/gu, found by a scan of character codes: the Unicode
+ * regex cost more than everything else in reading a sentence.
+ */
+export function scanWords(s: string, onWord: (start: number, end: number) => void): void {
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    let kind = charKind(s, i);
+    if (kind === NEITHER) {
+      i += unitLength(s, i);
+      continue;
+    }
+    const start = i;
+    while (i < n && (kind = charKind(s, i)) !== NEITHER) i += unitLength(s, i);
+    if (i + 1 < n && s.charCodeAt(i) === APOSTROPHE && charKind(s, i + 1) === LETTER) {
+      i++;
+      while (i < n && charKind(s, i) === LETTER) i += unitLength(s, i);
+    }
+    onWord(start, i);
+  }
+}
+
+const NEITHER = 0;
+const LETTER = 1;
+const DIGIT = 2;
+const APOSTROPHE = 39;
+/** Kinds of the Basic Multilingual Plane's characters, looked up once each: 0 not yet, else kind + 1. */
+const bmpKinds = new Uint8Array(0x10000);
+const IS_LETTER = /^\p{L}$/u;
+const IS_DIGIT = /^\p{N}$/u;
+
+/** Letter, digit or neither, for the code point at `i` (a surrogate pair counts as one). */
+function charKind(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c < 128) {
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) return LETTER;
+    return c >= 48 && c <= 57 ? DIGIT : NEITHER;
+  }
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+    const d = s.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return kindOf(String.fromCharCode(c, d));
+  }
+  const known = bmpKinds[c]!;
+  if (known) return known - 1;
+  const kind = kindOf(String.fromCharCode(c));
+  bmpKinds[c] = kind + 1;
+  return kind;
+}
+
+function kindOf(ch: string): number {
+  return IS_LETTER.test(ch) ? LETTER : IS_DIGIT.test(ch) ? DIGIT : NEITHER;
+}
+
+/** Code units of the code point at `i`: 2 for a surrogate pair, else 1. */
+function unitLength(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+    const d = s.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return 2;
+  }
+  return 1;
 }
 
 /** Count of whitespace-separated words, as a reader would count them (stops early past `cap`). */
@@ -63,6 +132,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
  * @example stem("meetings") // "meet"
  */
 export function stem(w: string): string {
+  if (w.length <= 3) return w;
   const hit = stemCache.get(w);
   if (hit !== undefined) return hit;
   const s = stemUncached(w);
@@ -116,14 +186,12 @@ export function topK<T>(entries: readonly (readonly [T, number])[], k: number): 
 /** Content terms of a text: lower-cased, stopwords removed, stemmed. */
 export function contentTerms(s: string): string[] {
   const out: string[] = [];
-  const re = /[\p{L}\p{N}]+(?:['][\p{L}]+)?/gu;
   const lower = s.toLowerCase();
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(lower))) {
-    const w = m[0];
-    if (STOPWORDS.has(w) || (w.length < 2 && !(w >= "0" && w <= "9"))) continue;
+  scanWords(lower, (start, end) => {
+    const w = lower.slice(start, end);
+    if (STOPWORDS.has(w) || (w.length < 2 && !(w >= "0" && w <= "9"))) return;
     out.push(stem(w));
-  }
+  });
   return out;
 }
 
@@ -194,18 +262,17 @@ export function analyze(s: string): Analysis {
   // scripts) instead of once per token; a capital shows where the original differs.
   const lower = s.toLowerCase();
   const aligned = lower.length === s.length;
-  const re = /[\p{L}\p{N}]+(?:['][\p{L}]+)?/gu;
   const src = aligned ? lower : s;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(src))) {
-    const w = aligned ? m[0] : m[0].toLowerCase();
+  scanWords(src, (start, end) => {
+    const raw = src.slice(start, end);
+    const w = aligned ? raw : raw.toLowerCase();
     tokens.push(w);
-    if (STOPWORDS.has(w) || (w.length < 2 && !(w >= "0" && w <= "9"))) continue;
+    if (STOPWORDS.has(w) || (w.length < 2 && !(w >= "0" && w <= "9"))) return;
     const t = stem(w);
     terms.push(t);
-    const capital = aligned ? s[m.index] !== lower[m.index] : m[0][0] !== w[0];
-    if (capital && !atSentenceStart(s, m.index)) names.push(t);
-  }
+    const capital = aligned ? s[start] !== lower[start] : raw[0] !== w[0];
+    if (capital && !atSentenceStart(s, start)) names.push(t);
+  });
   return { tokens, terms, names };
 }
 
