@@ -47,15 +47,17 @@ const VERB_FIRST = new RegExp(`^(${VERB}) ([^"]{1,160})\\.$`);
 
 /**
  * The sentence turned to open on its speaker, or undefined when it is not a quotation followed by
- * a named or described speaker.
+ * a named or described speaker, or when `standsAlone` says the quotation itself leans on context.
  * @example frontAttribution("'It was tough,' said the champion.") // "The champion said: 'It was tough.'"
  */
-export function frontAttribution(sentence: string): string | undefined {
+export function frontAttribution(sentence: string, standsAlone: (quotation: string) => boolean = () => true): string | undefined {
   const m = QUOTED.exec(sentence);
   if (!m) return undefined;
   const [, mark, body, end, after] = m as unknown as [string, string, string, string, string];
   // A single-quoted body may hold apostrophes, but not a second quotation opening after a space.
   if (mark === "'" && / '/.test(body)) return undefined;
+  // "Brown said: 'But if ...'" would lean on what the speaker said before, as the quotation did.
+  if (!standsAlone(body)) return undefined;
   const quote = `${mark}${body}${end === "," ? "." : end}${mark}`;
   let speaker: string;
   let rest: string;

@@ -118,7 +118,7 @@ export function candidatesOfSentences(paragraphs: readonly (readonly string[])[]
     for (const text of p) {
       if (position >= limit) return out;
       // A quotation that names its speaker after it is shown speaker first, so it can open a line.
-      const shown = frontAttribution(text) ?? text;
+      const shown = frontAttribution(text, (quotation) => !leansOnContext(quotation)) ?? text;
       out.push({ text: shown, source, position, ...analyze(shown), words: spacedWords(shown) });
       position++;
     }

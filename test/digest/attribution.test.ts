@@ -2,7 +2,7 @@
 // open on who is speaking; anything less plain is left as written.
 import { describe, expect, it } from "vitest";
 import { frontAttribution } from "../../src/digest/attribution";
-import { candidatesOf, opensOnWord, summarize } from "../../src/digest/summarize";
+import { candidatesOf, leansOnContext, opensOnWord, summarize } from "../../src/digest/summarize";
 
 describe("frontAttribution", () => {
   it("moves a named speaker after the quotation to the front, with the verb and its adverbials", () => {
@@ -26,6 +26,12 @@ describe("frontAttribution", () => {
   it("leaves a pronoun speaker alone: the line would lean on a sentence the summary may not hold", () => {
     expect(frontAttribution(`"We know where to look," she said.`)).toBeUndefined();
     expect(frontAttribution(`"We know where to look," they told reporters.`)).toBeUndefined();
+  });
+
+  it("leaves a quotation that leans on what was said before it as written", () => {
+    const standsAlone = (q: string) => !leansOnContext(q);
+    expect(frontAttribution(`"But we tried," Mayor Dana Whitfield said.`, standsAlone)).toBeUndefined();
+    expect(frontAttribution(`"We tried," Mayor Dana Whitfield said.`, standsAlone)).toBe(`Mayor Dana Whitfield said: "We tried."`);
   });
 
   it("leaves shapes it cannot turn faithfully as written", () => {
