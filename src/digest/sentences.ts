@@ -35,6 +35,9 @@ const SPEECH_VERBS = new RegExp(
   "i",
 );
 
+/** Whitespace that collapsing and trimming would change: at an end, doubled, or not a plain space. */
+const UNEVEN_SPACING = /^\s|\s$|\s\s|[^\S ]/;
+
 export interface Sentence {
   text: string;
   /** False when the sentence ends without terminal punctuation (a caption or fragment). */
@@ -47,7 +50,8 @@ export interface Sentence {
  * // ["Mr. Smith went to the U.S. Senate.", "He spoke."]
  */
 export function splitSentences(paragraph: string): Sentence[] {
-  const text = paragraph.replace(/\s+/g, " ").trim();
+  // Most paragraphs are already single-spaced: test for that instead of copying them.
+  const text = UNEVEN_SPACING.test(paragraph) ? paragraph.replace(/\s+/g, " ").trim() : paragraph;
   if (!text) return [];
   const cuts: number[] = [];
   const n = text.length;

@@ -132,7 +132,9 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
  * @example stem("meetings") // "meet"
  */
 export function stem(w: string): string {
-  if (w.length <= 3) return w;
+  // Every rule below strips an ending in s, d, g or y: other words are their own stem.
+  const last = w.charCodeAt(w.length - 1);
+  if (w.length <= 3 || (last !== S && last !== D && last !== G && last !== Y)) return w;
   const hit = stemCache.get(w);
   if (hit !== undefined) return hit;
   const s = stemUncached(w);
@@ -142,6 +144,7 @@ export function stem(w: string): string {
   return s;
 }
 const stemCache = new Map<string, string>();
+const [S, D, G, Y] = [..."sdgy"].map((c) => c.charCodeAt(0)) as [number, number, number, number];
 
 const STEM_SUFFIXES = ["ingly", "edly", "ing", "ed"] as const;
 
