@@ -299,6 +299,9 @@ const LEANS_ON_CONTEXT = new RegExp(
 const CONNECTIVE_AFTER_OPENER =
   /^[^,;:"]{1,40}, (?:however|though|meanwhile|instead|nevertheless|nonetheless|moreover|furthermore|too|then|in turn|by contrast),/i;
 
+/** A pronoun as the subject after a short opener: "Asked about the inspections, she said ...". */
+const PRONOUN_AFTER_OPENER = /^[^;:"]{1,120}?, (?:he|she|they|it) /i;
+
 /**
  * Whether a sentence can stand as a summary line by its shape: it starts with a letter or digit
  * (not a quotation mark, bracket or dash) and ends as a sentence does (not on a colon that
@@ -313,7 +316,7 @@ export function opensOnWord(text: string): boolean {
  * @example leansOnContext("But there was no indication of progress.") // true
  */
 export function leansOnContext(text: string): boolean {
-  return LEANS_ON_CONTEXT.test(text.trim()) || CONNECTIVE_AFTER_OPENER.test(text);
+  return LEANS_ON_CONTEXT.test(text.trim()) || CONNECTIVE_AFTER_OPENER.test(text) || PRONOUN_AFTER_OPENER.test(text);
 }
 
 /**

@@ -72,4 +72,10 @@ describe("connectives after a short opener", () => {
     expect(leansOnContext("By 1942, however, Stepinac denounced the regime's policies.")).toBe(true);
     expect(leansOnContext("In Rome, the pope met the president on Monday.")).toBe(false);
   });
+
+  it("and so does a pronoun as the subject after an opener", () => {
+    expect(leansOnContext("Asked about Flight 111, a 7-year-old MD-11 that crashed in September, she said she was not clear.")).toBe(true);
+    expect(leansOnContext("When asked about the inspections, Garvey said the order was precautionary.")).toBe(false);
+    expect(leansOnContext("The airline, which flies 20 of the jets, said it would comply.")).toBe(false);
+  });
 });
