@@ -25,23 +25,41 @@ function variant(a: RawArticle, v: number): RawArticle {
   return { ...a, id: `${a.id}~v${v}`, body };
 }
 
+interface Times {
+  wall: number;
+  cpu: number;
+}
+
 /**
  * Runs `fn` and returns median wall time and median CPU time (process user+system) in ms.
  * CPU time is what a Worker is limited on, and is less disturbed by other processes on the machine.
  */
-function timeBoth(fn: () => unknown, runs: number, warmup: number): { wall: number; cpu: number } {
-  for (let i = 0; i < warmup; i++) fn();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const c = process.cpuUsage();
-    const t = performance.now();
-    fn();
-    wall.push(performance.now() - t);
-    const d = process.cpuUsage(c);
-    cpu.push((d.user + d.system) / 1000);
+function timeBoth(fn: () => unknown, runs: number, warmup: number): Times {
+  return timeInTurns([fn], [runs], warmup)[0]!;
+}
+
+/**
+ * Times several functions in turns (each warmed `warmup` times first; then, round after round,
+ * function k runs runs[k] / rounds times), and returns each one's median wall and CPU time in ms.
+ */
+function timeInTurns(fns: readonly (() => unknown)[], runs: readonly number[], warmup: number): Times[] {
+  for (let i = 0; i < warmup; i++) for (const fn of fns) fn();
+  const rounds = Math.min(...runs);
+  const wall: number[][] = fns.map(() => []);
+  const cpu: number[][] = fns.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    fns.forEach((fn, k) => {
+      for (let i = 0; i < runs[k]! / rounds; i++) {
+        const c = process.cpuUsage();
+        const t = performance.now();
+        fn();
+        wall[k]!.push(performance.now() - t);
+        const d = process.cpuUsage(c);
+        cpu[k]!.push((d.user + d.system) / 1000);
+      }
+    });
   }
-  return { wall: median(wall), cpu: median(cpu) };
+  return fns.map((_, k) => ({ wall: median(wall[k]!), cpu: median(cpu[k]!) }));
 }
 
 export default async function bench(): Promise<void> {
@@ -57,8 +75,10 @@ export default async function bench(): Promise<void> {
   const a1000 = make(1000);
   // Every tenth article of the 1,000, so both sets have the same mix of originals and variants.
   const a100 = a1000.filter((_, i) => i % 10 === 0);
-  const t100 = timeBoth(() => buildDigest(a100, { date }), 9, 2);
-  const t1000 = timeBoth(() => buildDigest(a1000, { date }), 7, 1);
+  // Both sizes warm up first and are then timed in turns, so the ratio compares steady-state costs
+  // under the same machine load: timing 100 cold (JIT still compiling) and 1,000 warm, or one size
+  // in a quiet minute and the other in a busy one, moves t(1000)/t(100) by more than 2 either way.
+  const [t100, t1000] = timeInTurns([() => buildDigest(a100, { date }), () => buildDigest(a1000, { date })], [21, 7], 3) as [Times, Times];
   const stories1000 = buildDigest(a1000, { date }).digest.stories.length;
   console.log(
     `articles built from ${base.length} eval articles; beyond the first ${base.length}, each repeat is a variant ` +
