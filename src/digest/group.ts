@@ -156,9 +156,9 @@ function leadTerms(a: GroupInput, article: number, table: TermTable): LeadTerms 
 /**
  * One-permutation MinHash: each shingle is hashed once, a first mix picks its bin and a second
  * gives the value kept as the bin's minimum. Linear in the number of shingles. A shingle whose
- * first mix is negative as a 32-bit integer (and not a multiple of the bin count) is left out: a
- * fixed sample of about half the shingles, which the stored signatures and thresholds assume.
- * All arithmetic stays in 32-bit integers, which keeps it on the engine's fast path.
+ * first mix is negative as a 32-bit integer (and not a multiple of the bin count) is left out, as
+ * it always has been: a fixed sample of about half the shingles, with which the copy threshold was
+ * chosen. All arithmetic stays in 32-bit integers, which keeps it on the engine's fast path.
  */
 function minhash(tokens: readonly string[]): Uint32Array {
   const sig = new Uint32Array(HASHES).fill(EMPTY);

@@ -36,19 +36,18 @@ export function words(s: string): string[] {
  * Calls `onWord(start, end)` for each word of `s`, left to right: a run of letters and digits of
  * any script, with an apostrophe and the letters after it kept ("don't", "o'neil"). The same
  * matches as /[\p{L}\p{N}]+(?:['][\p{L}]+)?/gu, found by a scan of character codes: the Unicode
- * regex cost more than everything else in reading a sentence.
+ * regex was the largest single cost of reading a sentence.
  */
 export function scanWords(s: string, onWord: (start: number, end: number) => void): void {
   const n = s.length;
   let i = 0;
   while (i < n) {
-    let kind = charKind(s, i);
-    if (kind === NEITHER) {
+    if (charKind(s, i) === NEITHER) {
       i += unitLength(s, i);
       continue;
     }
     const start = i;
-    while (i < n && (kind = charKind(s, i)) !== NEITHER) i += unitLength(s, i);
+    while (i < n && charKind(s, i) !== NEITHER) i += unitLength(s, i);
     if (i + 1 < n && s.charCodeAt(i) === APOSTROPHE && charKind(s, i + 1) === LETTER) {
       i++;
       while (i < n && charKind(s, i) === LETTER) i += unitLength(s, i);
