@@ -1,14 +1,17 @@
-// Group: articles into stories, one story per news event. Two kinds of link, both found through
+// Group: articles into stories, one story per news event. Three kinds of link, all found through
 // candidate pairs only (never all pairs on full text):
 // - wire copies: MinHash over word shingles with LSH banding (a copy adds no new sentences);
 // - same event: an article joins the story whose centroid (the sum of its members' tf-idf profiles,
 //   names weighted up) it is closest to, in time order, when that similarity, discounted by the
 //   time since the story's latest article, clears a threshold. Linking to a story as a whole, not to
-//   one member over a high bar, is what lets the third outlet's retelling join the first two.
+//   one member over a high bar, is what lets the third outlet's retelling join the first two;
+// - versions of one report: stories whose articles open on the same lead sentence are merged (a
+//   wire service rewrites a report under its lead; the lead is looked up by its text, not compared).
 // Candidate stories come from an inverted index over each article's most salient terms, so the cost
 // per article is bounded by the index's posting caps, not by the number of articles.
 
-import { analyze, fnv1a32, type Analysis } from "./text";
+import { splitSentences } from "./sentences";
+import { analyze, fnv1a32, wordCount, type Analysis } from "./text";
 
 export interface GroupInput {
   id: string;
@@ -278,9 +281,64 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
       if (list.length > MAX_POSTING) list.shift();
     }
   }
-  const groups = clusters.map((c) => c.members.sort((a, b) => a - b)).sort((a, b) => a[0]! - b[0]!);
+  const groups = mergeSharedLeads(
+    clusters.map((c) => c.members),
+    items,
+    profiles,
+    opts.join,
+  )
+    .map((members) => members.sort((a, b) => a - b))
+    .sort((a, b) => a[0]! - b[0]!);
   return { groups, duplicateOf };
 }
+
+/** Words a lead sentence needs before two articles opening on it are taken for one story's versions. */
+const SHARED_LEAD_WORDS = 12;
+
+/**
+ * Stories whose articles open on the same lead sentence are one story: a wire service's later
+ * versions of a report keep its first sentence and rewrite the rest, so their profiles can drift
+ * apart while their lead still says they report one event. The two articles must still be about
+ * as close as an article joining a story (`minCosine`): a boilerplate opening line shared by
+ * unrelated items ("This is a developing story ...") does not merge them.
+ */
+function mergeSharedLeads(groups: number[][], items: readonly GroupInput[], profiles: readonly Profile[], minCosine: number): number[][] {
+  const parent = groups.map((_, g) => g);
+  const root = (g: number): number => {
+    while (parent[g] !== g) g = parent[g] = parent[parent[g]!]!;
+    return g;
+  };
+  const firstWithLead = new Map<string, { article: number; group: number }>();
+  groups.forEach((members, g) => {
+    for (const i of members) {
+      const key = leadKey(items[i]!);
+      if (!key) continue;
+      const first = firstWithLead.get(key);
+      if (!first) firstWithLead.set(key, { article: i, group: g });
+      else if (cosine(profiles[i]!.vec, profiles[first.article]!.vec) >= minCosine) parent[root(g)] = root(first.group);
+    }
+  });
+  const merged = new Map<number, number[]>();
+  groups.forEach((members, g) => {
+    const r = root(g);
+    const list = merged.get(r);
+    if (list) list.push(...members);
+    else merged.set(r, [...members]);
+  });
+  return [...merged.values()];
+}
+
+/** An article's lead sentence, normalised, when it is long enough to identify a report. */
+function leadKey(a: GroupInput): string {
+  // The first sentence lies in the paragraph's opening; the rest of a long paragraph is not read.
+  const lead = splitSentences((a.paragraphs[0] ?? "").slice(0, LEAD_SENTENCE_CHARS))[0]?.text ?? "";
+  if (wordCount(lead, SHARED_LEAD_WORDS) < SHARED_LEAD_WORDS) return "";
+  return lead
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}
+const LEAD_SENTENCE_CHARS = 600;
 
 function sharedNames(names: readonly string[], story: ReadonlySet<string>): number {
   let k = 0;
