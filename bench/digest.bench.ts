@@ -5,7 +5,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildDigest } from "../src/digest/index";
 import { seedArticles } from "../src/sources/seeds";
-import { parseEvalJsonl } from "../src/digest/evaluate";
+import { evalRaw, parseEvalJsonl } from "../src/digest/evaluate";
 import { fnv1a32 } from "../src/digest/text";
 import type { RawArticle } from "../src/digest/types";
 import { fmt, median, timeRuns } from "./stats";
@@ -69,7 +69,7 @@ export default async function bench(): Promise<void> {
   console.log(`digest core, ${seeds.length} seeds: median ${fmt(median(seedTimes))} wall over ${seedTimes.length} runs`);
 
   const records = parseEvalJsonl(readFileSync(resolve(here, "../../shared/eval/cnndm_dev.jsonl"), "utf8"));
-  const base: RawArticle[] = records.map((r) => ({ id: r.id, body: r.article, url: r.url, format: "text" }));
+  const base: RawArticle[] = records.map(evalRaw);
   const make = (n: number): RawArticle[] =>
     Array.from({ length: n }, (_, i) => variant(base[i % base.length]!, Math.floor(i / base.length)));
   const a1000 = make(1000);

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { evaluate, headlineCheck, mean, paired, parseEvalJsonl, splits } from "../src/digest/evaluate";
+import { evalRaw, evaluate, headlineCheck, mean, paired, parseEvalJsonl, splits } from "../src/digest/evaluate";
 import { buildDigest, DEFAULT_MAX_WORDS, prepareArticles, summarizeStory } from "../src/digest/index";
 import {
   backgroundIdf,
@@ -27,8 +27,9 @@ import { rougeRecall } from "../src/digest/rouge";
 const here = dirname(fileURLToPath(import.meta.url));
 const ducFile = process.env.DUC_FILE ?? resolve(here, "../../shared/eval/duc2003.jsonl");
 const duc = parseDucJsonl(readFileSync(ducFile, "utf8"));
-const cnnRecords = parseEvalJsonl(readFileSync(process.env.EVAL_FILE ?? resolve(here, "../../shared/eval/cnndm_dev.jsonl"), "utf8"));
-const singles = cnnRecords.map((x) => ({ id: x.id, body: x.article, url: x.url, format: "text" as const }));
+const file = process.env.EVAL_FILE ?? resolve(here, "../../shared/eval/cnndm_dev.jsonl");
+const records = parseEvalJsonl(readFileSync(file, "utf8"));
+const singles = records.map(evalRaw);
 const pct = (x: number): string => x.toFixed(2).padStart(6);
 
 // 1. Multi-document summaries.
@@ -87,8 +88,6 @@ console.log(
 );
 console.log("");
 console.log("SINGLE-DOCUMENT:");
-const file = process.env.EVAL_FILE ?? resolve(here, "../../shared/eval/cnndm_dev.jsonl");
-const records = parseEvalJsonl(readFileSync(file, "utf8"));
 const r = evaluate(records, { maxSentences: 3 });
 
 const f = (x: number): string => x.toFixed(2).padStart(6);
@@ -134,10 +133,7 @@ for (const key of ["r1", "r2", "rl"] as const) {
 }
 
 // The same file as one input: unrelated articles should stay one story each.
-const { digest } = buildDigest(
-  records.map((x) => ({ id: x.id, body: x.article, url: x.url, format: "text" as const })),
-  { date: "1970-01-01" },
-);
+const { digest } = buildDigest(singles, { date: "1970-01-01" });
 console.log(`all ${records.length} articles as one input: ${digest.stories.length} stories`);
 
 // Headlines built from the text alone vs the Daily Mail URL slug (an editor's headline).

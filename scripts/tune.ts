@@ -11,20 +11,21 @@ import { fileURLToPath } from "node:url";
 import {
   backgroundIdf,
   clusterHalf,
+  ducRaw,
   groupingEval,
   mixForGrouping,
   multiDocEval,
   meanRecall,
   parseDucJsonl,
 } from "../src/digest/evaluate-duc";
-import { parseEvalJsonl } from "../src/digest/evaluate";
+import { evalRaw, parseEvalJsonl } from "../src/digest/evaluate";
 import { prepareArticles } from "../src/digest/index";
 import { DEFAULT_GROUPING, type GroupOptions } from "../src/digest/group";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const duc = parseDucJsonl(readFileSync(resolve(here, "../../shared/eval/duc2003.jsonl"), "utf8"));
 const cnn = parseEvalJsonl(readFileSync(resolve(here, "../../shared/eval/cnndm_dev.jsonl"), "utf8"));
-const singles = cnn.map((r) => ({ id: r.id, body: r.article, url: r.url, format: "text" as const }));
+const singles = cnn.map(evalRaw);
 const what = process.argv[2] ?? "multi";
 
 if (what === "group") {
@@ -90,7 +91,7 @@ if (what === "group") {
   for (const r of rows.slice(0, 8)) console.log(JSON.stringify(r.w), `worst quarter ${r.stable.toFixed(2)} A ${f(r.a)} | B ${f(r.b)}`);
   console.log(`chosen on A: ${JSON.stringify(rows[0]!.w)} -> held-out B vs Lead-3: ${f(rows[0]!.b)}`);
 } else if (what === "multi-grid") {
-  const { ducRaw, firstWords } = await import("../src/digest/evaluate-duc");
+  const { firstWords } = await import("../src/digest/evaluate-duc");
   const { summarizeStory } = await import("../src/digest/index");
   const { rougeRecall } = await import("../src/digest/rouge");
   const { DEFAULT_MULTI } = await import("../src/digest/summarize");
@@ -124,9 +125,7 @@ if (what === "group") {
       `A ${r.a.r1.toFixed(2)}/${r.a.r2.toFixed(2)}  B ${r.b.r1.toFixed(2)}/${r.b.r2.toFixed(2)}`,
     );
 } else {
-  const idf = backgroundIdf(
-    prepareArticles([...duc.flatMap((c) => c.docs.map((d) => ({ id: d.id, body: d.text, format: "text" as const }))), ...singles]).articles,
-  );
+  const idf = backgroundIdf(prepareArticles([...duc.flatMap(ducRaw), ...singles]).articles);
   const rows = multiDocEval(duc, idf);
   for (const half of [0, 1]) {
     const h = rows.filter((r) => clusterHalf(r.id) === half);

@@ -9,6 +9,7 @@ import { rouge, type RougeScores } from "./rouge";
 import type { SummaryWeights } from "./summarize";
 import { candidatesOf, summarize, DEFAULT_WEIGHTS } from "./summarize";
 import { fnv1a32, slugWords } from "./text";
+import type { RawArticle } from "./types";
 
 export interface EvalRecord {
   id: string;
@@ -35,6 +36,11 @@ export interface ArticleScores {
   system: RougeScores;
   lead3: RougeScores;
   lead3Raw: RougeScores;
+}
+
+/** A record's article as the digest receives it: plain text, with its URL. */
+export function evalRaw(rec: EvalRecord): RawArticle {
+  return { id: rec.id, body: rec.article, url: rec.url, format: "text" };
 }
 
 /** Parses JSONL text into records, skipping lines that are not JSON objects with article/reference. */

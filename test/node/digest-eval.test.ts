@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { evaluate, mean, paired, parseEvalJsonl, splits, type ArticleScores } from "../../src/digest/evaluate";
+import { evalRaw, evaluate, mean, paired, parseEvalJsonl, splits, type ArticleScores } from "../../src/digest/evaluate";
 import { buildDigest, prepareArticles } from "../../src/digest/index";
 import { rouge, rougeRecall } from "../../src/digest/rouge";
 import type { RawArticle } from "../../src/digest/types";
@@ -78,10 +78,7 @@ describe("CNN/DailyMail dev file", () => {
   });
 
   it("read as one input, keeps unrelated articles apart (only same-event sports pieces may join)", () => {
-    const { digest } = buildDigest(
-      records.map((r) => ({ id: r.id, body: r.article, url: r.url, format: "text" as const })),
-      { date: "2026-11-23" },
-    );
+    const { digest } = buildDigest(records.map(evalRaw), { date: "2026-11-23" });
     // Some of the 150 really are one event (two reports of one race weekend); most are unrelated.
     expect(digest.stories.length).toBeGreaterThanOrEqual(135);
     expect(digest.stories.every((s) => s.sources.length <= 4)).toBe(true);
@@ -114,7 +111,7 @@ describe("CNN/DailyMail dev file", () => {
 
 describe("duc2003 clusters", () => {
   const duc = parseDucJsonl(readFileSync(resolve(here, "../../../shared/eval/duc2003.jsonl"), "utf8"));
-  const singles = records.map((r) => ({ id: r.id, body: r.article, url: r.url, format: "text" as const }));
+  const singles = records.map(evalRaw);
 
   it("groups the mix with cnndm_dev into stories: B-cubed precision >= 0.95, event recall >= 0.85", () => {
     const { scores } = groupingEval(mixForGrouping(duc, singles));
