@@ -5,6 +5,7 @@
 
 import { prepareArticles, summarizeStory, type PreparedArticle } from "./index";
 import { groupArticles, type GroupOptions, DEFAULT_GROUPING } from "./group";
+import { jsonObjectLines } from "./evaluate";
 import { rougeRecall, type RecallScores } from "./rouge";
 import { fnv1a32 } from "./text";
 import type { RawArticle } from "./types";
@@ -26,15 +27,9 @@ export interface DucCluster {
 /** Parses duc2003.jsonl, skipping lines that are not clusters with docs and references. */
 export function parseDucJsonl(text: string): DucCluster[] {
   const out: DucCluster[] = [];
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      const o = JSON.parse(line) as Partial<DucCluster>;
-      if (typeof o.id === "string" && Array.isArray(o.docs) && Array.isArray(o.references)) {
-        out.push({ id: o.id, kind: o.kind === "event" ? "event" : "topic", docs: o.docs, references: o.references });
-      }
-    } catch {
-      // not JSON: skipped
+  for (const o of jsonObjectLines<DucCluster>(text)) {
+    if (typeof o.id === "string" && Array.isArray(o.docs) && Array.isArray(o.references)) {
+      out.push({ id: o.id, kind: o.kind === "event" ? "event" : "topic", docs: o.docs, references: o.references });
     }
   }
   return out;

@@ -43,18 +43,27 @@ export function evalRaw(rec: EvalRecord): RawArticle {
   return { id: rec.id, body: rec.article, url: rec.url, format: "text" };
 }
 
-/** Parses JSONL text into records, skipping lines that are not JSON objects with article/reference. */
-export function parseEvalJsonl(text: string): EvalRecord[] {
-  const out: EvalRecord[] = [];
+/** The JSON objects on a JSONL text's lines; blank lines, non-JSON lines and other values are skipped. */
+export function jsonObjectLines<T>(text: string): Partial<T>[] {
+  const out: Partial<T>[] = [];
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
     try {
-      const o = JSON.parse(line) as Partial<EvalRecord>;
-      if (typeof o.article === "string" && typeof o.reference === "string" && typeof o.id === "string") {
-        out.push({ id: o.id, url: o.url, article: o.article, reference: o.reference });
-      }
+      const o: unknown = JSON.parse(line);
+      if (o !== null && typeof o === "object") out.push(o as Partial<T>);
     } catch {
       // not JSON: skipped
+    }
+  }
+  return out;
+}
+
+/** Parses JSONL text into records, skipping lines that are not JSON objects with article/reference. */
+export function parseEvalJsonl(text: string): EvalRecord[] {
+  const out: EvalRecord[] = [];
+  for (const o of jsonObjectLines<EvalRecord>(text)) {
+    if (typeof o.article === "string" && typeof o.reference === "string" && typeof o.id === "string") {
+      out.push({ id: o.id, url: o.url, article: o.article, reference: o.reference });
     }
   }
   return out;
