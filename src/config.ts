@@ -23,6 +23,18 @@ const publicBaseUrl = baseUrl.check(
   ),
 );
 
+/** A var given as text and read as a number that `ok` accepts (`message` names the var and its range); `fallback` when unset. */
+const numberVar = (ok: (n: number) => boolean, message: string, fallback: number) =>
+  z._default(
+    z
+      .pipe(
+        z.string(),
+        z.transform((v) => Number(v)),
+      )
+      .check(z.refine(ok, message)),
+    fallback,
+  );
+
 const schema = z.object({
   NEWSLETTER_TITLE: z._default(
     z
@@ -49,22 +61,14 @@ const schema = z.object({
     z.transform((s) => parseFeedList(s)),
   ),
   SEEDS: onOff,
-  ITEM_RETENTION_DAYS: z._default(
-    z
-      .pipe(
-        z.string(),
-        z.transform((v) => Number(v)),
-      )
-      .check(z.refine((n) => Number.isInteger(n) && n >= 1 && n <= 3650, "ITEM_RETENTION_DAYS must be a whole number of days from 1")),
+  ITEM_RETENTION_DAYS: numberVar(
+    (n) => Number.isInteger(n) && n >= 1 && n <= 3650,
+    "ITEM_RETENTION_DAYS must be a whole number of days from 1",
     30,
   ),
-  FULL_TEXT_PER_RUN: z._default(
-    z
-      .pipe(
-        z.string(),
-        z.transform((v) => Number(v)),
-      )
-      .check(z.refine((n) => Number.isInteger(n) && n >= 0 && n <= 40, "FULL_TEXT_PER_RUN must be a whole number from 0 to 40")),
+  FULL_TEXT_PER_RUN: numberVar(
+    (n) => Number.isInteger(n) && n >= 0 && n <= 40,
+    "FULL_TEXT_PER_RUN must be a whole number from 0 to 40",
     10,
   ),
   FULL_TEXT_SKIP: z.pipe(
@@ -87,38 +91,19 @@ const schema = z.object({
       ),
     "",
   ),
-  DELIVERY_BATCH_SIZE: z._default(
-    z
-      .pipe(
-        z.string(),
-        z.transform((v) => Number(v)),
-      )
-      .check(
-        z.refine(
-          (n) => Number.isInteger(n) && n >= 1 && n <= MAX_BATCH_EMAILS,
-          `DELIVERY_BATCH_SIZE must be a whole number from 1 to ${MAX_BATCH_EMAILS}`,
-        ),
-      ),
+  DELIVERY_BATCH_SIZE: numberVar(
+    (n) => Number.isInteger(n) && n >= 1 && n <= MAX_BATCH_EMAILS,
+    `DELIVERY_BATCH_SIZE must be a whole number from 1 to ${MAX_BATCH_EMAILS}`,
     MAX_BATCH_EMAILS,
   ),
-  PROVIDER_RATE: z._default(
-    z
-      .pipe(
-        z.string(),
-        z.transform((v) => Number(v)),
-      )
-      .check(
-        z.refine((n) => Number.isFinite(n) && n > 0 && n <= 1000, "PROVIDER_RATE must be a number of provider calls per second above 0"),
-      ),
+  PROVIDER_RATE: numberVar(
+    (n) => Number.isFinite(n) && n > 0 && n <= 1000,
+    "PROVIDER_RATE must be a number of provider calls per second above 0",
     2,
   ),
-  DELIVERY_MAX_CONCURRENCY: z._default(
-    z
-      .pipe(
-        z.string(),
-        z.transform((v) => Number(v)),
-      )
-      .check(z.refine((n) => Number.isInteger(n) && n >= 1 && n <= 250, "DELIVERY_MAX_CONCURRENCY must be a whole number from 1 to 250")),
+  DELIVERY_MAX_CONCURRENCY: numberVar(
+    (n) => Number.isInteger(n) && n >= 1 && n <= 250,
+    "DELIVERY_MAX_CONCURRENCY must be a whole number from 1 to 250",
     2,
   ),
 });
