@@ -19,8 +19,8 @@ export interface GroupInput {
   /** ISO 8601; articles without a date are placed by input order and get no time discount. */
   publishedAt?: string;
   paragraphs: readonly string[];
-  /** The article's sentences, already analysed (saves tokenising the lead twice). */
-  candidates?: readonly Analysis[];
+  /** The article's sentences, already analysed (saves tokenising the lead twice), with their text when known. */
+  candidates?: readonly (Analysis & { text?: string })[];
 }
 
 export interface GroupOptions {
@@ -330,8 +330,8 @@ function mergeSharedLeads(groups: number[][], items: readonly GroupInput[], prof
 
 /** An article's lead sentence, normalised, when it is long enough to identify a report. */
 function leadKey(a: GroupInput): string {
-  // The first sentence lies in the paragraph's opening; the rest of a long paragraph is not read.
-  const lead = splitSentences((a.paragraphs[0] ?? "").slice(0, LEAD_SENTENCE_CHARS))[0]?.text ?? "";
+  // The analysed first sentence when there is one; else split from the first paragraph's opening.
+  const lead = a.candidates?.[0]?.text ?? splitSentences((a.paragraphs[0] ?? "").slice(0, LEAD_SENTENCE_CHARS))[0]?.text ?? "";
   if (wordCount(lead, SHARED_LEAD_WORDS) < SHARED_LEAD_WORDS) return "";
   return lead
     .toLowerCase()
