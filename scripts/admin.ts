@@ -5,12 +5,13 @@
 //   npm run admin -- resend-failed ID                         resend final failures under new keys (after a fix)
 //   npm run admin -- resend-held ID                           resend rows held past the provider's key memory
 // The token comes from ADMIN_TOKEN, else from .dev.vars (what `npm start` uses); the Worker's URL
-// from ADMIN_URL or --url, default http://localhost:8787 (`npm start`).
+// from --url or ADMIN_URL, else http://localhost:PORT (8787 by default), where `npm start` serves.
 import { existsSync, readFileSync } from "node:fs";
 
 const usage = `usage: npm run admin -- build [--force] [--slot SLOT] [--send] | send ID | status ID
                             | resend-failed ID | resend-held ID  [--url URL]
-  ADMIN_TOKEN (or .dev.vars) holds the bearer token; ADMIN_URL or --url the Worker (default http://localhost:8787)`;
+  ADMIN_TOKEN (or .dev.vars) holds the bearer token; --url or ADMIN_URL the Worker
+  (default http://localhost:$PORT, 8787 when PORT is unset: where \`npm start\` serves)`;
 
 function fail(message: string): never {
   console.error(message);
@@ -44,9 +45,15 @@ function parse(argv: string[]) {
 }
 
 async function main(): Promise<void> {
-  const { flags, positional } = parse(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.length === 0 || argv.includes("--help") || argv[0] === "help") {
+    console.log(usage);
+    return;
+  }
+  const { flags, positional } = parse(argv);
   const [command, id] = positional;
-  const base = String(flags.get("url") ?? process.env.ADMIN_URL ?? "http://localhost:8787").replace(/\/+$/, "");
+  const local = `http://localhost:${process.env.PORT || 8787}`;
+  const base = String(flags.get("url") ?? process.env.ADMIN_URL ?? local).replace(/\/+$/, "");
   let method = "GET";
   let path: string;
   let body: string | undefined;

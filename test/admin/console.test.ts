@@ -63,8 +63,18 @@ describe("admin console", () => {
     expect(setCookie).toMatch(/Path=\/admin/);
     expect(setCookie).toMatch(/Max-Age=28800/);
     expect(setCookie).not.toMatch(/Secure/);
-    const altered = cookie.replace(/.$/, (ch) => (ch === "A" ? "B" : "A"));
+    // Every character of the signature carries signature bits but the last, which also carries two
+    // unused ones: alter the first (always a different MAC), and the last in every way that keeps
+    // the same MAC bits (a non-canonical encoding, refused as well).
+    const signature = cookie.lastIndexOf(".") + 1;
+    const flip = (ch: string) => (ch === "A" ? "B" : "A");
+    const altered = cookie.slice(0, signature) + flip(cookie[signature]!) + cookie.slice(signature + 1);
     expect((await go("/admin", { headers: { cookie: altered } })).status).toBe(303);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const last = alphabet.indexOf(cookie.at(-1)!);
+    const sameBits = [...alphabet].filter((_ch, k) => k !== last && k >> 2 === last >> 2);
+    expect(sameBits).toHaveLength(3);
+    for (const ch of sameBits) expect((await go("/admin", { headers: { cookie: cookie.slice(0, -1) + ch } })).status).toBe(303);
 
     // Off loopback the production guards apply: real transport, no dev mailbox, long secrets.
     const strong = "x".repeat(48);
