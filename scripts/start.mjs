@@ -27,7 +27,8 @@ function step(what, cmd, args) {
 step("writing .dev.vars", "node", ["scripts/prepare-dev.mjs"]);
 step("compiling the templates", "node", ["scripts/build.mjs"]);
 const migrated = step("applying the D1 migrations", "wrangler", ["d1", "migrations", "apply", "DB", "--local"]);
-const applied = (migrated.match(/✅/g) ?? []).length;
+// wrangler prints the migration table before, during and after applying: count names, not rows.
+const applied = new Set(migrated.match(/\b\d{4}_[\w-]+\.sql\b/g) ?? []).size;
 console.log(applied ? `start: applied ${applied} D1 migration(s) to the local database` : "start: local D1 database is up to date");
 
 const settings = readDotenv(".dev.vars");
@@ -38,7 +39,7 @@ const dev = spawn(
   "wrangler",
   ["dev", "--test-scheduled", "--port", String(port), ...devVarArgs(settings, port), ...process.argv.slice(2)],
   {
-    stdio: "inherit",
+    stdio: ["inherit", "pipe", "inherit"],
     env: { ...process.env, ...OFFLINE_ENV },
     // Its own process group, so stopping `npm start` stops wrangler and both workerd processes.
     detached: true,
@@ -54,6 +55,35 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 dev.on("exit", (code) => process.exit(code ?? 0));
+dev.stdout.on("data", onlyOnce());
+
+/**
+ * Passes wrangler's output through, but for a bindings table it has printed before: it prints
+ * the table when it bundles and again when the local server starts.
+ */
+function onlyOnce() {
+  const tables = new Set();
+  let table = null;
+  let pending = "";
+  return (chunk) => {
+    pending += chunk;
+    const lines = pending.split("\n");
+    pending = lines.pop();
+    for (const line of lines) {
+      if (table === null && /has access to the following bindings/.test(line)) table = [];
+      if (table === null) {
+        process.stdout.write(`${line}\n`);
+        continue;
+      }
+      table.push(line);
+      if (line.trim() !== "") continue;
+      const text = table.join("\n");
+      if (!tables.has(text)) process.stdout.write(`${text}\n`);
+      tables.add(text);
+      table = null;
+    }
+  };
+}
 
 async function ready() {
   for (let i = 0; i < 600; i++) {

@@ -130,6 +130,7 @@ describe("npm start on a fresh copy with PORT set", () => {
     expect((await fetch(`${base()}/healthz`)).status).toBe(200);
     // Each set-up table once: the migrations are summed up in one line, not listed.
     expect(output.match(/applied \d+ D1 migration/g)).toHaveLength(1);
+    expect(output.match(/has access to the following bindings/g)).toHaveLength(1);
   });
 
   it("mails a confirmation whose link points at PORT", async () => {
