@@ -9,6 +9,7 @@ import { resendEdition, type ResendKind } from "../delivery/resend";
 import { deliveryReport, getFanout, type FanoutState } from "../delivery/store";
 import { BUILD_HASH } from "../generated/stamp";
 import { editionMailEvents } from "../webhooks/store";
+import { editionEngagement } from "../webhooks/engagement";
 import { contentEtag } from "../http/cache";
 import { personalise, renderEmail } from "../render/email";
 import { errorText, log } from "../log";
@@ -67,6 +68,14 @@ export async function buildAndSend(
   return { build, send: { created: build.created || started.created, state: started.state } };
 }
 
+/**
+ * Whether a slot already has a record (built or skipped): the schedule builds a slot once.
+ * @example if (!(await slotRecorded(deps, "2026-11-23Tscheduled"))) ...
+ */
+export async function slotRecorded(deps: Pick<Deps, "db">, slot: string): Promise<boolean> {
+  return (await getSlot(deps.db, slot)) !== null;
+}
+
 type StoredEdition = { outcome: "missing" } | { outcome: "skipped"; record: EditionRecord } | { outcome: "built"; record: EditionRecord };
 
 /** The edition an operator names: missing, a skipped slot (nothing to send), or built. */
@@ -120,10 +129,11 @@ export async function editionStatus(deps: Deps, id: string) {
   const edition = await getEditionRecord(deps.db, id);
   if (!edition) return null;
   const held = heldBefore(deps.clock().getTime());
-  const [fanout, deliveries, reported] = await Promise.all([
+  const [fanout, deliveries, reported, engaged] = await Promise.all([
     getFanout(deps.db, id),
     deliveryReport(deps.db, id, 50, held),
     editionMailEvents(deps.db, id),
+    editionEngagement(deps.db, id),
   ]);
   const open = deliveries.counts.pending + deliveries.counts.sending + deliveries.counts.failed - deliveries.failedFinal;
   const delivery = !fanout
@@ -138,7 +148,9 @@ export async function editionStatus(deps: Deps, id: string) {
   const pause = fanout?.pausedAt ? { since: fanout.pausedAt, reason: fanout.pauseReason } : null;
   // What the provider reported after sending: permanent bounces and complaints (those readers
   // are suppressed from later sends), soft bounces and delays (recorded only).
-  return { edition, delivery, pause, fanout, deliveries: { ...deliveries, reported } };
+  // Unique recipients per kind from the provider's events (opens are a lower bound), and the most clicked links.
+  const engagement = { ...engaged.counts, topLinks: engaged.links, eventsFoldedAt: engaged.foldedAt };
+  return { edition, delivery, pause, fanout, deliveries: { ...deliveries, reported }, engagement };
 }
 
 /** One built edition for the web, or null. */

@@ -7,11 +7,13 @@ import Papa from "papaparse";
 import type { Deps } from "../deps";
 import { QUEUE_SEND_MAX, sendConfirmation } from "../delivery/messages";
 import { log } from "../log";
+import { forgetReaderEngagement } from "../webhooks/engagement";
 import { normalizeAddress } from "./address";
 import {
   applyImport,
   eraseAddress,
   exportPage,
+  findSubscriberByEmail,
   type ImportChange,
   purgePending,
   SUPPRESSED,
@@ -62,6 +64,9 @@ export async function eraseSubscriber(
 ): Promise<{ erased: boolean; deliveries: number; outbox: number } | null> {
   const checked = normalizeAddress(input);
   if (!checked.ok) return null;
+  // The reader's engagement rows go first (the editions' counts keep them).
+  const reader = await findSubscriberByEmail(deps.db, checked.email);
+  if (reader) await forgetReaderEngagement(deps.db, [reader.id]);
   const r = await eraseAddress(deps.db, checked.email, await addressHash(checked.email), deps.clock());
   // No address in the log: the counts say what happened.
   log.info("subscriber_erased", { found: r.erased, deliveries: r.deliveries, outbox: r.outbox });

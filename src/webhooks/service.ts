@@ -2,9 +2,11 @@
 // signature against the raw body, then apply each event once. A permanent bounce sets the
 // recipient 'bounced', a complaint 'complained'; both are out of every later fan-out (it only
 // takes active subscribers) and counted in the edition status. Transient bounces and delivery
-// delays are recorded only. Unknown event types are ignored.
+// delays are recorded only. Deliveries, opens and clicks count in the edition's engagement
+// (./engagement.ts), once per recipient. Unknown event types are ignored.
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import * as z from "zod/mini";
+import { countEngagement, ENGAGEMENT_EVENTS } from "./engagement";
 import { recordMailEvent } from "./store";
 
 /** How the verification ended, when it did not give an event. */
@@ -47,13 +49,14 @@ const event = z.object({
       email_id: z.optional(z.string()),
       to: z.optional(z.union([z.array(z.string()), z.string()])),
       bounce: z.optional(z.looseObject({ type: z.optional(z.string()) })),
+      click: z.optional(z.looseObject({ link: z.optional(z.string()) })),
     }),
   ),
 });
 
-const HANDLED = new Set(["email.bounced", "email.complained", "email.delivery_delayed"]);
+const HANDLED = new Set(["email.bounced", "email.complained", "email.delivery_delayed", ...Object.keys(ENGAGEMENT_EVENTS)]);
 
-export type EventOutcome = "applied" | "replay" | "ignored";
+export type EventOutcome = "applied" | "replay" | "ignored" | "counted" | "repeat";
 
 /**
  * Applies one verified event: records it (once per webhook id) and suppresses its recipients
@@ -71,6 +74,13 @@ export async function applyWebhookEvent(
     return { outcome: "ignored", type: parsed.success ? parsed.data.type.slice(0, 40) : "unreadable", suppressed: 0 };
   }
   const { type, data } = parsed.data;
+  // Delivered, opened, clicked: counted once per recipient per edition, nothing else (no
+  // mail_events row: the count's own key makes a replay or a repeat change nothing).
+  const counts = ENGAGEMENT_EVENTS[type];
+  if (counts) {
+    const counted = await countEngagement(db, counts, data, now);
+    return { outcome: counted === "counted" ? "counted" : counted === "repeat" ? "repeat" : "ignored", type, suppressed: 0 };
+  }
   const to = data?.to;
   const recipients = (Array.isArray(to) ? to : to ? [to] : []).map((a) => a.trim()).filter(Boolean);
   const bounceType = type === "email.bounced" ? (data?.bounce?.type ?? "Undetermined") : null;
@@ -84,5 +94,7 @@ export async function applyWebhookEvent(
     providerId: data?.email_id ?? null,
     receivedAt: now,
   });
+  // A permanent bounce or a complaint also counts in the edition's engagement.
+  if (suppressAs) await countEngagement(db, suppressAs, data, now);
   return { outcome: r.applied ? "applied" : "replay", type, suppressed: r.suppressed };
 }

@@ -76,3 +76,16 @@ export async function editionMailEvents(db: D1Database, editionId: string): Prom
   }
   return counts;
 }
+
+/**
+ * Deletes webhook ids received before `before` (retention): a replay that old is past any
+ * provider retry, and the engagement counts do not need them. A bounded slice per call.
+ * @example await pruneMailEvents(env.DB, new Date(Date.now() - 90 * 86_400_000));
+ */
+export async function pruneMailEvents(db: D1Database, before: Date): Promise<number> {
+  const r = await db
+    .prepare("DELETE FROM mail_events WHERE webhook_id IN (SELECT webhook_id FROM mail_events WHERE received_at < ? LIMIT 5000)")
+    .bind(before.toISOString())
+    .run();
+  return r.meta.changes;
+}

@@ -134,7 +134,7 @@ describe("provider webhooks", () => {
 
   it("answers 2xx to unknown event types and records nothing", async () => {
     const [a] = await addSubscribers(1, "hook-unknown-");
-    const res = await post(signed({ type: "email.opened", data: { to: [a!.email] } }));
+    const res = await post(signed({ type: "contact.created", data: { to: [a!.email] } }));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ received: true, outcome: "ignored" });
     expect(await eventCount()).toBe(0);
