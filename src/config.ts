@@ -4,6 +4,7 @@ import * as z from "zod/mini";
 import "./validation";
 import { headerText } from "./mail/header-text";
 import { MAX_BATCH_EMAILS } from "./mail/types";
+import { settingsProblems, type Settings, type Weekday } from "./settings/schedule";
 
 const onOff = z.pipe(
   z.optional(z.string()),
@@ -101,6 +102,16 @@ const schema = z.object({
     "PROVIDER_RATE must be a number of provider calls per second above 0",
     2,
   ),
+  // Defaults of the operator's settings (GET/PUT /admin/settings stores changes in D1).
+  SEND_AT: z._default(z.string(), "07:00"),
+  SEND_TIMEZONE: z._default(z.string(), "UTC"),
+  SEND_DAYS: z._default(z.string(), "mon,tue,wed,thu,fri,sat,sun"),
+  REVIEW_BEFORE_SEND: onOff,
+  EVENT_RETENTION_DAYS: numberVar(
+    (n) => Number.isInteger(n) && n >= 1 && n <= 3650,
+    "EVENT_RETENTION_DAYS must be a whole number of days from 1",
+    90,
+  ),
   DELIVERY_MAX_CONCURRENCY: numberVar(
     (n) => Number.isInteger(n) && n >= 1 && n <= 250,
     "DELIVERY_MAX_CONCURRENCY must be a whole number from 1 to 250",
@@ -140,6 +151,8 @@ export type Config = {
   deliveryConcurrency: number;
   /** Recipients per provider call and queue message (at most MAX_BATCH_EMAILS). */
   deliveryBatchSize: number;
+  /** The operator's settings before any change is stored (SEND_AT, SEND_TIMEZONE, SEND_DAYS, REVIEW_BEFORE_SEND, EVENT_RETENTION_DAYS). */
+  settingsDefaults: Settings;
 };
 
 export class ConfigError extends Error {}
@@ -201,6 +214,16 @@ export function getConfig(env: ConfigEnv): Config {
   }
   const e = parsed.data;
   const secrets = signingSecrets(e);
+  const settingsDefaults: Settings = {
+    sendAt: e.SEND_AT.trim(),
+    timezone: e.SEND_TIMEZONE.trim(),
+    days: e.SEND_DAYS.split(/[\s,]+/).filter(Boolean) as Weekday[],
+    review: e.REVIEW_BEFORE_SEND,
+    reviewDeadlineMinutes: null,
+    eventRetentionDays: e.EVENT_RETENTION_DAYS,
+  };
+  const unusable = settingsProblems(settingsDefaults);
+  if (unusable.length > 0) throw new ConfigError(`Invalid configuration (SEND_AT, SEND_TIMEZONE, SEND_DAYS): ${unusable.join("; ")}`);
   const config: Config = {
     title: e.NEWSLETTER_TITLE,
     baseUrl: e.PUBLIC_BASE_URL,
@@ -221,6 +244,7 @@ export function getConfig(env: ConfigEnv): Config {
     deliveryBatchSize: e.DELIVERY_BATCH_SIZE,
     providerRate: e.PROVIDER_RATE,
     deliveryConcurrency: e.DELIVERY_MAX_CONCURRENCY,
+    settingsDefaults,
   };
   cache.set(env, config);
   return config;

@@ -1,16 +1,13 @@
 // The admin API, mounted at /admin (JSON only, bearer token): build an edition now, send or
 // resume one, resend its failed or held rows, and see how its delivery is going; search, erase,
 // export and import subscribers. `npm run admin -- ...` (scripts/admin.ts) calls it.
-import type { Context } from "hono";
-import { bearerAuth } from "hono/bearer-auth";
-import { timingSafeEqual } from "hono/utils/buffer";
 import * as z from "zod/mini";
 import { buildAndSend, editionStatus, resendStoredEdition, sendStoredEdition, slotOf } from "../editions/service";
 import { editionId, SLOT_PATTERN, type EditionRecord } from "../editions/types";
-import { factory, type AppEnv } from "../http/env";
+import { factory } from "../http/env";
 import { sourceStates } from "../sources/service";
 import { HttpError } from "../http/errors";
-import { readSession } from "./session";
+import { adminAccess } from "./auth";
 import { CACHE } from "../http/policy";
 import { body, limitBody, param, query, type BodyPolicy, type Refusal } from "../http/validate";
 import {
@@ -51,23 +48,8 @@ const notFound = (id: string) => new HttpError(404, "Not found", `No edition wit
 
 export const admin = factory.createApp();
 
-// This group answers JSON whatever the caller accepts, errors included.
-admin.use(async (c, next) => {
-  c.set("answer", "json");
-  await next();
-});
-const bearer = bearerAuth({
-  verifyToken: (token, c) => timingSafeEqual(token, (c as Context<AppEnv>).get("config").adminToken),
-  noAuthenticationHeader: { message: { error: "Unauthorized", message: "Send Authorization: Bearer <ADMIN_TOKEN>." } },
-  invalidAuthenticationHeader: { message: { error: "Bad request", message: "The Authorization header must be 'Bearer <token>'." } },
-  invalidToken: { message: { error: "Unauthorized", message: "That admin token is not valid." } },
-});
-// Scripts send the bearer token; the console's session may read (the CSV export link), never write.
-admin.use(async (c, next) => {
-  const reading = c.req.method === "GET" || c.req.method === "HEAD";
-  if (reading && !c.req.header("authorization") && (await readSession(c))) return next();
-  return bearer(c as never, next);
-});
+// JSON answers; the bearer token, or the console's session for reads (./auth.ts).
+admin.use(adminAccess);
 
 // Build now: POST /admin/editions {"force"?: bool, "slot"?: string, "send"?: bool}
 admin.post(

@@ -6,6 +6,7 @@ import { refusedDeployment } from "../deploy-guard";
 import { makeBaseDeps, makeDeps, type DepsOverrides } from "../deps";
 import { runSweep, SWEEP_CRON, type SweepResult } from "../delivery/sweep";
 import { log } from "../log";
+import { runScheduleTick } from "../schedule/tick";
 import { purgeStalePending } from "../subscriptions/lifecycle";
 import { buildAndSend, slotOf } from "./service";
 import type { BuildResult } from "./types";
@@ -23,7 +24,9 @@ export async function handleScheduled(env: Env, scheduledTime: Date, cron: strin
     const sweep = await runSweep(db, queue, clock());
     // Pending signups never confirmed within a week go (no configuration needed either).
     const purged = await purgeStalePending(db, clock());
-    return { ...sweep, purged };
+    // The operator's schedule (src/schedule/tick.ts): the day's edition when it is due.
+    const schedule = await runScheduleTick(env, scheduledTime);
+    return { ...sweep, purged, schedule };
   }
   return runScheduled(env, scheduledTime, cron);
 }

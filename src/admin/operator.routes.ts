@@ -1,0 +1,54 @@
+// The operator's control in the admin API (issue 22), mounted at /admin before the rest of the
+// API (src/admin/routes.ts), so /editions/next is not read as an edition id; the same access
+// (bearer token, JSON answers): the next edition as a build now would make it, a test send, edits
+// before sending, unpublishing, and the settings (schedule, review, event retention).
+import * as z from "zod/mini";
+import { factory } from "../http/env";
+import { adminAccess } from "./auth";
+import { HttpError } from "../http/errors";
+import { CACHE } from "../http/policy";
+import { body, limitBody, type BodyPolicy } from "../http/validate";
+import { currentSettings, updateSettings } from "../settings/service";
+
+/** A JSON body, `{}` when empty; any field error is a 422 naming the field. */
+export const OPERATOR_JSON: BodyPolicy = {
+  accept: ["json"],
+  noFields: "blank",
+  unsupported: [415, "Unsupported media type", "Send JSON (Content-Type: application/json)."],
+  unreadable: [400, "Bad JSON", "The body could not be read."],
+  badJson: [400, "Bad JSON", "The body is not valid JSON."],
+  invalid: (issues) => [
+    422,
+    "Invalid request",
+    issues
+      .map((i) => `${(i.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".") || "body"}: ${i.message}`)
+      .join("; "),
+  ],
+};
+
+const SMALL_BODY = limitBody(16 * 1024, [413, "Payload too large", "The body may hold at most 16 KB of JSON."]);
+
+// Each field is checked by the settings' own rules (which name it); here only which fields exist.
+const settingsBody = z.strictObject({
+  sendAt: z.optional(z.unknown()),
+  timezone: z.optional(z.unknown()),
+  days: z.optional(z.unknown()),
+  review: z.optional(z.unknown()),
+  reviewDeadlineMinutes: z.optional(z.unknown()),
+  eventRetentionDays: z.optional(z.unknown()),
+});
+
+export const operator = factory.createApp();
+operator.use("/settings", adminAccess);
+operator.use("/editions/*", adminAccess);
+// Settings: GET /admin/settings -> {sendAt, timezone, days, review, reviewDeadlineMinutes, eventRetentionDays}
+operator.get("/settings", async (c) => {
+  c.header("Cache-Control", CACHE.private);
+  return c.json(await currentSettings(c.var.deps));
+});
+// PUT /admin/settings with any of those fields; 422 names each bad field and stores nothing.
+operator.put("/settings", SMALL_BODY, body(settingsBody, OPERATOR_JSON), async (c) => {
+  const r = await updateSettings(c.var.deps, c.req.valid("json"));
+  if (!r.ok) throw new HttpError(422, "Invalid settings", r.problems.join("; "), { fields: { problems: r.problems } });
+  return c.json(r.settings);
+});
