@@ -8,6 +8,9 @@ import { adminAccess } from "./auth";
 import { HttpError } from "../http/errors";
 import { CACHE } from "../http/policy";
 import { body, limitBody, type BodyPolicy } from "../http/validate";
+import { removeEdition } from "../editions/unpublish";
+import { editionId } from "../editions/types";
+import { param, type Refusal } from "../http/validate";
 import { currentSettings, updateSettings } from "../settings/service";
 
 /** A JSON body, `{}` when empty; any field error is a 422 naming the field. */
@@ -51,4 +54,17 @@ operator.put("/settings", SMALL_BODY, body(settingsBody, OPERATOR_JSON), async (
   const r = await updateSettings(c.var.deps, c.req.valid("json"));
   if (!r.ok) throw new HttpError(422, "Invalid settings", r.problems.join("; "), { fields: { problems: r.problems } });
   return c.json(r.settings);
+});
+
+const idParam = z.object({ id: editionId });
+const BAD_ID: Refusal = [400, "Bad edition id", "Edition ids hold letters, digits and ._- only."];
+const notFound = (id: string) => new HttpError(404, "Not found", `No edition with id ${id}.`);
+
+// Take back: DELETE /admin/editions/:id -> {"outcome": "deleted"} for one never sent, or
+// {"outcome": "unpublished", "unpublishedAt"} for a sent one (page 410, off the archive and feed).
+operator.delete("/editions/:id", param(idParam, BAD_ID), async (c) => {
+  const { id } = c.req.valid("param");
+  const r = await removeEdition(c.var.deps, id);
+  if (r.outcome === "missing") throw notFound(id);
+  return c.json({ editionId: id, ...r });
 });

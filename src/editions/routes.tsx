@@ -15,10 +15,16 @@ import { EditionPage } from "../render/pages/edition";
 import { SourcePage } from "../render/pages/source";
 import { archivePage, findEdition } from "./service";
 import { editionId } from "./types";
+import { isUnpublished } from "./unpublish";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const NOT_FOUND: Refusal = [404, "Edition not found", "There is no edition with that id. The archive at /editions lists them all."];
 const editionParam = z.object({ id: editionId, sourceId: z.optional(z.string()) });
+/** 410 for an edition its editor unpublished, 404 otherwise. */
+const missing = async (deps: Parameters<typeof isUnpublished>[0], id: string) =>
+  (await isUnpublished(deps, id))
+    ? new HttpError(410, "Edition withdrawn", "The editor unpublished this edition. The archive at /editions lists the others.")
+    : new HttpError(...NOT_FOUND);
 
 export const archive = factory
   .createApp()
@@ -37,7 +43,7 @@ export const archive = factory
   })
   .get("/:id", param(editionParam, NOT_FOUND), async (c) => {
     const edition = await findEdition(c.var.deps, c.req.valid("param").id);
-    if (!edition) throw new HttpError(...NOT_FOUND);
+    if (!edition) throw await missing(c.var.deps, c.req.valid("param").id);
     // The digest as JSON: the CLI's shape, each story with `update`.
     // One URL, two representations: caches must key on Accept.
     const vary = { Vary: "Accept" };
@@ -48,7 +54,7 @@ export const archive = factory
   .get("/:id/sources/:sourceId", param(editionParam, NOT_FOUND), async (c) => {
     const { id, sourceId } = c.req.valid("param");
     const edition = await findEdition(c.var.deps, id);
-    if (!edition) throw new HttpError(...NOT_FOUND);
+    if (!edition) throw await missing(c.var.deps, id);
     const article = edition.articles.find((a) => a.id === sourceId);
     if (!article) throw new HttpError(404, "Source not found", `Edition ${edition.id} has no source with that id.`);
     const stories = edition.digest.stories.filter((s) => s.sources.some((src) => src.id === sourceId));

@@ -16,7 +16,7 @@ import { errorText, log } from "../log";
 import { ingestSources } from "../sources/ingest";
 import { buildEdition, slotTime, type BuildOptions } from "./build";
 import { utcDate } from "./current-digest";
-import { getEdition, getEditionRecord, getSlot, listEditions } from "./store";
+import { getEdition, getEditionRecord, getSlot, listEditions, unpublishedAt } from "./store";
 import type { BuildResult, Edition, EditionRecord, ListedEdition } from "./types";
 
 export { slotOf } from "./build";
@@ -129,11 +129,12 @@ export async function editionStatus(deps: Deps, id: string) {
   const edition = await getEditionRecord(deps.db, id);
   if (!edition) return null;
   const held = heldBefore(deps.clock().getTime());
-  const [fanout, deliveries, reported, engaged] = await Promise.all([
+  const [fanout, deliveries, reported, engaged, unpublished] = await Promise.all([
     getFanout(deps.db, id),
     deliveryReport(deps.db, id, 50, held),
     editionMailEvents(deps.db, id),
     editionEngagement(deps.db, id),
+    unpublishedAt(deps.db, id),
   ]);
   const open = deliveries.counts.pending + deliveries.counts.sending + deliveries.counts.failed - deliveries.failedFinal;
   const delivery = !fanout
@@ -150,7 +151,14 @@ export async function editionStatus(deps: Deps, id: string) {
   // are suppressed from later sends), soft bounces and delays (recorded only).
   // Unique recipients per kind from the provider's events (opens are a lower bound), and the most clicked links.
   const engagement = { ...engaged.counts, topLinks: engaged.links, eventsFoldedAt: engaged.foldedAt };
-  return { edition, delivery, pause, fanout, deliveries: { ...deliveries, reported }, engagement };
+  return {
+    edition: { ...edition, unpublishedAt: unpublished },
+    delivery,
+    pause,
+    fanout,
+    deliveries: { ...deliveries, reported },
+    engagement,
+  };
 }
 
 /** One built edition for the web, or null. */

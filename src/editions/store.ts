@@ -167,7 +167,7 @@ export async function getEdition(db: D1Database, id: string): Promise<Edition | 
   const row = await db
     .prepare(
       `SELECT id, slot, title, edition_date AS date, created_at AS createdAt, digest_json, articles_json
-       FROM editions WHERE id = ? AND status = 'built'`,
+       FROM editions WHERE id = ? AND status = 'built' AND unpublished_at IS NULL`,
     )
     .bind(id)
     .first<EditionRow>();
@@ -252,11 +252,15 @@ export async function listEditions(
   const stmt = opts.before
     ? db
         .prepare(
-          `SELECT ${cols} FROM editions WHERE status = 'built' AND (created_at < ?1 OR (created_at = ?1 AND id < ?2))
+          `SELECT ${cols} FROM editions WHERE status = 'built' AND unpublished_at IS NULL AND (created_at < ?1 OR (created_at = ?1 AND id < ?2))
            ORDER BY created_at DESC, id DESC LIMIT ?3`,
         )
         .bind(opts.before.createdAt, opts.before.id, limit)
-    : db.prepare(`SELECT ${cols} FROM editions WHERE status = 'built' ORDER BY created_at DESC, id DESC LIMIT ?1`).bind(limit);
+    : db
+        .prepare(
+          `SELECT ${cols} FROM editions WHERE status = 'built' AND unpublished_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ?1`,
+        )
+        .bind(limit);
   const { results } = await stmt.all<Omit<EditionRow, "slot" | "articles_json">>();
   return results.map(({ digest_json, ...r }) => ({ ...r, digest: parseDigest(digest_json, r) }));
 }
@@ -304,4 +308,47 @@ function parseStoryIds(json: string | null): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * When a built edition was unpublished, or null (published, or no such edition).
+ * @example if (await unpublishedAt(env.DB, id)) throw gone();
+ */
+export async function unpublishedAt(db: D1Database, id: string): Promise<string | null> {
+  const row = await db
+    .prepare("SELECT unpublished_at AS at FROM editions WHERE id = ? AND status = 'built'")
+    .bind(id)
+    .first<{ at: string | null }>();
+  return row?.at ?? null;
+}
+
+/**
+ * Deletes an edition that never started sending (no fan-out row), with its memory and source
+ * texts: its stories count as never sent. False when it started sending meanwhile, or is gone.
+ * @example await deleteUnsentEdition(env.DB, "2026-11-23-2");
+ */
+export async function deleteUnsentEdition(db: D1Database, id: string): Promise<boolean> {
+  const unsent = "NOT EXISTS (SELECT 1 FROM fanouts WHERE edition_id = ?1)";
+  const [, , edition] = await db.batch([
+    db.prepare(`DELETE FROM edition_stories WHERE edition_id = ?1 AND ${unsent}`).bind(id),
+    db.prepare(`DELETE FROM edition_articles WHERE edition_id = ?1 AND ${unsent}`).bind(id),
+    db.prepare(`DELETE FROM editions WHERE id = ?1 AND ${unsent}`).bind(id),
+  ]);
+  return edition!.meta.changes > 0;
+}
+
+/**
+ * Takes a built edition off the web (its row, memory and delivery records stay). Idempotent:
+ * returns when it was unpublished (the first time), or null for no such built edition.
+ * @example await unpublishEdition(env.DB, "2026-11-23", new Date());
+ */
+export async function unpublishEdition(db: D1Database, id: string, now: Date): Promise<string | null> {
+  const row = await db
+    .prepare(
+      `UPDATE editions SET unpublished_at = COALESCE(unpublished_at, ?2) WHERE id = ?1 AND status = 'built'
+       RETURNING unpublished_at AS at`,
+    )
+    .bind(id, now.toISOString())
+    .first<{ at: string }>();
+  return row?.at ?? null;
 }
