@@ -8,7 +8,12 @@ import { adminAccess } from "./auth";
 import { HttpError } from "../http/errors";
 import { CACHE } from "../http/policy";
 import { body, limitBody, type BodyPolicy } from "../http/validate";
+import { sendTestEdition } from "../delivery/test-send";
+import { editEdition } from "../editions/edit";
 import { removeEdition } from "../editions/unpublish";
+import { errorText, log } from "../log";
+import { AccountMailError, PermanentMailError } from "../mail/types";
+import { normalizeAddress } from "../subscriptions/address";
 import { editionId } from "../editions/types";
 import { param, type Refusal } from "../http/validate";
 import { currentSettings, updateSettings } from "../settings/service";
@@ -67,4 +72,50 @@ operator.delete("/editions/:id", param(idParam, BAD_ID), async (c) => {
   const r = await removeEdition(c.var.deps, id);
   if (r.outcome === "missing") throw notFound(id);
   return c.json({ editionId: id, ...r });
+});
+
+const testBody = z.strictObject({ to: z.string() });
+
+// Test send: POST /admin/editions/:id/test {"to": "editor@example.com"} -> 202 {to, subject}.
+// The stored edition, "[Test]" before its subject, to one address through the configured
+// transport; no delivery is recorded. A few per minute (the same limiter as signups, its own key).
+operator.post("/editions/:id/test", param(idParam, BAD_ID), SMALL_BODY, body(testBody, OPERATOR_JSON), async (c) => {
+  const { id } = c.req.valid("param");
+  const to = normalizeAddress(c.req.valid("json").to);
+  if (!to.ok) throw new HttpError(422, "Invalid request", `to: ${to.message}`);
+  const { success } = await c.env.SUBSCRIBE_LIMITER.limit({ key: "admin:test-send" });
+  if (!success) {
+    throw new HttpError(429, "Too many test sends", "At most 5 test sends a minute; try again in a minute.", {
+      headers: { "Retry-After": "60" },
+    });
+  }
+  const { deps } = c.var;
+  try {
+    const sent = await sendTestEdition({ db: deps.db, config: deps.config, transport: deps.mail("bulk") }, id, to.email);
+    if (!sent) throw notFound(id);
+    log.info("test_send", { editionId: id, transport: deps.config.mailTransport });
+    return c.json({ editionId: id, to: to.email, subject: sent.subject, recorded: false }, 202);
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    log.warn("test_send_failed", { editionId: id, error: errorText(err) });
+    const why =
+      err instanceof AccountMailError ? "refuses the account" : err instanceof PermanentMailError ? "refused the mail" : "did not answer";
+    throw new HttpError(502, "Test send failed", `The mail provider ${why}: ${errorText(err).slice(0, 300)}`);
+  }
+});
+
+const storyIds = z.array(z.string().check(z.maxLength(200))).check(z.maxLength(500));
+const editBody = z.strictObject({ subject: z.optional(z.string()), drop: z.optional(storyIds), order: z.optional(storyIds) });
+
+// Edit before sending: PATCH /admin/editions/:id {"subject"?, "drop"?: [storyId], "order"?: [storyId]}
+// -> the edition rendered again; 409 once its delivery has started.
+operator.patch("/editions/:id", param(idParam, BAD_ID), SMALL_BODY, body(editBody, OPERATOR_JSON), async (c) => {
+  const { id } = c.req.valid("param");
+  const r = await editEdition(c.var.deps, id, c.req.valid("json"));
+  if (r.outcome === "missing") throw notFound(id);
+  if (r.outcome === "started") {
+    throw new HttpError(409, "Sending started", `Edition ${id} has started sending; what subscribers get can no longer change.`);
+  }
+  if (r.outcome === "invalid") throw new HttpError(422, "Invalid edit", r.problems.join("; "), { fields: { problems: r.problems } });
+  return c.json({ editionId: id, subject: r.subject, stories: r.stories });
 });

@@ -352,3 +352,36 @@ export async function unpublishEdition(db: D1Database, id: string, now: Date): P
     .first<{ at: string }>();
   return row?.at ?? null;
 }
+
+/** What an edit before sending replaces in a built edition. */
+export interface EditionEdit {
+  subject: string;
+  digest: Digest;
+  storyIds: string[];
+  contentHash: string;
+  html: string;
+  text: string;
+  /** Stories dropped: forgotten by memory too (they were never sent). */
+  droppedStoryIds: string[];
+}
+
+/**
+ * Replaces a built edition's subject, digest and rendering while its delivery has not started
+ * (no fan-out row), in one transaction. False when sending started meanwhile (or no such edition).
+ * @example const ok = await updateUnsentEdition(env.DB, "2026-11-23", edit);
+ */
+export async function updateUnsentEdition(db: D1Database, id: string, e: EditionEdit): Promise<boolean> {
+  const unsent = "NOT EXISTS (SELECT 1 FROM fanouts WHERE edition_id = ?1)";
+  const [update] = await db.batch([
+    db
+      .prepare(
+        `UPDATE editions SET subject = ?2, digest_json = ?3, story_ids = ?4, content_hash = ?5, html = ?6, text = ?7
+         WHERE id = ?1 AND status = 'built' AND ${unsent}`,
+      )
+      .bind(id, e.subject, JSON.stringify(e.digest), JSON.stringify(e.storyIds), e.contentHash, e.html, e.text),
+    db
+      .prepare(`DELETE FROM edition_stories WHERE edition_id = ?1 AND story_id IN (SELECT value FROM json_each(?2)) AND ${unsent}`)
+      .bind(id, JSON.stringify(e.droppedStoryIds)),
+  ]);
+  return update!.meta.changes > 0;
+}

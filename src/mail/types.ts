@@ -18,7 +18,7 @@ export interface OutgoingEmail {
   /** Extra headers, e.g. List-Unsubscribe, List-Unsubscribe-Post, List-Id. */
   headers?: Record<string, string>;
   /** Kind of mail, for the outbox and logs. */
-  kind: "confirmation" | "digest";
+  kind: "confirmation" | "digest" | "test";
   /**
    * `html` and `text` already encoded as JSON string literals, when the sender has them for less
    * than encoding them again (a digest's are encoded once per edition, then personalised). JSON
