@@ -10,6 +10,7 @@ import { CACHE } from "../http/policy";
 import { body, limitBody, type BodyPolicy } from "../http/validate";
 import { sendTestEdition } from "../delivery/test-send";
 import { editEdition } from "../editions/edit";
+import { nextEdition } from "../editions/next";
 import { removeEdition } from "../editions/unpublish";
 import { errorText, log } from "../log";
 import { AccountMailError, PermanentMailError } from "../mail/types";
@@ -64,6 +65,13 @@ operator.put("/settings", SMALL_BODY, body(settingsBody, OPERATOR_JSON), async (
 const idParam = z.object({ id: editionId });
 const BAD_ID: Refusal = [400, "Bad edition id", "Edition ids hold letters, digits and ._- only."];
 const notFound = (id: string) => new HttpError(404, "Not found", `No edition with id ${id}.`);
+
+// The next edition: GET /admin/editions/next -> {"status": "would-build" | "nothing-new", "reason", "asOf", "stories"}:
+// what a build now would contain, by the build's own code path, nothing stored or cached.
+operator.get("/editions/next", async (c) => {
+  c.header("Cache-Control", CACHE.private);
+  return c.json(await nextEdition(c.var.deps));
+});
 
 // Take back: DELETE /admin/editions/:id -> {"outcome": "deleted"} for one never sent, or
 // {"outcome": "unpublished", "unpublishedAt"} for a sent one (page 410, off the archive and feed).

@@ -11,6 +11,8 @@ import { shownHeadline } from "../render/format";
 import { utcDate } from "./current-digest";
 import { freeEditionId, getSlot, insertEdition, lastBuiltEdition, recordSkippedSlot } from "./store";
 import type { BuildResult, SlotRecord } from "./types";
+import type { DigestResult } from "../digest";
+import type { Article, Digest } from "../digest/types";
 
 /** A slot is the scheduled minute in UTC; two firings of one cron share it. */
 export function slotOf(at: Date): string {
@@ -78,12 +80,31 @@ export async function buildEdition(deps: BuildDeps, opts: BuildOptions): Promise
   return result;
 }
 
-async function build({ db, config, digest: source, clock }: BuildDeps, opts: BuildOptions): Promise<BuildResult> {
+/** What a build of a slot would store, computed without storing anything. */
+export interface EditionPlan {
+  date: string;
+  digest: Digest;
+  articles: Article[];
+  storyIds: string[];
+  hash: string;
+  /** Why the slot would be skipped (nothing new since the last edition), or null: it would be built. */
+  skipReason: string | null;
+  /** The digest source's whole answer (memory included). */
+  built: DigestResult;
+}
+
+/**
+ * What building `slot` at `now` would give: the digest from the stored items with memory, and
+ * whether it would be skipped. The build and GET /admin/editions/next share it, so the answer
+ * about the next edition is the build's own.
+ * @example const plan = await planEdition(deps, { slot: slotOf(now), now }); plan.skipReason === null // would build
+ */
+export async function planEdition(
+  { db, config, digest: source }: Omit<BuildDeps, "clock">,
+  opts: { slot: string; now: Date; force?: boolean },
+): Promise<EditionPlan> {
   const { slot, now } = opts;
   const force = Boolean(opts.force);
-  const existing = await getSlot(db, slot);
-  if (existing && (existing.status === "built" || !force)) return fromRecord(existing, false);
-
   const date = dateOf(slot, now);
   const built = await source(config, now, { db, slot, force });
   const digest = { ...built.digest, date };
@@ -101,6 +122,18 @@ async function build({ db, config, digest: source, clock }: BuildDeps, opts: Bui
       skipReason = `nothing new since edition ${previous.id}`;
     }
   }
+  return { date, digest, articles, storyIds, hash, skipReason, built };
+}
+
+async function build({ db, config, digest: source, clock }: BuildDeps, opts: BuildOptions): Promise<BuildResult> {
+  const { slot, now } = opts;
+  const force = Boolean(opts.force);
+  const existing = await getSlot(db, slot);
+  if (existing && (existing.status === "built" || !force)) return fromRecord(existing, false);
+
+  const plan = await planEdition({ db, config, digest: source }, { slot, now, force });
+  const { date, digest, articles, storyIds, hash, skipReason, built } = plan;
+
   // Even forced, an empty edition is not worth a send: record why instead.
   if (skipReason && (!force || storyIds.length === 0)) {
     const { record, created } = await recordSkippedSlot(db, {

@@ -1,12 +1,13 @@
 // GET /preview: the digest of what the sources hold now, exactly as the email renders it (with
 // placeholder links), or its plain-text part (?format=text) or the Digest itself (?format=json).
-// The rendering and its cache live in the editions service.
+// It is what a build now would contain (./next.ts); when nothing is new, the latest edition
+// under a notice saying so. Preview-Status names which: would-build or nothing-new.
 import * as z from "zod/mini";
 import { sendCached } from "../http/cache";
 import { factory } from "../http/env";
 import { CACHE, EMAIL_CSP } from "../http/policy";
 import { query } from "../http/validate";
-import { currentPreview, type Preview } from "./service";
+import { currentPreview, type Preview } from "./next";
 
 const FORMATS = {
   html: { type: "text/html; charset=utf-8", body: (p: Preview) => p.html },
@@ -25,6 +26,6 @@ export const preview = factory
     return sendCached(c, f.body(p), f.type, {
       cacheControl: CACHE.preview,
       etag: `${p.etag.slice(0, -1)}-${format}"`,
-      headers: { Vary: "Accept-Encoding", "Content-Security-Policy": EMAIL_CSP },
+      headers: { Vary: "Accept-Encoding", "Content-Security-Policy": EMAIL_CSP, "Preview-Status": p.status },
     });
   });
