@@ -11,6 +11,7 @@ import { body, limitBody, type BodyPolicy } from "../http/validate";
 import { sendTestEdition } from "../delivery/test-send";
 import { editEdition } from "../editions/edit";
 import { nextEdition } from "../editions/next";
+import { waitingEditions } from "../editions/review";
 import { removeEdition } from "../editions/unpublish";
 import { errorText, log } from "../log";
 import { AccountMailError, PermanentMailError } from "../mail/types";
@@ -71,6 +72,13 @@ const notFound = (id: string) => new HttpError(404, "Not found", `No edition wit
 operator.get("/editions/next", async (c) => {
   c.header("Cache-Control", CACHE.private);
   return c.json(await nextEdition(c.var.deps));
+});
+
+// Review: GET /admin/editions/awaiting -> {"editions": [{editionId, title, waitingSince, deadlineAt}]},
+// the editions held for approval; POST /admin/editions/:id/send approves (sends) one.
+operator.get("/editions/awaiting", async (c) => {
+  c.header("Cache-Control", CACHE.private);
+  return c.json({ editions: await waitingEditions(c.var.deps.db) });
 });
 
 // Take back: DELETE /admin/editions/:id -> {"outcome": "deleted"} for one never sent, or

@@ -12,6 +12,7 @@ import { editionEngagement } from "../webhooks/engagement";
 import { errorText, log } from "../log";
 import { ingestSources } from "../sources/ingest";
 import { buildEdition, slotTime, type BuildOptions } from "./build";
+import { waitingEdition } from "./review-store";
 import { getEdition, getEditionRecord, getSlot, listEditions, unpublishedAt } from "./store";
 import type { BuildResult, Edition, EditionRecord, ListedEdition } from "./types";
 
@@ -125,16 +126,19 @@ export async function editionStatus(deps: Deps, id: string) {
   const edition = await getEditionRecord(deps.db, id);
   if (!edition) return null;
   const held = heldBefore(deps.clock().getTime());
-  const [fanout, deliveries, reported, engaged, unpublished] = await Promise.all([
+  const [fanout, deliveries, reported, engaged, unpublished, waiting] = await Promise.all([
     getFanout(deps.db, id),
     deliveryReport(deps.db, id, 50, held),
     editionMailEvents(deps.db, id),
     editionEngagement(deps.db, id),
     unpublishedAt(deps.db, id),
+    waitingEdition(deps.db, id),
   ]);
   const open = deliveries.counts.pending + deliveries.counts.sending + deliveries.counts.failed - deliveries.failedFinal;
   const delivery = !fanout
-    ? "not started"
+    ? waiting
+      ? "awaiting approval"
+      : "not started"
     : fanout.pausedAt
       ? "paused"
       : open > deliveries.held || fanout.status === "running"
@@ -150,6 +154,8 @@ export async function editionStatus(deps: Deps, id: string) {
   return {
     edition: { ...edition, unpublishedAt: unpublished },
     delivery,
+    // Held for the operator's approval (review before send): since when, and the deadline if any.
+    review: waiting ? { waitingSince: waiting.waitingSince, deadlineAt: waiting.deadlineAt } : null,
     pause,
     fanout,
     deliveries: { ...deliveries, reported },

@@ -1,11 +1,13 @@
 // What the 10-minute cron does besides the delivery sweep: the operator's schedule (build and
 // send the day's edition at the first tick at or after sendAt in their time zone, once per local
-// date) and housekeeping that needs the settings (engagement events past retention are folded).
+// date; with review on, it waits for approval instead), editions whose review deadline passed,
+// and housekeeping that needs the settings (engagement events past retention are folded).
 // An orchestration step like src/editions/cron.ts: it calls editions and webhooks, neither calls it.
 import { ConfigError } from "../config";
 import { refusedDeployment } from "../deploy-guard";
 import { makeDeps, type DepsOverrides } from "../deps";
-import { buildAndSend, slotRecorded } from "../editions/service";
+import { holdForReview, overdueReviews } from "../editions/review";
+import { buildAndSend, sendStoredEdition, slotRecorded } from "../editions/service";
 import type { BuildResult } from "../editions/types";
 import { errorText, log } from "../log";
 import { dueSlots } from "../settings/schedule";
@@ -18,6 +20,8 @@ export interface TickResult {
   build: BuildResult | null;
   /** Whether its send was started (false while it waits for review). */
   sendStarted: boolean;
+  /** Editions sent because their review deadline passed. */
+  released: string[];
   folded: { editions: number; rows: number };
 }
 
@@ -43,10 +47,21 @@ export async function runScheduleTick(env: Env, at: Date, overrides: DepsOverrid
     const r = await buildAndSend(deps, { slot, now: at, send: !settings.review });
     build = r.build;
     sendStarted = r.send?.created ?? false;
+    // Review on: the edition waits for the operator (or its deadline) instead of sending.
+    if (settings.review && r.build.status === "built" && r.build.created) {
+      await holdForReview(deps.db, r.build.editionId, deps.clock(), settings.reviewDeadlineMinutes);
+    }
     log.info("scheduled_edition", { slot, status: r.build.status, editionId: r.build.editionId, sendStarted, review: settings.review });
     break;
   }
   const now = deps.clock();
+  // Editions whose review deadline passed go out now.
+  const released: string[] = [];
+  for (const id of await overdueReviews(deps.db, now)) {
+    const r = await sendStoredEdition(deps, id);
+    if (r.outcome === "started") released.push(id);
+  }
+  if (released.length > 0) log.info("review_deadline_sent", { editions: released });
   const folded = await foldExpiredEngagement(deps.db, now, settings.eventRetentionDays).catch((e: unknown) => {
     log.error("engagement_fold_failed", { error: errorText(e) });
     return { editions: 0, rows: 0 };
@@ -54,5 +69,5 @@ export async function runScheduleTick(env: Env, at: Date, overrides: DepsOverrid
   await pruneMailEvents(deps.db, new Date(now.getTime() - settings.eventRetentionDays * 86_400_000)).catch((e: unknown) =>
     log.error("mail_events_prune_failed", { error: errorText(e) }),
   );
-  return { build, sendStarted, folded };
+  return { build, sendStarted, released, folded };
 }
