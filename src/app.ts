@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { adminConsole } from "./admin/console.routes";
+import { operatorConsole } from "./admin/operator-console.routes";
 import { operator } from "./admin/operator.routes";
 import { admin } from "./admin/routes";
 import { deploymentGuard } from "./http/guard";
@@ -51,6 +52,7 @@ app.route("/dev/mailbox", mailbox);
 app.route("/webhooks", webhooks);
 // The console's pages first (their own paths), then the API (bearer token, JSON) for the rest.
 app.route("/admin", adminConsole);
+app.route("/admin", operatorConsole);
 app.route("/admin", operator);
 app.route("/admin", admin);
 

@@ -10,7 +10,15 @@
 //   /admin/console/sources          the sources and their state
 import type { Context, MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
-import { buildAndSend, editionStatus, recentEditions, resendStoredEdition, sendStoredEdition, slotOf } from "../editions/service";
+import {
+  buildAndSend,
+  editionStatus,
+  forcedSlot,
+  recentEditions,
+  resendStoredEdition,
+  sendStoredEdition,
+  slotOf,
+} from "../editions/service";
 import { editionId } from "../editions/types";
 import { clientKey } from "../http/client";
 import { factory, type AppEnv } from "../http/env";
@@ -94,7 +102,8 @@ async function editionLines(c: C, limit: number): Promise<EditionLine[]> {
       const s = await editionStatus(deps, e.id);
       return {
         id: e.id,
-        title: e.title,
+        // Rows are told apart by their top story, not the newsletter's name.
+        title: e.digest.stories[0]?.headline ?? e.title,
         date: e.date,
         delivery: s?.delivery ?? "not started",
         pause: s?.pause ?? null,
@@ -167,7 +176,9 @@ adminConsole.post("/console/build", async (c) => {
   const { fields } = await formOf(c);
   const now = c.var.deps.clock();
   const force = fields.force === "1";
-  const { build } = await buildAndSend(c.var.deps, { slot: slotOf(now), now, force, send: false });
+  // A forced build always builds: its own slot, even within the minute of an earlier one.
+  const slot = force ? forcedSlot(now) : slotOf(now);
+  const { build } = await buildAndSend(c.var.deps, { slot, now, force, send: false });
   return back(c, "/admin/console/editions", build.status === "skipped" ? "skipped" : build.created ? "built" : "unchanged");
 });
 
@@ -221,6 +232,9 @@ adminConsole.get("/console/subscribers", async (c) => {
 
 adminConsole.post("/console/subscribers/erase", async (c) => {
   const { fields } = await formOf(c);
+  if ((fields.confirm ?? "").trim().toLowerCase() !== (fields.email ?? "").trim().toLowerCase()) {
+    throw new HttpError(422, "Not confirmed", "Type the address exactly to erase it; nothing was erased.");
+  }
   const r = await eraseSubscriber(c.var.deps, fields.email ?? "");
   if (!r) throw new HttpError(400, "Bad address", "That is not an email address.");
   return back(c, "/admin/console/subscribers", r.erased ? "erased" : "not-found");

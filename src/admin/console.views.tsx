@@ -60,6 +60,8 @@ export function Console({ csrf, notice, children }: { csrf: string; notice?: str
         <a href="/admin/console/editions">Editions</a>
         <a href="/admin/console/subscribers">Subscribers</a>
         <a href="/admin/console/sources">Sources</a>
+        <a href="/admin/console/next">Next edition</a>
+        <a href="/admin/console/settings">Settings</a>
         <Action action="/admin/logout" csrf={csrf} label="Log out" />
       </nav>
       {notice ? (
@@ -141,7 +143,8 @@ export function EditionsPage({ csrf, editions }: { csrf: string; editions: Editi
     <>
       <h1>Editions</h1>
       <p>
-        <a href="/preview">Preview the next edition</a> (what the sources hold now, as the email renders).
+        <a href="/admin/console/next">The next edition</a>: what a build now would contain (or that nothing is new), and{" "}
+        <a href="/preview">as the email renders</a>.
       </p>
       <form method="post" action="/admin/console/build">
         <Csrf token={csrf} />
@@ -163,7 +166,7 @@ export function EditionsPage({ csrf, editions }: { csrf: string; editions: Editi
             {editions.map((e) => (
               <tr data-edition={e.id}>
                 <td>
-                  <a href={`/editions/${encodeURIComponent(e.id)}`}>{e.id}</a>
+                  <a href={`/admin/console/editions/${encodeURIComponent(e.id)}`}>{e.id}</a>
                   <br />
                   <span class="muted">{e.title}</span>
                 </td>
@@ -171,11 +174,14 @@ export function EditionsPage({ csrf, editions }: { csrf: string; editions: Editi
                   <Progress e={e} />
                 </td>
                 <td class="row-actions">
-                  <Action
-                    action={`/admin/console/editions/${encodeURIComponent(e.id)}/send`}
-                    csrf={csrf}
-                    label={e.delivery === "not started" ? "Send" : "Resume"}
-                  />
+                  {/* Send before anything was sent, Resume only when something waits to be resumed. */}
+                  {e.delivery === "not started" || e.delivery === "awaiting approval" || e.delivery === "paused" ? (
+                    <Action
+                      action={`/admin/console/editions/${encodeURIComponent(e.id)}/send`}
+                      csrf={csrf}
+                      label={e.delivery === "paused" ? "Resume" : e.delivery === "awaiting approval" ? "Approve and send" : "Send"}
+                    />
+                  ) : null}
                   {(e.counts.failed ?? 0) > 0 ? (
                     <Action
                       action={`/admin/console/editions/${encodeURIComponent(e.id)}/resend-failed`}
@@ -240,7 +246,20 @@ export function SubscribersPage(p: {
                 <td>{s.source}</td>
                 <td>{(s.confirmedAt ?? s.createdAt).slice(0, 10)}</td>
                 <td>
-                  <Action action="/admin/console/subscribers/erase" csrf={p.csrf} label="Erase" fields={{ email: s.email }} />
+                  {/* Erasure cannot be undone: the operator types the address to confirm. */}
+                  <form method="post" action="/admin/console/subscribers/erase" class="row-actions">
+                    <Csrf token={p.csrf} />
+                    <input type="hidden" name="email" value={s.email} />
+                    <input
+                      type="text"
+                      name="confirm"
+                      required
+                      autocomplete="off"
+                      placeholder="type the address"
+                      aria-label={`Type ${s.email} to erase it`}
+                    />
+                    <button type="submit">Erase</button>
+                  </form>
                 </td>
               </tr>
             ))}

@@ -2,7 +2,7 @@
 // resume one, resend its failed or held rows, and see how its delivery is going; search, erase,
 // export and import subscribers. `npm run admin -- ...` (scripts/admin.ts) calls it.
 import * as z from "zod/mini";
-import { buildAndSend, editionStatus, resendStoredEdition, sendStoredEdition, slotOf } from "../editions/service";
+import { buildAndSend, editionStatus, forcedSlot, resendStoredEdition, sendStoredEdition, slotOf } from "../editions/service";
 import { editionId, SLOT_PATTERN, type EditionRecord } from "../editions/types";
 import { factory } from "../http/env";
 import { sourceStates } from "../sources/service";
@@ -59,7 +59,8 @@ admin.post(
   async (c) => {
     const { force = false, send = false, slot } = c.req.valid("json");
     const now = c.var.deps.clock();
-    const result = await buildAndSend(c.var.deps, { slot: slot ?? slotOf(now), now, force, send });
+    // Forced without a slot: a slot of its own, so a forced build always builds.
+    const result = await buildAndSend(c.var.deps, { slot: slot ?? (force ? forcedSlot(now) : slotOf(now)), now, force, send });
     const sending = result.send && { started: result.send.created, fanout: result.send.state };
     return c.json({ edition: result.build, send: sending }, result.build.created ? 201 : 200);
   },

@@ -7,6 +7,7 @@ import { headerText } from "../mail/header-text";
 import { renderEmail } from "../render/email";
 import { shownHeadline } from "../render/format";
 import { getFanout } from "../delivery/store";
+import type { Story } from "../digest/types";
 import { contentHash } from "./build";
 import { getEdition, getSendableEdition, updateUnsentEdition } from "./store";
 
@@ -89,4 +90,16 @@ export async function editEdition(deps: Pick<Deps, "db" | "config">, id: string,
   });
   if (!ok) return { outcome: "started" };
   return { outcome: "edited", subject: newSubject, stories: stories.map((s) => ({ id: s.id, headline: s.headline })) };
+}
+
+/**
+ * What the console's edit form starts from: the stored subject and the stories in order
+ * (published or not), or null.
+ * @example const e = await editableEdition(deps, "2026-11-23"); e?.subject
+ */
+export async function editableEdition(deps: Pick<Deps, "db">, id: string): Promise<{ subject: string; stories: Story[] } | null> {
+  const sendable = await getSendableEdition(deps.db, id);
+  if (!sendable) return null;
+  const edition = await getEdition(deps.db, id);
+  return { subject: sendable.subject, stories: edition?.digest.stories ?? [] };
 }

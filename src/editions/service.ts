@@ -18,6 +18,15 @@ import type { BuildResult, Edition, EditionRecord, ListedEdition } from "./types
 
 export { slotOf } from "./build";
 
+/**
+ * The slot of a forced build: the minute's slot and a random suffix, so forcing always builds,
+ * even within the minute of an earlier build.
+ * @example forcedSlot(new Date("2026-11-23T07:00Z")) // "2026-11-23T07:00Z-f3k9x2"
+ */
+export function forcedSlot(now: Date): string {
+  return `${now.toISOString().slice(0, 16)}Z-f${crypto.randomUUID().slice(0, 8)}`;
+}
+
 /** A send that was started (or found already started). */
 export interface SendStart {
   created: boolean;

@@ -4,6 +4,7 @@
 import type { Deps } from "../deps";
 import { seedArticles } from "./seeds";
 import { sourceStates } from "./service";
+import { publisherNames } from "./store";
 import { SEEDS_SOURCE, type SourceState as StoredState } from "./types";
 
 export interface SourceState {
@@ -33,7 +34,13 @@ function describe(s: StoredState): string {
  * @example const sources = await consoleSources(c.var.deps);
  */
 export async function consoleSources(deps: Pick<Deps, "db" | "config">): Promise<SourceState[]> {
-  return (await sourceStates(deps)).map((s): SourceState => {
+  const states = await sourceStates(deps);
+  // One name per source everywhere: the configured name, else the feed's own title as editions show it.
+  const titles = await publisherNames(
+    deps.db,
+    states.filter((s) => !s.name && s.url !== SEEDS_SOURCE).map((s) => s.url),
+  );
+  return states.map((s): SourceState => {
     if (s.url === SEEDS_SOURCE) {
       return {
         name: "Bundled seeds",
@@ -44,7 +51,7 @@ export async function consoleSources(deps: Pick<Deps, "db" | "config">): Promise
       };
     }
     return {
-      name: s.name ?? new URL(s.url).host,
+      name: s.name ?? titles.get(s.url) ?? new URL(s.url).host,
       kind: "feed",
       detail: s.url,
       state: describe(s),

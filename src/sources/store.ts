@@ -245,3 +245,21 @@ export async function hasItems(db: D1Database, sources: readonly string[]): Prom
     .first();
   return row !== null;
 }
+
+/**
+ * The name each source's newest stored item carries (the feed's channel title, or the configured
+ * name): what editions label its stories with, so the console can name the source the same way.
+ * @example await publisherNames(env.DB, ["https://a.example/rss"]) // Map { "https://a.example/rss" => "Harbour Gazette" }
+ */
+export async function publisherNames(db: D1Database, urls: string[]): Promise<Map<string, string>> {
+  if (urls.length === 0) return new Map();
+  const { results } = await db
+    .prepare(
+      `SELECT source_url AS url, (SELECT publisher FROM items i WHERE i.source_url = s.value AND i.publisher IS NOT NULL AND i.publisher <> ''
+         ORDER BY i.first_seen_at DESC LIMIT 1) AS name
+       FROM (SELECT value, value AS source_url FROM json_each(?)) s`,
+    )
+    .bind(JSON.stringify(urls))
+    .all<{ url: string; name: string | null }>();
+  return new Map(results.filter((r) => r.name).map((r) => [r.url, r.name!]));
+}

@@ -133,7 +133,11 @@ describe("admin console", () => {
     expect((await form(erase, cookie, { email: reader!.email, csrf }, "https://evil.example")).status).toBe(403);
     expect((await form(erase, "", { email: reader!.email, csrf })).status).toBe(403);
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM subscribers").first()).toEqual({ n: 1 });
-    const ok = await form(erase, cookie, { email: reader!.email, csrf });
+    // Erasure cannot be undone: without the address typed again (or with another one), nothing happens.
+    expect((await form(erase, cookie, { email: reader!.email, csrf })).status).toBe(422);
+    expect((await form(erase, cookie, { email: reader!.email, csrf, confirm: "someone@else.example" })).status).toBe(422);
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM subscribers").first()).toEqual({ n: 1 });
+    const ok = await form(erase, cookie, { email: reader!.email, csrf, confirm: reader!.email });
     expect(ok.status).toBe(303);
     expect(ok.headers.get("location")).toBe("/admin/console/subscribers?n=erased");
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM subscribers").first()).toEqual({ n: 0 });

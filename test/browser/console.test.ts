@@ -82,6 +82,8 @@ describe("admin console in a real browser", () => {
       const rows = page.locator("tbody tr[data-email]");
       expect(await rows.count()).toBe(1);
       expect(await rows.first().getAttribute("data-email")).toBe("ann@reader.example");
+      // Erasure asks for the address typed again.
+      await rows.first().locator("input[name=confirm]").fill("ann@reader.example");
       await rows.first().locator("button", { hasText: "Erase" }).click();
       expect(await notice(page)).toContain("erased");
       expect(await page.locator('tbody tr[data-email="ann@reader.example"]').count()).toBe(0);
