@@ -241,7 +241,9 @@ export function SubscribersPage(p: {
           <tbody>
             {p.subscribers.map((s) => (
               <tr data-email={s.email}>
-                <td>{s.email}</td>
+                <td>
+                  <a href={`/admin/console/subscribers/${s.id}`}>{s.email}</a>
+                </td>
                 <td>{s.status}</td>
                 <td>{s.source}</td>
                 <td>{(s.confirmedAt ?? s.createdAt).slice(0, 10)}</td>

@@ -3,6 +3,7 @@
 //                                   test send, edit before sending, send or approve, delete or unpublish
 //   /admin/console/next             what a build now would contain
 //   /admin/console/settings         schedule, review before send, event retention
+//   /admin/console/subscribers/:id  a reader's history: editions sent, delivered, opened, bounced
 // The same services as the admin API; session, CSRF nonce on every form, no-store, the site CSP.
 import type { Context } from "hono";
 import { sendTestEdition } from "../delivery/test-send";
@@ -18,8 +19,10 @@ import { limitBody } from "../http/validate";
 import { errorText, log } from "../log";
 import { currentSettings, updateSettings } from "../settings/service";
 import { normalizeAddress } from "../subscriptions/address";
+import { findSubscriber } from "../subscriptions/lifecycle";
+import { readerHistory } from "../webhooks/engagement";
 import { consolePage, formOf, noStore, sessionOr } from "./console-kit";
-import { EditionDetail, NextEditionPage, SettingsPage } from "./operator-console.views";
+import { EditionDetail, NextEditionPage, ReaderHistory, SettingsPage } from "./operator-console.views";
 
 type C = Context<AppEnv>;
 
@@ -157,4 +160,14 @@ operatorConsole.post("/console/settings", async (c) => {
     );
   }
   return c.redirect("/admin/console/settings?n=saved", 303);
+});
+
+operatorConsole.get("/console/subscribers/:id", async (c) => {
+  const session = await sessionOr(c);
+  if (session instanceof Response) return session;
+  const id = Number(c.req.param("id"));
+  const reader = Number.isSafeInteger(id) && id > 0 ? await findSubscriber(c.var.deps, id) : null;
+  if (!reader) throw new HttpError(404, "Not found", "No subscriber with that id.");
+  const history = await readerHistory(c.var.deps.db, id);
+  return consolePage(c, reader.email, session, <ReaderHistory id={id} email={reader.email} status={reader.status} history={history} />);
 });

@@ -264,3 +264,34 @@ export function SettingsPage({ csrf, settings, problems = [] }: { csrf: string; 
     </>
   );
 }
+
+export function ReaderHistory({
+  id,
+  email,
+  status,
+  history,
+}: {
+  id: number;
+  email: string;
+  status: string;
+  history: Record<string, number>;
+}) {
+  return (
+    <>
+      <h1>{email}</h1>
+      <p class="muted">
+        Subscriber {id}, {status}.
+      </p>
+      <h2>History</h2>
+      <ul class="counts" aria-label="History">
+        {(["sent", "delivered", "opened", "clicked", "bounced", "complained"] as const).map((k) => (
+          <li data-history={k}>
+            <strong>{history[k] ?? 0}</strong>
+            {k}
+          </li>
+        ))}
+      </ul>
+      <p class="muted">Editions sent to this reader, and what the provider reported about them within the retention period.</p>
+    </>
+  );
+}

@@ -12,6 +12,7 @@ import { sendTestEdition } from "../delivery/test-send";
 import { editEdition } from "../editions/edit";
 import { nextEdition } from "../editions/next";
 import { waitingEditions } from "../editions/review";
+import { readerHistory } from "../webhooks/engagement";
 import { removeEdition } from "../editions/unpublish";
 import { errorText, log } from "../log";
 import { AccountMailError, PermanentMailError } from "../mail/types";
@@ -51,6 +52,7 @@ const settingsBody = z.strictObject({
 export const operator = factory.createApp();
 operator.use("/settings", adminAccess);
 operator.use("/editions/*", adminAccess);
+operator.use("/subscribers/:id/history", adminAccess);
 // Settings: GET /admin/settings -> {sendAt, timezone, days, review, reviewDeadlineMinutes, eventRetentionDays}
 operator.get("/settings", async (c) => {
   c.header("Cache-Control", CACHE.private);
@@ -135,3 +137,21 @@ operator.patch("/editions/:id", param(idParam, BAD_ID), SMALL_BODY, body(editBod
   if (r.outcome === "invalid") throw new HttpError(422, "Invalid edit", r.problems.join("; "), { fields: { problems: r.problems } });
   return c.json({ editionId: id, subject: r.subject, stories: r.stories });
 });
+
+// A reader's history: GET /admin/subscribers/:id/history -> {sent, delivered, opened, clicked, bounced, complained}
+// (editions; the provider's events within retention). The id is the one GET /admin/subscribers lists.
+operator.get(
+  "/subscribers/:id/history",
+  param(z.object({ id: z.string().check(z.regex(/^[1-9]\d{0,15}$/)) }), [
+    400,
+    "Bad subscriber id",
+    "A subscriber id is a positive whole number.",
+  ]),
+  async (c) => {
+    c.header("Cache-Control", CACHE.private);
+    return c.json({
+      subscriberId: Number(c.req.valid("param").id),
+      ...(await readerHistory(c.var.deps.db, Number(c.req.valid("param").id))),
+    });
+  },
+);

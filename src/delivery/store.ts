@@ -586,3 +586,15 @@ export async function stalledFanouts(db: D1Database, before: Date, limit: number
     .all<{ editionId: string }>();
   return results.map((r) => r.editionId);
 }
+
+/**
+ * How many editions were handed to the provider for a subscriber (their delivery rows sent).
+ * @example await sentCountFor(env.DB, 7) // 12
+ */
+export async function sentCountFor(db: D1Database, subscriberId: number): Promise<number> {
+  const row = await db
+    .prepare("SELECT COUNT(*) AS n FROM deliveries WHERE subscriber_id = ? AND status = 'sent'")
+    .bind(subscriberId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}

@@ -14,6 +14,7 @@ import {
   eraseAddress,
   exportPage,
   findSubscriberByEmail,
+  getSubscriber,
   type ImportChange,
   purgePending,
   SUPPRESSED,
@@ -71,6 +72,14 @@ export async function eraseSubscriber(
   // No address in the log: the counts say what happened.
   log.info("subscriber_erased", { found: r.erased, deliveries: r.deliveries, outbox: r.outbox });
   return r;
+}
+
+/**
+ * One subscriber by id, for the operator (the console's history page), or null.
+ * @example const s = await findSubscriber(deps, 7);
+ */
+export function findSubscriber(deps: Pick<Deps, "db">, id: number): Promise<Subscriber | null> {
+  return getSubscriber(deps.db, id);
 }
 
 /**

@@ -84,6 +84,11 @@ describe("engagement from the provider's events", () => {
     const s = await status(id);
     expect(s.engagement).toMatchObject({ delivered: 2, opened: 2, clicked: 1, bounced: 0, complained: 0 });
     expect(s.engagement.topLinks).toEqual([{ url: "https://news.example/story-1", recipients: 1 }]);
+    // The reader's history: sent, and what the provider reported.
+    const history = await exports.default.fetch(
+      new Request(`http://localhost/admin/subscribers/${a!.id}/history`, { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
+    );
+    expect(await history.json()).toEqual({ subscriberId: a!.id, sent: 1, delivered: 1, opened: 1, clicked: 1, bounced: 0, complained: 0 });
     // No webhook-id row per engagement event: the counts' own key dedupes.
     expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM mail_events").first<{ n: number }>())!.n).toBe(0);
   });
