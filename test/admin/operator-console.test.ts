@@ -131,7 +131,8 @@ describe("console: the operator's control", () => {
     expect(html).not.toMatch(/>(Resume|Send to subscribers)</);
     // The editions list offers no Resume for a finished edition, and titles rows by their top story.
     // Each reader's page shows their history.
-    const [reader] = (await env.DB.prepare("SELECT id FROM subscribers WHERE email LIKE 'console-op-%' ORDER BY id").all<{ id: number }>()).results;
+    const [reader] = (await env.DB.prepare("SELECT id FROM subscribers WHERE email LIKE 'console-op-%' ORDER BY id").all<{ id: number }>())
+      .results;
     const history = await (await go(`/admin/console/subscribers/${reader!.id}`, { headers: { cookie } })).text();
     expect(history).toMatch(/data-history="sent"><strong>1<\/strong>/);
     expect((await go("/admin/console/subscribers/999999", { headers: { cookie } })).status).toBe(404);
