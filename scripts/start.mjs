@@ -131,7 +131,7 @@ if (await ready()) {
     Admin console              ${local}/admin     (log in with ADMIN_TOKEN from .dev.vars)
     Admin from the shell       npm run admin -- help
   Nothing is sent by starting: send with \`npm run admin -- build --force --send\`, the console,
-  or the daily cron (${local}/__scheduled?cron=0+7+*+*+* fires it by hand, and sends).
+  or the schedule (console Settings; ${local}/__scheduled?cron=0+7+*+*+* builds and sends by hand).
   Press Ctrl+C to stop.
 `);
 }

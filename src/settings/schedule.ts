@@ -76,6 +76,11 @@ export function settingsProblems(s: Partial<Record<keyof Settings, unknown>>): s
 
 /** The cron's interval: the schedule is checked every 10 minutes. */
 export const TICK_MS = 10 * 60_000;
+/**
+ * How late a tick may still build the day's edition: missed ticks are caught up, but a deploy or
+ * a settings change in the afternoon does not send that morning's edition hours late.
+ */
+export const CATCH_UP_MINUTES = 180;
 
 /** A local wall-clock reading of an instant in a zone. */
 export interface LocalTime {
@@ -119,8 +124,8 @@ export function scheduledSlot(localDate: string): string {
 
 /**
  * The slots due at this tick, oldest first: a local date is due on a chosen weekday once its
- * sendAt has passed. The caller builds the first that has no record yet, so only the first tick
- * at or after sendAt builds. A send time after the day's last tick (23:55) goes at the first tick
+ * sendAt has passed (by less than CATCH_UP_MINUTES). The caller builds the first that has no
+ * record yet, so only the first tick at or after sendAt builds. A send time after the day's last tick (23:55) goes at the first tick
  * after midnight, under the day it belongs to. On a spring-forward day a send time inside the skipped hour is reached by the first
  * tick after the jump; on a fall-back day the repeated hour finds the slot already taken.
  * @example dueSlots(new Date("2026-11-23T06:00Z"), { sendAt: "07:00", timezone: "Europe/Berlin", days: ["mon"] }) // ["2026-11-23Tscheduled"]
@@ -132,6 +137,7 @@ export function dueSlots(at: Date, s: Pick<Settings, "sendAt" | "timezone" | "da
   const before = localTime(new Date(at.getTime() - TICK_MS), s.timezone);
   const out: string[] = [];
   if (before.date !== now.date && s.days.includes(before.weekday) && before.minutes < h * 60 + m) out.push(scheduledSlot(before.date));
-  if (s.days.includes(now.weekday) && now.minutes >= h * 60 + m) out.push(scheduledSlot(now.date));
+  const late = now.minutes - (h * 60 + m);
+  if (s.days.includes(now.weekday) && late >= 0 && late < CATCH_UP_MINUTES) out.push(scheduledSlot(now.date));
   return out;
 }

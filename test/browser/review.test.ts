@@ -43,7 +43,13 @@ function event(type: string, emailId: string, extra: Record<string, unknown> = {
 
 beforeAll(async () => {
   worker = await startLocalWorker({
-    settings: { REVIEW_BEFORE_SEND: "on", SEND_AT: "00:00", SEND_TIMEZONE: "UTC", RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET },
+    // Due a minute ago, so the first tick builds it (a tick more than 3 hours late would not).
+    settings: {
+      REVIEW_BEFORE_SEND: "on",
+      SEND_AT: new Date(Date.now() - 60_000).toISOString().slice(11, 16),
+      SEND_TIMEZONE: "UTC",
+      RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    },
   });
   const csv = ["email,consent", "ann@reader.example,yes", "bob@reader.example,yes", "cy@reader.example,yes"].join("\n");
   const res = await api("/admin/subscribers/import", { method: "POST", headers: { "content-type": "text/csv" }, body: csv });

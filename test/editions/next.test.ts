@@ -72,4 +72,15 @@ describe("GET /admin/editions/next and /preview", () => {
     expect(next.status).toBe("would-build");
     expect(next.stories.length).toBeGreaterThan(0);
   });
+
+  it("a forced build always builds, even twice within one minute", async () => {
+    const first = await admin("/admin/editions", { method: "POST", body: JSON.stringify({ force: true }) });
+    const second = await admin("/admin/editions", { method: "POST", body: JSON.stringify({ force: true }) });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    const ids = [first, second].map(async (r) => ((await r.json()) as { edition: { editionId: string; status: string } }).edition);
+    const [a, b] = await Promise.all(ids);
+    expect(a!.status).toBe("built");
+    expect(b!.status).toBe("built");
+    expect(a!.editionId).not.toBe(b!.editionId);
+  });
 });

@@ -61,6 +61,9 @@ describe("the schedule across daylight-saving changes", () => {
     const weekdays = simulate("2026-11-20T00:00Z", "2026-11-24T00:00Z", { sendAt: "07:00", timezone: "UTC", days: ["mon", "fri"] });
     expect([...weekdays.keys()]).toEqual(["2026-11-20Tscheduled", "2026-11-23Tscheduled"]);
     expect(localTime(new Date("2026-11-23T07:00Z"), "UTC").weekday).toBe("mon");
+    // Switched on (or deployed) in the afternoon: that morning's edition is not sent hours late.
+    const afternoon = simulate("2026-11-20T15:00Z", "2026-11-21T12:00Z", { sendAt: "07:00", timezone: "UTC", days: ALL });
+    expect(Object.fromEntries(afternoon)).toEqual({ "2026-11-21Tscheduled": "2026-11-21T07:00" });
     const late = simulate("2026-11-20T00:00Z", "2026-11-21T12:00Z", { sendAt: "23:55", timezone: "UTC", days: ["fri"] });
     expect(Object.fromEntries(late)).toEqual({ "2026-11-20Tscheduled": "2026-11-21T00:00" });
   });
