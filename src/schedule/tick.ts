@@ -62,12 +62,17 @@ export async function runScheduleTick(env: Env, at: Date, overrides: DepsOverrid
     if (r.outcome === "started") released.push(id);
   }
   if (released.length > 0) log.info("review_deadline_sent", { editions: released });
-  const folded = await foldExpiredEngagement(deps.db, now, settings.eventRetentionDays).catch((e: unknown) => {
-    log.error("engagement_fold_failed", { error: errorText(e) });
-    return { editions: 0, rows: 0 };
-  });
-  await pruneMailEvents(deps.db, new Date(now.getTime() - settings.eventRetentionDays * 86_400_000)).catch((e: unknown) =>
-    log.error("mail_events_prune_failed", { error: errorText(e) }),
-  );
+  // Housekeeping waits for a tick that built nothing: a build's ingest and fan-out already use
+  // much of the invocation's subrequests (50 on the free plan).
+  let folded = { editions: 0, rows: 0 };
+  if (!build) {
+    folded = await foldExpiredEngagement(deps.db, now, settings.eventRetentionDays).catch((e: unknown) => {
+      log.error("engagement_fold_failed", { error: errorText(e) });
+      return { editions: 0, rows: 0 };
+    });
+    await pruneMailEvents(deps.db, new Date(now.getTime() - settings.eventRetentionDays * 86_400_000)).catch((e: unknown) =>
+      log.error("mail_events_prune_failed", { error: errorText(e) }),
+    );
+  }
   return { build, sendStarted, released, folded };
 }
