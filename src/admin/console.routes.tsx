@@ -110,6 +110,7 @@ async function editionLines(c: C, limit: number): Promise<EditionLine[]> {
         total: s?.deliveries.total ?? 0,
         counts: s?.deliveries.counts ?? {},
         reported: s?.deliveries.reported ?? { bounced: 0, complained: 0 },
+        waitingSince: s?.review?.waitingSince ?? null,
       };
     }),
   );

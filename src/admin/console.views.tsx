@@ -15,6 +15,8 @@ export interface EditionLine {
   total: number;
   counts: Record<string, number>;
   reported: { bounced: number; complained: number };
+  /** Held for approval (review before send) since then, or null. */
+  waitingSince?: string | null;
 }
 
 const Csrf = ({ token }: { token: string }) => <input type="hidden" name="csrf" value={token} />;
@@ -94,6 +96,7 @@ function Progress({ e }: { e: EditionLine }) {
   return (
     <>
       {e.delivery}
+      {e.waitingSince ? ` since ${e.waitingSince}` : ""}
       {e.total > 0 ? ` · ${sent}/${e.total} sent` : ""}
       {failed ? ` · ${failed} failed` : ""}
       {skipped ? ` · ${skipped} skipped` : ""}

@@ -89,7 +89,7 @@ describe("review before send in a real browser", () => {
       await page.click("button[type=submit]");
       await page.click("nav >> text=Editions");
       const row = page.locator(`tr[data-edition="${id}"]`);
-      expect(await row.textContent()).toContain("awaiting approval");
+      expect(await row.textContent()).toMatch(/awaiting approval since \d{4}-\d{2}-\d{2}T/);
       await row.locator(`a[href="/admin/console/editions/${id}"]`).click();
       expect(await page.locator("[data-review]").textContent()).toContain("Awaiting approval since");
 
