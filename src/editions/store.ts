@@ -385,3 +385,19 @@ export async function updateUnsentEdition(db: D1Database, id: string, e: Edition
   ]);
   return update!.meta.changes > 0;
 }
+
+/**
+ * What changes whenever an edition is built, edited, deleted or unpublished: a cache of what
+ * depends on the editions keys on it.
+ * @example await editionsVersion(env.DB) // "3|2026-11-23:ab12...:"
+ */
+export async function editionsVersion(db: D1Database): Promise<string> {
+  const row = await db
+    .prepare(
+      `SELECT COUNT(*) AS n, group_concat(id || ':' || COALESCE(content_hash, '') || ':' || COALESCE(unpublished_at, ''), ',') AS latest
+       FROM (SELECT id, content_hash, unpublished_at FROM editions WHERE status = 'built' ORDER BY created_at DESC, id DESC LIMIT 3)`,
+    )
+    .first<{ n: number; latest: string | null }>();
+  const total = await db.prepare("SELECT COUNT(*) AS n FROM editions").first<{ n: number }>();
+  return `${total?.n ?? 0}|${row?.latest ?? ""}`;
+}

@@ -263,3 +263,13 @@ export async function publisherNames(db: D1Database, urls: string[]): Promise<Ma
     .all<{ url: string; name: string | null }>();
   return new Map(results.filter((r) => r.name).map((r) => [r.url, r.name!]));
 }
+
+/**
+ * What changes whenever an ingest stores items or retention prunes them (the smallest and largest
+ * item ids, both read from the rowid b-tree's ends): a cache of what the items give keys on it.
+ * @example await itemsVersion(env.DB) // "1-5230"
+ */
+export async function itemsVersion(db: D1Database): Promise<string> {
+  const row = await db.prepare("SELECT MIN(id) AS lo, MAX(id) AS hi FROM items").first<{ lo: number | null; hi: number | null }>();
+  return `${row?.lo ?? 0}-${row?.hi ?? 0}`;
+}
