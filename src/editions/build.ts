@@ -5,7 +5,7 @@ import { hexDigest } from "../hash";
 import { toBase64Url } from "../base64url";
 import type { Deps } from "../deps";
 import { log } from "../log";
-import { headerText } from "../mail/header-text";
+import { headerText } from "../header-text";
 import { renderEmail } from "../render/email";
 import { shownHeadline } from "../render/format";
 import { utcDate } from "./current-digest";
