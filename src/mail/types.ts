@@ -90,6 +90,9 @@ export class IdempotencyConflictError extends PermanentMailError {
   }
 }
 
+/** What a mail is for: transactional mail (confirmations) may take another transport than bulk (digests). */
+export type MailPurpose = "transactional" | "bulk";
+
 export interface MailTransport {
   readonly name: string;
   /** Sends one email; throws TransientMailError or PermanentMailError. */
