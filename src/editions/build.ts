@@ -3,7 +3,7 @@
 // run's record instead of building a second edition.
 import { hexDigest } from "../hash";
 import { toBase64Url } from "../base64url";
-import type { Deps } from "../deps";
+import type { Deps } from "../ports";
 import { log } from "../log";
 import { headerText } from "../header-text";
 import { renderEmail } from "../render/email";

@@ -1,7 +1,7 @@
 // The editions service: what the cron, the admin API and the web routes ask of editions. Build
 // a slot's edition and start sending it (one sequence, wherever it is asked for), report how a
 // send is going, page through the archive, and render the current digest for /preview.
-import type { Deps } from "../deps";
+import type { Deps } from "../ports";
 import { fromBase64Url, toBase64Url } from "../base64url";
 import { resumeSend, startSend } from "../delivery/fanout";
 import { heldBefore } from "../delivery/messages";

@@ -4,7 +4,7 @@
 // embedded commas and line breaks, formula escaping), never by hand.
 import { hexDigest } from "../hash";
 import Papa from "papaparse";
-import type { Deps } from "../deps";
+import type { Deps } from "../ports";
 import { QUEUE_SEND_MAX, sendConfirmation } from "../delivery/messages";
 import { log } from "../log";
 import { normalizeAddress } from "./address";

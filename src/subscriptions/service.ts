@@ -1,7 +1,7 @@
 // The subscription logic between the routes and the database: ask for a confirmation mail
 // (double opt-in, cooldown), confirm with a single-use link, unsubscribe with a lasting link.
 // Routes decide how to answer; this module decides what happens.
-import type { Deps } from "../deps";
+import type { Deps } from "../ports";
 import { sendConfirmation } from "../delivery/messages";
 import { errorText, log } from "../log";
 import { renderConfirmEmail } from "../render/confirm";
