@@ -10,7 +10,9 @@
 //   /admin/console/sources          the sources and their state
 import type { Context, MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
-import { buildAndSend, editionStatus, recentEditions, resendStoredEdition, sendStoredEdition, slotOf } from "../editions/service";
+import { editionStatus, resendStoredEdition, sendStoredEdition } from "../delivery/service";
+import { recentEditions, slotOf } from "../editions/service";
+import { buildAndSend } from "../jobs/publish";
 import { editionId } from "../editions/types";
 import { clientKey } from "../http/client";
 import { factory, type AppEnv } from "../http/env";

@@ -4,7 +4,7 @@
 //
 // A "unit" is what one queue message and one provider call cover: the deliveries of one edition
 // with the same (batch_no, part). Rows of a unit always change state together.
-import { sendableEditionStatement } from "../editions/store";
+import { sendableEditionStatement, type AlongsideStatements } from "../editions/store";
 import type { SendableEdition } from "../editions/types";
 
 export type DeliveryStatus = "pending" | "sending" | "sent" | "failed" | "skipped";
@@ -69,6 +69,22 @@ export async function startFanout(
     db.prepare(`SELECT ${fanoutColumns} FROM fanouts WHERE edition_id = ?`).bind(editionId),
   ]);
   return { state: toState((read!.results as FanoutRow[])[0]!), created: insert!.meta.changes > 0 };
+}
+
+/**
+ * Starts an edition's fan-out in the transaction that inserts the edition (editions/store.ts runs
+ * it, for the row it inserts only), so a build never leaves an edition without its send.
+ * @example await buildEdition(deps, { slot, now, alongside: fanoutWithEdition(100) });
+ */
+export function fanoutWithEdition(batchSize: number): AlongsideStatements {
+  return (db, e) => [
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO fanouts (edition_id, status, batch_size, started_at, updated_at)
+         SELECT id, 'running', ?3, ?4, ?4 FROM editions WHERE id = ?1 AND slot = ?2 AND status = 'built'`,
+      )
+      .bind(e.id, e.slot, batchSize, e.createdAt),
+  ];
 }
 
 /** The fan-out's progress for an edition, or null when it was never started. */

@@ -9,7 +9,7 @@ import { headerText } from "../header-text";
 import { renderEmail } from "../render/email";
 import { shownHeadline } from "../render/format";
 import { utcDate } from "./current-digest";
-import { freeEditionId, getSlot, insertEdition, lastBuiltEdition, recordSkippedSlot } from "./store";
+import { freeEditionId, getSlot, insertEdition, lastBuiltEdition, recordSkippedSlot, type AlongsideStatements } from "./store";
 import type { BuildResult, SlotRecord } from "./types";
 
 /** A slot is the scheduled minute in UTC; two firings of one cron share it. */
@@ -35,11 +35,11 @@ export interface BuildOptions {
   /** Build even when nothing is new since the last edition (replaces a skipped record). */
   force?: boolean;
   /**
-   * Record the start of the edition's delivery with the edition itself (one D1 transaction):
-   * the recipients per provider batch. The caller still enqueues the fan-out's first step; if it
-   * dies first, the sweep finds the fan-out without progress and resumes it.
+   * Another feature's statements recorded with the edition itself (one D1 transaction): the start
+   * of its delivery (delivery/store.ts, fanoutWithEdition). The caller still enqueues the fan-out's
+   * first step; if it dies first, the sweep finds the fan-out without progress and resumes it.
    */
-  send?: { batchSize: number };
+  alongside?: AlongsideStatements;
 }
 
 /**
@@ -67,7 +67,6 @@ function dateOf(slot: string, now: Date): string {
 /**
  * Builds (or finds) the edition for a slot and logs one line about it.
  * @example const r = await buildEdition(makeDeps(env), { slot: slotOf(new Date()), now: new Date() });
- *          if (r.status === "built") await sendEdition(deps, r.editionId);
  */
 export async function buildEdition(deps: BuildDeps, opts: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
@@ -126,29 +125,33 @@ async function build({ db, config, digest: source, clock }: BuildDeps, opts: Bui
       sender: { name: config.sender.name, postalAddress: config.sender.postalAddress },
       reason: `You receive this because you subscribed to ${config.title} at ${config.baseUrl} and confirmed your address.`,
     });
-    const stored = await insertEdition(db, id, {
-      slot,
-      title: digest.title,
-      subject,
-      date,
-      contentHash: hash,
-      storyIds,
-      digest,
-      articles,
-      html: rendered.html,
-      text: rendered.text,
-      createdAt: clock().toISOString(),
-      sendId: newSendId(),
-      asOf: now.toISOString(),
-      memory: built.memory ?? [],
-      fanoutBatchSize: opts.send?.batchSize,
-      skipReason:
-        force && skipReason
-          ? `forced; would have been skipped: ${skipReason}`
-          : existing?.skipReason
-            ? `forced; had been skipped: ${existing.skipReason}`
-            : null,
-    });
+    const stored = await insertEdition(
+      db,
+      id,
+      {
+        slot,
+        title: digest.title,
+        subject,
+        date,
+        contentHash: hash,
+        storyIds,
+        digest,
+        articles,
+        html: rendered.html,
+        text: rendered.text,
+        createdAt: clock().toISOString(),
+        sendId: newSendId(),
+        asOf: now.toISOString(),
+        memory: built.memory ?? [],
+        skipReason:
+          force && skipReason
+            ? `forced; would have been skipped: ${skipReason}`
+            : existing?.skipReason
+              ? `forced; had been skipped: ${existing.skipReason}`
+              : null,
+      },
+      opts.alongside,
+    );
     if (stored) {
       return stored.record.status === "built"
         ? {

@@ -4,8 +4,7 @@
 // embedded commas and line breaks, formula escaping), never by hand.
 import { hexDigest } from "../hash";
 import Papa from "papaparse";
-import type { Deps } from "../ports";
-import { QUEUE_SEND_MAX, sendConfirmation } from "../delivery/messages";
+import { QUEUE_SEND_MAX, type Deps } from "../ports";
 import { log } from "../log";
 import { normalizeAddress } from "./address";
 import {
@@ -20,6 +19,7 @@ import {
   subscribersByEmail,
   suppressedHashes,
 } from "./store";
+import { sendConfirmation } from "./messages";
 import { newNonce } from "./tokens";
 
 export { countByStatus, searchSubscribers, SUBSCRIBER_STATUSES } from "./store";
