@@ -40,7 +40,18 @@ import {
 } from "../mail/types";
 import type { Deps } from "../ports";
 import { signingKid, unsubscribeToken } from "../subscriptions/tokens";
-import { claimUnit, pauseEdition, recordSent, releaseClaim, splitClaim, storeUnsubscribeTokens, type UnitGroup } from "./store";
+import {
+  claimUnit,
+  pauseEdition,
+  recordSent,
+  releaseClaim,
+  splitClaim,
+  storeUnsubscribeTokens,
+  type ClaimedDelivery,
+  type ClaimResult,
+  type Unit,
+  type UnitGroup,
+} from "./store";
 import { SubrequestBudget } from "./budget";
 import { composeEmails } from "./compose";
 import { runFanout, type FanoutOptions } from "./fanout";
@@ -193,65 +204,29 @@ async function withTokens(
   return claimed.map((d) => (d.unsubscribeToken ? d : { ...d, unsubscribeToken: byId.get(d.id)! }));
 }
 
+/** A unit claimed for this call: its key, the rows the claim took, and the claim's token. */
+interface Claimed {
+  msg: SendMessage;
+  unit: Unit;
+  token: string;
+  claimed: ClaimedDelivery[];
+}
+
 /**
  * Sends one unit: claim, compose, one provider call, record; or says why not and when to retry.
  * @example const { outcome } = await sendOne(ctx, sendUnit("2026-11-23", 4));
  */
 export async function sendOne(ctx: DeliveryContext, msg: SendMessage): Promise<Settlement> {
-  const { summary } = ctx;
   const unit = { editionId: msg.editionId, batch: msg.batch, part: msg.part };
   const token = crypto.randomUUID();
   const nowMs = ctx.now();
-  const cached = editionCache.get(msg.editionId);
-  ctx.budget.take(1);
-  const claim = await claimUnit(ctx.db, unit, token, {
-    nowMs,
-    leaseMs: ctx.leaseMs,
-    withEdition: !cached,
-    heldBeforeMs: heldBefore(nowMs),
-  });
-  summary.skipped += claim.skipped;
-  let edition = cached && claim.editionStamp === cached.createdAt ? cached : claim.edition;
-  if (cached && !edition && claim.editionStamp !== null) {
-    // A different edition under a cached id (rows were deleted and the id reused): read it.
-    ctx.budget.take(1);
-    edition = await getSendableEdition(ctx.db, msg.editionId);
-  }
-  if (edition && edition !== cached) remember(edition);
-
-  if (claim.claimed.length === 0) {
-    // Paused: the rows wait (pending) for `send` or the sweep, which enqueue them again.
-    if (claim.paused) return { outcome: "paused" };
-    if (claim.held > 0) {
-      log.warn("delivery_held", {
-        ...unit,
-        rows: claim.held,
-        reason: "key older than the provider's memory; POST /admin/editions/:id/resend-held decides",
-      });
-      return { outcome: "held" };
-    }
-    const live = claim.groups.find((g) => g.part === msg.part && g.status === "sending" && (g.claimedAt ?? 0) >= nowMs - ctx.leaseMs);
-    if (live) {
-      // Another consumer holds this unit: come back when its lease would have run out.
-      return { outcome: "leased", retryDelaySeconds: Math.max(1, Math.ceil(((live.claimedAt ?? nowMs) + ctx.leaseMs - nowMs) / 1000)) };
-    }
-    const children = openChildren(claim.groups, msg.part);
-    if (children.length > 0) {
-      // This unit was split but the halves' messages may have been lost: enqueue them again.
-      ctx.budget.take(1);
-      await ctx.queue.sendBatch(children.map((p) => ({ body: sendUnit(msg.editionId, msg.batch, p) })));
-      return { outcome: "requeued" };
-    }
-    return { outcome: "done" };
-  }
-
-  const release = async (error: string, final: boolean) => {
-    ctx.budget.take(1);
-    await releaseClaim(ctx.db, token, error, { final, now: new Date(ctx.now()) });
-  };
+  const { claim, edition } = await claimWithEdition(ctx, unit, token, nowMs);
+  if (claim.claimed.length === 0) return nothingClaimed(ctx, msg, claim, nowMs);
+  const claimed: Claimed = { msg, unit, token, claimed: claim.claimed };
   if (!edition) {
-    await release(`edition ${msg.editionId} is not a built edition`, true);
-    summary.failed += claim.claimed.length;
+    ctx.budget.take(1);
+    await releaseClaim(ctx.db, token, `edition ${msg.editionId} is not a built edition`, { final: true, now: new Date(ctx.now()) });
+    ctx.summary.failed += claim.claimed.length;
     return { outcome: "failed" };
   }
 
@@ -264,43 +239,7 @@ export async function sendOne(ctx: DeliveryContext, msg: SendMessage): Promise<S
     ctx.budget.take(1);
     results = await ctx.transport.sendBatch(emails, { idempotencyKey: key });
   } catch (err) {
-    const error = err instanceof Error ? err : new Error(String(err));
-    const attempts = Math.max(...claim.claimed.map((d) => d.attempts));
-    if (error instanceof AccountMailError) {
-      // Not the recipients' fault, and nothing was accepted: back to pending, edition paused.
-      ctx.budget.take(2);
-      await releaseClaim(ctx.db, token, error.message, { final: false, now: new Date(ctx.now()), pending: true, refused: true });
-      if (await pauseEdition(ctx.db, msg.editionId, error.message, new Date(ctx.now()))) {
-        log.warn("delivery_paused", {
-          editionId: msg.editionId,
-          reason: error.message,
-          resume: `POST /admin/editions/${msg.editionId}/send`,
-        });
-      }
-      return { outcome: "paused" };
-    }
-    if (error instanceof PermanentMailError) {
-      // An idempotency conflict means the provider saw this key with another payload:
-      // splitting (new keys) could send twice, so the unit is failed as it stands.
-      if (claim.claimed.length > 1 && !(error instanceof IdempotencyConflictError)) {
-        // The provider refused the whole batch and sent none of it: find the bad recipient(s).
-        ctx.budget.take(2);
-        const parts = await splitClaim(ctx.db, unit, token, claim.claimed, error.message, new Date(ctx.now()));
-        await ctx.queue.sendBatch(parts.map((p) => ({ body: sendUnit(msg.editionId, msg.batch, p) })));
-        return { outcome: "split" };
-      }
-      await release(error.message, true);
-      summary.failed += claim.claimed.length;
-      return { outcome: "failed" };
-    }
-    // Transient (429, 5xx, timeout) or unknown: retry the same unit, same key, same payload.
-    const rateLimited = error instanceof RateLimitedMailError;
-    ctx.budget.take(1);
-    await releaseClaim(ctx.db, token, error.message, { final: false, now: new Date(ctx.now()), refused: rateLimited });
-    const retryAfter = error instanceof TransientMailError ? error.retryAfterSeconds : undefined;
-    // A 429 holds every later call of this invocation too, not just this unit.
-    if (rateLimited) ctx.pacer?.backOff(Math.min(60, retryAfter ?? 1));
-    return { outcome: "retry", retryDelaySeconds: backoffSeconds(attempts, retryAfter) };
+    return providerRefused(ctx, claimed, err instanceof Error ? err : new Error(String(err)));
   }
   ctx.budget.take(1);
   await recordSent(
@@ -308,6 +247,109 @@ export async function sendOne(ctx: DeliveryContext, msg: SendMessage): Promise<S
     claim.claimed.map((d, i) => ({ id: d.id, providerId: results[i]?.providerId ?? "unknown" })),
     new Date(ctx.now()),
   );
-  summary.sent += claim.claimed.length;
+  ctx.summary.sent += claim.claimed.length;
   return { outcome: "sent" };
+}
+
+/**
+ * Claims the unit, with the edition's stored rendering: the isolate's cached copy when the
+ * claim's stamp says it is still that edition, else the one the claim read (or a fresh read).
+ */
+async function claimWithEdition(
+  ctx: DeliveryContext,
+  unit: Unit,
+  token: string,
+  nowMs: number,
+): Promise<{ claim: ClaimResult; edition: SendableEdition | null }> {
+  const cached = editionCache.get(unit.editionId);
+  ctx.budget.take(1);
+  const claim = await claimUnit(ctx.db, unit, token, {
+    nowMs,
+    leaseMs: ctx.leaseMs,
+    withEdition: !cached,
+    heldBeforeMs: heldBefore(nowMs),
+  });
+  ctx.summary.skipped += claim.skipped;
+  let edition = cached && claim.editionStamp === cached.createdAt ? cached : claim.edition;
+  if (cached && !edition && claim.editionStamp !== null) {
+    // A different edition under a cached id (rows were deleted and the id reused): read it.
+    ctx.budget.take(1);
+    edition = await getSendableEdition(ctx.db, unit.editionId);
+  }
+  if (edition && edition !== cached) remember(edition);
+  return { claim, edition };
+}
+
+/** Nothing to claim: paused, held for an operator, leased by another consumer, split, or done. */
+async function nothingClaimed(ctx: DeliveryContext, msg: SendMessage, claim: ClaimResult, nowMs: number): Promise<Settlement> {
+  // Paused: the rows wait (pending) for `send` or the sweep, which enqueue them again.
+  if (claim.paused) return { outcome: "paused" };
+  if (claim.held > 0) {
+    log.warn("delivery_held", {
+      editionId: msg.editionId,
+      batch: msg.batch,
+      part: msg.part,
+      rows: claim.held,
+      reason: "key older than the provider's memory; POST /admin/editions/:id/resend-held decides",
+    });
+    return { outcome: "held" };
+  }
+  const live = claim.groups.find((g) => g.part === msg.part && g.status === "sending" && (g.claimedAt ?? 0) >= nowMs - ctx.leaseMs);
+  if (live) {
+    // Another consumer holds this unit: come back when its lease would have run out.
+    return { outcome: "leased", retryDelaySeconds: Math.max(1, Math.ceil(((live.claimedAt ?? nowMs) + ctx.leaseMs - nowMs) / 1000)) };
+  }
+  const children = openChildren(claim.groups, msg.part);
+  if (children.length > 0) {
+    // This unit was split but the halves' messages may have been lost: enqueue them again.
+    ctx.budget.take(1);
+    await ctx.queue.sendBatch(children.map((p) => ({ body: sendUnit(msg.editionId, msg.batch, p) })));
+    return { outcome: "requeued" };
+  }
+  return { outcome: "done" };
+}
+
+/**
+ * The provider refused the call: the account (pause the edition), the whole batch for one
+ * address (split it), the recipients for good (fail), or for now (retry the same unit, same key).
+ */
+async function providerRefused(ctx: DeliveryContext, c: Claimed, error: Error): Promise<Settlement> {
+  const { msg, token } = c;
+  const attempts = Math.max(...c.claimed.map((d) => d.attempts));
+  if (error instanceof AccountMailError) {
+    // Not the recipients' fault, and nothing was accepted: back to pending, edition paused.
+    ctx.budget.take(2);
+    await releaseClaim(ctx.db, token, error.message, { final: false, now: new Date(ctx.now()), pending: true, refused: true });
+    if (await pauseEdition(ctx.db, msg.editionId, error.message, new Date(ctx.now()))) {
+      log.warn("delivery_paused", {
+        editionId: msg.editionId,
+        reason: error.message,
+        resume: `POST /admin/editions/${msg.editionId}/send`,
+      });
+    }
+    return { outcome: "paused" };
+  }
+  if (error instanceof PermanentMailError) {
+    // An idempotency conflict means the provider saw this key with another payload:
+    // splitting (new keys) could send twice, so the unit is failed as it stands.
+    if (c.claimed.length > 1 && !(error instanceof IdempotencyConflictError)) {
+      // The provider refused the whole batch and sent none of it: find the bad recipient(s).
+      ctx.budget.take(2);
+      const parts = await splitClaim(ctx.db, c.unit, token, c.claimed, error.message, new Date(ctx.now()));
+      await ctx.queue.sendBatch(parts.map((p) => ({ body: sendUnit(msg.editionId, msg.batch, p) })));
+      return { outcome: "split" };
+    }
+    ctx.budget.take(1);
+    await releaseClaim(ctx.db, token, error.message, { final: true, now: new Date(ctx.now()) });
+    ctx.summary.failed += c.claimed.length;
+    return { outcome: "failed" };
+  }
+  // Transient (429, 5xx, timeout) or unknown: retry the same unit, same key, same payload.
+  const rateLimited = error instanceof RateLimitedMailError;
+  ctx.budget.take(1);
+  await releaseClaim(ctx.db, token, error.message, { final: false, now: new Date(ctx.now()), refused: rateLimited });
+  const retryAfter = error instanceof TransientMailError ? error.retryAfterSeconds : undefined;
+  // A 429 holds every later call of this invocation too, not just this unit.
+  if (rateLimited) ctx.pacer?.backOff(Math.min(60, retryAfter ?? 1));
+  return { outcome: "retry", retryDelaySeconds: backoffSeconds(attempts, retryAfter) };
 }
