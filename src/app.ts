@@ -12,7 +12,7 @@ import { preview } from "./editions/preview.routes";
 import type { AppEnv } from "./http/env";
 import { notFound, onError } from "./http/errors";
 import { PAGE_CSP } from "./http/policy";
-import { mailbox } from "./mail/mailbox.routes";
+import { mailbox } from "./site/mailbox.routes";
 import { health } from "./site/health.routes";
 import { site } from "./site/routes";
 import { confirm, subscribe, unsubscribe } from "./subscriptions/routes";

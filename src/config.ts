@@ -2,8 +2,14 @@
 // fails with one clear message instead of odd behaviour deep in a handler.
 import * as z from "zod/mini";
 import "./validation";
-import { headerText } from "./mail/header-text";
-import { MAX_BATCH_EMAILS } from "./mail/types";
+import { headerText } from "./header-text";
+
+/**
+ * Most emails one provider call may carry (Resend's /emails/batch limit): the ceiling of
+ * DELIVERY_BATCH_SIZE. Defined here, with the var it bounds, so the configuration imports
+ * nothing of the features; the mail transports re-export it.
+ */
+export const MAX_BATCH_EMAILS = 100;
 
 const onOff = z.pipe(
   z.optional(z.string()),

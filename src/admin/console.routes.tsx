@@ -10,7 +10,10 @@
 //   /admin/console/sources          the sources and their state
 import type { Context, MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
-import { buildAndSend, editionStatus, recentEditions, resendStoredEdition, sendStoredEdition, slotOf } from "../editions/service";
+import { editionStatus, resendStoredEdition, sendStoredEdition } from "../delivery/service";
+import { recentEditions, slotOf } from "../editions/service";
+import { eraseSubscriber } from "../jobs/erase";
+import { buildAndSend } from "../jobs/publish";
 import { editionId } from "../editions/types";
 import { clientKey } from "../http/client";
 import { factory, type AppEnv } from "../http/env";
@@ -21,7 +24,7 @@ import { CACHE } from "../http/policy";
 import { limitBody } from "../http/validate";
 import { log } from "../log";
 import { consoleSources } from "../sources/status";
-import { countByStatus, eraseSubscriber, importCsv, SUBSCRIBER_STATUSES, searchSubscribers } from "../subscriptions/lifecycle";
+import { countByStatus, importCsv, SUBSCRIBER_STATUSES, searchSubscribers } from "../subscriptions/lifecycle";
 import type { SubscriberStatus } from "../subscriptions/store";
 import { Console, Dashboard, type EditionLine, EditionsPage, LoginForm, SourcesPage, SubscribersPage } from "./console.views";
 import { endSession, readSession, type Session, startSession } from "./session";

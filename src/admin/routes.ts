@@ -5,7 +5,10 @@ import type { Context } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { timingSafeEqual } from "hono/utils/buffer";
 import * as z from "zod/mini";
-import { buildAndSend, editionStatus, resendStoredEdition, sendStoredEdition, slotOf } from "../editions/service";
+import { editionStatus, resendStoredEdition, sendStoredEdition } from "../delivery/service";
+import { slotOf } from "../editions/service";
+import { eraseSubscriber } from "../jobs/erase";
+import { buildAndSend } from "../jobs/publish";
 import { editionId, SLOT_PATTERN, type EditionRecord } from "../editions/types";
 import { factory, type AppEnv } from "../http/env";
 import { sourceStates } from "../sources/service";
@@ -13,15 +16,7 @@ import { HttpError } from "../http/errors";
 import { readSession } from "./session";
 import { CACHE } from "../http/policy";
 import { body, limitBody, param, query, type BodyPolicy, type Refusal } from "../http/validate";
-import {
-  countByStatus,
-  eraseSubscriber,
-  exportCsv,
-  importCsv,
-  MAX_IMPORT_ROWS,
-  SUBSCRIBER_STATUSES,
-  searchSubscribers,
-} from "../subscriptions/lifecycle";
+import { countByStatus, exportCsv, importCsv, MAX_IMPORT_ROWS, SUBSCRIBER_STATUSES, searchSubscribers } from "../subscriptions/lifecycle";
 
 const buildBody = z.strictObject({
   force: z.optional(z.boolean()),

@@ -1,11 +1,12 @@
-// SQL for delivering editions: the recipient snapshot, the fan-out's progress, and the per-batch
-// claim/record steps of the queue consumer. Every state change is a compare-and-set, so at-least-
+// SQL for delivering editions (fanouts, deliveries; nothing else writes them): the recipient
+// snapshot, the fan-out's progress, and the per-batch claim/record steps of the queue consumer. Every state change is a compare-and-set, so at-least-
 // once queue delivery, doubled messages and crashed consumers can neither lose nor double a send.
 //
 // A "unit" is what one queue message and one provider call cover: the deliveries of one edition
 // with the same (batch_no, part). Rows of a unit always change state together.
-import { sendableEditionStatement } from "../editions/store";
+import { sendableEditionStatement, type AlongsideStatements } from "../editions/store";
 import type { SendableEdition } from "../editions/types";
+import { subscriberTokensStatement } from "../subscriptions/store";
 
 export type DeliveryStatus = "pending" | "sending" | "sent" | "failed" | "skipped";
 
@@ -69,6 +70,22 @@ export async function startFanout(
     db.prepare(`SELECT ${fanoutColumns} FROM fanouts WHERE edition_id = ?`).bind(editionId),
   ]);
   return { state: toState((read!.results as FanoutRow[])[0]!), created: insert!.meta.changes > 0 };
+}
+
+/**
+ * Starts an edition's fan-out in the transaction that inserts the edition (editions/store.ts runs
+ * it, for the row it inserts only), so a build never leaves an edition without its send.
+ * @example await buildEdition(deps, { slot, now, alongside: fanoutWithEdition(100) });
+ */
+export function fanoutWithEdition(batchSize: number): AlongsideStatements {
+  return (db, e) => [
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO fanouts (edition_id, status, batch_size, started_at, updated_at)
+         SELECT id, 'running', ?3, ?4, ?4 FROM editions WHERE id = ?1 AND slot = ?2 AND status = 'built'`,
+      )
+      .bind(e.id, e.slot, batchSize, e.createdAt),
+  ];
 }
 
 /** The fan-out's progress for an edition, or null when it was never started. */
@@ -433,15 +450,25 @@ export async function storeUnsubscribeTokens(
          WHERE id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1))`,
       )
       .bind(json),
-    db
-      .prepare(
-        `UPDATE subscribers
-         SET unsubscribe_token = (SELECT json_extract(value, '$[2]') FROM json_each(?1) WHERE json_extract(value, '$[1]') = subscribers.id),
-           unsubscribe_kid = ?2
-         WHERE id IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))`,
-      )
-      .bind(json, kid),
+    subscriberTokensStatement(db, json, kid),
   ]);
+}
+
+/**
+ * Erases an address from the delivery rows (the subscription's erasure runs it in its
+ * transaction): the rows keep their counts but lose the address, token and subscriber id; a
+ * row not yet sent is skipped. A negative id keeps UNIQUE (edition_id, subscriber_id).
+ * @example eraseAddress(db, email, hash, now, (email, now) => [eraseDeliveriesStatement(db, email, now)]);
+ */
+export function eraseDeliveriesStatement(db: D1Database, email: string, now: Date): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE deliveries SET email = '(erased)', unsubscribe_token = NULL, subscriber_id = -id, updated_at = ?2,
+         status = CASE WHEN status = 'pending' AND attempts = 0 THEN 'skipped' ELSE status END,
+         last_error = CASE WHEN status = 'pending' AND attempts = 0 THEN 'erased' ELSE last_error END
+       WHERE email = ?1 COLLATE NOCASE OR subscriber_id IN (SELECT id FROM subscribers WHERE email = ?1)`,
+    )
+    .bind(email, now.toISOString());
 }
 
 /**

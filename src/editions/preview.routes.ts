@@ -6,7 +6,7 @@ import { sendCached } from "../http/cache";
 import { factory } from "../http/env";
 import { CACHE, EMAIL_CSP } from "../http/policy";
 import { query } from "../http/validate";
-import { currentPreview, type Preview } from "./service";
+import { currentPreview, type Preview } from "./preview";
 
 const FORMATS = {
   html: { type: "text/html; charset=utf-8", body: (p: Preview) => p.html },

@@ -4,13 +4,11 @@
 // embedded commas and line breaks, formula escaping), never by hand.
 import { hexDigest } from "../hash";
 import Papa from "papaparse";
-import type { Deps } from "../deps";
-import { QUEUE_SEND_MAX, sendConfirmation } from "../delivery/messages";
+import { QUEUE_SEND_MAX, type Deps } from "../ports";
 import { log } from "../log";
 import { normalizeAddress } from "./address";
 import {
   applyImport,
-  eraseAddress,
   exportPage,
   type ImportChange,
   purgePending,
@@ -20,6 +18,7 @@ import {
   subscribersByEmail,
   suppressedHashes,
 } from "./store";
+import { sendConfirmation } from "./messages";
 import { newNonce } from "./tokens";
 
 export { countByStatus, searchSubscribers, SUBSCRIBER_STATUSES } from "./store";
@@ -49,23 +48,6 @@ export const EXPORT_COLUMNS = [
  */
 export async function addressHash(email: string): Promise<string> {
   return hexDigest("SHA-256", email.trim().toLowerCase());
-}
-
-/**
- * Erases an address everywhere (subscribers, deliveries, outbox; see eraseAddress) and keeps
- * its hash as a suppression. Null when the input is not an address.
- * @example const r = await eraseSubscriber(deps, "ann@example.com"); // { erased: true, ... }
- */
-export async function eraseSubscriber(
-  deps: Pick<Deps, "db" | "clock">,
-  input: string,
-): Promise<{ erased: boolean; deliveries: number; outbox: number } | null> {
-  const checked = normalizeAddress(input);
-  if (!checked.ok) return null;
-  const r = await eraseAddress(deps.db, checked.email, await addressHash(checked.email), deps.clock());
-  // No address in the log: the counts say what happened.
-  log.info("subscriber_erased", { found: r.erased, deliveries: r.deliveries, outbox: r.outbox });
-  return r;
 }
 
 /**

@@ -1,8 +1,7 @@
 // The subscription logic between the routes and the database: ask for a confirmation mail
 // (double opt-in, cooldown), confirm with a single-use link, unsubscribe with a lasting link.
 // Routes decide how to answer; this module decides what happens.
-import type { Deps } from "../deps";
-import { sendConfirmation } from "../delivery/messages";
+import type { Deps } from "../ports";
 import { errorText, log } from "../log";
 import { renderConfirmEmail } from "../render/confirm";
 import {
@@ -14,6 +13,7 @@ import {
   unsubscribeSubscriber,
   type Subscriber,
 } from "./store";
+import { sendConfirmation } from "./messages";
 import { CONFIRM_TTL_HOURS, confirmUrl, newNonce, readConfirmToken, readUnsubscribeToken } from "./tokens";
 
 /** At most one confirmation mail per address per this many minutes, however many requests. */

@@ -222,9 +222,10 @@ export async function exportPage(db: D1Database, afterId: number, limit: number)
 }
 
 /**
- * Erases an address: its subscriber row and merged ids go, its delivery rows keep their counts
- * but lose the address, token and subscriber id, its local outbox copies go, and a hash of it
- * is kept as a suppression so an import cannot bring it back. One transaction.
+ * Erases an address: its subscriber row and merged ids go, and a hash of it is kept as a
+ * suppression so an import cannot bring it back. One transaction, with the other tables' own
+ * statements (`alongside`: delivery rows, outbox copies, provider events; src/jobs/erase.ts),
+ * whose changes come back in their order.
  * @example const { erased } = await eraseAddress(env.DB, "ann@example.com", await addressHash("ann@example.com"), new Date());
  */
 export async function eraseAddress(
@@ -232,26 +233,55 @@ export async function eraseAddress(
   email: string,
   emailHash: string,
   now: Date,
-): Promise<{ erased: boolean; deliveries: number; outbox: number }> {
+  alongside: (email: string, now: Date) => D1PreparedStatement[] = () => [],
+): Promise<{ erased: boolean; alongside: number[] }> {
   const iso = now.toISOString();
   const ids = "SELECT id FROM subscribers WHERE email = ?1";
-  const [, deliveries, outbox, , , removed] = await db.batch([
+  const others = alongside(email, now);
+  const results = await db.batch([
     db.prepare("INSERT OR IGNORE INTO suppressions (email_hash, reason, created_at) VALUES (?, 'erased', ?)").bind(emailHash, iso),
-    db
-      .prepare(
-        // A row not yet sent is skipped; a negative id keeps UNIQUE (edition_id, subscriber_id).
-        `UPDATE deliveries SET email = '(erased)', unsubscribe_token = NULL, subscriber_id = -id, updated_at = ?2,
-           status = CASE WHEN status = 'pending' AND attempts = 0 THEN 'skipped' ELSE status END,
-           last_error = CASE WHEN status = 'pending' AND attempts = 0 THEN 'erased' ELSE last_error END
-         WHERE email = ?1 COLLATE NOCASE OR subscriber_id IN (${ids})`,
-      )
-      .bind(email, iso),
-    db.prepare("DELETE FROM outbox WHERE to_address = ?1 COLLATE NOCASE").bind(email),
-    db.prepare(`UPDATE mail_events SET subscriber_id = NULL WHERE subscriber_id IN (${ids})`).bind(email),
+    // Before the subscriber row goes: the other features' statements find its id by the address.
+    ...others,
     db.prepare(`DELETE FROM subscriber_aliases WHERE subscriber_id IN (${ids})`).bind(email),
     db.prepare("DELETE FROM subscribers WHERE email = ?1").bind(email),
   ]);
-  return { erased: removed!.meta.changes > 0, deliveries: deliveries!.meta.changes, outbox: outbox!.meta.changes };
+  const changes = results.map((r) => r.meta.changes);
+  return { erased: changes[changes.length - 1]! > 0, alongside: changes.slice(1, 1 + others.length) };
+}
+
+/**
+ * Stores unsubscribe tokens signed for subscribers, with the signing key's id (reused by every
+ * later edition); delivery batches it with its own rows' tokens.
+ * @example db.batch([deliveryTokens, subscriberTokensStatement(db, JSON.stringify([[deliveryId, subscriberId, token]]), kid)]);
+ */
+export function subscriberTokensStatement(db: D1Database, json: string, kid: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE subscribers
+       SET unsubscribe_token = (SELECT json_extract(value, '$[2]') FROM json_each(?1) WHERE json_extract(value, '$[1]') = subscribers.id),
+         unsubscribe_kid = ?2
+       WHERE id IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))`,
+    )
+    .bind(json, kid);
+}
+
+/**
+ * Suppresses the subscribers a provider event names ('bounced' or 'complained'), only if the
+ * event row `webhookId` holds `applyToken` (so a replayed event applies nothing). A complaint is
+ * never softened to a bounce. The webhooks store batches it with the event's insert.
+ * @example db.batch([insertEvent, suppressForEventStatement(db, { recipients, status: "bounced", at, webhookId, applyToken })]);
+ */
+export function suppressForEventStatement(
+  db: D1Database,
+  e: { recipients: string; status: "bounced" | "complained"; at: string; webhookId: string; applyToken: string },
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE subscribers SET status = ?2, suppressed_at = ?3, suppressed_reason = ?2, confirm_nonce = NULL, updated_at = ?3
+       WHERE email IN (SELECT value FROM json_each(?1)) AND status <> 'complained' AND status <> ?2
+         AND EXISTS (SELECT 1 FROM mail_events WHERE webhook_id = ?4 AND apply_token = ?5)`,
+    )
+    .bind(e.recipients, e.status, e.at, e.webhookId, e.applyToken);
 }
 
 /**

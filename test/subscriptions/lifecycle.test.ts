@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { getConfig } from "../../src/config";
 import { makeDeps } from "../../src/deps";
-import { handleScheduled, SWEEP_CRON } from "../../src/editions/cron";
+import { handleScheduled, SWEEP_CRON } from "../../src/jobs/scheduled";
 import { requestSubscription } from "../../src/subscriptions/service";
 import { unsubscribeUrl } from "../../src/subscriptions/tokens";
 import type { MailTransport } from "../../src/mail/types";

@@ -7,7 +7,7 @@ import { app } from "../../src/app";
 import { confirmToken, unsubscribeUrl } from "../../src/subscriptions/tokens";
 import { getConfig } from "../../src/config";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
-import { handleDeliveryBatch } from "../../src/delivery/consumer";
+import { handleDeliveryBatch } from "../../src/jobs/queue";
 import { DELIVERIES_QUEUE } from "../../src/delivery/messages";
 import { makeDeps } from "../../src/deps";
 import { requestSubscription } from "../../src/subscriptions/service";

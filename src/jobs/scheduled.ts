@@ -1,14 +1,16 @@
-// The cron handler. The daily cron builds this slot's edition and starts sending it; the frequent
-// sweep cron (every 10 minutes) purges week-old pending signups and resumes anything a lost
-// queue message or a dead invocation left behind (cron has no exactly-once promise, and neither do queues). See src/delivery/sweep.ts.
+// The cron handler. The daily cron publishes this slot's edition (src/jobs/publish.ts: build,
+// then send); the frequent sweep cron (every 10 minutes) resumes anything a lost queue message
+// or a dead invocation left behind (cron has no exactly-once promise, and neither do queues;
+// see src/delivery/sweep.ts) and purges week-old pending signups.
 import { ConfigError } from "../config";
 import { refusedDeployment } from "../deploy-guard";
 import { makeBaseDeps, makeDeps, type DepsOverrides } from "../deps";
 import { runSweep, SWEEP_CRON, type SweepResult } from "../delivery/sweep";
+import { slotOf } from "../editions/build";
+import type { BuildResult } from "../editions/types";
 import { log } from "../log";
 import { purgeStalePending } from "../subscriptions/lifecycle";
-import { buildAndSend, slotOf } from "./service";
-import type { BuildResult } from "./types";
+import { buildAndSend } from "./publish";
 
 export { SWEEP_CRON };
 
