@@ -5,7 +5,11 @@
 // A "unit" is what one queue message and one provider call cover: the deliveries of one edition
 // with the same (batch_no, part). Rows of a unit always change state together.
 import { sendableEditionStatement } from "../editions/store";
+import { scrub } from "../log";
 import type { SendableEdition } from "../editions/types";
+
+/** A provider's error text as stored: addresses masked (they quote recipients), at most 500 characters. */
+const errorText = (text: string): string => scrub(text).slice(0, 500);
 
 export type DeliveryStatus = "pending" | "sending" | "sent" | "failed" | "skipped";
 
@@ -151,7 +155,7 @@ export async function saveEnqueued(db: D1Database, editionId: string, enqueued: 
 export async function failFanout(db: D1Database, editionId: string, error: string, now: Date): Promise<void> {
   await db
     .prepare(`UPDATE fanouts SET status = 'failed', last_error = ?, updated_at = ? WHERE edition_id = ? AND status != 'done'`)
-    .bind(error.slice(0, 500), now.toISOString(), editionId)
+    .bind(errorText(error), now.toISOString(), editionId)
     .run();
 }
 
@@ -304,7 +308,7 @@ export async function releaseClaim(
          key_first_used_at = CASE WHEN ?6 = 1 AND key_first_used_at = claimed_at THEN NULL ELSE key_first_used_at END
        WHERE claim_token = ?4 AND status = 'sending'`,
     )
-    .bind(opts.final ? 1 : 0, error.slice(0, 500), opts.now.toISOString(), token, opts.pending ? 1 : 0, opts.refused ? 1 : 0)
+    .bind(opts.final ? 1 : 0, errorText(error), opts.now.toISOString(), token, opts.pending ? 1 : 0, opts.refused ? 1 : 0)
     .run();
   return res.meta.changes;
 }
@@ -317,7 +321,7 @@ export async function releaseClaim(
 export async function pauseEdition(db: D1Database, editionId: string, reason: string, now: Date): Promise<boolean> {
   const res = await db
     .prepare(`UPDATE fanouts SET paused_at = ?1, pause_reason = ?2, updated_at = ?1 WHERE edition_id = ?3 AND paused_at IS NULL`)
-    .bind(now.toISOString(), reason.slice(0, 500), editionId)
+    .bind(now.toISOString(), errorText(reason), editionId)
     .run();
   return res.meta.changes > 0;
 }
@@ -470,7 +474,7 @@ export async function splitClaim(
            SET part = ?1, status = 'pending', claim_token = NULL, last_error = ?2, updated_at = ?3, key_first_used_at = NULL
            WHERE claim_token = ?4 AND status = 'sending' AND id IN (SELECT value FROM json_each(?5))`,
         )
-        .bind(parts[i], error.slice(0, 500), iso, token, JSON.stringify(h.map((d) => d.id))),
+        .bind(parts[i], errorText(error), iso, token, JSON.stringify(h.map((d) => d.id))),
     ),
   );
   return parts;
@@ -489,7 +493,7 @@ export async function failUnitForGood(db: D1Database, unit: Unit, error: string,
        WHERE edition_id = ?1 AND batch_no = ?2 AND (part = ?3 OR part LIKE ?3 || '_%')
          AND status IN ('pending', 'sending', 'failed') AND final = 0`,
     )
-    .bind(unit.editionId, unit.batch, unit.part, now.toISOString(), error)
+    .bind(unit.editionId, unit.batch, unit.part, now.toISOString(), errorText(error))
     .run();
   return res.meta.changes;
 }

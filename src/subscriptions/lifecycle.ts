@@ -114,16 +114,9 @@ export async function exportCsv(deps: Pick<Deps, "db">): Promise<string> {
     const page = await exportPage(deps.db, after, 5_000);
     for (const s of page) {
       rows.push(
-        [
-          s.email,
-          s.status,
-          s.source,
-          s.createdAt,
-          s.confirmedAt ?? "",
-          s.consentAt ?? "",
-          s.consentPage ?? "",
-          s.unsubscribedAt ?? "",
-        ].map(formulaSafe),
+        [s.email, s.status, s.source, s.createdAt, s.confirmedAt ?? "", s.consentAt ?? "", s.consentPage ?? "", s.unsubscribedAt ?? ""].map(
+          formulaSafe,
+        ),
       );
     }
     if (page.length < 5_000) break;

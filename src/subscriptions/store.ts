@@ -127,9 +127,7 @@ export async function releaseConfirmation(db: D1Database, id: number, sentAt: st
       )
       .bind(id, sentAt),
     db
-      .prepare(
-        `UPDATE mailbox_caps SET last_sent_at = '', week_count = MAX(week_count - 1, 0) WHERE mailbox_hash = ? AND last_sent_at = ?`,
-      )
+      .prepare(`UPDATE mailbox_caps SET last_sent_at = '', week_count = MAX(week_count - 1, 0) WHERE mailbox_hash = ? AND last_sent_at = ?`)
       .bind(mailboxHash, sentAt),
   ]);
 }
@@ -431,9 +429,7 @@ export async function applyImport(db: D1Database, changes: ImportChange[], now: 
     ];
   });
   const results = await db.batch<{ id: number | null; nonce: string | null }>(statements);
-  return results
-    .flatMap((r) => r.results)
-    .filter((r): r is { id: number; nonce: string } => r.id !== null && r.nonce !== null);
+  return results.flatMap((r) => r.results).filter((r): r is { id: number; nonce: string } => r.id !== null && r.nonce !== null);
 }
 
 /**

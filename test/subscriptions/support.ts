@@ -106,6 +106,10 @@ export async function pastCooldown(email: string): Promise<void> {
 /** Moves an address's mailbox past its week of confirmation mails. */
 export async function pastWeek(email: string): Promise<void> {
   await env.DB.prepare("UPDATE mailbox_caps SET week_started_at = ?, last_sent_at = ? WHERE mailbox_hash = ?")
-    .bind(new Date(Date.now() - 7 * 86_400_000 - 1).toISOString(), new Date(Date.now() - 7 * 86_400_000 - 1).toISOString(), await mailboxHash(email))
+    .bind(
+      new Date(Date.now() - 7 * 86_400_000 - 1).toISOString(),
+      new Date(Date.now() - 7 * 86_400_000 - 1).toISOString(),
+      await mailboxHash(email),
+    )
     .run();
 }
