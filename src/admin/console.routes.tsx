@@ -152,8 +152,9 @@ adminConsole.post("/login", limitBody(4096, [413, "Request too large", "The logi
 });
 
 adminConsole.post("/logout", async (c) => {
-  await formOf(c);
-  endSession(c);
+  const { session } = await formOf(c);
+  await endSession(c, session);
+  log.info("admin_logout", {});
   return c.redirect("/admin/login", 303);
 });
 
