@@ -18,7 +18,7 @@ const BEARER = /\b(Bearer\s+)\S+/gi;
 /**
  * A string with addresses (plain or percent-encoded) reduced to their domain and tokens removed.
  * @example scrub("no mailbox ann@example.com") // "no mailbox ***@example.com"
- * @example scrub("/admin/subscribers/ann%40example.com") // "/admin/subscribers/***@example.com"
+ * @example scrub("erase ann%40example.com") // "erase ***@example.com" ("/" may sit in a local part: a path before it goes too)
  */
 export function scrub(s: string): string {
   return s.replace(TOKEN_PARAM, "$1[redacted]").replace(BEARER, "$1[redacted]").replace(SIGNED, "[token]").replace(EMAIL, "***@$2");
