@@ -21,7 +21,7 @@ import { CACHE } from "../http/policy";
 import { limitBody } from "../http/validate";
 import { log } from "../log";
 import { consoleSources } from "../sources/status";
-import { countByStatus, eraseSubscriber, importCsv, SUBSCRIBER_STATUSES, searchSubscribers } from "../subscriptions/lifecycle";
+import { countByStatus, eraseSubscriber, importCsv, liftAddress, SUBSCRIBER_STATUSES, searchSubscribers } from "../subscriptions/lifecycle";
 import type { SubscriberStatus } from "../subscriptions/store";
 import { Console, Dashboard, type EditionLine, EditionsPage, LoginForm, SourcesPage, SubscribersPage } from "./console.views";
 import { endSession, readSession, type Session, startSession } from "./session";
@@ -39,6 +39,8 @@ const NOTICES = {
   missing: "No such edition.",
   erased: "The address was erased.",
   "not-found": "No subscriber had that address; any traces of it were erased anyway.",
+  lifted: "The suppression was lifted: the reader is unsubscribed, and may opt in again.",
+  "not-suppressed": "That address was neither bounced nor complained; nothing changed.",
   "logged-out": "Logged out.",
 } as const;
 type Notice = keyof typeof NOTICES;
@@ -225,6 +227,13 @@ adminConsole.post("/console/subscribers/erase", async (c) => {
   const r = await eraseSubscriber(c.var.deps, fields.email ?? "");
   if (!r) throw new HttpError(400, "Bad address", "That is not an email address.");
   return back(c, "/admin/console/subscribers", r.erased ? "erased" : "not-found");
+});
+
+adminConsole.post("/console/subscribers/lift", async (c) => {
+  const { fields } = await formOf(c);
+  const r = await liftAddress(c.var.deps, fields.email ?? "");
+  if (!r) throw new HttpError(400, "Bad address", "That is not an email address.");
+  return back(c, "/admin/console/subscribers", r.lifted || r.entry ? "lifted" : "not-suppressed");
 });
 
 adminConsole.post(

@@ -163,6 +163,20 @@ describe("admin console", () => {
     expect((await go("/admin/subscribers.csv", { headers: { cookie: other.cookie } })).status).toBe(200);
   });
 
+  it("lifts a bounce from the subscribers page, an explicit form with the session's nonce", async () => {
+    const [reader] = await addSubscribers(1, "console-lift-");
+    await env.DB.prepare("UPDATE subscribers SET status = 'bounced', suppressed_reason = 'bounced' WHERE id = ?").bind(reader!.id).run();
+    const { cookie, csrf } = await login();
+    const page = await (await go(`/admin/console/subscribers?status=bounced`, { headers: { cookie } })).text();
+    expect(page).toContain('action="/admin/console/subscribers/lift"');
+    expect((await form("/admin/console/subscribers/lift", cookie, { email: reader!.email })).status).toBe(403);
+    const ok = await form("/admin/console/subscribers/lift", cookie, { email: reader!.email, csrf });
+    expect(ok.headers.get("location")).toBe("/admin/console/subscribers?n=lifted");
+    expect(await env.DB.prepare("SELECT status FROM subscribers WHERE id = ?").bind(reader!.id).first()).toEqual({
+      status: "unsubscribed",
+    });
+  });
+
   it("ends a session left idle for 30 minutes, however long its cookie would live", async () => {
     const { cookie } = await login();
     expect((await go("/admin", { headers: { cookie } })).status).toBe(200);
