@@ -3,7 +3,8 @@
 // addresses no mail provider will send to, and neither checks RFC 5321's part lengths.
 // Rules: one "@"; a dot-atom local part of 1-64 ASCII octets (case kept: it is the mailbox
 // owner's business); a domain with a dot, IDN accepted and stored as punycode, lowercased;
-// at most 254 octets in all; no control characters anywhere (no header injection).
+// at most 254 octets in all; no control characters anywhere (no header injection). Also the
+// canonical mailbox an address delivers to, and the hashes kept instead of addresses.
 import { hexDigest } from "../hash";
 
 export type AddressCheck = { ok: true; email: string } | { ok: false; message: string };

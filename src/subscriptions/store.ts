@@ -1,6 +1,7 @@
 // SQL for subscribers: the double opt-in state machine (pending -> active -> unsubscribed, and
-// bounced or complained from the provider's webhooks), the consent record, the per-address
-// confirmation cooldown and weekly cap, erasure, the pending purge, import and export. Each
+// bounced or complained from the provider's webhooks), the consent record, the confirmation
+// cooldown and weekly cap per canonical mailbox (mailbox_caps) and the hourly budget
+// (confirmation_budget), suppressions, erasure, the pending purge, import and export. Each
 // change is one conditional statement or one batch (a transaction), so concurrent requests
 // cannot half-apply it or send a confirmation twice. Addresses compare case-insensitively (the
 // column is COLLATE NOCASE), and ids are never reused (AUTOINCREMENT, migration 0005).
