@@ -241,6 +241,9 @@ export function SubscribersPage(p: {
                 <td>{(s.confirmedAt ?? s.createdAt).slice(0, 10)}</td>
                 <td>
                   <Action action="/admin/console/subscribers/erase" csrf={p.csrf} label="Erase" fields={{ email: s.email }} />
+                  {s.status === "bounced" || s.status === "complained" ? (
+                    <Action action="/admin/console/subscribers/lift" csrf={p.csrf} label="Lift suppression" fields={{ email: s.email }} />
+                  ) : null}
                 </td>
               </tr>
             ))}
@@ -267,7 +270,10 @@ export function SubscribersPage(p: {
         </label>
         <button type="submit">Import</button>
       </form>
-      <p class="muted">Unsubscribed, bounced, complained and erased addresses are never subscribed again.</p>
+      <p class="muted">
+        Unsubscribed, bounced, complained and erased addresses are never subscribed again, and no import activates an existing row. Lifting
+        a bounce or a complaint makes the reader unsubscribed: they may then opt in again themselves.
+      </p>
       {p.errors ? (
         <div class="error" role="alert">
           <p>Nothing was imported: {p.errors.length} row(s) could not be read.</p>
