@@ -56,16 +56,30 @@ const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 const sameOrigin = sameOriginForms("This form was not sent from the admin console.");
 
-/** The session of a console page; GETs without one go to the login page. */
-async function sessionOr(c: C): Promise<Session | Response> {
-  const session = await readSession(c);
-  return session ?? c.redirect("/admin/login", 303);
-}
+// The session `signedIn` found for a request, by request (the app's variables are shared by
+// every route module; the session is the console's own).
+const sessions = new WeakMap<Request, Session>();
 
-/** A console form's fields, after checking its session and CSRF nonce. */
-async function formOf(c: C): Promise<{ session: Session; fields: Record<string, string> }> {
+/**
+ * Every console page and form needs a session: a page without one goes to the login page, a
+ * form is refused. The route reads it with sessionOf(c).
+ */
+const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
   const session = await readSession(c);
-  if (!session) throw new HttpError(403, "Not logged in", "Your session has ended. Log in again at /admin/login.");
+  if (!session) {
+    if (c.req.method === "POST") throw new HttpError(403, "Not logged in", "Your session has ended. Log in again at /admin/login.");
+    return c.redirect("/admin/login", 303);
+  }
+  sessions.set(c.req.raw, session);
+  await next();
+};
+
+/** The session `signedIn` checked for this request. */
+const sessionOf = (c: C): Session => sessions.get(c.req.raw)!;
+
+/** A console form's fields, after checking its CSRF nonce against the session's. */
+async function formOf(c: C): Promise<{ session: Session; fields: Record<string, string> }> {
+  const session = sessionOf(c);
   const body = await c.req.parseBody().catch(() => null);
   if (!body) throw new HttpError(400, "Bad form", "The form could not be read.");
   const fields: Record<string, string> = {};
@@ -128,9 +142,8 @@ adminConsole.use("/login", async (c, next) => {
 adminConsole.use("/logout", sameOrigin);
 adminConsole.on("POST", "/console/*", sameOrigin);
 
-adminConsole.get("/", async (c) => {
-  const session = await sessionOr(c);
-  if (session instanceof Response) return session;
+adminConsole.get("/", signedIn, async (c) => {
+  const session = sessionOf(c);
   const [counts, editions] = await Promise.all([countByStatus(c.var.deps.db), editionLines(c, 10)]);
   return render(c, "Dashboard", session, <Dashboard counts={counts} editions={editions} />);
 });
@@ -156,20 +169,19 @@ adminConsole.post("/login", limitBody(4096, [413, "Request too large", "The logi
   return c.redirect("/admin", 303);
 });
 
-adminConsole.post("/logout", async (c) => {
+adminConsole.post("/logout", signedIn, async (c) => {
   const { session } = await formOf(c);
   await endSession(c, session);
   log.info("admin_logout", {});
   return c.redirect("/admin/login", 303);
 });
 
-adminConsole.get("/console/editions", async (c) => {
-  const session = await sessionOr(c);
-  if (session instanceof Response) return session;
+adminConsole.get("/console/editions", signedIn, async (c) => {
+  const session = sessionOf(c);
   return render(c, "Editions", session, <EditionsPage csrf={session.csrf} editions={await editionLines(c, 30)} />);
 });
 
-adminConsole.post("/console/build", async (c) => {
+adminConsole.post("/console/build", signedIn, async (c) => {
   const { fields } = await formOf(c);
   const now = c.var.deps.clock();
   const force = fields.force === "1";
@@ -177,13 +189,13 @@ adminConsole.post("/console/build", async (c) => {
   return back(c, "/admin/console/editions", build.status === "skipped" ? "skipped" : build.created ? "built" : "unchanged");
 });
 
-adminConsole.post("/console/editions/:id/send", async (c) => {
+adminConsole.post("/console/editions/:id/send", signedIn, async (c) => {
   await formOf(c);
   const r = await sendStoredEdition(c.var.deps, idOf(c));
   return back(c, "/admin/console/editions", r.outcome === "started" ? "sent" : r.outcome === "missing" ? "missing" : "skipped");
 });
 
-adminConsole.post("/console/editions/:id/resend-failed", async (c) => {
+adminConsole.post("/console/editions/:id/resend-failed", signedIn, async (c) => {
   await formOf(c);
   const r = await resendStoredEdition(c.var.deps, idOf(c), "failed");
   const n: Notice = r.outcome === "resent" ? "resent" : r.outcome === "busy" ? "busy" : r.outcome === "missing" ? "missing" : "skipped";
@@ -219,20 +231,19 @@ async function subscribersPage(
   return render(c, "Subscribers", session, body, status);
 }
 
-adminConsole.get("/console/subscribers", async (c) => {
-  const session = await sessionOr(c);
-  if (session instanceof Response) return session;
+adminConsole.get("/console/subscribers", signedIn, async (c) => {
+  const session = sessionOf(c);
   return subscribersPage(c, session);
 });
 
-adminConsole.post("/console/subscribers/erase", async (c) => {
+adminConsole.post("/console/subscribers/erase", signedIn, async (c) => {
   const { fields } = await formOf(c);
   const r = await eraseSubscriber(c.var.deps, fields.email ?? "");
   if (!r) throw new HttpError(400, "Bad address", "That is not an email address.");
   return back(c, "/admin/console/subscribers", r.erased ? "erased" : "not-found");
 });
 
-adminConsole.post("/console/subscribers/lift", async (c) => {
+adminConsole.post("/console/subscribers/lift", signedIn, async (c) => {
   const { fields } = await formOf(c);
   const r = await liftAddress(c.var.deps, fields.email ?? "");
   if (!r) throw new HttpError(400, "Bad address", "That is not an email address.");
@@ -242,6 +253,7 @@ adminConsole.post("/console/subscribers/lift", async (c) => {
 adminConsole.post(
   "/console/subscribers/import",
   limitBody(768 * 1024, [413, "Import too large", "An import may be at most 512 KB of CSV."]),
+  signedIn,
   async (c) => {
     const { session, fields } = await formOf(c);
     const csv = fields.csv ?? "";
@@ -253,8 +265,7 @@ adminConsole.post(
   },
 );
 
-adminConsole.get("/console/sources", async (c) => {
-  const session = await sessionOr(c);
-  if (session instanceof Response) return session;
+adminConsole.get("/console/sources", signedIn, async (c) => {
+  const session = sessionOf(c);
   return render(c, "Sources", session, <SourcesPage sources={await consoleSources(c.var.deps)} />);
 });
