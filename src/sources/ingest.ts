@@ -8,7 +8,8 @@ import { htmlToText, ingest as readArticle } from "../digest/ingest";
 import { prepareArticles } from "../digest";
 import type { RawArticle } from "../digest/types";
 import { log } from "../log";
-import { parseFeed } from "./feed-parse";
+import { readFeed, toRawArticles } from "./feed-parse";
+import { fetchFeedText } from "./feed-fetch";
 import { fetchCapped, MAX_FEED_BYTES } from "./fetch";
 import { fingerprint } from "./fingerprint";
 import { seedArticles } from "./seeds";
@@ -79,7 +80,7 @@ export async function ingestSources(deps: { db: D1Database; config: Config }, no
           record.status = "fetched";
         } else {
           const state = states.get(source.url);
-          const got = await fetchCapped(source.url, {
+          const got = await fetchFeedText(source.url, {
             etag: state?.etag,
             lastModified: state?.lastModified,
             timeoutMs: opts.timeoutMs ?? 8000,
@@ -89,7 +90,10 @@ export async function ingestSources(deps: { db: D1Database; config: Config }, no
             record.status = "not-modified";
             raw = [];
           } else {
-            raw = parseFeed(got.body, source.url);
+            // Undecodable bytes and unexpandable entities: reported on the source's row, once per fetch.
+            const feed = readFeed(got.body, source.url);
+            for (const w of [...got.warnings, ...feed.warnings]) warnings.push(`${source.url}: ${w}`);
+            raw = toRawArticles(feed, source.url);
             record.status = "fetched";
             record.etag = got.etag;
             record.lastModified = got.lastModified;

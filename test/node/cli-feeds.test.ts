@@ -17,6 +17,7 @@ interface Src {
   url?: string;
   publisher?: string;
   publishedAt?: string;
+  author?: string;
 }
 interface DigestJson {
   stories: { id: string; update: boolean; summary: string[]; sources: Src[] }[];
@@ -141,6 +142,8 @@ const CASES: [string, Src[]][] = [
         url: "https://orchard.example/apple-harvest",
         publisher: "Orchard Post",
         publishedAt: "2026-11-16T08:00:00.000Z",
+        // JSON Feed 1.0's feed-level author is every item's author when the item names none.
+        author: "Orchard Post desk",
       },
     ],
   ],
@@ -153,8 +156,9 @@ const CASES: [string, Src[]][] = [
         url: "https://tech.example/posts/port-sensors",
         publisher: "Harbour Tech",
         publishedAt: "2026-11-17T15:00:00.000Z",
+        author: "Harbour Tech",
       },
-      { id: "tech-43", url: "https://elsewhere.example/data-centre", publisher: "Harbour Tech" },
+      { id: "tech-43", url: "https://elsewhere.example/data-centre", publisher: "Harbour Tech", author: "Harbour Tech" },
     ],
   ],
 ];

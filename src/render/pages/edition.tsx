@@ -17,6 +17,7 @@ function SourceItem({ source, href, index }: { source: Source; href: string; ind
   return (
     <li>
       <a href={href}>{label}</a>
+      {source.author && source.author !== label ? <span> by {source.author}</span> : null}
       {source.title && source.title !== label ? <span> — {source.title}</span> : null}
       {own ? (
         <span>

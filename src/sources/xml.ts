@@ -1,0 +1,378 @@
+// A small XML reader for feeds: elements with their names resolved to namespace URIs (so `r:rss`,
+// `rss:item` and `dc:title` are read by what they mean, not by the prefix a feed chose), attributes,
+// and text with references and CDATA already decoded. One pass with indexOf from a moving cursor:
+// linear in the document, whatever it holds. Nesting is limited; DTD entities are expanded only
+// when they are plain text (a billion-laughs document expands nothing), and a reference that cannot
+// be expanded is dropped, never kept as text. Undeclared HTML entities (`&eacute;`, common in feeds)
+// are read as HTML would read them. Not a validating parser: it refuses what would lose data
+// (unclosed or mismatched elements, a truncated download), and is lenient with the rest.
+
+import { NAMED, numericRef } from "./entities";
+
+export class XmlError extends Error {}
+
+/** An element: `ns` is its namespace URI, lower-cased ("" for none); `name` its local name. */
+export interface XmlElement {
+  ns: string;
+  name: string;
+  attrs: XmlAttr[];
+  children: XmlNode[];
+}
+export interface XmlAttr {
+  /** Namespace URI, lower-cased; "" for an unprefixed attribute. */
+  ns: string;
+  name: string;
+  value: string;
+}
+export type XmlNode = XmlElement | string;
+
+/** Elements deeper than this are refused (a feed needs about ten). */
+export const MAX_DEPTH = 64;
+/** Characters DTD entities may add to a document in all, beyond which they are dropped. */
+const MAX_ENTITY_CHARS = 1_000_000;
+
+export const NS = {
+  xml: "http://www.w3.org/xml/1998/namespace",
+  xmlns: "http://www.w3.org/2000/xmlns/",
+} as const;
+
+/** Prefixes feeds use without declaring them, read as the namespace they conventionally name. */
+const USUAL_PREFIXES: Record<string, string> = {
+  dc: "http://purl.org/dc/elements/1.1/",
+  dcterms: "http://purl.org/dc/terms/",
+  content: "http://purl.org/rss/1.0/modules/content/",
+  atom: "http://www.w3.org/2005/atom",
+  itunes: "http://www.itunes.com/dtds/podcast-1.0.dtd",
+  media: "http://search.yahoo.com/mrss/",
+  rdf: "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+  xhtml: "http://www.w3.org/1999/xhtml",
+};
+
+interface Scope {
+  prefixes: Map<string, string> | undefined;
+  parent: Scope | undefined;
+}
+
+function lookup(scope: Scope | undefined, prefix: string): string | undefined {
+  for (let s = scope; s; s = s.parent) {
+    const uri = s.prefixes?.get(prefix);
+    if (uri !== undefined) return uri;
+  }
+  if (prefix === "xml") return NS.xml;
+  return undefined;
+}
+
+export interface XmlResult {
+  root: XmlElement;
+  /** What was dropped or repaired on the way (entity references that could not be expanded). */
+  warnings: string[];
+}
+
+const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+/** Characters that end a name: space, "/", ">", "=", quotes, "<". */
+const endsName = (c: number) => isSpace(c) || c === 47 || c === 62 || c === 61 || c === 34 || c === 39 || c === 60;
+
+/**
+ * Parses an XML document into its root element.
+ * @example parseXml('<rss xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>A &amp; B</dc:title></rss>').root.children
+ */
+export function parseXml(src: string): XmlResult {
+  const n = src.length;
+  const entities = new Map<string, string | null>(); // null: declared, but not plain text
+  let entityBudget = MAX_ENTITY_CHARS;
+  let dropped = 0;
+  const dropNames = new Set<string>();
+
+  /** Decodes the references in a run of text (or an attribute value). */
+  const decode = (s: string): string => {
+    let amp = s.indexOf("&");
+    if (amp < 0) return s;
+    let out = "";
+    let from = 0;
+    while (amp >= 0) {
+      const semi = s.indexOf(";", amp + 1);
+      // A reference is short; a lone "&" (malformed, common) stays a character.
+      if (semi < 0 || semi - amp > 40) {
+        amp = s.indexOf("&", amp + 1);
+        continue;
+      }
+      const ref = s.slice(amp + 1, semi);
+      let value: string | undefined;
+      if (ref[0] === "#") value = numericRef(ref);
+      else if (ref === "amp") value = "&";
+      else if (ref === "lt") value = "<";
+      else if (ref === "gt") value = ">";
+      else if (ref === "quot") value = '"';
+      else if (ref === "apos") value = "'";
+      else if (!/^[A-Za-z_][\w.-]*$/.test(ref)) {
+        amp = s.indexOf("&", amp + 1); // "AT&T; ..." is text
+        continue;
+      } else if (entities.has(ref)) {
+        const v = entities.get(ref);
+        if (v !== null && v !== undefined && entityBudget >= v.length) {
+          entityBudget -= v.length;
+          value = v;
+        } else value = "";
+      } else value = NAMED.get(ref) ?? "";
+      if (value === "") {
+        dropped++;
+        if (dropNames.size < 5) dropNames.add(ref);
+      }
+      out += s.slice(from, amp) + value;
+      from = semi + 1;
+      amp = s.indexOf("&", from);
+    }
+    return out + s.slice(from);
+  };
+
+  const stack: XmlElement[] = [];
+  const qnames: string[] = []; // the open elements' names as written, for matching end tags
+  const scopes: (Scope | undefined)[] = [];
+  let scope: Scope | undefined;
+  let root: XmlElement | undefined;
+  let i = src.charCodeAt(0) === 0xfeff ? 1 : 0;
+
+  const text = (s: string): void => {
+    const top = stack[stack.length - 1];
+    if (!top) {
+      if (s.trim()) {
+        if (root) return; // trailing junk after the document: ignored
+        throw new XmlError("text before the root element");
+      }
+      return;
+    }
+    const last = top.children.length - 1;
+    if (last >= 0 && typeof top.children[last] === "string") top.children[last] += s;
+    else top.children.push(s);
+  };
+
+  while (i < n) {
+    const lt = src.indexOf("<", i);
+    if (lt < 0) {
+      text(decode(src.slice(i)));
+      break;
+    }
+    if (lt > i) text(decode(src.slice(i, lt)));
+    const c1 = src.charCodeAt(lt + 1);
+    if (c1 === 63 /* ? */) {
+      const end = src.indexOf("?>", lt + 2);
+      if (end < 0) throw new XmlError("unterminated processing instruction");
+      i = end + 2;
+      continue;
+    }
+    if (c1 === 33 /* ! */) {
+      if (src.startsWith("<!--", lt)) {
+        const end = src.indexOf("-->", lt + 4);
+        if (end < 0) throw new XmlError("unterminated comment");
+        i = end + 3;
+      } else if (src.startsWith("<![CDATA[", lt)) {
+        const end = src.indexOf("]]>", lt + 9);
+        if (end < 0) throw new XmlError("unterminated CDATA section");
+        if (!stack.length) throw new XmlError("CDATA outside the root element");
+        text(src.slice(lt + 9, end));
+        i = end + 3;
+      } else if (src.startsWith("<!DOCTYPE", lt) && !root && !stack.length) {
+        i = doctype(src, lt + 9, entities);
+      } else throw new XmlError(`unexpected markup at offset ${lt}`);
+      continue;
+    }
+    if (c1 === 47 /* / */) {
+      const gt = src.indexOf(">", lt + 2);
+      if (gt < 0) throw new XmlError("unterminated end tag");
+      const qname = src.slice(lt + 2, gt).trimEnd();
+      const open = qnames.pop();
+      if (open === undefined) throw new XmlError(`end tag </${qname}> without a start tag`);
+      if (open !== qname) throw new XmlError(`</${qname}> closes <${open}>`);
+      stack.pop();
+      scope = scopes.pop();
+      i = gt + 1;
+      continue;
+    }
+    // A start tag. "<" before a space or digit is text (malformed, but a reader would show it).
+    let k = lt + 1;
+    while (k < n && !endsName(src.charCodeAt(k))) k++;
+    const qname = src.slice(lt + 1, k);
+    if (!qname) {
+      text("<");
+      i = lt + 1;
+      continue;
+    }
+    if (root && !stack.length) throw new XmlError("more than one root element");
+    if (stack.length >= MAX_DEPTH) throw new XmlError(`elements nested deeper than ${MAX_DEPTH}`);
+    // Attributes: name = "value" | 'value', up to ">" or "/>".
+    const raw: [string, string][] = [];
+    let selfClosing = false;
+    for (;;) {
+      while (k < n && isSpace(src.charCodeAt(k))) k++;
+      if (k >= n) throw new XmlError(`unterminated start tag <${qname}>`);
+      const c = src.charCodeAt(k);
+      if (c === 62 /* > */) {
+        k++;
+        break;
+      }
+      if (c === 47 /* / */ && src.charCodeAt(k + 1) === 62) {
+        selfClosing = true;
+        k += 2;
+        break;
+      }
+      const nameStart = k;
+      while (k < n && !endsName(src.charCodeAt(k))) k++;
+      if (k === nameStart) throw new XmlError(`malformed attribute in <${qname}>`);
+      const aname = src.slice(nameStart, k);
+      while (k < n && isSpace(src.charCodeAt(k))) k++;
+      if (src.charCodeAt(k) !== 61 /* = */) throw new XmlError(`attribute ${aname} of <${qname}> has no value`);
+      k++;
+      while (k < n && isSpace(src.charCodeAt(k))) k++;
+      const q = src.charCodeAt(k);
+      if (q !== 34 && q !== 39) throw new XmlError(`attribute ${aname} of <${qname}> is not quoted`);
+      const close = src.indexOf(q === 34 ? '"' : "'", k + 1);
+      if (close < 0) throw new XmlError(`unterminated attribute ${aname} of <${qname}>`);
+      raw.push([aname, decode(src.slice(k + 1, close)).replace(/[\t\n\r]/g, " ")]);
+      k = close + 1;
+    }
+    // Namespace declarations first: they apply to the element's own name and attributes.
+    let prefixes: Map<string, string> | undefined;
+    for (const [aname, value] of raw) {
+      if (aname === "xmlns") (prefixes ??= new Map()).set("", value.trim().toLowerCase());
+      else if (aname.startsWith("xmlns:")) (prefixes ??= new Map()).set(aname.slice(6), value.trim().toLowerCase());
+    }
+    const inner: Scope | undefined = prefixes ? { prefixes, parent: scope } : scope;
+    const resolve = (q: string, isAttr: boolean): [string, string] => {
+      const colon = q.indexOf(":");
+      if (colon < 0) return [isAttr ? "" : (lookup(inner, "") ?? ""), q];
+      const prefix = q.slice(0, colon);
+      return [lookup(inner, prefix) ?? USUAL_PREFIXES[prefix.toLowerCase()] ?? `${prefix}:`, q.slice(colon + 1)];
+    };
+    const [ns, name] = resolve(qname, false);
+    const attrs: XmlAttr[] = [];
+    for (const [aname, value] of raw) {
+      if (aname === "xmlns" || aname.startsWith("xmlns:")) continue;
+      const [ans, local] = resolve(aname, true);
+      attrs.push({ ns: ans, name: local, value });
+    }
+    const el: XmlElement = { ns, name, attrs, children: [] };
+    const top = stack[stack.length - 1];
+    if (top) top.children.push(el);
+    else root = el;
+    i = k;
+    if (!selfClosing) {
+      qnames.push(qname);
+      stack.push(el);
+      scopes.push(scope);
+      scope = inner;
+    }
+  }
+  if (stack.length) throw new XmlError(`the document ends inside <${qnames[qnames.length - 1]}> (truncated?)`);
+  if (!root) throw new XmlError("no root element");
+  const warnings =
+    dropped > 0
+      ? [`${dropped} entity reference(s) could not be expanded and were dropped (${[...dropNames].map((x) => `&${x};`).join(" ")})`]
+      : [];
+  return { root, warnings };
+}
+
+/**
+ * Skips a DOCTYPE (from after "<!DOCTYPE") and records the general entities its internal subset
+ * declares: plain-text values are kept, others (references to entities, markup) marked null.
+ */
+function doctype(src: string, from: number, entities: Map<string, string | null>): number {
+  let k = from;
+  const n = src.length;
+  let quote = 0;
+  let subsetStart = -1;
+  let subsetEnd = -1;
+  for (; k < n; k++) {
+    const c = src.charCodeAt(k);
+    if (quote) {
+      if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) quote = c;
+    else if (c === 91 /* [ */ && subsetStart < 0) subsetStart = k + 1;
+    else if (c === 93 /* ] */ && subsetStart >= 0 && subsetEnd < 0) subsetEnd = k;
+    else if (c === 62 /* > */ && (subsetStart < 0 || subsetEnd >= 0)) break;
+  }
+  if (k >= n) throw new XmlError("unterminated DOCTYPE");
+  if (subsetStart >= 0) {
+    const subset = src.slice(subsetStart, subsetEnd);
+    const re = /<!ENTITY\s+([^\s%"'<>]+)\s+(?:"([^"]*)"|'([^']*)'|(SYSTEM|PUBLIC)\b)/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(subset))) {
+      const name = m[1]!;
+      if (entities.has(name)) continue; // the first declaration binds
+      const value = m[2] ?? m[3];
+      if (value === undefined) {
+        entities.set(name, null); // external: never fetched
+        continue;
+      }
+      const plain = value.replace(/&#(x[0-9a-f]+|\d+);/gi, (ref, d: string) => numericRef(`#${d}`) ?? ref);
+      entities.set(name, /[&<]/.test(plain) ? null : plain);
+    }
+  }
+  return k + 1;
+}
+
+// ---------- reading the tree ----------
+
+/** Child elements of `el` in namespace `ns` (one URI or a set) named `name`. */
+export function children(el: XmlElement, ns: string | ReadonlySet<string>, name: string): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (const c of el.children) {
+    if (typeof c !== "string" && c.name === name && (typeof ns === "string" ? c.ns === ns : ns.has(c.ns))) out.push(c);
+  }
+  return out;
+}
+
+/** The first child element of `el` in `ns` named `name`. */
+export function child(el: XmlElement, ns: string | ReadonlySet<string>, name: string): XmlElement | undefined {
+  for (const c of el.children) {
+    if (typeof c !== "string" && c.name === name && (typeof ns === "string" ? c.ns === ns : ns.has(c.ns))) return c;
+  }
+  return undefined;
+}
+
+/** An attribute's value (unprefixed unless `ns` is given). */
+export function attr(el: XmlElement, name: string, ns = ""): string | undefined {
+  for (const a of el.attrs) if (a.name === name && a.ns === ns) return a.value;
+  return undefined;
+}
+
+/** All the text inside an element, in document order (markup dropped, references already decoded). */
+export function textContent(el: XmlElement): string {
+  const parts: string[] = [];
+  const walk = (e: XmlElement): void => {
+    for (const c of e.children) {
+      if (typeof c === "string") parts.push(c);
+      else walk(c);
+    }
+  };
+  walk(el);
+  return parts.join("");
+}
+
+const escText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escAttr = (s: string) => escText(s).replace(/"/g, "&quot;");
+
+const VOID = new Set("area base br col embed hr img input link meta param source track wbr".split(" "));
+
+/** The children of an element written back as HTML (local names, text escaped): inline XHTML. */
+export function innerHtml(el: XmlElement): string {
+  const parts: string[] = [];
+  const walk = (e: XmlElement): void => {
+    for (const c of e.children) {
+      if (typeof c === "string") {
+        parts.push(escText(c));
+        continue;
+      }
+      parts.push(`<${c.name}`);
+      for (const a of c.attrs) if (!a.ns) parts.push(` ${a.name}="${escAttr(a.value)}"`);
+      parts.push(">");
+      if (VOID.has(c.name)) continue;
+      walk(c);
+      parts.push(`</${c.name}>`);
+    }
+  };
+  walk(el);
+  return parts.join("");
+}
+
+/** Whether an element holds child elements (markup written inline rather than escaped). */
+export const hasElements = (el: XmlElement): boolean => el.children.some((c) => typeof c !== "string");
