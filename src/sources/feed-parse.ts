@@ -78,8 +78,13 @@ const baseOf = (el: XmlElement | undefined, outer: string | undefined): string |
 const trimmed = (el: XmlElement | undefined): string | undefined => (el ? textContent(el).trim() || undefined : undefined);
 
 /** The text of every child element named so (dates: a feed may give several). */
-const all = (el: XmlElement, ns: string | ReadonlySet<string>, ...names: string[]): string[] =>
-  names.flatMap((name) => children(el, ns, name).map((c) => textContent(c)));
+function all(el: XmlElement, ns: string | ReadonlySet<string>, ...names: string[]): string[] {
+  const out: string[] = [];
+  for (const c of el.children) {
+    if (typeof c !== "string" && names.includes(c.name) && (typeof ns === "string" ? c.ns === ns : ns.has(c.ns))) out.push(textContent(c));
+  }
+  return out;
+}
 
 /** The earliest or latest of several dates (ISO 8601), ignoring those that do not parse. */
 function pickDate(values: (string | undefined)[], which: "earliest" | "latest"): string | undefined {
@@ -258,10 +263,12 @@ function jsonFeed(doc: Record<string, unknown>, feedUrl: string): ParsedFeed {
   return { kind: "json", title: plainFromString(str(doc.title)), items, warnings: [] };
 }
 
-/** Drops fields that are undefined, so items print and compare cleanly. */
+/** The item without its undefined fields, so items print and compare cleanly. */
 function compact(item: FeedItem): FeedItem {
-  for (const k of Object.keys(item) as (keyof FeedItem)[]) if (item[k] === undefined) delete item[k];
-  return item;
+  const out: FeedItem = {};
+  for (const k of ["id", "title", "url", "publishedAt", "updatedAt", "author"] as const) if (item[k] !== undefined) out[k] = item[k];
+  if (item.content) out.content = item.content;
+  return out;
 }
 
 /**
@@ -281,8 +288,7 @@ export function readFeed(body: string, feedUrl: string): ParsedFeed {
     if (!doc || typeof doc !== "object" || !Array.isArray((doc as Record<string, unknown>).items))
       throw new FeedError(`${feedUrl}: not a JSON Feed (no items)`);
     const feed = jsonFeed(doc as Record<string, unknown>, feedUrl);
-    feed.items.forEach(compact);
-    return feed;
+    return { ...feed, items: feed.items.map(compact) };
   }
   let root: XmlElement;
   let warnings: string[];
@@ -320,8 +326,7 @@ export function readFeed(body: string, feedUrl: string): ParsedFeed {
       warnings,
     };
   } else throw new FeedError(`${feedUrl}: not an RSS, Atom or JSON feed (root element <${root.name}>)`);
-  feed.items.forEach(compact);
-  return feed;
+  return { ...feed, items: feed.items.map(compact) };
 }
 
 /**

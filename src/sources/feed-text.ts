@@ -49,6 +49,10 @@ export function looksLikeHtml(s: string): boolean {
   return false;
 }
 
+const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** Characters of a tag name: letters, digits, "_", ":", ".", "-". */
+const isNameChar = (c: number) => isAlnum(c) || c === 95 || c === 58 || c === 46 || c === 45;
+
 /**
  * HTML as the digest's HTML reader should see it: a "<" that opens no known or custom element
  * becomes `&lt;` (text), and named references become numeric. Linear: one scan per "<" and "&".
@@ -65,7 +69,7 @@ export function normalizeHtml(html: string): string {
       if (next === 33 /* ! */ || next === 63 /* ? */) continue; // comments, doctype: the reader skips them
       let k = next === 47 /* / */ ? i + 2 : i + 1;
       const start = k;
-      while (k < n && /[\w:.-]/.test(html[k]!)) k++;
+      while (k < n && isNameChar(html.charCodeAt(k))) k++;
       const name = html.slice(start, k);
       const after = html.charCodeAt(k);
       const tagEnd = k >= n || after === 62 || after === 47 || after === 32 || after === 10 || after === 9 || after === 13;
@@ -77,7 +81,7 @@ export function normalizeHtml(html: string): string {
       from = i + 1;
     } else if (c === 38 /* & */) {
       let k = i + 1;
-      while (k < n && k - i < 12 && /[A-Za-z0-9]/.test(html[k]!)) k++;
+      while (k < n && k - i < 12 && isAlnum(html.charCodeAt(k))) k++;
       if (html.charCodeAt(k) !== 59 /* ; */ || k === i + 1) continue;
       const name = html.slice(i + 1, k);
       if (name === "amp" || name === "lt" || name === "gt" || name === "quot") continue;

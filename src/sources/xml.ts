@@ -71,6 +71,73 @@ export interface XmlResult {
 const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
 /** Characters that end a name: space, "/", ">", "=", quotes, "<". */
 const endsName = (c: number) => isSpace(c) || c === 47 || c === 62 || c === 61 || c === 34 || c === 39 || c === 60;
+const REF_NAME = /^[A-Za-z_][\w.-]*$/;
+const NO_ATTRS: XmlAttr[] = [];
+
+/** What reference decoding needs and counts across one document. */
+interface RefState {
+  entities: Map<string, string | null>; // null: declared, but not plain text
+  budget: number;
+  dropped: number;
+  dropNames: Set<string>;
+}
+
+/** Decodes the references in a run of text or an attribute value. */
+function decodeRefs(s: string, st: RefState): string {
+  let amp = s.indexOf("&");
+  if (amp < 0) return s;
+  let out = "";
+  let from = 0;
+  while (amp >= 0) {
+    const semi = s.indexOf(";", amp + 1);
+    // A reference is short; a lone "&" (malformed, common) stays a character.
+    if (semi < 0 || semi - amp > 40) {
+      amp = s.indexOf("&", amp + 1);
+      continue;
+    }
+    const ref = s.slice(amp + 1, semi);
+    let value: string | undefined;
+    if (ref.charCodeAt(0) === 35 /* # */) value = numericRef(ref) ?? "";
+    else if (ref === "amp") value = "&";
+    else if (ref === "lt") value = "<";
+    else if (ref === "gt") value = ">";
+    else if (ref === "quot") value = '"';
+    else if (ref === "apos") value = "'";
+    else if (!REF_NAME.test(ref)) {
+      amp = s.indexOf("&", amp + 1); // "AT&T; ..." is text
+      continue;
+    } else if (st.entities.has(ref)) {
+      const v = st.entities.get(ref);
+      if (typeof v === "string" && st.budget >= v.length) {
+        st.budget -= v.length;
+        value = v;
+      } else value = "";
+    } else value = NAMED.get(ref) ?? "";
+    if (value === "") {
+      st.dropped++;
+      if (st.dropNames.size < 5) st.dropNames.add(ref);
+    }
+    out += s.slice(from, amp) + value;
+    from = semi + 1;
+    amp = s.indexOf("&", from);
+  }
+  return out + s.slice(from);
+}
+
+/** A qualified name resolved in a scope: [namespace URI, local name]. Unprefixed attributes have none. */
+function resolveName(scope: Scope | undefined, q: string, isAttr: boolean): [string, string] {
+  const colon = q.indexOf(":");
+  if (colon < 0) return [isAttr ? "" : (lookup(scope, "") ?? ""), q];
+  const prefix = q.slice(0, colon);
+  return [lookup(scope, prefix) ?? USUAL_PREFIXES[prefix.toLowerCase()] ?? `${prefix}:`, q.slice(colon + 1)];
+}
+
+/** Appends text to an element, joined to the text before it. */
+function appendText(el: XmlElement, s: string): void {
+  const last = el.children.length - 1;
+  if (last >= 0 && typeof el.children[last] === "string") el.children[last] += s;
+  else el.children.push(s);
+}
 
 /**
  * Parses an XML document into its root element.
@@ -78,81 +145,27 @@ const endsName = (c: number) => isSpace(c) || c === 47 || c === 62 || c === 61 |
  */
 export function parseXml(src: string): XmlResult {
   const n = src.length;
-  const entities = new Map<string, string | null>(); // null: declared, but not plain text
-  let entityBudget = MAX_ENTITY_CHARS;
-  let dropped = 0;
-  const dropNames = new Set<string>();
-
-  /** Decodes the references in a run of text (or an attribute value). */
-  const decode = (s: string): string => {
-    let amp = s.indexOf("&");
-    if (amp < 0) return s;
-    let out = "";
-    let from = 0;
-    while (amp >= 0) {
-      const semi = s.indexOf(";", amp + 1);
-      // A reference is short; a lone "&" (malformed, common) stays a character.
-      if (semi < 0 || semi - amp > 40) {
-        amp = s.indexOf("&", amp + 1);
-        continue;
-      }
-      const ref = s.slice(amp + 1, semi);
-      let value: string | undefined;
-      if (ref[0] === "#") value = numericRef(ref);
-      else if (ref === "amp") value = "&";
-      else if (ref === "lt") value = "<";
-      else if (ref === "gt") value = ">";
-      else if (ref === "quot") value = '"';
-      else if (ref === "apos") value = "'";
-      else if (!/^[A-Za-z_][\w.-]*$/.test(ref)) {
-        amp = s.indexOf("&", amp + 1); // "AT&T; ..." is text
-        continue;
-      } else if (entities.has(ref)) {
-        const v = entities.get(ref);
-        if (v !== null && v !== undefined && entityBudget >= v.length) {
-          entityBudget -= v.length;
-          value = v;
-        } else value = "";
-      } else value = NAMED.get(ref) ?? "";
-      if (value === "") {
-        dropped++;
-        if (dropNames.size < 5) dropNames.add(ref);
-      }
-      out += s.slice(from, amp) + value;
-      from = semi + 1;
-      amp = s.indexOf("&", from);
-    }
-    return out + s.slice(from);
-  };
-
+  const st: RefState = { entities: new Map(), budget: MAX_ENTITY_CHARS, dropped: 0, dropNames: new Set() };
   const stack: XmlElement[] = [];
   const qnames: string[] = []; // the open elements' names as written, for matching end tags
   const scopes: (Scope | undefined)[] = [];
   let scope: Scope | undefined;
   let root: XmlElement | undefined;
+  let top: XmlElement | undefined;
   let i = src.charCodeAt(0) === 0xfeff ? 1 : 0;
-
-  const text = (s: string): void => {
-    const top = stack[stack.length - 1];
-    if (!top) {
-      if (s.trim()) {
-        if (root) return; // trailing junk after the document: ignored
-        throw new XmlError("text before the root element");
-      }
-      return;
-    }
-    const last = top.children.length - 1;
-    if (last >= 0 && typeof top.children[last] === "string") top.children[last] += s;
-    else top.children.push(s);
-  };
+  // Attribute names and values of the tag being read (reused: no allocation per tag).
+  const anames: string[] = [];
+  const avalues: string[] = [];
 
   while (i < n) {
     const lt = src.indexOf("<", i);
-    if (lt < 0) {
-      text(decode(src.slice(i)));
-      break;
+    const textEnd = lt < 0 ? n : lt;
+    if (textEnd > i) {
+      if (top) appendText(top, decodeRefs(src.slice(i, textEnd), st));
+      else if (src.slice(i, textEnd).trim() && !root) throw new XmlError("text before the root element");
+      // trailing junk after the document is ignored
     }
-    if (lt > i) text(decode(src.slice(i, lt)));
+    if (lt < 0) break;
     const c1 = src.charCodeAt(lt + 1);
     if (c1 === 63 /* ? */) {
       const end = src.indexOf("?>", lt + 2);
@@ -168,11 +181,11 @@ export function parseXml(src: string): XmlResult {
       } else if (src.startsWith("<![CDATA[", lt)) {
         const end = src.indexOf("]]>", lt + 9);
         if (end < 0) throw new XmlError("unterminated CDATA section");
-        if (!stack.length) throw new XmlError("CDATA outside the root element");
-        text(src.slice(lt + 9, end));
+        if (!top) throw new XmlError("CDATA outside the root element");
+        appendText(top, src.slice(lt + 9, end));
         i = end + 3;
-      } else if (src.startsWith("<!DOCTYPE", lt) && !root && !stack.length) {
-        i = doctype(src, lt + 9, entities);
+      } else if (src.startsWith("<!DOCTYPE", lt) && !root) {
+        i = doctype(src, lt + 9, st.entities);
       } else throw new XmlError(`unexpected markup at offset ${lt}`);
       continue;
     }
@@ -184,6 +197,7 @@ export function parseXml(src: string): XmlResult {
       if (open === undefined) throw new XmlError(`end tag </${qname}> without a start tag`);
       if (open !== qname) throw new XmlError(`</${qname}> closes <${open}>`);
       stack.pop();
+      top = stack[stack.length - 1];
       scope = scopes.pop();
       i = gt + 1;
       continue;
@@ -193,15 +207,17 @@ export function parseXml(src: string): XmlResult {
     while (k < n && !endsName(src.charCodeAt(k))) k++;
     const qname = src.slice(lt + 1, k);
     if (!qname) {
-      text("<");
+      if (top) appendText(top, "<");
       i = lt + 1;
       continue;
     }
-    if (root && !stack.length) throw new XmlError("more than one root element");
+    if (root && !top) throw new XmlError("more than one root element");
     if (stack.length >= MAX_DEPTH) throw new XmlError(`elements nested deeper than ${MAX_DEPTH}`);
     // Attributes: name = "value" | 'value', up to ">" or "/>".
-    const raw: [string, string][] = [];
+    anames.length = 0;
+    avalues.length = 0;
     let selfClosing = false;
+    let prefixes: Map<string, string> | undefined;
     for (;;) {
       while (k < n && isSpace(src.charCodeAt(k))) k++;
       if (k >= n) throw new XmlError(`unterminated start tag <${qname}>`);
@@ -227,31 +243,27 @@ export function parseXml(src: string): XmlResult {
       if (q !== 34 && q !== 39) throw new XmlError(`attribute ${aname} of <${qname}> is not quoted`);
       const close = src.indexOf(q === 34 ? '"' : "'", k + 1);
       if (close < 0) throw new XmlError(`unterminated attribute ${aname} of <${qname}>`);
-      raw.push([aname, decode(src.slice(k + 1, close)).replace(/[\t\n\r]/g, " ")]);
+      const value = decodeRefs(src.slice(k + 1, close), st);
       k = close + 1;
-    }
-    // Namespace declarations first: they apply to the element's own name and attributes.
-    let prefixes: Map<string, string> | undefined;
-    for (const [aname, value] of raw) {
+      // Namespace declarations apply to the element's own name and attributes.
       if (aname === "xmlns") (prefixes ??= new Map()).set("", value.trim().toLowerCase());
       else if (aname.startsWith("xmlns:")) (prefixes ??= new Map()).set(aname.slice(6), value.trim().toLowerCase());
+      else {
+        anames.push(aname);
+        avalues.push(value);
+      }
     }
     const inner: Scope | undefined = prefixes ? { prefixes, parent: scope } : scope;
-    const resolve = (q: string, isAttr: boolean): [string, string] => {
-      const colon = q.indexOf(":");
-      if (colon < 0) return [isAttr ? "" : (lookup(inner, "") ?? ""), q];
-      const prefix = q.slice(0, colon);
-      return [lookup(inner, prefix) ?? USUAL_PREFIXES[prefix.toLowerCase()] ?? `${prefix}:`, q.slice(colon + 1)];
-    };
-    const [ns, name] = resolve(qname, false);
-    const attrs: XmlAttr[] = [];
-    for (const [aname, value] of raw) {
-      if (aname === "xmlns" || aname.startsWith("xmlns:")) continue;
-      const [ans, local] = resolve(aname, true);
-      attrs.push({ ns: ans, name: local, value });
+    const [ns, name] = resolveName(inner, qname, false);
+    let attrs = NO_ATTRS;
+    if (anames.length) {
+      attrs = [];
+      for (let a = 0; a < anames.length; a++) {
+        const [ans, local] = resolveName(inner, anames[a]!, true);
+        attrs.push({ ns: ans, name: local, value: avalues[a]!.replace(/[\t\n\r]/g, " ") });
+      }
     }
     const el: XmlElement = { ns, name, attrs, children: [] };
-    const top = stack[stack.length - 1];
     if (top) top.children.push(el);
     else root = el;
     i = k;
@@ -260,13 +272,14 @@ export function parseXml(src: string): XmlResult {
       stack.push(el);
       scopes.push(scope);
       scope = inner;
+      top = el;
     }
   }
   if (stack.length) throw new XmlError(`the document ends inside <${qnames[qnames.length - 1]}> (truncated?)`);
   if (!root) throw new XmlError("no root element");
   const warnings =
-    dropped > 0
-      ? [`${dropped} entity reference(s) could not be expanded and were dropped (${[...dropNames].map((x) => `&${x};`).join(" ")})`]
+    st.dropped > 0
+      ? [`${st.dropped} entity reference(s) could not be expanded and were dropped (${[...st.dropNames].map((x) => `&${x};`).join(" ")})`]
       : [];
   return { root, warnings };
 }
@@ -337,15 +350,18 @@ export function attr(el: XmlElement, name: string, ns = ""): string | undefined 
 
 /** All the text inside an element, in document order (markup dropped, references already decoded). */
 export function textContent(el: XmlElement): string {
+  const only = el.children.length === 1 ? el.children[0] : undefined;
+  if (typeof only === "string") return only; // the common case: one run of text
   const parts: string[] = [];
-  const walk = (e: XmlElement): void => {
-    for (const c of e.children) {
-      if (typeof c === "string") parts.push(c);
-      else walk(c);
-    }
-  };
-  walk(el);
+  collectText(el, parts);
   return parts.join("");
+}
+
+function collectText(el: XmlElement, parts: string[]): void {
+  for (const c of el.children) {
+    if (typeof c === "string") parts.push(c);
+    else collectText(c, parts);
+  }
 }
 
 const escText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -356,22 +372,23 @@ const VOID = new Set("area base br col embed hr img input link meta param source
 /** The children of an element written back as HTML (local names, text escaped): inline XHTML. */
 export function innerHtml(el: XmlElement): string {
   const parts: string[] = [];
-  const walk = (e: XmlElement): void => {
-    for (const c of e.children) {
-      if (typeof c === "string") {
-        parts.push(escText(c));
-        continue;
-      }
-      parts.push(`<${c.name}`);
-      for (const a of c.attrs) if (!a.ns) parts.push(` ${a.name}="${escAttr(a.value)}"`);
-      parts.push(">");
-      if (VOID.has(c.name)) continue;
-      walk(c);
-      parts.push(`</${c.name}>`);
-    }
-  };
-  walk(el);
+  writeHtml(el, parts);
   return parts.join("");
+}
+
+function writeHtml(el: XmlElement, parts: string[]): void {
+  for (const c of el.children) {
+    if (typeof c === "string") {
+      parts.push(escText(c));
+      continue;
+    }
+    parts.push(`<${c.name}`);
+    for (const a of c.attrs) if (!a.ns) parts.push(` ${a.name}="${escAttr(a.value)}"`);
+    parts.push(">");
+    if (VOID.has(c.name)) continue;
+    writeHtml(c, parts);
+    parts.push(`</${c.name}>`);
+  }
 }
 
 /** Whether an element holds child elements (markup written inline rather than escaped). */
