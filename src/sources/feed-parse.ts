@@ -18,6 +18,9 @@ import { attr, child, children, NS, parseXml, textContent, XmlError, type XmlEle
 
 export class FeedError extends Error {}
 
+/** Items taken from one feed per fetch (newest first when dated), by ingest and the CLI. */
+export const MAX_ITEMS_PER_FEED = 100;
+
 /** One item as the feed gives it: every field the parser reads, none invented. */
 export interface FeedItem {
   /** The feed's own id (guid, Atom id, JSON Feed id); undefined when it gives none. */

@@ -8,7 +8,7 @@ import { htmlToText, ingest as readArticle } from "../digest/ingest";
 import { prepareArticles } from "../digest";
 import type { RawArticle } from "../digest/types";
 import { log } from "../log";
-import { readFeed, toRawArticles } from "./feed-parse";
+import { MAX_ITEMS_PER_FEED, readFeed, toRawArticles } from "./feed-parse";
 import { fetchFeedText } from "./feed-fetch";
 import { fetchCapped, MAX_FEED_BYTES } from "./fetch";
 import { fingerprint } from "./fingerprint";
@@ -27,8 +27,7 @@ import { SEEDS_SOURCE, type IngestReport } from "./types";
 
 /** An item's body beyond this is cut, with a warning naming the source. */
 export const MAX_ITEM_CHARS = 100_000;
-/** Items taken from one feed per fetch (newest first when dated). */
-export const MAX_ITEMS_PER_FEED = 100;
+export { MAX_ITEMS_PER_FEED };
 /** Fewer words than this and an item is an excerpt: its page is fetched for the full text. */
 export const EXCERPT_WORDS = 80;
 /** Article pages are read up to this size. */
