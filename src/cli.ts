@@ -17,7 +17,7 @@ import { EditionDocument } from "./render/pages/edition";
 import { TEXT_WIDTH, wrap } from "./render/text";
 import { sourceLabel } from "./render/view";
 import { decodeFeed } from "./sources/decode";
-import { FeedError, type FeedItem, MAX_ITEMS_PER_FEED, readFeed, toRawArticles } from "./sources/feed-parse";
+import { FeedError, type ItemLine, itemLine, MAX_ITEMS_PER_FEED, readFeed, toRawArticles } from "./sources/feed-parse";
 import { fetchFeedText } from "./sources/feed-fetch";
 import { MAX_FEED_BYTES } from "./sources/fetch";
 import { InputError, parseJsonl } from "./sources/jsonl";
@@ -51,17 +51,6 @@ Examples:
 const ARTICLE_FORMATS = { ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html" } as const;
 const FEED_FILES = new Set([".xml", ".rss", ".atom", ".rdf", ".json"]);
 
-/** One item as `--format items` prints it. */
-interface ItemLine {
-  id: string | null;
-  title: string | null;
-  url: string | null;
-  publishedAt: string | null;
-  updatedAt: string | null;
-  author: string | null;
-  text: string | null;
-}
-
 interface Input {
   articles: RawArticle[];
   items: ItemLine[];
@@ -69,12 +58,6 @@ interface Input {
 
 const warn = (w: string) => console.error(`digest: warning: ${w}`);
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
-/** The text the digest reads from an item's body (null when it has none). */
-function itemText(content: FeedItem["content"]): string | null {
-  if (!content) return null;
-  return ingest({ id: "item", body: content.value, format: content.format }).article?.text ?? null;
-}
 
 /** A feed's items: all of them for `--format items`; the newest 100 for the digest, as ingest takes. */
 function feedInput(body: string, where: string): Input {
@@ -85,17 +68,7 @@ function feedInput(body: string, where: string): Input {
     throw e instanceof FeedError ? new InputError(e.message) : e;
   }
   for (const w of feed.warnings) warn(`${where}: ${w}`);
-  const items = feed.items.map(
-    (i, k): ItemLine => ({
-      id: i.id ?? i.url ?? `${where}#${k}`,
-      title: i.title ?? null,
-      url: i.url ?? null,
-      publishedAt: i.publishedAt ?? null,
-      updatedAt: i.updatedAt ?? null,
-      author: i.author ?? null,
-      text: itemText(i.content),
-    }),
-  );
+  const items = feed.items.map((item, k) => itemLine(item, `${where}#${k}`));
   let articles = toRawArticles(feed, where);
   if (articles.length > MAX_ITEMS_PER_FEED) {
     warn(`${where}: ${articles.length} items; the newest ${MAX_ITEMS_PER_FEED} are digested, as the Worker's ingest takes`);

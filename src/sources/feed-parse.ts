@@ -12,7 +12,7 @@
 //   author  author, dc:creator, dc:author, itunes:author, Atom author/name (the feed's authors when
 //           an Atom or JSON Feed entry has none, as both specs say), JSON Feed authors
 import type { RawArticle } from "../digest/types";
-import { normalizeDate } from "../digest/ingest";
+import { ingest, normalizeDate } from "../digest/ingest";
 import { type Content, mimeKind, plainFromString, plainText, readContent, type TextKind } from "./feed-text";
 import { attr, child, children, NS, parseXml, textContent, XmlError, type XmlElement } from "./xml";
 
@@ -357,6 +357,35 @@ export function toRawArticles(feed: ParsedFeed, feedUrl: string): RawArticle[] {
     if (item.author) a.author = item.author;
     return [a];
   });
+}
+
+/** One item as `npm run digest -- --format items` prints it: every field, null when absent. */
+export interface ItemLine {
+  id: string | null;
+  title: string | null;
+  url: string | null;
+  publishedAt: string | null;
+  updatedAt: string | null;
+  author: string | null;
+  /** The text the digest reads from the item's body. */
+  text: string | null;
+}
+
+/**
+ * What the parser read of an item, as one flat record (the id falls back as the digest's does).
+ * @example itemLine(readFeed(xml, url).items[0], `${url}#0`).author
+ */
+export function itemLine(item: FeedItem, fallbackId: string): ItemLine {
+  const c = item.content;
+  return {
+    id: item.id ?? item.url ?? fallbackId,
+    title: item.title ?? null,
+    url: item.url ?? null,
+    publishedAt: item.publishedAt ?? null,
+    updatedAt: item.updatedAt ?? null,
+    author: item.author ?? null,
+    text: c ? (ingest({ id: "item", body: c.value, format: c.format }).article?.text ?? null) : null,
+  };
 }
 
 /**
