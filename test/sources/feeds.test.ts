@@ -2,10 +2,12 @@
 // broken, failing and slow feeds skipped rather than failing the edition; every fixture of
 // test/fixtures/feeds/conformance/ read as a reader expects (feed-conformance-cases.ts), in the
 // encoding it declares; hostile documents refused or defused.
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { buildDigest } from "../../src/digest";
 import { makeDeps } from "../../src/deps";
+import { buildEdition } from "../../src/editions/build";
+import { getEdition } from "../../src/editions/store";
 import { gatherArticles } from "../../src/sources";
 import { charsetOf, decodeFeed } from "../../src/sources/decode";
 import { FeedError, itemLine, parseFeed, readFeed } from "../../src/sources/feed-parse";
@@ -142,6 +144,23 @@ describe("feed conformance in workerd", () => {
       expect(rows.get(bad)!.lastWarnings.filter((w) => /undecodable/.test(w))).toHaveLength(1);
       expect(rows.get(laughs)!.lastWarnings.filter((w) => /&lol9;/.test(w))).toHaveLength(1);
     }
+  });
+
+  it("stores each item's author and shows it in the web edition's source list and the digest's JSON", async () => {
+    const feed = url("/feeds/kinds/rss-2.0-edge.xml");
+    const deps = makeDeps({ ...env, FEED_URLS: feed, FULL_TEXT_PER_RUN: "0" });
+    const now = new Date("2026-11-21T07:00:00Z");
+    await ingestSources(deps, now);
+    const stored = await env.DB.prepare("SELECT author FROM items WHERE guid = 'edge-cycle-lanes'").first<{ author: string }>();
+    expect(stored?.author).toBe("Cleo Council");
+    const built = await buildEdition(deps, { slot: "2026-11-21T07:00Z", now });
+    expect(built.status).toBe("built");
+    const edition = await getEdition(env.DB, built.editionId!);
+    const source = edition!.digest.stories.flatMap((s) => s.sources).find((s) => s.id === "edge-cycle-lanes");
+    expect(source).toMatchObject({ author: "Cleo Council", publisher: "Edge & Co. News" });
+    const page = await exports.default.fetch(`https://digest.example.com/editions/${encodeURIComponent(built.editionId!)}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("by Cleo Council");
   });
 
   it("refuses truncated, mismatched and over-deep documents with a FeedError, and never shows an unexpanded entity", () => {
