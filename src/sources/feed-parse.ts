@@ -13,7 +13,7 @@
 //           an Atom or JSON Feed entry has none, as both specs say), JSON Feed authors
 import type { RawArticle } from "../digest/types";
 import { ingest, normalizeDate } from "../digest/ingest";
-import { type Content, mimeKind, plainFromString, plainText, readContent, type TextKind } from "./feed-text";
+import { type Content, mimeKind, normalizeHtml, plainFromString, plainText, readContent, type TextKind } from "./feed-text";
 import { attr, child, children, NS, parseXml, textContent, XmlError, type XmlElement } from "./xml";
 
 export class FeedError extends Error {}
@@ -256,7 +256,7 @@ function jsonFeed(doc: Record<string, unknown>, feedUrl: string): ParsedFeed {
         id: typeof item.id === "number" ? String(item.id) : str(item.id)?.trim(),
         title: plainFromString(str(item.title)),
         url: resolve(str(item.url) ?? str(item.external_url), base),
-        content: html ? { format: "html", value: html.trim() } : text ? { format: "text", value: text.trim() } : undefined,
+        content: html ? { format: "html", value: normalizeHtml(html).trim() } : text ? { format: "text", value: text.trim() } : undefined,
         publishedAt: pickDate([str(item.date_published)], "earliest"),
         updatedAt: pickDate([str(item.date_modified)], "latest"),
         author: people(item) ?? feedAuthor,

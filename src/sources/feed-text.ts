@@ -5,9 +5,10 @@
 //          its tags are removed and only then its entities decoded, so `&lt;int&gt;` shows as `<int>`.
 //   xhtml  (Atom type="xhtml", xhtml:body): inline markup, written back as HTML with its text escaped.
 //   base64 (Atom 0.3 mode="base64", Atom 1.0 non-text types): decoded, then read by its MIME type.
-//   sniff  (RSS title and description, which say nothing): HTML when it contains a tag of a known
-//          HTML element or a character reference, text otherwise: `Vec<T>` and `the <blink> tag`
-//          stay as written, `<b>Council</b>` loses its tags.
+//   sniff  (RSS title and description, which say nothing): HTML when it closes a known HTML
+//          element, has a <br> or <img>, or a character reference; text otherwise: `Vec<T>`,
+//          `the <blink> tag` and `Q&A: the <div> element` stay as written, `<b>Council</b>` loses
+//          its tags.
 // In any HTML, a "<" that does not open a known (or custom, `a-b`) element is text, as a reader
 // would take `Vec<T>`; named references are made numeric so the digest's HTML reader decodes all 252.
 
@@ -37,13 +38,19 @@ const HTML_ELEMENTS = new Set(
 /** Whether a tag name is markup: a known HTML element, or a custom (`my-el`) or prefixed (`o:p`) one. */
 const isTagName = (name: string) => HTML_ELEMENTS.has(name.toLowerCase()) || /^[a-z][\w.]*[-:][\w.:-]*$/i.test(name);
 
-const TAG_OR_REF = /<\/?([a-z][\w:.-]*)(?=[\s/>])[^<>]*>|&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/gi;
+/** A known element's end tag, a void element's tag (never closed), or a character reference. */
+const HTML_SIGN = /<\/([a-z][\w:.-]*)\s*>|<(?:br|img|hr|wbr)(?=[\s/>])[^<>]*>|&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/gi;
 
-/** Whether a string without a declared type reads as HTML: a known element's tag, or a reference. */
+/**
+ * Whether a string without a declared type reads as HTML: it closes a known element (`</b>`), has
+ * a `<br>` or `<img>`, or a character reference. An opening tag alone is not enough, so
+ * `Q&A: the <div> element` and `Vec<T>` stay text, as a reader means them.
+ * @example looksLikeHtml("<b>Council</b> approves") // true
+ */
 export function looksLikeHtml(s: string): boolean {
-  TAG_OR_REF.lastIndex = 0;
+  HTML_SIGN.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = TAG_OR_REF.exec(s))) {
+  while ((m = HTML_SIGN.exec(s))) {
     if (m[1] === undefined || isTagName(m[1])) return true;
   }
   return false;
