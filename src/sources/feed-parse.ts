@@ -89,12 +89,43 @@ function all(el: XmlElement, ns: string | ReadonlySet<string>, ...names: string[
   return out;
 }
 
+/** Zone names feeds write that Date.parse does not know (US zones and UT/GMT/Z it does). */
+const ZONES: Record<string, string> = {
+  CET: "+0100",
+  CEST: "+0200",
+  EET: "+0200",
+  EEST: "+0300",
+  WET: "+0000",
+  WEST: "+0100",
+  ET: "-0500",
+  CT: "-0600",
+  MT: "-0700",
+  PT: "-0800",
+  JST: "+0900",
+  IST: "+0530",
+  AEST: "+1000",
+};
+
+/**
+ * A feed's date written as Date.parse reads it: ISO 8601 basic format (`20031231T101455Z`) made
+ * extended, and zone names it does not know made offsets.
+ * @example feedDate("Wed, 31 Dec 2003 22:00:00 CET") // "2003-12-31T21:00:00.000Z"
+ */
+export function feedDate(s: string | undefined): string | undefined {
+  if (!s) return undefined;
+  let t = s.trim();
+  const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})?$/.exec(t);
+  if (basic) t = `${basic[1]}-${basic[2]}-${basic[3]}T${basic[4]}:${basic[5]}:${basic[6] ?? "00"}${basic[7] ?? "Z"}`;
+  t = t.replace(/\s([A-Z]{2,4})$/, (m, z: string) => (ZONES[z] ? ` ${ZONES[z]}` : m));
+  return normalizeDate(t);
+}
+
 /** The earliest or latest of several dates (ISO 8601), ignoring those that do not parse. */
 function pickDate(values: (string | undefined)[], which: "earliest" | "latest"): string | undefined {
   let best: string | undefined;
   let bestMs = 0;
   for (const v of values) {
-    const iso = normalizeDate(v);
+    const iso = feedDate(v);
     if (!iso) continue;
     const ms = Date.parse(iso);
     if (best === undefined || (which === "earliest" ? ms < bestMs : ms > bestMs)) {

@@ -33,6 +33,8 @@ export const CONFORMANCE: Record<string, ExpectedItem[]> = {
     item({ id: "blink", title: "History of the <blink> tag", text: "Text with 5 < 6 and Vec<T> in it, no markup." }),
     item({ id: "bold", title: "Bold move by Tom & Jerry", text: "Escaped twice on its way into the feed." }),
     item({ id: "cafe", title: "Café opens on the quay — ‘at last’", text: "The café serves fika & more." }),
+    // An opening tag alone does not make a title HTML.
+    item({ id: "qa", title: "Q&A: the <div> element", text: "Use a <div> for layout." }),
   ],
   // Atom text, html and xhtml constructs; relative ids and links against xml:base; a link given as
   // text; the latest of two updated dates; two authors; the feed's author for entries with none.
@@ -94,6 +96,14 @@ export const CONFORMANCE: Record<string, ExpectedItem[]> = {
       text: "Summarised for podcast apps.",
     }),
     item({ id: "author-1", title: "Author with an address", author: "Example Editor", text: "Body." }),
+    // A zone name Date.parse does not know (CET), and ISO 8601's basic format.
+    item({
+      id: "dates-1",
+      title: "Dates as some feeds write them",
+      publishedAt: "2003-12-31T21:00:00.000Z",
+      updatedAt: "2004-01-05T08:30:00.000Z",
+      text: "Body.",
+    }),
   ],
   "rss-bodies.xml": [
     item({ id: "encoded", title: "Encoded wins", text: "The full text, from content:encoded." }),
