@@ -89,6 +89,24 @@ function decodeRefs(s: string, st: RefState): string {
   let out = "";
   let from = 0;
   while (amp >= 0) {
+    // The five XML references, by their characters: no slice, no lookup (entity-dense text).
+    const c1 = s.charCodeAt(amp + 1);
+    const c2 = s.charCodeAt(amp + 2);
+    const c3 = s.charCodeAt(amp + 3);
+    let quick: string | undefined;
+    let len = 4;
+    if (c1 === 108 /* l */ && c2 === 116 /* t */ && c3 === 59) quick = "<";
+    else if (c1 === 103 /* g */ && c2 === 116 /* t */ && c3 === 59) quick = ">";
+    else if (c1 === 97 /* a */ && c2 === 109 /* m */ && c3 === 112 /* p */ && s.charCodeAt(amp + 4) === 59) {
+      quick = "&";
+      len = 5;
+    }
+    if (quick !== undefined) {
+      out += s.slice(from, amp) + quick;
+      from = amp + len;
+      amp = s.indexOf("&", from);
+      continue;
+    }
     const semi = s.indexOf(";", amp + 1);
     // A reference is short; a lone "&" (malformed, common) stays a character.
     if (semi < 0 || semi - amp > 40) {
