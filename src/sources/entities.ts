@@ -37,8 +37,14 @@ export const NAMED: ReadonlyMap<string, string> = new Map(
 );
 
 /**
+ * What windows-1252 puts at 0x80-0x9F, where Unicode has control characters: `&#146;` in a feed
+ * is an apostrophe typed on Windows, and HTML (so a reader's browser) reads it so.
+ */
+const CP1252 = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ";
+
+/**
  * The character a numeric reference names (`#233`, `#xE9`), or undefined when it names none XML
- * allows (NUL, surrogates, beyond U+10FFFF).
+ * allows (NUL, surrogates, beyond U+10FFFF). 0x80-0x9F read as windows-1252, as HTML does.
  * @example numericRef("#x41") // "A"
  */
 export function numericRef(ref: string): string | undefined {
@@ -47,5 +53,6 @@ export function numericRef(ref: string): string | undefined {
   if (!digits || !(hex ? /^[0-9a-f]+$/i : /^[0-9]+$/).test(digits) || digits.length > 8) return undefined;
   const code = parseInt(digits, hex ? 16 : 10);
   if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return undefined;
+  if (code >= 0x80 && code <= 0x9f) return CP1252[code - 0x80];
   return String.fromCodePoint(code);
 }

@@ -236,11 +236,9 @@ function rssItem(item: XmlElement, base: string | undefined): FeedItem {
 
 /** An Atom entry's link: rel="alternate" (or no rel), HTML first; its href, or its text. */
 function atomLink(el: XmlElement, base: string | undefined): string | undefined {
-  const links = children(el, ATOM, "link");
-  if (!links.length) return undefined;
-  const alternate = links.filter((l) => (attr(l, "rel") ?? "alternate").toLowerCase() === "alternate");
-  const pick =
-    alternate.find((l) => /html/i.test(attr(l, "type") ?? "text/html")) ?? alternate[0] ?? (alternate.length ? undefined : links[0]);
+  const alternate = children(el, ATOM, "link").filter((l) => (attr(l, "rel") ?? "alternate").toLowerCase() === "alternate");
+  // Only an alternate is the entry's page: rel="self", "enclosure" or "related" name other things.
+  const pick = alternate.find((l) => /html/i.test(attr(l, "type") ?? "text/html")) ?? alternate[0];
   if (!pick) return undefined;
   return resolve(attr(pick, "href") ?? trimmed(pick), baseOf(pick, base));
 }

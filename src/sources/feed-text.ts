@@ -13,7 +13,7 @@
 // would take `Vec<T>`; named references are made numeric so the digest's HTML reader decodes all 252.
 
 import { htmlToText } from "../digest/ingest";
-import { NAMED } from "./entities";
+import { NAMED, numericRef } from "./entities";
 import { hasElements, innerHtml, textContent, type XmlElement } from "./xml";
 
 export type TextKind = "text" | "html" | "xhtml" | "base64" | "sniff";
@@ -56,6 +56,7 @@ export function looksLikeHtml(s: string): boolean {
   return false;
 }
 
+const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 /** Characters of a tag name: letters, digits, "_", ":", ".", "-". */
 const isNameChar = (c: number) => isAlnum(c) || c === 95 || c === 58 || c === 46 || c === 45;
@@ -89,6 +90,23 @@ export function normalizeHtml(html: string): string {
     } else if (c === 38 /* & */) {
       let k = i + 1;
       while (k < n && k - i < 12 && isAlnum(html.charCodeAt(k))) k++;
+      if (html.charCodeAt(i + 1) === 35 /* # */) {
+        // A numeric reference to 0x80-0x9F means the windows-1252 character, as in a browser.
+        let e = i + 2;
+        const hex = html.charCodeAt(e) === 120 || html.charCodeAt(e) === 88;
+        if (hex) e++;
+        const start = e;
+        while (e < n && e - start < 8 && (hex ? isAlnum(html.charCodeAt(e)) : isDigit(html.charCodeAt(e)))) e++;
+        if (html.charCodeAt(e) !== 59 || e === start) continue;
+        const code = parseInt(html.slice(start, e), hex ? 16 : 10);
+        if (code < 0x80 || code > 0x9f) continue;
+        const ch = numericRef(`#${code}`);
+        if (ch === undefined) continue;
+        out.push(html.slice(from, i), `&#${ch.codePointAt(0)};`);
+        from = e + 1;
+        i = e;
+        continue;
+      }
       if (html.charCodeAt(k) !== 59 /* ; */ || k === i + 1) continue;
       const name = html.slice(i + 1, k);
       if (name === "amp" || name === "lt" || name === "gt" || name === "quot") continue;

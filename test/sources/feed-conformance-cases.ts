@@ -33,6 +33,8 @@ export const CONFORMANCE: Record<string, ExpectedItem[]> = {
     item({ id: "blink", title: "History of the <blink> tag", text: "Text with 5 < 6 and Vec<T> in it, no markup." }),
     item({ id: "bold", title: "Bold move by Tom & Jerry", text: "Escaped twice on its way into the feed." }),
     item({ id: "cafe", title: "Café opens on the quay — ‘at last’", text: "The café serves fika & more." }),
+    // Numeric references to 0x80-0x9F are windows-1252 characters, as HTML reads them.
+    item({ id: "cp1252", title: "It’s “typed on Windows”", text: "Don’t panic." }),
     // An opening tag alone does not make a title HTML.
     item({ id: "qa", title: "Q&A: the <div> element", text: "Use a <div> for layout." }),
   ],
@@ -64,6 +66,14 @@ export const CONFORMANCE: Record<string, ExpectedItem[]> = {
       author: "Feed Desk",
       // In XHTML the XML decoding is the only one: `&amp;lt;` is the text "&lt;".
       text: "Inline XHTML with &lt;int&gt; kept as written.",
+    }),
+    // rel="enclosure" and rel="self" are not the entry's page: no link rather than a wrong one.
+    item({
+      id: "tag:atom.example,2026:4",
+      title: "Only an enclosure",
+      updatedAt: "2026-11-20T13:00:00.000Z",
+      author: "Feed Desk",
+      text: "An entry whose links are not its page.",
     }),
   ],
   // Atom 0.3: mode="escaped" and mode="base64"; created/issued (earliest) and modified.
