@@ -8,7 +8,8 @@
 //   title   title > dc:title
 //   link    link (text, or Atom href) > the guid when it is a permalink
 //   date    publishedAt is the earliest of pubDate, dc:date, dcterms:issued/created, Atom
-//           published/issued/created; updatedAt the latest of dcterms:modified, Atom updated/modified
+//           published/issued/created; updatedAt the latest of dc:date, dcterms:modified, Atom
+//           updated/modified
 //   author  author, dc:creator, dc:author, itunes:author, Atom author/name (the feed's authors when
 //           an Atom or JSON Feed entry has none, as both specs say), JSON Feed authors
 import type { RawArticle } from "../digest/types";
@@ -190,8 +191,10 @@ function atomContent(el: XmlElement | undefined): Content | undefined {
 /** Fields feeds add from other vocabularies, read the same way in RSS and Atom items. */
 function common(el: XmlElement) {
   return {
+    // dc:date names "a date in the resource's life": publication in most feeds, the last change in
+    // others (RSS 1.0 uses it for both). It counts as both, so neither reading is lost.
     published: [...all(el, DC, "date"), ...all(el, DCTERMS, "issued", "created")],
-    updated: all(el, DCTERMS, "modified"),
+    updated: [...all(el, DC, "date"), ...all(el, DCTERMS, "modified")],
     author: joinNames(
       [...children(el, DC, "creator"), ...children(el, DC, "author"), ...children(el, ITUNES, "author")].map((p) =>
         personName(textContent(p)),

@@ -101,7 +101,9 @@ export const CONFORMANCE: Record<string, ExpectedItem[]> = {
     item({
       id: "pod-1",
       title: "Podcast episode",
+      // dc:date counts as a publication and as an update.
       publishedAt: "2026-11-16T07:00:00.000Z",
+      updatedAt: "2026-11-16T07:00:00.000Z",
       author: "Pat Podcaster",
       text: "Summarised for podcast apps.",
     }),
@@ -137,6 +139,7 @@ export const CONFORMANCE: Record<string, ExpectedItem[]> = {
       title: "Item under the rss prefix",
       url: "https://rdf1.example/1",
       publishedAt: "2002-09-28T20:01:19.000Z",
+      updatedAt: "2002-09-28T20:01:19.000Z",
       author: "Ria Rdf",
       text: "Read by namespace, not by prefix.",
     }),
