@@ -1,6 +1,8 @@
 // A fetched feed's bytes -> text, in the encoding it declares: the HTTP Content-Type charset first,
-// then the XML declaration's encoding, then a byte-order mark, else UTF-8. A UTF-16 BOM (or UTF-16
-// bytes) overrides an 8-bit label, since such bytes read as 8-bit text can never be right. WHATWG
+// then the XML declaration's encoding, then a byte-order mark, else UTF-8. A byte-order mark that
+// contradicts a label wins (as in WHATWG's decode): it is the bytes' own word, and a UTF-8 or
+// UTF-16 document read as the label says would be garbage; UTF-16 bytes without a BOM override an
+// 8-bit label for the same reason. WHATWG
 // labels are used, as TextDecoder in Node and workerd both know them: "iso-8859-1" and "latin1"
 // decode as windows-1252 (a superset). Undecodable bytes become U+FFFD and are reported once; when
 // nothing declared UTF-8 and the bytes are not UTF-8, they are read as windows-1252 (the usual
@@ -62,7 +64,8 @@ export function decodeFeed(bytes: Uint8Array, contentType?: string | null): Deco
   const bom = bomOf(bytes);
   const declared: [string, string | undefined][] = [
     ["HTTP charset", charsetOf(contentType)],
-    ["XML declaration", bom && bom.encoding !== "utf-8" ? undefined : xmlDeclEncoding(bytes)],
+    // A declaration is ASCII, readable only when the bytes are ASCII-compatible (not UTF-16).
+    ["XML declaration", bom?.encoding.startsWith("utf-16") ? undefined : xmlDeclEncoding(bytes.subarray(bom?.length ?? 0))],
   ];
   let decoder: TextDecoder | undefined;
   let source = "default";
@@ -77,8 +80,9 @@ export function decodeFeed(bytes: Uint8Array, contentType?: string | null): Deco
     source = where;
     break;
   }
-  // UTF-16 bytes declared as an 8-bit encoding (or as UTF-8): the bytes win.
-  if (bom && (!decoder || (bom.encoding.startsWith("utf-16") && !decoder.encoding.startsWith("utf-16")))) {
+  // A BOM contradicting the label, or UTF-16 bytes declared as an 8-bit encoding: the bytes win.
+  const contradicts = bom && decoder && decoder.encoding !== bom.encoding;
+  if (bom && (!decoder || (contradicts && (bom.length > 0 || !decoder.encoding.startsWith("utf-16"))))) {
     decoder = new TextDecoder(bom.encoding);
     source = "byte-order mark";
   }

@@ -128,6 +128,10 @@ describe("feed conformance in workerd", () => {
     be.set([0xfe, 0xff]);
     for (let i = 0; i < doc.length; i++) be.set([doc.charCodeAt(i) >> 8, doc.charCodeAt(i) & 0xff], 2 + i * 2);
     expect(decodeFeed(be, null)).toMatchObject({ encoding: "utf-16be", text: doc });
+    // A UTF-8 byte-order mark contradicting the header and the declaration: the bytes' own word wins.
+    const bom8 = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(`<?xml version="1.0" encoding="ISO-8859-1"?>${doc}`)]);
+    expect(decodeFeed(bom8, "text/xml; charset=iso-8859-1")).toMatchObject({ encoding: "utf-8", warnings: [] });
+    expect(parseFeed(decodeFeed(bom8, null).text, "https://x/")[0]!.title).toBe("Größe");
     expect(decodeFeed(new TextEncoder().encode(doc), "text/xml; charset=x-unknown").warnings).toEqual([
       expect.stringMatching(/unknown encoding "x-unknown"/),
     ]);
