@@ -203,6 +203,15 @@ function common(el: XmlElement) {
   };
 }
 
+/** An RSS author: `mail (Name)` as text, or, written Atom-style, its <name> (else <email>). */
+function rssAuthor(el: XmlElement | undefined): string | undefined {
+  if (!el) return undefined;
+  const named = el.children.find((c): c is XmlElement => typeof c !== "string" && c.name === "name");
+  const email = el.children.find((c): c is XmlElement => typeof c !== "string" && c.name === "email");
+  if (named || email) return personName(trimmed(named)) ?? personName(trimmed(email));
+  return personName(textContent(el));
+}
+
 function rssItem(item: XmlElement, base: string | undefined): FeedItem {
   const b = baseOf(item, base);
   const extra = common(item);
@@ -220,7 +229,8 @@ function rssItem(item: XmlElement, base: string | undefined): FeedItem {
       plainText(readOf(child(item, RSS, "title"), "sniff")) ??
       plainText(readOf(child(item, DC, "title"), "sniff")) ??
       plainText(atomContent(atomTitle)),
-    url: (linkEl && resolve(trimmed(linkEl), baseOf(linkEl, b))) ?? atomLinkUrl ?? guidLink,
+    // The link's text; some feeds write it as <link href="..."/>, Atom-style.
+    url: (linkEl && resolve(trimmed(linkEl) ?? attr(linkEl, "href"), baseOf(linkEl, b))) ?? atomLinkUrl ?? guidLink,
     content:
       readOf(child(item, CONTENT, "encoded"), "html") ??
       readOf(child(item, XHTML, "body"), "xhtml") ??
@@ -233,7 +243,7 @@ function rssItem(item: XmlElement, base: string | undefined): FeedItem {
       readOf(child(item, ITUNES, "summary"), "sniff"),
     publishedAt: pickDate([...all(item, RSS, "pubDate"), ...extra.published, ...all(item, ATOM, "published")], "earliest"),
     updatedAt: pickDate([...extra.updated, ...all(item, ATOM, "updated")], "latest"),
-    author: personName(trimmed(child(item, RSS, "author"))) ?? extra.author ?? atomPeople(item, ATOM),
+    author: rssAuthor(child(item, RSS, "author")) ?? extra.author ?? atomPeople(item, ATOM),
   };
 }
 

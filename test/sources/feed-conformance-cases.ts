@@ -116,6 +116,14 @@ export const CONFORMANCE: Record<string, ExpectedItem[]> = {
       updatedAt: "2004-01-05T08:30:00.000Z",
       text: "Body.",
     }),
+    // <link href> and <author><name> in RSS, as some feeds write them.
+    item({
+      id: "https://rss.example/atom-style",
+      title: "Written Atom-style",
+      url: "https://rss.example/atom-style",
+      author: "Ada Style",
+      text: "Body.",
+    }),
   ],
   "rss-bodies.xml": [
     item({ id: "encoded", title: "Encoded wins", text: "The full text, from content:encoded." }),
