@@ -165,6 +165,11 @@ describe("feed conformance in workerd", () => {
     const page = await exports.default.fetch(`https://digest.example.com/editions/${encodeURIComponent(built.editionId!)}`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("by Cleo Council");
+    const sourcePage = await exports.default.fetch(
+      `https://digest.example.com/editions/${encodeURIComponent(built.editionId!)}/sources/edge-cycle-lanes`,
+    );
+    expect(sourcePage.status).toBe(200);
+    expect(await sourcePage.text()).toContain("by Cleo Council");
   });
 
   it("refuses truncated, mismatched and over-deep documents with a FeedError, and never shows an unexpanded entity", () => {
