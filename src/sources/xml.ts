@@ -150,6 +150,12 @@ function resolveName(scope: Scope | undefined, q: string, isAttr: boolean): [str
   return [lookup(scope, prefix) ?? USUAL_PREFIXES[prefix.toLowerCase()] ?? `${prefix}:`, q.slice(colon + 1)];
 }
 
+/** Whether every declaration binds a prefix to the URI it has in scope already. */
+function sameAsScope(scope: Scope | undefined, prefixes: Map<string, string>): boolean {
+  for (const [prefix, uri] of prefixes) if ((lookup(scope, prefix) ?? "") !== uri) return false;
+  return true;
+}
+
 /** Appends text to an element, joined to the text before it. */
 function appendText(el: XmlElement, s: string): void {
   const last = el.children.length - 1;
@@ -271,7 +277,8 @@ export function parseXml(src: string): XmlResult {
         avalues.push(value);
       }
     }
-    const inner: Scope | undefined = prefixes ? { prefixes, parent: scope } : scope;
+    // A declaration that repeats what is in scope adds no scope (nothing to walk past later).
+    const inner: Scope | undefined = prefixes && !sameAsScope(scope, prefixes) ? { prefixes, parent: scope } : scope;
     const [ns, name] = resolveName(inner, qname, false);
     let attrs = NO_ATTRS;
     if (anames.length) {
