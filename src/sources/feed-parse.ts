@@ -318,7 +318,7 @@ function compact(item: FeedItem): FeedItem {
 
 /**
  * Reads a feed document of any common kind into its items, every field as the feed gives it.
- * Throws FeedError for a document that is not a feed, or not well-formed (a truncated download).
+ * Throws FeedError for a document that is not a feed, or not XML (a truncated download).
  * @example readFeed('<rss><channel><item><title>T</title></item></channel></rss>', "https://x").items[0].title // "T"
  */
 export function readFeed(body: string, feedUrl: string): ParsedFeed {

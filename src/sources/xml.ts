@@ -4,8 +4,9 @@
 // linear in the document, whatever it holds. Nesting is limited; DTD entities are expanded only
 // when they are plain text (a billion-laughs document expands nothing), and a reference that cannot
 // be expanded is dropped, never kept as text. Undeclared HTML entities (`&eacute;`, common in feeds)
-// are read as HTML would read them. Not a validating parser: it refuses what would lose data
-// (unclosed or mismatched elements, a truncated download), and is lenient with the rest.
+// are read as HTML would read them. Not a validating parser: it refuses a document that ends with
+// elements still open (a truncated download must never yield half a feed), repairs mismatched end
+// tags as HTML parsers do (with a warning), and is lenient with the rest.
 
 import { NAMED, numericRef } from "./entities";
 
@@ -180,6 +181,7 @@ export function parseXml(src: string): XmlResult {
   // Attribute names and values of the tag being read (reused: no allocation per tag).
   const anames: string[] = [];
   const avalues: string[] = [];
+  let repaired = 0;
 
   while (i < n) {
     const lt = src.indexOf("<", i);
@@ -217,12 +219,23 @@ export function parseXml(src: string): XmlResult {
       const gt = src.indexOf(">", lt + 2);
       if (gt < 0) throw new XmlError("unterminated end tag");
       const qname = src.slice(lt + 2, gt).trimEnd();
-      const open = qnames.pop();
-      if (open === undefined) throw new XmlError(`end tag </${qname}> without a start tag`);
-      if (open !== qname) throw new XmlError(`</${qname}> closes <${open}>`);
-      stack.pop();
+      // Mismatched end tags are repaired as HTML parsers do (unescaped HTML in a description:
+      // `<p>` never closed): an end tag closes the open element of its name and those inside it;
+      // one that matches no open element is ignored. The stack is at most MAX_DEPTH deep.
+      const at = qnames.lastIndexOf(qname);
+      if (at < 0) {
+        if (!qnames.length) throw new XmlError(`end tag </${qname}> without a start tag`);
+        repaired++;
+        i = gt + 1;
+        continue;
+      }
+      if (at !== qnames.length - 1) repaired++;
+      while (qnames.length > at) {
+        qnames.pop();
+        stack.pop();
+        scope = scopes.pop();
+      }
       top = stack[stack.length - 1];
-      scope = scopes.pop();
       i = gt + 1;
       continue;
     }
@@ -302,10 +315,12 @@ export function parseXml(src: string): XmlResult {
   }
   if (stack.length) throw new XmlError(`the document ends inside <${qnames[qnames.length - 1]}> (truncated?)`);
   if (!root) throw new XmlError("no root element");
-  const warnings =
-    st.dropped > 0
-      ? [`${st.dropped} entity reference(s) could not be expanded and were dropped (${[...st.dropNames].map((x) => `&${x};`).join(" ")})`]
-      : [];
+  const warnings: string[] = [];
+  if (st.dropped > 0)
+    warnings.push(
+      `${st.dropped} entity reference(s) could not be expanded and were dropped (${[...st.dropNames].map((x) => `&${x};`).join(" ")})`,
+    );
+  if (repaired > 0) warnings.push(`${repaired} mismatched end tag(s) repaired`);
   return { root, warnings };
 }
 

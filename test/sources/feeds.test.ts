@@ -175,7 +175,7 @@ describe("feed conformance in workerd", () => {
   it("refuses truncated, mismatched and over-deep documents with a FeedError, and never shows an unexpanded entity", () => {
     const bad = [
       "<rss><channel><item><title>cut",
-      "<rss><channel></item></channel></rss>",
+      "<rss><channel><item><title>open</channel>",
       `<rss>${"<a>".repeat(MAX_DEPTH + 1)}${"</a>".repeat(MAX_DEPTH + 1)}</rss>`,
       '<rss><channel><item a="1></item></channel></rss>',
       "<feed xmlns='urn:not-atom'><entry/></feed>",
@@ -186,5 +186,12 @@ describe("feed conformance in workerd", () => {
     expect(undeclared.items[0]).toMatchObject({ title: "A B" });
     expect(undeclared.items[0]!.id).toBeUndefined();
     expect(undeclared.warnings[0]).toMatch(/2 entity reference/);
+    // Unescaped HTML with an unclosed <p> and a stray end tag: repaired as HTML parsers do, and said.
+    const sloppy = readFeed(
+      "<rss><channel><item><title>T</title><description><p>One<p>Two</b></description></item></channel></rss>",
+      "https://x/",
+    );
+    expect(sloppy.items[0]).toMatchObject({ title: "T", content: { format: "html", value: "<p>One<p>Two</p></p>" } });
+    expect(sloppy.warnings).toEqual(["2 mismatched end tag(s) repaired"]);
   });
 });
