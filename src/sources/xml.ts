@@ -273,15 +273,23 @@ export function parseXml(src: string): XmlResult {
       if (k === nameStart) throw new XmlError(`malformed attribute in <${qname}>`);
       const aname = src.slice(nameStart, k);
       while (k < n && isSpace(src.charCodeAt(k))) k++;
-      if (src.charCodeAt(k) !== 61 /* = */) throw new XmlError(`attribute ${aname} of <${qname}> has no value`);
-      k++;
-      while (k < n && isSpace(src.charCodeAt(k))) k++;
-      const q = src.charCodeAt(k);
-      if (q !== 34 && q !== 39) throw new XmlError(`attribute ${aname} of <${qname}> is not quoted`);
-      const close = src.indexOf(q === 34 ? '"' : "'", k + 1);
-      if (close < 0) throw new XmlError(`unterminated attribute ${aname} of <${qname}>`);
-      const value = decodeRefs(src.slice(k + 1, close), st);
-      k = close + 1;
+      // HTML written inline is lenient too: `checked` has the value "", `href=x` is unquoted.
+      let value = "";
+      if (src.charCodeAt(k) === 61 /* = */) {
+        k++;
+        while (k < n && isSpace(src.charCodeAt(k))) k++;
+        const q = src.charCodeAt(k);
+        if (q === 34 || q === 39) {
+          const close = src.indexOf(q === 34 ? '"' : "'", k + 1);
+          if (close < 0) throw new XmlError(`unterminated attribute ${aname} of <${qname}>`);
+          value = decodeRefs(src.slice(k + 1, close), st);
+          k = close + 1;
+        } else {
+          const start = k;
+          while (k < n && !isSpace(src.charCodeAt(k)) && src.charCodeAt(k) !== 62) k++;
+          value = decodeRefs(src.slice(start, k), st);
+        }
+      }
       // Namespace declarations apply to the element's own name and attributes.
       if (aname === "xmlns") (prefixes ??= new Map()).set("", value.trim().toLowerCase());
       else if (aname.startsWith("xmlns:")) (prefixes ??= new Map()).set(aname.slice(6), value.trim().toLowerCase());
@@ -425,9 +433,8 @@ function writeHtml(el: XmlElement, parts: string[]): void {
     parts.push(`<${c.name}`);
     for (const a of c.attrs) if (!a.ns) parts.push(` ${a.name}="${escAttr(a.value)}"`);
     parts.push(">");
-    if (VOID.has(c.name)) continue;
-    writeHtml(c, parts);
-    parts.push(`</${c.name}>`);
+    writeHtml(c, parts); // a void element left open in sloppy inline HTML holds what followed it
+    if (!VOID.has(c.name)) parts.push(`</${c.name}>`);
   }
 }
 
