@@ -125,6 +125,7 @@ export function summarizeStory(
     if (m.url) s.url = m.url;
     if (m.publisher) s.publisher = m.publisher;
     if (m.publishedAt) s.publishedAt = m.publishedAt;
+    if (m.author) s.author = m.author;
     return s;
   });
   return { headline, summary: picked.map((c) => c.text), sources, sentences: cands.length };

@@ -8,9 +8,10 @@ import { htmlToText, ingest as readArticle } from "../digest/ingest";
 import { prepareArticles } from "../digest";
 import type { RawArticle } from "../digest/types";
 import { log } from "../log";
-import { parseFeed } from "./feed-parse";
+import { MAX_ITEMS_PER_FEED, readFeed, toRawArticles } from "./feed-parse";
+import { fetchFeedText } from "./feed-fetch";
 import { isLoopback } from "../deploy-guard";
-import { dohResolver, fetchCapped, fetchPage, MAX_FEED_BYTES, PageRefused } from "./fetch";
+import { dohResolver, fetchPage, MAX_FEED_BYTES, PageRefused } from "./fetch";
 import type { PagePolicy, Resolver } from "./fetch-policy";
 import { fingerprint } from "./fingerprint";
 import { seedArticles } from "./seeds";
@@ -28,8 +29,7 @@ import { SEEDS_SOURCE, type IngestReport } from "./types";
 
 /** An item's body beyond this is cut, with a warning naming the source. */
 export const MAX_ITEM_CHARS = 100_000;
-/** Items taken from one feed per fetch (newest first when dated). */
-export const MAX_ITEMS_PER_FEED = 100;
+export { MAX_ITEMS_PER_FEED };
 /** Fewer words than this and an item is an excerpt: its page is fetched for the full text. */
 export const EXCERPT_WORDS = 80;
 /** Article pages are read up to this size. */
@@ -93,7 +93,7 @@ export async function ingestSources(deps: { db: D1Database; config: Config }, no
           record.status = "fetched";
         } else {
           const state = states.get(source.url);
-          const got = await fetchCapped(source.url, {
+          const got = await fetchFeedText(source.url, {
             etag: state?.etag,
             lastModified: state?.lastModified,
             timeoutMs: opts.timeoutMs ?? 8000,
@@ -104,7 +104,10 @@ export async function ingestSources(deps: { db: D1Database; config: Config }, no
             record.status = "not-modified";
             raw = [];
           } else {
-            raw = parseFeed(got.body, source.url);
+            // Undecodable bytes and unexpandable entities: reported on the source's row, once per fetch.
+            const feed = readFeed(got.body, source.url);
+            for (const w of [...got.warnings, ...feed.warnings]) warnings.push(`${source.url}: ${w}`);
+            raw = toRawArticles(feed, source.url);
             record.status = "fetched";
             record.etag = got.etag;
             record.lastModified = got.lastModified;
