@@ -3,7 +3,9 @@
 // the evaluation data in ../shared/eval, a real browser against `wrangler dev`).
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { fileURLToPath } from "node:url";
+import { unstable_readConfig } from "wrangler";
 import { defineConfig } from "vitest/config";
+import { presentEvalFiles } from "./test/support/eval-data";
 import { startFakeResend } from "./test/support/fake-resend";
 import { startFixtureServer } from "./test/support/fixture-server";
 
@@ -17,8 +19,15 @@ fixtures.server.unref();
 
 const migrations = await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url)));
 
+// Every [vars] value is bound here from wrangler.toml itself, so that a developer's .dev.vars
+// (which wrangler would otherwise lay over them: their FEED_URLS, their PUBLIC_BASE_URL) changes
+// no test result. Secrets not bound below are not loaded from .dev.vars either: wrangler.toml's
+// [secrets] limits what it reads to the required ones, and those are all bound here.
+const { vars } = unstable_readConfig({ config: fileURLToPath(new URL("./wrangler.toml", import.meta.url)) });
+
 /** Test-only secrets and switches; test/env.d.ts declares their types. */
 export const testBindings = {
+  ...(vars as Record<string, string>),
   SIGNING_SECRET: "test-signing-secret-0123456789abcdef",
   ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
   RESEND_API_KEY: "re_test_key",
@@ -29,6 +38,8 @@ export const testBindings = {
   MAIL_TRANSPORT: "outbox",
   DEV_MAILBOX: "on",
   TEST_MIGRATIONS: migrations,
+  // Which ../shared/eval files exist: the tests that need one skip, naming it, when it does not.
+  EVAL_FILES: presentEvalFiles(),
 };
 
 export default defineConfig({

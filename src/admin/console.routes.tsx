@@ -24,7 +24,7 @@ import { CACHE } from "../http/policy";
 import { limitBody } from "../http/validate";
 import { log } from "../log";
 import { consoleSources } from "../sources/status";
-import { countByStatus, importCsv, SUBSCRIBER_STATUSES, searchSubscribers } from "../subscriptions/lifecycle";
+import { countByStatus, importCsv, liftAddress, SUBSCRIBER_STATUSES, searchSubscribers } from "../subscriptions/lifecycle";
 import type { SubscriberStatus } from "../subscriptions/store";
 import { Console, Dashboard, type EditionLine, EditionsPage, LoginForm, SourcesPage, SubscribersPage } from "./console.views";
 import { endSession, readSession, type Session, startSession } from "./session";
@@ -42,6 +42,8 @@ const NOTICES = {
   missing: "No such edition.",
   erased: "The address was erased.",
   "not-found": "No subscriber had that address; any traces of it were erased anyway.",
+  lifted: "The suppression was lifted: the reader is unsubscribed, and may opt in again.",
+  "not-suppressed": "That address was neither bounced nor complained; nothing changed.",
   "logged-out": "Logged out.",
 } as const;
 type Notice = keyof typeof NOTICES;
@@ -72,8 +74,12 @@ const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** The session `signedIn` checked for this request. */
-const sessionOf = (c: C): Session => sessions.get(c.req.raw)!;
+/** The session `signedIn` checked for this request; a route without that middleware is a bug. */
+function sessionOf(c: C): Session {
+  const session = sessions.get(c.req.raw);
+  if (!session) throw new Error(`console route ${c.req.path} has no signedIn middleware`);
+  return session;
+}
 
 /** A console form's fields, after checking its CSRF nonce against the session's. */
 async function formOf(c: C): Promise<{ session: Session; fields: Record<string, string> }> {
@@ -168,8 +174,9 @@ adminConsole.post("/login", limitBody(4096, [413, "Request too large", "The logi
 });
 
 adminConsole.post("/logout", signedIn, async (c) => {
-  await formOf(c);
-  endSession(c);
+  const { session } = await formOf(c);
+  await endSession(c, session);
+  log.info("admin_logout", {});
   return c.redirect("/admin/login", 303);
 });
 
@@ -238,6 +245,13 @@ adminConsole.post("/console/subscribers/erase", signedIn, async (c) => {
   const r = await eraseSubscriber(c.var.deps, fields.email ?? "");
   if (!r) throw new HttpError(400, "Bad address", "That is not an email address.");
   return back(c, "/admin/console/subscribers", r.erased ? "erased" : "not-found");
+});
+
+adminConsole.post("/console/subscribers/lift", signedIn, async (c) => {
+  const { fields } = await formOf(c);
+  const r = await liftAddress(c.var.deps, fields.email ?? "");
+  if (!r) throw new HttpError(400, "Bad address", "That is not an email address.");
+  return back(c, "/admin/console/subscribers", r.lifted || r.entry ? "lifted" : "not-suppressed");
 });
 
 adminConsole.post(

@@ -219,7 +219,10 @@ export function SubscribersPage(p: {
       </p>
       <h2>Import</h2>
       <ImportForm csrf={p.csrf} csv={p.csv ?? ""} />
-      <p class="muted">Unsubscribed, bounced, complained and erased addresses are never subscribed again.</p>
+      <p class="muted">
+        Unsubscribed, bounced, complained and erased addresses are never subscribed again, and no import activates an existing row. Lifting
+        a bounce or a complaint makes the reader unsubscribed: they may then opt in again themselves.
+      </p>
       {p.errors ? <ImportErrors errors={p.errors} /> : null}
       {p.report ? <ImportResult report={p.report} /> : null}
     </>
@@ -267,6 +270,9 @@ function SubscriberTable({ csrf, subscribers }: { csrf: string; subscribers: Sub
                 <td>{(s.confirmedAt ?? s.createdAt).slice(0, 10)}</td>
                 <td>
                   <Action action="/admin/console/subscribers/erase" csrf={csrf} label="Erase" fields={{ email: s.email }} />
+                  {s.status === "bounced" || s.status === "complained" ? (
+                    <Action action="/admin/console/subscribers/lift" csrf={csrf} label="Lift suppression" fields={{ email: s.email }} />
+                  ) : null}
                 </td>
               </tr>
             ))}

@@ -5,8 +5,12 @@
 // A "unit" is what one queue message and one provider call cover: the deliveries of one edition
 // with the same (batch_no, part). Rows of a unit always change state together.
 import { sendableEditionStatement, type AlongsideStatements } from "../editions/store";
+import { scrub } from "../log";
 import type { SendableEdition } from "../editions/types";
 import { subscriberTokensStatement } from "../subscriptions/store";
+
+/** A provider's error text as stored: addresses masked (they quote recipients), at most 500 characters. */
+const errorText = (text: string): string => scrub(text).slice(0, 500);
 
 export type DeliveryStatus = "pending" | "sending" | "sent" | "failed" | "skipped";
 
@@ -168,7 +172,7 @@ export async function saveEnqueued(db: D1Database, editionId: string, enqueued: 
 export async function failFanout(db: D1Database, editionId: string, error: string, now: Date): Promise<void> {
   await db
     .prepare(`UPDATE fanouts SET status = 'failed', last_error = ?, updated_at = ? WHERE edition_id = ? AND status != 'done'`)
-    .bind(error.slice(0, 500), now.toISOString(), editionId)
+    .bind(errorText(error), now.toISOString(), editionId)
     .run();
 }
 
@@ -321,7 +325,7 @@ export async function releaseClaim(
          key_first_used_at = CASE WHEN ?6 = 1 AND key_first_used_at = claimed_at THEN NULL ELSE key_first_used_at END
        WHERE claim_token = ?4 AND status = 'sending'`,
     )
-    .bind(opts.final ? 1 : 0, error.slice(0, 500), opts.now.toISOString(), token, opts.pending ? 1 : 0, opts.refused ? 1 : 0)
+    .bind(opts.final ? 1 : 0, errorText(error), opts.now.toISOString(), token, opts.pending ? 1 : 0, opts.refused ? 1 : 0)
     .run();
   return res.meta.changes;
 }
@@ -334,7 +338,7 @@ export async function releaseClaim(
 export async function pauseEdition(db: D1Database, editionId: string, reason: string, now: Date): Promise<boolean> {
   const res = await db
     .prepare(`UPDATE fanouts SET paused_at = ?1, pause_reason = ?2, updated_at = ?1 WHERE edition_id = ?3 AND paused_at IS NULL`)
-    .bind(now.toISOString(), reason.slice(0, 500), editionId)
+    .bind(now.toISOString(), errorText(reason), editionId)
     .run();
   return res.meta.changes > 0;
 }
@@ -472,6 +476,20 @@ export function eraseDeliveriesStatement(db: D1Database, email: string, now: Dat
 }
 
 /**
+ * Removes provider error texts stored before they were masked that quote an erased address, on
+ * this reader's rows or (one batch, one error) on others'.
+ * @example eraseAddress(db, email, hash, now, (email) => [eraseErrorTextsStatement(db, email)]);
+ */
+export function eraseErrorTextsStatement(db: D1Database, email: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE deliveries SET last_error = '(error text removed: it named an erased address)'
+       WHERE instr(lower(last_error), lower(?1)) > 0`,
+    )
+    .bind(email);
+}
+
+/**
  * Splits a claimed unit whose whole batch the provider rejected into two halves (new parts, so
  * new idempotency keys: nothing of the rejected batch was sent), pending again.
  * @example const parts = await splitClaim(env.DB, unit, token, claimed, "Resend 422 ...", new Date());
@@ -497,7 +515,7 @@ export async function splitClaim(
            SET part = ?1, status = 'pending', claim_token = NULL, last_error = ?2, updated_at = ?3, key_first_used_at = NULL
            WHERE claim_token = ?4 AND status = 'sending' AND id IN (SELECT value FROM json_each(?5))`,
         )
-        .bind(parts[i], error.slice(0, 500), iso, token, JSON.stringify(h.map((d) => d.id))),
+        .bind(parts[i], errorText(error), iso, token, JSON.stringify(h.map((d) => d.id))),
     ),
   );
   return parts;
@@ -516,7 +534,7 @@ export async function failUnitForGood(db: D1Database, unit: Unit, error: string,
        WHERE edition_id = ?1 AND batch_no = ?2 AND (part = ?3 OR part LIKE ?3 || '_%')
          AND status IN ('pending', 'sending', 'failed') AND final = 0`,
     )
-    .bind(unit.editionId, unit.batch, unit.part, now.toISOString(), error)
+    .bind(unit.editionId, unit.batch, unit.part, now.toISOString(), errorText(error))
     .run();
   return res.meta.changes;
 }

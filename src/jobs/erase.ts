@@ -1,7 +1,7 @@
 // Erasing an address (GDPR): the subscription, the delivery rows, the local outbox's copies and
 // the provider events' link to the subscriber, in one D1 transaction. Each table's own store
 // writes its part; this module, above the features, puts them together.
-import { eraseDeliveriesStatement } from "../delivery/store";
+import { eraseDeliveriesStatement, eraseErrorTextsStatement } from "../delivery/store";
 import { log } from "../log";
 import { eraseOutboxStatement } from "../mail/outbox-store";
 import type { Deps } from "../ports";
@@ -26,6 +26,7 @@ export async function eraseSubscriber(
     eraseDeliveriesStatement(db, email, now),
     eraseOutboxStatement(db, email),
     forgetEventsStatement(db, email),
+    eraseErrorTextsStatement(db, email),
   ]);
   const r = { erased, deliveries: alongside[0]!, outbox: alongside[1]! };
   // No address in the log: the counts say what happened.

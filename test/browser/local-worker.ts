@@ -1,13 +1,16 @@
 // Starts the real Worker with `wrangler dev` on a free 127.0.0.1 port, with its own local D1
 // (migrated) in a temporary folder, for the browser test and the benchmark. Stop it with stop():
-// it kills only the process group it started.
+// it kills only the process group it started. Its settings come from the test alone: they are
+// written to an env file of its own (so the developer's .dev.vars is never read) and passed the
+// way `npm start` passes .dev.vars (scripts/dev-vars.mjs).
 import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { devVarArgs, wranglerConfig } from "../../scripts/dev-vars.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const wrangler = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
@@ -38,9 +41,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Starts the Worker; resolves once GET /ping answers.
  * @example const w = await startLocalWorker(); await fetch(`${w.url}/preview`); await w.stop();
  */
-export async function startLocalWorker(opts: { timeoutMs?: number } = {}): Promise<LocalWorker> {
+export async function startLocalWorker(opts: { timeoutMs?: number; settings?: Record<string, string> } = {}): Promise<LocalWorker> {
   const persist = mkdtempSync(join(tmpdir(), "digest-worker-"));
-  const env = { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
+  const config = wranglerConfig(join(root, "wrangler.toml"));
+  // With [secrets] declared, wrangler also reads process.env for the keys it loads: none of the
+  // Worker's settings may come from the shell that runs the tests.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k in config.vars) && !config.required.includes(k)));
+  const env = { ...inherited, CI: "1", WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
   await promisify(execFile)(process.execPath, [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], {
     cwd: root,
     env,
@@ -53,7 +60,15 @@ export async function startLocalWorker(opts: { timeoutMs?: number } = {}): Promi
     MAIL_TRANSPORT: "outbox",
     DEV_MAILBOX: "on",
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    ...opts.settings,
   };
+  const envFile = join(persist, "test.dev.vars");
+  writeFileSync(
+    envFile,
+    Object.entries(vars)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join("\n"),
+  );
   const args = [
     wrangler,
     "dev",
@@ -68,8 +83,10 @@ export async function startLocalWorker(opts: { timeoutMs?: number } = {}): Promi
     "--test-scheduled",
     "--log-level",
     "warn",
+    "--env-file",
+    envFile,
+    ...devVarArgs(vars, port, config),
   ];
-  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child: ChildProcess = spawn(process.execPath, args, { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));

@@ -28,6 +28,11 @@ describe("deployment configuration", () => {
     expect(Number(config.vars.PROVIDER_RATE)).toBe(2);
   });
 
+  it("Workers Logs keep request URLs (confirm and unsubscribe tokens) out: invocation logs are off", () => {
+    expect(config.observability?.logs?.invocation_logs).toBe(false);
+    expect(config.observability?.logs?.enabled).toBe(true);
+  });
+
   it("the sweep's cron is a trigger", () => {
     expect(config.triggers.crons).toContain(SWEEP_CRON);
     expect(config.triggers.crons).toContain("0 7 * * *");

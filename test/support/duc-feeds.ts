@@ -5,13 +5,13 @@
 // their validators and answers). Answers carry an ETag and Last-Modified, and a matching
 // If-None-Match gets a 304. /eval/K.xml?count=N&at=ISO lists the first N (at most 100) eval
 // articles (duc2003, then cnndm_dev) of the K-th block of 100 (from `offset` in it), dated just
-// before `at`.
+// before `at`. /news/K.xml takes the same parameters and lists generated articles instead
+// (synthetic-news.ts), for tests that need many distinct articles but not real news.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
-import { fileURLToPath } from "node:url";
-
-const evalDir = fileURLToPath(new URL("../../../shared/eval/", import.meta.url));
+import { evalPath } from "./eval-data";
+import { syntheticArticle } from "./synthetic-news";
 
 interface Doc {
   guid: string;
@@ -26,7 +26,7 @@ let docs: Doc[] | undefined;
 let pool: Doc[] | undefined;
 
 function ducDocs(): Doc[] {
-  docs ??= readFileSync(`${evalDir}duc2003.jsonl`, "utf8")
+  docs ??= readFileSync(evalPath("duc2003.jsonl"), "utf8")
     .split("\n")
     .filter((l) => l.trim())
     .flatMap((l) => {
@@ -40,7 +40,7 @@ function ducDocs(): Doc[] {
 
 function evalPool(): Doc[] {
   if (pool) return pool;
-  const cnn = readFileSync(`${evalDir}cnndm_dev.jsonl`, "utf8")
+  const cnn = readFileSync(evalPath("cnndm_dev.jsonl"), "utf8")
     .split("\n")
     .filter((l) => l.trim())
     .map((l) => {
@@ -85,47 +85,68 @@ function conditional(body: string, lastModified: string, headers: IncomingHttpHe
 }
 
 export const ducFeeds = {
+  /** Answers one request; a missing evaluation file is a 404 naming it, never a thrown error. */
   answer(method: string, path: string, query: URLSearchParams, headers: IncomingHttpHeaders): Answer {
-    const evalFeed = /^\/eval\/(\d+)\.xml$/.exec(path);
-    if (evalFeed) {
-      const count = Math.min(100, Number(query.get("count") ?? "100"));
-      const at = Date.parse(query.get("at") ?? "2026-11-23T06:00:00Z");
-      const start = Number(evalFeed[1]) * 100 + Number(query.get("offset") ?? "0");
-      const all = evalPool();
-      // Past the end of the pool (benches of many feeds), articles come round again under new guids.
-      const items = Array.from({ length: count }, (_, k) => {
-        const i = start + k;
-        const d = all[i % all.length]!;
-        const guid = i < all.length ? d.guid : `${d.guid}~${Math.floor(i / all.length)}`;
-        return { ...d, guid, publisher: `Eval Wire ${evalFeed[1]}`, publishedAt: new Date(at - (k + 1) * 60_000).toISOString() };
-      });
-      return conditional(rss(`Eval Wire ${evalFeed[1]}`, items), new Date(at).toUTCString(), headers);
+    try {
+      return answer(method, path, query, headers);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return { status: 404, headers: { "content-type": "text/plain" }, body: `unavailable: ${message}` };
     }
-    const m = /^\/duc\/([\w-]+)\/(clock|log|\w+\.xml)$/.exec(path);
-    if (!m) return { status: 404, headers: { "content-type": "text/plain" }, body: "not found" };
-    const [, ns, what] = m as unknown as [string, string, string];
-    if (what === "clock" && method === "POST") {
-      clocks.set(ns, { at: query.get("at") ?? "", from: query.get("from") ?? "" });
-      return { status: 204, headers: {}, body: "" };
-    }
-    if (what === "log") return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(logs.get(ns) ?? []) };
-    const publisher = PUBLISHERS[what.replace(/\.xml$/, "")];
-    const clock = clocks.get(ns);
-    if (!publisher || !clock) return { status: 404, headers: { "content-type": "text/plain" }, body: "no such feed or no clock set" };
-    const items = ducDocs()
-      .filter((d) => d.publisher === publisher && d.publishedAt >= clock.from && d.publishedAt <= clock.at)
-      .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.guid.localeCompare(b.guid))
-      .slice(0, 50);
-    const newest = items[0]?.publishedAt ?? clock.from;
-    const answer = conditional(rss(publisher, items), new Date(newest).toUTCString(), headers);
-    const list = logs.get(ns) ?? [];
-    list.push({
-      path,
-      status: answer.status,
-      ifNoneMatch: (headers["if-none-match"] as string | undefined) ?? null,
-      ifModifiedSince: (headers["if-modified-since"] as string | undefined) ?? null,
-    });
-    logs.set(ns, list);
-    return answer;
   },
 };
+
+function answer(method: string, path: string, query: URLSearchParams, headers: IncomingHttpHeaders): Answer {
+  const news = /^\/news\/(\d+)\.xml$/.exec(path);
+  if (news) {
+    const count = Math.min(100, Number(query.get("count") ?? "100"));
+    const at = Date.parse(query.get("at") ?? "2026-11-23T06:00:00Z");
+    const start = Number(news[1]) * 100 + Number(query.get("offset") ?? "0");
+    const items = Array.from({ length: count }, (_, k) => {
+      const a = syntheticArticle(start + k);
+      return { guid: a.id, publisher: `News Wire ${news[1]}`, publishedAt: new Date(at - (k + 1) * 60_000).toISOString(), text: a.text };
+    });
+    return conditional(rss(`News Wire ${news[1]}`, items), new Date(at).toUTCString(), headers);
+  }
+  const evalFeed = /^\/eval\/(\d+)\.xml$/.exec(path);
+  if (evalFeed) {
+    const count = Math.min(100, Number(query.get("count") ?? "100"));
+    const at = Date.parse(query.get("at") ?? "2026-11-23T06:00:00Z");
+    const start = Number(evalFeed[1]) * 100 + Number(query.get("offset") ?? "0");
+    const all = evalPool();
+    // Past the end of the pool (benches of many feeds), articles come round again under new guids.
+    const items = Array.from({ length: count }, (_, k) => {
+      const i = start + k;
+      const d = all[i % all.length]!;
+      const guid = i < all.length ? d.guid : `${d.guid}~${Math.floor(i / all.length)}`;
+      return { ...d, guid, publisher: `Eval Wire ${evalFeed[1]}`, publishedAt: new Date(at - (k + 1) * 60_000).toISOString() };
+    });
+    return conditional(rss(`Eval Wire ${evalFeed[1]}`, items), new Date(at).toUTCString(), headers);
+  }
+  const m = /^\/duc\/([\w-]+)\/(clock|log|\w+\.xml)$/.exec(path);
+  if (!m) return { status: 404, headers: { "content-type": "text/plain" }, body: "not found" };
+  const [, ns, what] = m as unknown as [string, string, string];
+  if (what === "clock" && method === "POST") {
+    clocks.set(ns, { at: query.get("at") ?? "", from: query.get("from") ?? "" });
+    return { status: 204, headers: {}, body: "" };
+  }
+  if (what === "log") return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(logs.get(ns) ?? []) };
+  const publisher = PUBLISHERS[what.replace(/\.xml$/, "")];
+  const clock = clocks.get(ns);
+  if (!publisher || !clock) return { status: 404, headers: { "content-type": "text/plain" }, body: "no such feed or no clock set" };
+  const items = ducDocs()
+    .filter((d) => d.publisher === publisher && d.publishedAt >= clock.from && d.publishedAt <= clock.at)
+    .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.guid.localeCompare(b.guid))
+    .slice(0, 50);
+  const newest = items[0]?.publishedAt ?? clock.from;
+  const reply = conditional(rss(publisher, items), new Date(newest).toUTCString(), headers);
+  const list = logs.get(ns) ?? [];
+  list.push({
+    path,
+    status: reply.status,
+    ifNoneMatch: (headers["if-none-match"] as string | undefined) ?? null,
+    ifModifiedSince: (headers["if-modified-since"] as string | undefined) ?? null,
+  });
+  logs.set(ns, list);
+  return reply;
+}

@@ -2,9 +2,10 @@
 // offline. Special paths: /status/NNN answers that status; /slow/MS answers after MS ms;
 // /huge/BYTES.xml a valid RSS feed of about BYTES bytes; /pathological.xml a feed whose one item
 // is a single 300 KB paragraph; /pages/NAME.html an article page (full-text fetches);
-// /duc/NS/PUBLISHER.xml and /eval/NS/K.xml feeds built from ../shared/eval (see duc-feeds.ts).
+// /duc/NS/PUBLISHER.xml and /eval/K.xml feeds built from ../shared/eval, /news/K.xml from generated
+// articles (see duc-feeds.ts). The server never throws: what it cannot answer is a 404 or a 500.
 import { readFile } from "node:fs/promises";
-import { createServer, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,47 +22,54 @@ const types: Record<string, string> = {
 let current: { port: number } | undefined;
 
 export async function startFixtureServer(): Promise<{ url: string; server: Server }> {
-  const server = createServer(async (req, res) => {
-    const path = decodeURIComponent((req.url ?? "/").split("?")[0]!);
-    const status = /^\/status\/(\d{3})$/.exec(path);
-    if (status) {
-      res.writeHead(Number(status[1]), { "content-type": "text/plain" });
-      return res.end(`status ${status[1]}`);
-    }
-    const slow = /^\/slow\/(\d+)$/.exec(path);
-    if (slow) return void setTimeout(() => res.end("late"), Number(slow[1]));
-    const huge = /^\/huge\/(\d+)\.xml$/.exec(path);
-    if (huge) return void sendHuge(res, Number(huge[1]));
-    if (path === "/pathological.xml") return void res.end(pathologicalFeed());
-    const excerpts = /^\/excerpts\/([a-z0-9-]+)\.xml$/.exec(path);
-    if (excerpts) return void res.end(excerptFeed(excerpts[1]!, Number(new URL(req.url ?? "/", "http://x").searchParams.get("n") ?? "3")));
-    const page = /^\/pages\/([a-z0-9-]+)\.html$/.exec(path);
-    if (page) {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      return void res.end(articlePage(page[1]!));
-    }
-    if (path.startsWith("/duc/") || path.startsWith("/eval/")) {
-      const answer = await ducFeeds.answer(req.method ?? "GET", path, new URL(req.url ?? "/", "http://x").searchParams, req.headers);
-      res.writeHead(answer.status, answer.headers);
-      return void res.end(answer.body);
-    }
-    const file = normalize(join(root, path));
-    if (!file.startsWith(root)) {
-      res.writeHead(403);
-      return res.end();
-    }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { "content-type": "text/plain" });
-      res.end("not found");
-    }
+  const server = createServer((req, res) => {
+    serve(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end(`fixture server: ${err instanceof Error ? err.message : String(err)}`);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   current = { port: (server.address() as AddressInfo).port };
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = decodeURIComponent((req.url ?? "/").split("?")[0]!);
+  const status = /^\/status\/(\d{3})$/.exec(path);
+  if (status) {
+    res.writeHead(Number(status[1]), { "content-type": "text/plain" });
+    return void res.end(`status ${status[1]}`);
+  }
+  const slow = /^\/slow\/(\d+)$/.exec(path);
+  if (slow) return void setTimeout(() => res.end("late"), Number(slow[1]));
+  const huge = /^\/huge\/(\d+)\.xml$/.exec(path);
+  if (huge) return void sendHuge(res, Number(huge[1]));
+  if (path === "/pathological.xml") return void res.end(pathologicalFeed());
+  const excerpts = /^\/excerpts\/([a-z0-9-]+)\.xml$/.exec(path);
+  if (excerpts) return void res.end(excerptFeed(excerpts[1]!, Number(new URL(req.url ?? "/", "http://x").searchParams.get("n") ?? "3")));
+  const page = /^\/pages\/([a-z0-9-]+)\.html$/.exec(path);
+  if (page) {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    return void res.end(articlePage(page[1]!));
+  }
+  if (path.startsWith("/duc/") || path.startsWith("/eval/") || path.startsWith("/news/")) {
+    const answer = await ducFeeds.answer(req.method ?? "GET", path, new URL(req.url ?? "/", "http://x").searchParams, req.headers);
+    res.writeHead(answer.status, answer.headers);
+    return void res.end(answer.body);
+  }
+  const file = normalize(join(root, path));
+  if (!file.startsWith(root)) {
+    res.writeHead(403);
+    return void res.end();
+  }
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
+    res.end(body);
+  } catch {
+    res.writeHead(404, { "content-type": "text/plain" });
+    res.end("not found");
+  }
 }
 
 const esc = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
