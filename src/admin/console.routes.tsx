@@ -74,8 +74,12 @@ const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** The session `signedIn` checked for this request. */
-const sessionOf = (c: C): Session => sessions.get(c.req.raw)!;
+/** The session `signedIn` checked for this request; a route without that middleware is a bug. */
+function sessionOf(c: C): Session {
+  const session = sessions.get(c.req.raw);
+  if (!session) throw new Error(`console route ${c.req.path} has no signedIn middleware`);
+  return session;
+}
 
 /** A console form's fields, after checking its CSRF nonce against the session's. */
 async function formOf(c: C): Promise<{ session: Session; fields: Record<string, string> }> {
