@@ -2,6 +2,7 @@
 // (short lines without sentence punctuation, caption and credit shapes, lines repeated within or
 // across articles, glued caption fragments) and a few well-known call-to-action shapes second.
 
+import { AGENCIES, alternation, CAPTION_POSITIONS, CREDIT_PHRASES, KNOWN_ENTITIES, MEDIA_LABELS } from "./lexicon";
 import { splitSentences } from "./sentences";
 import { normalizeText, wordCount } from "./text";
 
@@ -55,23 +56,7 @@ export function stripWireCodes(text: string): string {
 }
 const WIRE_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 /** Named entities a text article may legitimately carry; left for the HTML reader. */
-const KNOWN_NAMES = new Set([
-  "nbsp",
-  "ndash",
-  "mdash",
-  "hellip",
-  "lsquo",
-  "rsquo",
-  "ldquo",
-  "rdquo",
-  "laquo",
-  "raquo",
-  "copy",
-  "reg",
-  "eacute",
-  "euro",
-  "pound",
-]);
+const KNOWN_NAMES: ReadonlySet<string> = new Set(KNOWN_ENTITIES);
 
 function isHardWrapped(lines: string[]): boolean {
   const body = lines.slice(0, -1);
@@ -108,21 +93,9 @@ export function repeatedParagraphs(articles: readonly (readonly string[])[]): Se
   return out;
 }
 
-const CREDIT_WORDS = new RegExp(
-  [
-    String.raw`\b(?:getty images|shutterstock|ap photo|afp(?: via getty)?|reuters\/|epa\b|alamy|photo(?:graph)?s? by`,
-    String.raw`image(?:s)? by|courtesy of|file photo|handout|pool photo|photo credit)\b`,
-  ].join("|"),
-  "i",
-);
-const CAPTION_MARK = new RegExp(
-  [
-    String.raw`\((?:l|r|c|l-r|r-l|left|right|centre|center|top|bottom|above|below|inset|file|front|back|second left`,
-    String.raw`second right|from left|from right)\)`,
-  ].join("|"),
-  "i",
-);
-const LABEL_PREFIX = /^(?:photos?|images?|pictures?|photograph|credit|illustration|graphic|video|watch|listen|caption|source)\s*[:|]/i;
+const CREDIT_WORDS = new RegExp(String.raw`\b(?:${alternation(CREDIT_PHRASES)})\b`, "i");
+const CAPTION_MARK = new RegExp(String.raw`\((?:${alternation(CAPTION_POSITIONS)})\)`, "i");
+const LABEL_PREFIX = new RegExp(String.raw`^(?:${alternation(MEDIA_LABELS)})\s*[:|]`, "i");
 const CALL_TO_ACTION = new RegExp(
   [
     String.raw`^(?:share(?: this| on)?|follow (?:us|@|\w+ on)|sign up|subscribe|click (?:here|to)|tap (?:here|to)|download`,
@@ -141,7 +114,7 @@ const DATELINE = new RegExp(
   [
     // "NEW DELHI (AP) -", "SAN JUAN, Puerto Rico (AP) -", "TIANJIN, August 7 (Xinhua) --", "(CNN)"
     String.raw`^(?:\p{Lu}[\p{Lu}.' -]{1,30}(?: \([^()]{1,30}\))?(?:,\s*[\p{L}.]+(?: [\p{L}.]+){0,2}(?: \d{1,2})?)?\s*)?` +
-      String.raw`\((?:AP|Reuters|CNN|AFP|Kyodo|Bloomberg|UPI|dpa|Xinhua|PA)\)\s*(?:[-–—:]+\s*)?`,
+      String.raw`\((?:${alternation(AGENCIES)})\)\s*(?:[-–—:]+\s*)?`,
     // "SAN JUAN, Puerto Rico - ", "ATLANTA -- " (all-caps place, optional region, then a dash)
     String.raw`^\p{Lu}[\p{Lu}. '-]{2,30}(?:,\s*\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*){0,2})?\s+[-–—]+\s+`,
     // "(The Associated Press) - Text"

@@ -4,17 +4,31 @@
 // leaves half a name, a number without its noun or a dangling function word, and a reported
 // statement too long to fit is said headline-style ("Name: claim").
 
+import {
+  alternation,
+  CLAUSE_OPENERS,
+  DAY_PARTS,
+  DETERMINERS,
+  FINITE_AUXILIARIES,
+  FUNCTION_WORDS,
+  HEADLINE_DANGLING_END,
+  HEADLINE_TRAILING_FILLER,
+  NUMBER_WORDS,
+  RELATIVE_DAYS,
+  REPORTING_VERBS,
+  ROLE_TITLES,
+  SCENE_OPENERS,
+  SUBORDINATORS,
+  WEEKDAYS,
+} from "./lexicon";
 import { contentTerms } from "./text";
+
+/** A word as a pattern that matches its first letter in either case ("in" -> "[Ii]n"). */
+const eitherCase = (w: string): string => `[${w[0]!.toUpperCase()}${w[0]}]${w.slice(1)}`;
 
 export const MAX_HEADLINE = 90;
 
-const TRAILING_FILLER = new RegExp(
-  [
-    String.raw`\s+(?:a|an|the|and|or|but|of|to|in|on|at|for|with|by|from|as|that|which|who|whose|than|its|their|his|her|is|are`,
-    "was|were|be|has|have|had|will|would|after|before|amid|over|since|while|when|into|about|said|says|then)$",
-  ].join("|"),
-  "i",
-);
+const TRAILING_FILLER = new RegExp(String.raw`\s+(?:${alternation(HEADLINE_TRAILING_FILLER)})$`, "i");
 
 /** Removes a trailing " - Publisher" / " | Site" from a page title. */
 export function stripTitleSuffix(title: string): string {
@@ -24,48 +38,14 @@ export function stripTitleSuffix(title: string): string {
 }
 
 /** Words that leave a headline hanging when it ends on them (after a cut). */
-const DANGLING_END = new RegExp(
-  [
-    "^(?:a|an|the|and|or|but|nor|of|to|in|on|at|for|with|by|from|as|into|onto|about|over|under|against|during|without",
-    "within|through|across|towards?|near|including|via|per|that|which|who|whom|whose|what|than|its|their|his|her|our",
-    "my|your|this|these|those|it|he|she|they|we|him|them|us|is|are|was|were|be|been|being|has|have|had|do|does|did",
-    "will|would|shall|should|can|could|may|might|must|after|before|amid|since|while|when|where|if|because|though",
-    "although|despite|until|said|says|told|saying|telling|then|not|no|very|most|more|such|thanks|just|only|even|so",
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand",
-    "million|billion|dozens?|admits|admitted|claims|claimed|reveals|revealed|warns|warned|insists|insisted|announced",
-    "confirmed|denied|believes|thinks|knows|hopes|urged|reminded|alleges|alleged)$",
-  ].join("|"),
-  "i",
-);
+const DANGLING_END = new RegExp(`^(?:${alternation(HEADLINE_DANGLING_END)})$`, "i");
 const lastWord = (t: string): string => (t.split(" ").pop() ?? "").replace(/[,;:.!?"'’)]+$/, "");
-const DETERMINER = /^(?:a|an|the|his|her|its|their|our|my|your|this|that|these|those|some|every|each|no)$/i;
-const FUNCTION_WORD = new RegExp(
-  [
-    "^(?:a|an|the|and|or|but|nor|of|to|in|on|at|for|with|by|from|as|into|onto|about|over|under|that|which|who|whom",
-    "whose|than|is|are|was|were|be|been|has|have|had|will|would|can|could|may|might|should|after|before|amid|despite",
-    "since|while|when|where|if|because|though|although|until|during|against|without|within|through|across|including",
-    "near|between|among|amongst|beyond|around|behind|beside|besides|upon|towards?|throughout|alongside|inside|outside",
-    "via|per|like|unlike|versus|says|said)$",
-  ].join("|"),
-  "i",
-);
+const DETERMINER = new RegExp(`^(?:${alternation(DETERMINERS)})$`, "i");
+const FUNCTION_WORD = new RegExp(`^(?:${alternation(FUNCTION_WORDS)})$`, "i");
 /** A number, in figures ("8", "£3bn", "40%", "5th") or in words ("eight", "million"). */
-const NUMBER = new RegExp(
-  [
-    String.raw`^[£$€]?\d[\d,.]*(?:%|m|bn|k|th|st|nd|rd|s)?$`,
-    "^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion)$",
-  ].join("|"),
-  "i",
-);
+const NUMBER = new RegExp([String.raw`^[£$€]?\d[\d,.]*(?:%|m|bn|k|th|st|nd|rd|s)?$`, `^(?:${alternation(NUMBER_WORDS)})$`].join("|"), "i");
 /** Clause openers a headline may be cut before (the words stay out of the headline). */
-const CLAUSE_BOUNDARY = new RegExp(
-  [
-    " (?:who|which|whose|after|following|as|when|while|amid|because|despite|but|and|telling|saying|according|in what",
-    "since|with|before|prompting|leaving|sparking|forcing|claiming|insisting|so|until|where|even though|although",
-    String.raw`though|if|to ensure|in order|that (?:will|would|could|can|may|might|has|have|had|is|was|are|were))\b`,
-  ].join("|"),
-  "g",
-);
+const CLAUSE_BOUNDARY = new RegExp(String.raw` (?:${alternation(CLAUSE_OPENERS)}|that (?:${alternation(FINITE_AUXILIARIES)}))\b`, "g");
 
 /**
  * Backs a cut-off headline off words that leave it hanging: a function word, a number, a
@@ -160,9 +140,7 @@ function cutHeadline(text: string, max: number): { text: string; clean: boolean 
   return { text: t.trim(), clean };
 }
 
-const ROLE =
-  "(?:Secretary|Minister|President|Premier|Chancellor|Governor|Senator|Spokes(?:man|woman|person)|Chief|Director|Ambassador|" +
-  "Leader|Mayor|Chairman|Chairwoman|Chair|CEO|Commissioner|Coach|Manager|Captain|Judge|Representative|Congressman|Congresswoman)";
+const ROLE = `(?:${alternation(ROLE_TITLES)})`;
 /** A role title in front of a two-word name: "US Secretary of State Antony Blinken" -> "Antony Blinken". */
 const ROLE_PREFIX = new RegExp(
   `(?:\\b(?:the\\s+)?(?:[\\p{Lu}][\\p{L}.'-]*\\s+){0,3})${ROLE}` +
@@ -175,22 +153,19 @@ const ROLE_PREFIX = new RegExp(
  * point, ", "Earlier this week, "): a headline starts on who or what instead.
  */
 const LEADING_PHRASE = new RegExp(
-  [
-    "^(?:[Ii]n|[Oo]n|[Aa]t|[Ww]ith|[Aa]fter|[Bb]efore|[Dd]espite|[Ff]or|[Dd]uring|[Ee]ven|[Ss]till|[Aa]lready",
-    "[Mm]eanwhile|[Ee]arlier|[Ll]ater|[Nn]ow|[Ss]o far|[Oo]nce|[Uu]ntil|[Ss]ince|[Bb]y|[Uu]nder|[Aa]mid|[Ff]ollowing",
-    String.raw`[Aa]s of|[Ll]ast|[Tt]his|[Nn]ext)\b[^,;:"]{0,50},\s+(?=(?:the|a|an|\p{Lu})[\p{L}'’-]*\s)`,
-  ].join("|"),
+  String.raw`^(?:${alternation(SCENE_OPENERS, eitherCase)})\b[^,;:"]{0,50},\s+(?=(?:the|a|an|\p{Lu})[\p{L}'’-]*\s)`,
   "u",
 );
 
 /** A weekday phrase inside a sentence: " on Tuesday", " late on Friday night", " this Monday's". */
+const DAY = alternation(WEEKDAYS);
 const DAY_AFTER = new RegExp(
-  [
-    String.raw`\s+(?:on|late on|early on|earlier on|by|this|last) `,
-    String.raw`(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'s)?(?: (?:morning|afternoon|evening|night))?\b`,
-  ].join(""),
+  String.raw`\s+(?:on|late on|early on|earlier on|by|this|last) (?:${DAY})(?:'s)?(?: (?:${alternation(DAY_PARTS)}))?\b`,
   "gi",
 );
+const DAY_OR_RELATIVE = alternation([...WEEKDAYS, ...RELATIVE_DAYS]);
+const DAY_OPENER = new RegExp(String.raw`^(?:(?:on|late on|early on|earlier on) )?(?:${DAY_OR_RELATIVE}),?\s+`, "i");
+const DAY_WORD = new RegExp(String.raw`\s+(?:${DAY_OR_RELATIVE})\b(?=[ ,])`, "gi");
 
 /** Drops asides that cost characters without naming who or what. */
 export function compressSentence(s: string): string {
@@ -200,22 +175,16 @@ export function compressSentence(s: string): string {
     .replace(ROLE_PREFIX, "")
     .replace(/\s*\([^)]*\)/g, "")
     .replace(/^(?:in what [^,]+,\s*)/i, "")
-    .replace(
-      /^(?:(?:on|late on|early on|earlier on) )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today),?\s+/i,
-      "",
-    )
+    .replace(DAY_OPENER, "")
     .replace(DAY_AFTER, "")
-    .replace(/\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)\b(?=[ ,])/gi, "")
+    .replace(DAY_WORD, "")
     .replace(/\s+/g, " ")
     .trim();
 }
 
 const REPORTED = new RegExp(
-  [
-    String.raw`^(.{3,70}?)\s+(?:has |have |had )?(?:said|says|revealed|reveals|warned|warns|claimed|claims|admitted|admits`,
-    "insisted|insists|announced|announces|confirmed|confirms|believes|thinks|alleges|alleged|argued|argues|stated",
-    String.raw`reported|told (?:\p{Lu}[\p{L}'’-]*(?: \p{Lu}[\p{L}'’-]*)*|reporters|the \p{L}+))\s+(?:that\s+)?(.+)$`,
-  ].join("|"),
+  String.raw`^(.{3,70}?)\s+(?:has |have |had )?(?:${alternation(REPORTING_VERBS)}` +
+    String.raw`|told (?:\p{Lu}[\p{L}'’-]*(?: \p{Lu}[\p{L}'’-]*)*|reporters|the \p{L}+))\s+(?:that\s+)?(.+)$`,
   "u",
 );
 
@@ -243,8 +212,7 @@ export function reportedHeadline(s: string, max = MAX_HEADLINE): string {
 
 /** A headline cut mid-clause scores this much of one that fits or is cut on a clause boundary. */
 const RAGGED_WEIGHT = 0.85;
-const SUBORDINATE =
-  /^(?:according to|although|though|while|when|whenever|if|unless|because|since|as|after|before|despite|even though|once|until)\b/i;
+const SUBORDINATE = new RegExp(`^(?:${alternation(SUBORDINATORS)})\\b`, "i");
 
 /** Whether a headline names someone or something (a capitalised word beyond the first). */
 function namesSomeone(h: string): boolean {

@@ -7,6 +7,19 @@
 // which is how two outlets' retellings of one claim look), and the picks are put back in reading order.
 
 import { frontAttribution } from "./attribution";
+import {
+  alternation,
+  BACK_REFERENCES,
+  CONNECTIVES,
+  DEMONSTRATIVE_VERBS,
+  DEMONSTRATIVES,
+  MID_CONNECTIVES,
+  OBJECT_PRONOUNS,
+  POSSESSIVES,
+  PRONOUN_SAID_VERBS,
+  SUBJECT_PRONOUNS,
+  WEAK_OPENERS,
+} from "./lexicon";
 import { splitSentences } from "./sentences";
 import { analyze } from "./text";
 
@@ -89,15 +102,14 @@ export const DEFAULT_WEIGHTS: SummaryWeights = {
   diversity: 0.6,
 };
 
+/** Pronouns that stand for someone or something named before. */
+const BACK_PRONOUNS = [...SUBJECT_PRONOUNS, ...OBJECT_PRONOUNS, ...POSSESSIVES];
+/** Openers penalised in a summary sentence: connectives, pronouns, demonstratives, weak openers. */
 const DANGLING = new RegExp(
-  [
-    String.raw`^(?:["']?\s*)?(?:he|she|it|they|them|his|her|its|their|this|that|these|those|there|but|and|or|so|yet|also`,
-    "however|meanwhile|still|then|instead|which|such|both|the latter|the former|here|now|however,|though|although",
-    String.raw`besides|moreover|furthermore|additionally)\b`,
-  ].join("|"),
+  String.raw`^(?:["']?\s*)?(?:${alternation([...CONNECTIVES, ...BACK_PRONOUNS, ...DEMONSTRATIVES, ...BACK_REFERENCES, ...WEAK_OPENERS])})\b`,
   "i",
 );
-const SAID_OPENER = /^(?:["']?)(?:he|she|they|it)\s+(?:said|says|added|told|explained|continued)\b/i;
+const SAID_OPENER = new RegExp(String.raw`^(?:["']?)(?:${alternation(SUBJECT_PRONOUNS)})\s+(?:${alternation(PRONOUN_SAID_VERBS)})\b`, "i");
 
 /** Sentences read per article: enough for the lead window and for the story's vocabulary. */
 export const MAX_CANDIDATES = 25;
@@ -285,22 +297,16 @@ function fallback(cands: readonly Candidate[], opts: SummaryOptions): Candidate[
  * sentence is kept only right after the sentence it leans on.
  */
 const LEANS_ON_CONTEXT = new RegExp(
-  [
-    "^[\"'(]*(?:but|and|or|so|yet|also|however|meanwhile|still|instead|moreover|furthermore|besides|nevertheless",
-    "nonetheless|otherwise|then|thus|hence|therefore|in addition|in turn|by contrast|even so|as a result|he|she|it",
-    "they|them|his|her|its|their|theirs|him|these|those",
-    String.raw`(?:this|that)(?= (?:is|was|are|were|has|had|have|will|would|could|can|may|might|comes|came|means|meant)\b)|such`,
-    String.raw`the latter|the former|the two|both)\b`,
-  ].join("|"),
+  `^["'(]*(?:${alternation([...CONNECTIVES, ...BACK_PRONOUNS, ...BACK_REFERENCES, "these", "those"])}` +
+    String.raw`|(?:this|that)(?= (?:${alternation(DEMONSTRATIVE_VERBS)})\b))\b`,
   "i",
 );
 
 /** A connective set off after a short opener: "By 1942, however, Stepinac denounced ...". */
-const CONNECTIVE_AFTER_OPENER =
-  /^[^,;:"]{1,40}, (?:however|though|meanwhile|instead|nevertheless|nonetheless|moreover|furthermore|too|then|in turn|by contrast),/i;
+const CONNECTIVE_AFTER_OPENER = new RegExp(`^[^,;:"]{1,40}, (?:${alternation(MID_CONNECTIVES)}),`, "i");
 
 /** A pronoun as the subject after a short opener: "Asked about the inspections, she said ...". */
-const PRONOUN_AFTER_OPENER = /^[^;:"]{1,120}?, (?:he|she|they|it) /i;
+const PRONOUN_AFTER_OPENER = new RegExp(`^[^;:"]{1,120}?, (?:${alternation(SUBJECT_PRONOUNS)}) `, "i");
 
 /**
  * Whether a sentence can stand as a summary line by its shape: it starts with a letter or digit
