@@ -7,18 +7,17 @@ import { cleanParagraphs, rawParagraphs, repeatedParagraphs } from "./clean";
 import { groupArticles } from "./group";
 import {
   candidatesOfSentences,
-  summarize,
+  summarizeLead,
   summarizeMulti,
   leansOnContext,
   DEFAULT_MULTI,
-  DEFAULT_WEIGHTS,
   type Candidate,
   type MultiWeights,
   type SummaryOptions,
 } from "./summarize";
 import { makeHeadline } from "./headline";
 import { rankStories, type RankInput } from "./rank";
-import { contentTerms, fnv1a, slugWords, topK } from "./text";
+import { fnv1a, topK } from "./text";
 
 export type * from "./types";
 
@@ -101,10 +100,8 @@ export function summarizeStory(
     if (duplicate[i]) return;
     for (const c of members[i]!.candidates) cands.push(k === 0 ? c : { ...c, source: k });
   });
-  const titleText = sorted.map((m) => m.title ?? slugWords(m.url)).join(" ");
   const distinct = new Set(cands.map((c) => c.source)).size;
-  const picked =
-    distinct > 1 ? summarizeMulti(cands, opts, multiWeights) : summarize(cands, opts, DEFAULT_WEIGHTS, new Set(contentTerms(titleText)));
+  const picked = distinct > 1 ? summarizeMulti(cands, opts, multiWeights) : summarizeLead(cands, opts);
   // Headline candidates: the summary's opening, then each source's lead, then the rest.
   const leads = [
     ...picked.slice(0, 1).map((c) => c.text),

@@ -10,6 +10,7 @@ import { frontAttribution } from "./attribution";
 import {
   alternation,
   BACK_REFERENCES,
+  CAPTION_POSITIONS,
   CONNECTIVES,
   DEMONSTRATIVE_VERBS,
   DEMONSTRATIVES,
@@ -17,6 +18,8 @@ import {
   OBJECT_PRONOUNS,
   POSSESSIVES,
   PRONOUN_SAID_VERBS,
+  REPORTING_VERBS,
+  SAYING_VERBS,
   SUBJECT_PRONOUNS,
   WEAK_OPENERS,
 } from "./lexicon";
@@ -35,6 +38,8 @@ export interface Candidate {
   tokens: string[];
   names: string[];
   words: number;
+  /** The sentence as the article wrote it, when `text` shows it turned (see `frontAttribution`). */
+  written?: string;
 }
 
 export interface SummaryOptions {
@@ -130,8 +135,11 @@ export function candidatesOfSentences(paragraphs: readonly (readonly string[])[]
     for (const text of p) {
       if (position >= limit) return out;
       // A quotation that names its speaker after it is shown speaker first, so it can open a line.
-      const shown = frontAttribution(text, (quotation) => !leansOnContext(quotation)) ?? text;
-      out.push({ text: shown, source, position, ...analyze(shown), words: spacedWords(shown) });
+      const turned = frontAttribution(text, (quotation) => !leansOnContext(quotation));
+      const shown = turned ?? text;
+      const c: Candidate = { text: shown, source, position, ...analyze(shown), words: spacedWords(shown) };
+      if (turned !== undefined) c.written = text;
+      out.push(c);
       position++;
     }
   }
@@ -276,6 +284,75 @@ export function summarize(
   }
   if (chosen.length === 0) return fallback(pool, opts);
   return chosen.map((i) => pool[i]!).sort((a, b) => a.source - b.source || a.position - b.position);
+}
+
+// ---------- One source: the lead, unless a lead sentence cannot stand alone ----------
+
+/**
+ * Why a lead sentence cannot stand alone in a summary, each a rule the one-source summary may
+ * depart from Lead-3 on (a rule is used only if it beat Lead-3 on half A of cnndm_dev; see
+ * scripts/lead-rules.ts):
+ * - `fragment`: not ended as a sentence ends, or without a content word ("...");
+ * - `caption`: a picture's caption, marked by a position in brackets ("Sterling (right) was ...");
+ * - `label`: a caption's label run into the text ("Wanted: Police in ...", "From left: ...");
+ * - `byline`: a byline or time stamp ("By Jane Smith", "PUBLISHED: 10:01 GMT");
+ * - `unattributed`: opens on a quotation and never says who is speaking;
+ * - `turn`: (not a skip) a quotation whose named speaker follows it is shown speaker first.
+ */
+export type LeadRule = "fragment" | "caption" | "label" | "byline" | "unattributed" | "turn";
+export const LEAD_RULES: readonly LeadRule[] = ["fragment", "caption", "label", "byline", "unattributed", "turn"];
+/**
+ * The rules the digest uses: those that, added alone to Lead-3, raised R-1 and R-2 on half A of
+ * cnndm_dev (scripts/lead-rules.ts, half B unseen when chosen). On half A, `unattributed` did
+ * (2 articles changed); `label` lowered both (a Daily Mail label caption runs into the real lead
+ * sentence, which skipping loses); `fragment`, `caption`, `byline` and `turn` changed no article.
+ */
+export const DEFAULT_LEAD_RULES: readonly LeadRule[] = ["unattributed"];
+
+/** A caption's label run into its text: "Wanted: Police in ...", "Long drop: The child ...". */
+const CAPTION_LABEL = /^(?:\p{Lu}[\p{L}'-]*)(?: [\p{L}'-]+){0,2}: (?=["'\p{Lu}\p{N}])/u;
+const SAYING = new RegExp(`\\b(?:${alternation([...SAYING_VERBS, ...REPORTING_VERBS])})\\b`, "i");
+/** A position or credit mark in brackets, which only a picture's caption carries. */
+const CAPTION_MARK = new RegExp(`\\((?:${alternation([...CAPTION_POSITIONS, "pictured", "file picture"])})\\)`, "i");
+const BYLINE_LINE = /^(?:by\s+\p{Lu}|(?:published|updated|last updated)\b[^.]{0,20}\d)/iu;
+
+/** Which rule, if any, says a lead sentence cannot stand alone (`turn` is not a reason to skip). */
+export function cannotStandAlone(c: Candidate, rules: readonly LeadRule[] = DEFAULT_LEAD_RULES): LeadRule | undefined {
+  const t = c.written ?? c.text;
+  if (rules.includes("fragment") && (c.terms.length === 0 || !/[.!?]["')\]]*$/.test(t))) return "fragment";
+  if (rules.includes("caption") && CAPTION_MARK.test(t)) return "caption";
+  if (rules.includes("label")) {
+    const label = CAPTION_LABEL.exec(t);
+    if (label && !SAYING.test(label[0])) return "label";
+  }
+  if (rules.includes("byline") && BYLINE_LINE.test(t)) return "byline";
+  if (rules.includes("unattributed") && /^["']/.test(c.text) && !SAYING.test(c.text)) return "unattributed";
+  return undefined;
+}
+
+/**
+ * A one-source story's summary: its lead. The first sentences in order, passing over only those
+ * that cannot stand alone (see `cannotStandAlone`); stops at the sentence limit or at the first
+ * sentence that would pass the word limit, so the summary reads as the article's opening does.
+ * @example summarizeLead(candidatesOf(["A storm hit Riverton. Roads closed. Schools shut."], 0), { maxSentences: 3, maxWords: 90 })
+ */
+export function summarizeLead(
+  cands: readonly Candidate[],
+  opts: SummaryOptions,
+  rules: readonly LeadRule[] = DEFAULT_LEAD_RULES,
+): Candidate[] {
+  const out: Candidate[] = [];
+  let words = 0;
+  const turn = rules.includes("turn");
+  for (const cand of cands) {
+    if (out.length >= opts.maxSentences) break;
+    if (cannotStandAlone(cand, rules)) continue;
+    const c = !turn && cand.written !== undefined ? { ...cand, text: cand.written } : cand;
+    if (words + c.words > opts.maxWords && !(opts.overflowLast && words < opts.maxWords)) break;
+    out.push(c);
+    words += c.words;
+  }
+  return out.length > 0 ? out : fallback(cands, opts);
 }
 
 /** When nothing fits: the first sentence, cut to the word limit on a word boundary. */
