@@ -403,8 +403,9 @@ export function leansOnContext(text: string): boolean {
 }
 
 /**
- * Tunable weights of the multi-document summarizer, chosen on half of the duc2003 clusters
- * (scripts/tune.ts) and reported on the other half.
+ * Tunable weights of the multi-document summarizer, chosen on half A of the duc2003 clusters
+ * (scripts/tune.ts; `position`, `lengthExponent` and `leadExponent` with the opening lead by
+ * scripts/multi-half-a.ts grid) and reported on half B.
  */
 export interface MultiWeights {
   /** Only the first this-many sentences of each source are candidates. */
@@ -425,6 +426,8 @@ export interface MultiWeights {
   /** Bonus for a source's opening sentences: position * exp(-index / positionScale), times the mean gain. */
   position: number;
   positionScale: number;
+  /** The opening lead is the one with the highest gain / words ^ leadExponent. */
+  leadExponent: number;
 }
 
 export const DEFAULT_MULTI: MultiWeights = {
@@ -436,8 +439,9 @@ export const DEFAULT_MULTI: MultiWeights = {
   minSources: 2,
   minShare: 0.3,
   lengthExponent: 0.3,
-  position: 0.5,
+  position: 1,
   positionScale: 8,
+  leadExponent: 1,
 };
 
 /**
@@ -485,9 +489,11 @@ function conceptSourceCounts(cands: readonly Candidate[], concepts: readonly num
 /**
  * Multi-document extractive summary: greedy coverage of the concepts that several sources state
  * (after Gillick and Favre's bigram concepts and Lin and Bilmes' cost-scaled greedy), so a claim
- * told by three outlets is covered once and the next pick adds what it did not say. Sentences that
- * lean on missing context are not eligible; the picks come back in reading order (source time,
- * then position).
+ * told by three outlets is covered once and the next pick adds what it did not say. The summary
+ * opens on a lead: of each source's lead, the one that states most of what the sources say in
+ * common (per word, see `leadExponent`), the lead of the story's most central source. Sentences
+ * that lean on missing context are not eligible; the picks after the lead come back in reading
+ * order (source time, then position).
  * @example summarizeMulti([...candidatesOf(outletA, 0), ...candidatesOf(outletB, 1)], { maxSentences: 3, maxWords: 90 })
  */
 export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions, w: MultiWeights = DEFAULT_MULTI): Candidate[] {
@@ -541,6 +547,19 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
   meanGain /= pool.length;
   const predecessorChosen = (i: number): boolean =>
     chosen.some((j) => cands[j]!.source === cands[i]!.source && cands[j]!.position === cands[i]!.position - 1);
+  const take = (i: number): void => {
+    chosen.push(i);
+    isChosen.add(i);
+    words += cands[i]!.words;
+    for (const d of live[i]!) covered[d] = 1;
+  };
+  // The opening: the lead of the source most central to the story, the lead that states most of
+  // what the sources say in common; the picks after it add what it did not say.
+  const lead = centralLead(cands, pool, leans, (i) => gainOf(i) / cands[i]!.words ** w.leadExponent);
+  if (lead >= 0 && opts.maxSentences > 0 && (cands[lead]!.words <= opts.maxWords || opts.overflowLast)) {
+    take(lead);
+    if (words >= opts.maxWords) return [cands[lead]!];
+  }
   while (chosen.length < opts.maxSentences) {
     let best = -1;
     let bestScore = 0;
@@ -557,12 +576,46 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
       }
     }
     if (best < 0) break;
-    chosen.push(best);
-    isChosen.add(best);
-    words += cands[best]!.words;
+    take(best);
     if (words >= opts.maxWords) break;
-    for (const d of live[best]!) covered[d] = 1;
   }
   if (chosen.length === 0) return summarize(cands, opts);
-  return chosen.map((i) => cands[i]!).sort((a, b) => a.source - b.source || a.position - b.position);
+  const inOrder = (a: Candidate, b: Candidate): number => a.source - b.source || a.position - b.position;
+  if (chosen[0] !== lead) return chosen.map((i) => cands[i]!).sort(inOrder);
+  return [
+    cands[lead]!,
+    ...chosen
+      .slice(1)
+      .map((i) => cands[i]!)
+      .sort(inOrder),
+  ];
+}
+
+/** A source's lead: its first candidate among the opening sentences that does not lean on context. */
+const LEAD_POSITIONS = 3;
+
+/**
+ * The lead of the story's most central source: of each source's lead (see LEAD_POSITIONS), the one
+ * that scores highest (ties to the earlier source), or -1 when no source has one in the pool.
+ */
+function centralLead(
+  cands: readonly Candidate[],
+  pool: readonly number[],
+  leans: ReadonlySet<number>,
+  score: (i: number) => number,
+): number {
+  let best = -1;
+  let bestScore = -1;
+  let source = -1;
+  for (const i of pool) {
+    const c = cands[i]!;
+    if (c.source === source || c.position >= LEAD_POSITIONS || leans.has(i)) continue;
+    source = c.source; // the first eligible sentence is the source's lead
+    const s = score(i);
+    if (s > bestScore) {
+      bestScore = s;
+      best = i;
+    }
+  }
+  return best;
 }
