@@ -2,7 +2,7 @@
 // (short lines without sentence punctuation, caption and credit shapes, lines repeated within or
 // across articles, glued caption fragments) and a few well-known call-to-action shapes second.
 
-import { AGENCIES, alternation, CAPTION_POSITIONS, CREDIT_PHRASES, KNOWN_ENTITIES, MEDIA_LABELS } from "./lexicon";
+import { AGENCIES, alternation, CAPTION_POSITIONS, CREDIT_PHRASES, KNOWN_ENTITIES, MEDIA_LABELS, SENTENCE_OPENERS } from "./lexicon";
 import { splitSentences } from "./sentences";
 import { normalizeText, wordCount } from "./text";
 
@@ -34,11 +34,24 @@ export function rawParagraphs(text: string): string[] {
       .split("\n")
       .map((l) => l.replace(LEADING_DASH, "").trim())
       .filter(Boolean);
-    if (lines.length === 0) continue;
-    if (lines.length > 1 && isHardWrapped(lines)) out.push(lines.join(" "));
-    else out.push(...lines);
+    // A heading line ("SPORTS", "WE WISH HIM WELL") stands alone: joined into a hard-wrapped
+    // paragraph it would run into the sentence after it.
+    let start = 0;
+    for (let i = 0; i <= lines.length; i++) {
+      if (i < lines.length && !isHeading(lines[i]!)) continue;
+      const run = lines.slice(start, i);
+      if (run.length > 1 && isHardWrapped(run)) out.push(run.join(" "));
+      else out.push(...run);
+      if (i < lines.length) out.push(lines[i]!);
+      start = i + 1;
+    }
   }
   return out;
+}
+
+/** A heading: a short line without a lower-case letter or an end of sentence. */
+function isHeading(line: string): boolean {
+  return line.length <= 60 && !/\p{Ll}/u.test(line) && /\p{Lu}/u.test(line) && !isTerminated(line);
 }
 
 /** A wire's dash or bullet left at the start of a line ("_ The computer industry..."). */
@@ -51,9 +64,15 @@ const LEADING_DASH = /^[ \t]*(?:_|-|--|\u2014|\*)[ \t]+/;
  */
 export function stripWireCodes(text: string): string {
   return text
+    .replace(WIRE_RULE_LINE, "\n\n")
+    .replace(DOUBLE_DASH, " - ")
     .replace(/&([A-Za-z]{2,6});/g, (m, name: string) => WIRE_ENTITIES[name.toLowerCase()] ?? (KNOWN_NAMES.has(name.toLowerCase()) ? m : ""))
     .replace(/ _(?= )/g, " -");
 }
+/** A rule of underscores, dashes, equals signs or stars (a wire's section break): a paragraph break. */
+const WIRE_RULE_LINE = /[ \t]*(?:_{3,}|-{3,}|={3,}|\*{3,})[ \t]*/g;
+/** Two hyphens standing for a dash ("ATLANTA -- The", "Xinhua--"). */
+const DOUBLE_DASH = / ?--+ ?/g;
 const WIRE_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 /** Named entities a text article may legitimately carry; left for the HTML reader. */
 const KNOWN_NAMES: ReadonlySet<string> = new Set(KNOWN_ENTITIES);
@@ -114,7 +133,7 @@ const DATELINE = new RegExp(
   [
     // "NEW DELHI (AP) -", "SAN JUAN, Puerto Rico (AP) -", "TIANJIN, August 7 (Xinhua) --", "(CNN)"
     String.raw`^(?:\p{Lu}[\p{Lu}.' -]{1,30}(?: \([^()]{1,30}\))?(?:,\s*[\p{L}.]+(?: [\p{L}.]+){0,2}(?: \d{1,2})?)?\s*)?` +
-      String.raw`\((?:${alternation(AGENCIES)})\)\s*(?:[-–—:]+\s*)?`,
+      String.raw`\((?:${alternation(AGENCIES)})(?:\)|(?=\s*[-–—]))\s*(?:[-–—:]+\s*)?`,
     // "SAN JUAN, Puerto Rico - ", "ATLANTA -- " (all-caps place, optional region, then a dash)
     String.raw`^\p{Lu}[\p{Lu}. '-]{2,30}(?:,\s*\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*){0,2})?\s+[-–—]+\s+`,
     // "(The Associated Press) - Text"
@@ -123,7 +142,16 @@ const DATELINE = new RegExp(
   "u",
 );
 
-export type DropReason = "lead-in" | "teaser" | "unterminated" | "caption" | "byline" | "call-to-action" | "repeated" | "copyright";
+export type DropReason =
+  | "lead-in"
+  | "teaser"
+  | "unterminated"
+  | "caption"
+  | "byline"
+  | "call-to-action"
+  | "repeated"
+  | "copyright"
+  | "heading";
 
 /**
  * Why a paragraph is not article prose, or undefined when it is.
@@ -221,7 +249,19 @@ function cleanInline(p: string, dropped: CleanResult["dropped"]): string[] {
       dropped.push({ text: s.text, reason: "caption" });
       return;
     }
-    kept.push(s.text);
+    const runIn = HEADING_RUN_IN.exec(s.text);
+    if (runIn) dropped.push({ text: runIn[0].trim(), reason: "heading" });
+    kept.push(runIn ? s.text.slice(runIn[0].length) : s.text);
   });
   return kept;
 }
+
+/**
+ * An ALL-CAPS heading, and up to three capitalised words of a subhead, run into the sentence
+ * after it: "SPORTS Pitching The starting pitching ..." (the sentence opens on a typical opener
+ * followed by a lower-case word, so "FBI Director Louis Freeh was ..." is left alone).
+ */
+export const HEADING_RUN_IN = new RegExp(
+  String.raw`^\p{Lu}{3,}(?:[ &/-]+\p{Lu}{2,})*\s+(?:\p{Lu}[\p{Ll}'-]+\s+){0,3}(?=(?:${alternation(SENTENCE_OPENERS)})\s+\p{Ll})`,
+  "u",
+);

@@ -5,19 +5,35 @@
 // statement too long to fit is said headline-style ("Name: claim").
 
 import {
+  AGENCIES,
   alternation,
   CLAUSE_OPENERS,
   DAY_PARTS,
+  PERIODS,
   DETERMINERS,
   FINITE_AUXILIARIES,
   FUNCTION_WORDS,
   HEADLINE_DANGLING_END,
   HEADLINE_TRAILING_FILLER,
   NUMBER_WORDS,
+  PREPOSITIONS,
+  SAYING_VERBS,
+  SPEAKER_PRONOUNS,
+  SUBJECT_PRONOUNS,
+  AUXILIARIES,
+  IRREGULAR_PAST,
+  AFTER_PRESENT_VERB,
+  PARTICLES,
+  PRESENT_TENSE_CUES,
+  PRESENT_VERBS,
+  RELATIVES,
+  THINKING_VERBS,
   RELATIVE_DAYS,
   REPORTING_VERBS,
   ROLE_TITLES,
   SCENE_OPENERS,
+  SCOPE_ADJECTIVES,
+  EST_WORDS,
   SUBORDINATORS,
   WEEKDAYS,
 } from "./lexicon";
@@ -88,9 +104,123 @@ function backOff(kept: string, rest: string): string {
   return t;
 }
 
-/** Whether `prefix` (text before a clause boundary) can stand as a headline: it does not end hanging. */
+const PUNCT_BOUNDARY = /(?:[,;:](?= )| -| \()/g;
+/** A preposition opening a phrase ("of" binds its noun phrase too tightly to be cut before). */
+const PHRASE_BOUNDARY = new RegExp(
+  ` (?:(?:${alternation(PREPOSITIONS.filter((p) => p !== "of" && p !== "to"))})(?= )|(?=\\p{Ll}{2,}ed (?:${alternation(PREPOSITIONS)}) ))`,
+  "gu",
+);
+const PARTICLE = new RegExp(`^(?:${alternation(PARTICLES)})$`, "i");
+/** A superlative or ordinal, which needs the phrase after it ("the highest-level talks since ..."). */
+const SUPERLATIVE = new RegExp(`(?:^|-)(?:\\p{L}{2,}est|${alternation(SCOPE_ADJECTIVES)})(?:-|$)`, "iu");
+const NOT_SUPERLATIVE: ReadonlySet<string> = new Set(EST_WORDS);
+
+/**
+ * Whether a cut before a preposition leaves a whole phrase: the text does not end hanging, on a
+ * function word or a number, and none of its last words is a superlative that needs what follows.
+ */
+function wholePhraseBefore(prefix: string, rest = ""): boolean {
+  if (!completePrefix(prefix)) return false;
+  const ws = prefix.split(" ");
+  const last = lastWord(prefix);
+  const lower = last.toLowerCase();
+  if (FUNCTION_WORD.test(last) || NUMBER.test(last) || PARTICLE.test(last)) return false;
+  // A participle before the phrase takes it as its complement ("contributing | to"), as does a
+  // comparison ("as bad | as"); an adverb is not the end of a phrase.
+  if (/(?:ing|ly)$/.test(lower) || /^(?:as|so|too|more|less)$/i.test(ws[ws.length - 2] ?? "")) return false;
+  // A participle after a whole clause describes the noun before it and takes the phrase ("has
+  // been traced to beef produced | at a plant"); without one it is the verb ("Georges plowed | across").
+  const before = (ws[ws.length - 2] ?? "").toLowerCase();
+  if (/ed$/.test(lower) && !AUX_WORD.test(before) && !/ly$/.test(before) && isWholeClause(ws.slice(0, -1).join(" "))) return false;
+  // A name going on past the preposition: "the Centers | for Disease Control".
+  if (/^\p{Lu}/u.test(last) && /^ \S+ \p{Lu}/u.test(rest)) return false;
+  return !ws.slice(-4).some((w) => {
+    const bare = w.replace(/[^\p{L}-]/gu, "").toLowerCase();
+    return SUPERLATIVE.test(bare) && !NOT_SUPERLATIVE.has(bare);
+  });
+}
+
+/** Whether cutting `text` at `at` ends it on a boundary a headline may be cut on (see cutHeadline). */
+function cutPointAt(text: string, at: number): boolean {
+  const prefix = text.slice(0, at);
+  const from = (re: RegExp): boolean => {
+    re.lastIndex = at;
+    const m = re.exec(text);
+    return m !== null && m.index === at;
+  };
+  if (from(PUNCT_BOUNDARY) || from(CLAUSE_BOUNDARY)) return completePrefix(prefix);
+  return from(PHRASE_BOUNDARY) && wholePhraseBefore(prefix, text.slice(at));
+}
+
+/** Whether `prefix` (text before a boundary) can stand as a headline: it does not end hanging, and is a whole clause. */
 function completePrefix(prefix: string): boolean {
-  return !DANGLING_END.test(lastWord(prefix.replace(/[\s,;:\-–(]+$/, "")));
+  return !DANGLING_END.test(lastWord(prefix.replace(/[\s,;:\-–(]+$/, ""))) && isWholeClause(prefix);
+}
+
+const VERB_WORD = new RegExp(`^(?:${alternation([...AUXILIARIES, ...IRREGULAR_PAST])}|\\p{Ll}{2,}ed)$`, "u");
+const PRESENT_VERB = /^\p{Ll}{2,}[^s]s$/u;
+const AFTER_PRESENT = new RegExp(`^(?:${alternation(AFTER_PRESENT_VERB)})$`, "i");
+/** Words that open a clause inside a sentence (relative, subordinate). */
+const CLAUSE_WORDS: ReadonlySet<string> = new Set([...RELATIVES, ...SUBORDINATORS.filter((w) => !w.includes(" ")), "where", "whether"]);
+const PLAIN_PRESENT: ReadonlySet<string> = new Set(PRESENT_VERBS);
+const RELATIVE_WORDS: ReadonlySet<string> = new Set(RELATIVES);
+const AUX_WORD = new RegExp(`^(?:${alternation(AUXILIARIES)})$`, "i");
+/** Words after which a plain verb is a present tense ("they say", "now think"). */
+const BEFORE_PLAIN_PRESENT: ReadonlySet<string> = new Set(PRESENT_TENSE_CUES);
+const SUBORDINATE_WORDS: ReadonlySet<string> = new Set(SUBORDINATORS.filter((w) => !w.includes(" ")));
+/** After a participle, words that make it describe a noun ("led by", "known as"), not be the verb. */
+const PARTICIPLE_NEXT = /^(?:by|as)$/i;
+/** Verbs of saying and thinking, whose clause ("said [that] the plan ...") needs a verb of its own. */
+const CLAUSE_VERBS: ReadonlySet<string> = new Set([...SAYING_VERBS, ...REPORTING_VERBS, ...THINKING_VERBS]);
+
+/**
+ * Whether text is a whole clause, as far as words alone tell: its main clause has a finite verb
+ * (an auxiliary, a past tense in "-ed" or irregular, or a present tense in "-s" before its object)
+ * outside any clause a relative or subordinating word opens, an aside after a comma or a participle
+ * describing a noun ("A team led by ..."); and a clause it opens last has its verb too ("said
+ * that civilians" is not whole).
+ * @example isWholeClause("Canada's new territory of Nunavut, which is to come into being") // false
+ */
+export function isWholeClause(text: string): boolean {
+  const ws = text.split(" ");
+  let main = false;
+  // Clauses opened and not yet closed; each records whether it has its verb.
+  const open: boolean[] = [];
+  for (let i = 0; i < ws.length; i++) {
+    const raw = ws[i]!;
+    const w = raw.replace(/[^\p{L}'-]/gu, "").toLowerCase();
+    const prev = i > 0 ? ws[i - 1]!.toLowerCase() : "";
+    const next = ws[i + 1] ?? "";
+    if (i === 0 ? SUBORDINATE_WORDS.has(w) : CLAUSE_WORDS.has(w) && (w !== "as" || i === 1 || prev.endsWith(","))) {
+      // A relative clause needs its verb; a subordinate one may be reduced ("while on a trip"). A
+      // "that" after a verb of saying opens the clause that verb already waits for.
+      if (!(w === "that" && open.length > 0 && !open[open.length - 1])) open.push(!RELATIVE_WORDS.has(w));
+    } else if (i > 0) {
+      const participle =
+        /(?:ed|ing)$/.test(w) && (/[,:;]$/.test(prev) || prev === "-" || DETERMINER.test(prev) || PARTICIPLE_NEXT.test(next));
+      // A capitalised word is a name ("United"), a word after "to" an infinitive ("to be").
+      const verb =
+        !participle &&
+        !w.endsWith("ing") &&
+        !/^\p{Lu}/u.test(raw) &&
+        prev !== "to" &&
+        !(/^(?:be|have|been)$/.test(prev) && (ws[i - 2] ?? "").toLowerCase() === "to") &&
+        (VERB_WORD.test(w) ||
+          (PRESENT_VERB.test(w) && (AFTER_PRESENT.test(next) || /ly$/.test(next))) ||
+          (PLAIN_PRESENT.has(w) && (/(?:[^'s]s|ly)$/.test(prev) || /^\p{Lu}[^']*$/u.test(ws[i - 1]!) || BEFORE_PLAIN_PRESENT.has(prev))));
+      const afterAux = AUX_WORD.test(prev) || (/ly$/.test(prev) && AUX_WORD.test(ws[i - 2] ?? ""));
+      if (verb && open.length > 0 && open[open.length - 1] && !afterAux) {
+        // A second verb after a relative clause's own is the main clause's: "A man who won $500 shot ...".
+        open.pop();
+        if (open.length === 0) main = true;
+      } else if (verb && open.length > 0) open[open.length - 1] = true;
+      else if (verb) main = true;
+      // A verb of saying or thinking takes a clause of its own: "said the boycott" is not whole.
+      if (verb && CLAUSE_VERBS.has(w)) open.push(false);
+    }
+    if (raw.endsWith(",") && open.length > 0 && open[open.length - 1]) open.pop(); // an aside ends at its comma
+  }
+  return main && open.every(Boolean);
 }
 
 /**
@@ -111,16 +241,19 @@ function cutHeadline(text: string, max: number): { text: string; clean: boolean 
     .replace(/[.!?]+["']?$/, "");
   if (t.length > max) {
     const head = t.slice(0, max + 1);
-    // Clause boundaries: punctuation first, else a conjunction/relative word starting a clause;
-    // the latest one whose text before it does not end hanging.
-    const lastBoundary = (re: RegExp): number => {
+    // Boundaries: punctuation first, else a word opening a clause, else a preposition opening a
+    // phrase after a whole one; the latest of the first kind found whose text before it does not
+    // end hanging.
+    const lastBoundary = (re: RegExp, ok: (prefix: string) => boolean = completePrefix): number => {
       let cut = -1;
       let m: RegExpExecArray | null;
-      while ((m = re.exec(head))) if (m.index >= max * 0.45 && m.index <= max && completePrefix(t.slice(0, m.index))) cut = m.index;
+      re.lastIndex = 0;
+      while ((m = re.exec(head))) if (m.index >= max * 0.45 && m.index <= max && ok(t.slice(0, m.index))) cut = m.index;
       return cut;
     };
-    let cut = lastBoundary(/(?:[,;:](?= )| -| \()/g);
+    let cut = lastBoundary(PUNCT_BOUNDARY);
     if (cut < 0) cut = lastBoundary(CLAUSE_BOUNDARY);
+    if (cut < 0) cut = lastBoundary(PHRASE_BOUNDARY, (prefix) => wholePhraseBefore(prefix, t.slice(prefix.length)));
     if (cut > 0) t = t.slice(0, cut);
     else {
       clean = false;
@@ -165,21 +298,29 @@ const DAY_AFTER = new RegExp(
 );
 const DAY_OR_RELATIVE = alternation([...WEEKDAYS, ...RELATIVE_DAYS]);
 const DAY_OPENER = new RegExp(String.raw`^(?:(?:on|late on|early on|earlier on) )?(?:${DAY_OR_RELATIVE}),?\s+`, "i");
+/** " last month", " this week": when, which a headline leaves out as it leaves out the weekday. */
+const PERIOD_PHRASE = new RegExp(String.raw`\s+(?:last|this|earlier this) (?:${alternation(PERIODS)})\b(?![-'’])`, "gi");
 const DAY_WORD = new RegExp(String.raw`\s+(?:${DAY_OR_RELATIVE})\b(?=[ ,])`, "gi");
+
+/** A caption's one-word label run into the sentence: "Wanted: Police in Maryland have ...". */
+const CAPTION_LABEL_START = /^\p{Lu}[\p{L}'-]+: (?=\p{Lu}\p{Ll})/u;
 
 /** Drops asides that cost characters without naming who or what. */
 export function compressSentence(s: string): string {
-  let core = s.replace(LEADING_PHRASE, "");
+  let core = s.replace(CAPTION_LABEL_START, "").replace(LEADING_PHRASE, "");
   if (core.split(" ").length < 6) core = s; // the opener was most of the sentence
-  return (core === s ? s : core.charAt(0).toUpperCase() + core.slice(1))
+  const out = core
     .replace(ROLE_PREFIX, "")
     .replace(/\s*\([^)]*\)/g, "")
     .replace(/^(?:in what [^,]+,\s*)/i, "")
     .replace(DAY_OPENER, "")
     .replace(DAY_AFTER, "")
     .replace(DAY_WORD, "")
+    .replace(PERIOD_PHRASE, "")
     .replace(/\s+/g, " ")
     .trim();
+  // What was dropped from the front leaves the next word to open the line.
+  return out.startsWith(s.charAt(0)) ? out : out.charAt(0).toUpperCase() + out.slice(1);
 }
 
 const REPORTED = new RegExp(
@@ -210,8 +351,86 @@ export function reportedHeadline(s: string, max = MAX_HEADLINE): string {
   return /^\p{Lu}/u.test(what) || /^(?:the|a|an)\s/.test(what) ? claim : s;
 }
 
-/** A headline cut mid-clause scores this much of one that fits or is cut on a clause boundary. */
-const RAGGED_WEIGHT = 0.85;
+/** Added to the score of a headline that fits or ends on a whole phrase, so it beats any ragged one. */
+const CLEAN_FIRST = 1000;
+/** A headline may run to this length when that is the only way to end on a whole phrase. */
+export const MAX_HEADLINE_STRETCH = 100;
+
+/**
+ * A compressed sentence cut to a headline, trying in turn: the sentence; a reported statement said
+ * headline-style; the sentence without the clause that describes its subject ("An outbreak that
+ * sickened six skiers has been traced to ..." -> "An outbreak has been traced to ..."); then the
+ * same at up to MAX_HEADLINE_STRETCH characters. The first that fits or ends on a whole phrase
+ * wins; else the plain cut (`clean` false).
+ */
+function headlineCut(c: string): { text: string; clean: boolean } {
+  const first = cutHeadline(c, MAX_HEADLINE);
+  if (first.clean) return first;
+  const reported = reportedHeadline(c);
+  const lean = withoutSubjectClause(c);
+  const tries = [reported, lean].filter((x) => x !== c);
+  for (const t of tries) {
+    const cut = cutHeadline(t, MAX_HEADLINE);
+    if (cut.clean) return cut;
+  }
+  for (const t of [c, ...tries]) {
+    const cut = cutHeadline(t, MAX_HEADLINE_STRETCH);
+    if (cut.clean) return cut;
+  }
+  return reported !== c ? cutHeadline(reported, MAX_HEADLINE) : first;
+}
+
+/** Words a clause describing a subject does not hold: an auxiliary (the main verb's), a pronoun, a verb of saying. */
+const NOT_IN_SUBJECT_CLAUSE = alternation([
+  ...AUXILIARIES,
+  ...SUBJECT_PRONOUNS,
+  ...SPEAKER_PRONOUNS,
+  ...SAYING_VERBS,
+  ...REPORTING_VERBS,
+  ...THINKING_VERBS,
+]);
+/** Words a subject does not hold: the above, and any past tense. */
+const NOT_IN_SUBJECT = `${NOT_IN_SUBJECT_CLAUSE}|${alternation(IRREGULAR_PAST)}|\\p{Ll}+ed`;
+/**
+ * A sentence's subject (a few words, no verb), a relative clause describing it, and the auxiliary
+ * that opens the main verb: "A Massachusetts scientist | who helped dispel the belief ... | has won".
+ */
+const SUBJECT_CLAUSE = new RegExp(
+  `^((?:(?!(?:${NOT_IN_SUBJECT})\\b)[\\p{L}\\p{N}.'-]+ ){0,5}(?!(?:${NOT_IN_SUBJECT})\\b)[\\p{L}\\p{N}.'-]+) (?:who|that|which)` +
+    `((?: (?!(?:${NOT_IN_SUBJECT_CLAUSE})\\b)[^ ,;:"()]+){2,24}) (?=(?:${alternation(AUXILIARIES)}) )`,
+  "u",
+);
+
+const AUXILIARY_START = new RegExp(`^(?:${alternation(AUXILIARIES)}) `);
+/** Words that end a phrase describing a subject: the main verb's first word. */
+const MAIN_VERB_START = `(?:${alternation([...AUXILIARIES, ...IRREGULAR_PAST, ...PRESENT_VERBS])}|\\p{Ll}{2,}ed) `;
+/**
+ * A subject and a phrase describing it that holds no verb, up to the main verb: a participle
+ * ("Investigators | looking into the crash ... | have found") or a place or origin ("Disease
+ * detectives | at the Centers for Disease Control | are aware").
+ */
+const SUBJECT_PHRASE = new RegExp(
+  `^((?:(?!(?:${NOT_IN_SUBJECT})\\b)[\\p{L}\\p{N}.'-]+ ){0,5}(?!(?:${NOT_IN_SUBJECT})\\b)[\\p{L}\\p{N}.'-]+) (\\p{Ll}+ing|from|at|in|with)` +
+    `((?: (?!${MAIN_VERB_START.slice(0, -1)}\\b|(?:${NOT_IN_SUBJECT_CLAUSE})\\b)[^ ,;:"()]+){1,20}) (?=${MAIN_VERB_START})`,
+  "u",
+);
+
+/**
+ * The sentence without a clause or phrase describing its subject (see SUBJECT_CLAUSE and
+ * SUBJECT_PHRASE), or as it was.
+ * @example withoutSubjectClause("A scientist who helped map the gene has won the prize") // "A scientist has won the prize"
+ */
+export function withoutSubjectClause(s: string): string {
+  const clause = SUBJECT_CLAUSE.exec(s);
+  const m = clause ?? SUBJECT_PHRASE.exec(s);
+  if (!m) return s;
+  const head = lastWord(m[1]!);
+  if (FUNCTION_WORD.test(head) || DETERMINER.test(head)) return s;
+  // A participle describes a plural subject ("Investigators looking"), not a noun in "-ing" ("The
+  // Beijing meeting"), and runs to an auxiliary: a past tense after it may be its own ("on set").
+  if (!clause && m[2]!.endsWith("ing") && (!/[^'s]s$/.test(head) || !AUXILIARY_START.test(s.slice(m[0].length)))) return s;
+  return `${m[1]} ${s.slice(m[0].length)}`;
+}
 const SUBORDINATE = new RegExp(`^(?:${alternation(SUBORDINATORS)})\\b`, "i");
 
 /** Whether a headline names someone or something (a capitalised word beyond the first). */
@@ -251,23 +470,58 @@ export function makeHeadline(titles: readonly string[], leads: readonly string[]
   leads.forEach((l, i) => {
     // Quotes and subordinate openers ("Although ...") do not say who did what.
     if (/^["']/.test(l.trim()) || SUBORDINATE.test(l.trim())) return;
-    const c = compressSentence(l);
-    let cut = cutHeadline(c, MAX_HEADLINE);
-    // A reported statement cut mid-thought: say it headline-style when that fits or cuts cleanly.
-    if (!cut.clean) {
-      const r = reportedHeadline(c);
-      if (r !== c) {
-        cut = cutHeadline(r, MAX_HEADLINE);
-      }
-    }
+    const cut = headlineCut(compressSentence(l));
     const h = cut.text;
     if (h.length < 15 || !namesSomeone(h)) return;
-    // Earlier candidates (the summary's first sentence) are preferred.
-    const s = (coverage(h) / Math.sqrt(h.length)) * (1 - Math.min(0.5, i * 0.1)) * (cut.clean ? 1 : RAGGED_WEIGHT);
+    // Earlier candidates (the summary's first sentence) are preferred; one cut inside a phrase
+    // only when no candidate ends on a whole one.
+    const s = (coverage(h) / Math.sqrt(h.length)) * (1 - Math.min(0.5, i * 0.1)) + (cut.clean && isWholeClause(h) ? CLEAN_FIRST : 0);
     if (s > bestScore) {
       bestScore = s;
       best = h;
     }
   });
   return best || trimHeadline(leads[0] ?? "Untitled story");
+}
+
+/** A wire service's rule or dash left in text: "___", "--", a lone "_". */
+const WIRE_RULE = /_{2,}|--|(?:^|\s)_(?:\s|$)/;
+/** An ALL-CAPS section word run into a sentence: "SPORTS Pitching The starting pitching ...". */
+const CAPS_RUN_IN = /(?:^|\s)\p{Lu}{3,}\s+\p{Lu}\p{Ll}+\s+\p{Lu}/u;
+/** A dateline: "WASHINGTON (AP)", "NEW YORK _", "MOSCOW, Oct. 5 -". */
+const DATELINE_DEBRIS = new RegExp(
+  String.raw`^\p{Lu}[\p{Lu}.' ]{2,}(?:,[^,]{1,30})?\s*(?:\((?:${alternation(AGENCIES)})\)|[-_–—]|$)|\((?:${alternation(AGENCIES)})\)`,
+  "u",
+);
+
+/**
+ * What makes a headline debris rather than a line a reader would write: a wire rule, an ALL-CAPS
+ * run-in, a dateline, a trailing colon, an end on a word that needs what follows, unbalanced quotes
+ * or brackets; with the sentences it may come from, a cut inside a phrase (see `cutsInsidePhrase`).
+ * @example headlineDebris("SPORTS Pitching The starting pitching is thin") // ["run-in"]
+ */
+export function headlineDebris(headline: string, sentences: readonly string[] = []): string[] {
+  const h = headline.trim();
+  const out: string[] = [];
+  if (WIRE_RULE.test(h)) out.push("wire rule");
+  if (CAPS_RUN_IN.test(h)) out.push("run-in");
+  if (DATELINE_DEBRIS.test(h)) out.push("dateline");
+  if (/:["')\]]*$/.test(h)) out.push("trailing colon");
+  if (DANGLING_END.test(lastWord(h))) out.push("hanging end");
+  if ((h.match(/"/g) ?? []).length % 2 === 1 || (h.match(/\(/g) ?? []).length !== (h.match(/\)/g) ?? []).length) out.push("unbalanced");
+  if (sentences.some((s) => cutsInsidePhrase(h, s))) out.push("cut inside a phrase");
+  else if (sentences.length > 0 && !isWholeClause(h)) out.push("not a clause");
+  return out;
+}
+
+/**
+ * Whether `headline` is `sentence` (as `compressSentence` shows it) cut off inside a phrase: the
+ * sentence goes on past the headline, and not after a clause boundary or a whole phrase.
+ */
+export function cutsInsidePhrase(headline: string, sentence: string): boolean {
+  const h = headline.replace(/[.!?]+["']?$/, "");
+  const full = compressSentence(sentence);
+  if (!full.startsWith(h) || full.length <= h.length) return false;
+  const rest = full.slice(h.length);
+  return !/^[.!?]*["')]*$/.test(rest) && !cutPointAt(full, h.length);
 }

@@ -24,7 +24,7 @@ export type * from "./types";
 export const DEFAULT_MAX_SENTENCES = 3;
 export const DEFAULT_MAX_WORDS = 90;
 /** Sentences tried as a headline: enough to find a clean one, bounded for stories of many sources. */
-const MAX_HEADLINE_CANDIDATES = 8;
+const MAX_HEADLINE_CANDIDATES = 12;
 
 export interface DigestResult {
   digest: Digest;
@@ -108,6 +108,8 @@ export function summarizeStory(
     ...cands.filter((c) => c.position === 0).map((c) => c.text),
     ...picked.slice(1).map((c) => c.text),
     ...cands.filter((c) => c.position === 1).map((c) => c.text),
+    // Further opening sentences, for when none of those makes a whole headline.
+    ...cands.filter((c) => c.position >= 2 && c.position < 5).map((c) => c.text),
   ]
     .filter((t) => !leansOnContext(t) && !/^\p{Lu}\p{Ll}+,/u.test(t))
     .slice(0, MAX_HEADLINE_CANDIDATES);

@@ -81,6 +81,10 @@ export const REPORTING_VERBS = list(
   "said says revealed reveals warned warns claimed claims admitted admits insisted insists announced announces confirmed " +
     "confirms believes thinks alleges alleged argued argues stated reported",
 );
+/** Verbs of thinking and asking that take a clause ("thought the penalty was ..."). */
+export const THINKING_VERBS = list(
+  "think thinks thought believe believes believed know knows knew fear fears feared hope hopes hoped ask asked realize realized realise realised",
+);
 /** Reporting and stance verbs a cut headline must not end on: they need the claim that follows. */
 export const CLAIM_VERBS = list(
   "said says told saying telling admits admitted claims claimed reveals revealed warns warned insists insisted announced " +
@@ -118,6 +122,7 @@ export const HEADLINE_DANGLING_END = [
   ...list("though although despite until then not no very most more such thanks just only even so dozen dozens"),
   ...NUMBER_WORDS,
   ...CLAIM_VERBS,
+  ...list("seem seems seemed appear appears appeared become becomes became remain remains remained already still also"),
 ];
 /** Words a cut headline's trailing filler is dropped on (the last word only, after clause trimming). */
 export const HEADLINE_TRAILING_FILLER = list(
@@ -135,6 +140,37 @@ export const FUNCTION_WORDS = list(
 
 // ---------- Headline shapes ----------
 
+/** Adjectives that, like a superlative, need the phrase after them ("the first talks since ..."). */
+export const SCOPE_ADJECTIVES = list("first last only most least best worst next top");
+/** Words ending in "est" that are not superlatives. */
+export const EST_WORDS = list(
+  "interest protest arrest request contest test rest west forest guest chest honest modest suggest harvest invest quest " +
+    "crest nest pest vest zest manifest conquest inquest digest unrest priest attest behest bequest midwest northwest " +
+    "southwest interests protests arrests requests contests tests",
+);
+/** Irregular past tenses, the verbs of most news leads that do not end in "ed". */
+export const IRREGULAR_PAST = list(
+  "said spoke met won took made went came gave found held led left lost hit ran saw told sent shot struck fell rose began " +
+    "brought bought built caught chose drew drove ate fought flew froze got grew heard hid kept knew laid lay meant paid put " +
+    "quit rode rang sang sank sat slept sold sought spent spread stood stole swore swept swam threw taught tore understood " +
+    "woke wore wrote withdrew overtook upheld undertook beat bit blew broke cast cost cut dealt dug fed felt fled forgave " +
+    "hung hurt let lit shut slid stuck strove thought wept wound set shed sped slew sprang stank swung became overcame " +
+    "foresaw mistook oversaw overthrew underwent withheld forbade arose awoke bore",
+);
+/** Common verbs in their plain present form ("pilots learn", "experts say"): a verb when no "to" or determiner comes before. */
+export const PRESENT_VERBS = list(
+  "say learn lend want need plan face hope fear expect believe think know remain seem appear show suggest find make take " +
+    "give get go come see use work help call ask tell try keep continue begin lead hold run meet pay win lose allow agree " +
+    "urge warn claim deny accuse support oppose reject accept vote launch seek plead die live stay return leave move rise fall",
+);
+/** Words after which a plain verb is a present tense: a plural pronoun or an adverb ("they say", "now think"). */
+export const PRESENT_TENSE_CUES = list("they we i you now still also often never always just really");
+/** Particles that complete a verb ("up", "out"): a cut right after one leaves its phrase open. */
+export const PARTICLES = list("up down out off away back");
+/** Words after which a word ending in "s" is a verb ("wants to", "faces the"), not a plural noun. */
+export const AFTER_PRESENT_VERB = list(
+  "to a an the his her their its that this these those no himself herself itself themselves only also still never always just",
+);
 /** Words that open a clause a headline may be cut before (the words stay out of the headline). */
 export const CLAUSE_OPENERS = list(
   "who which whose after following as when while amid because despite but and telling saying according in_what since " +
@@ -160,6 +196,8 @@ export const SCENE_OPENERS = list(
 export const WEEKDAYS = list("monday tuesday wednesday thursday friday saturday sunday");
 /** Words that name the day relative to now. */
 export const RELATIVE_DAYS = list("yesterday today");
+/** Periods named relative to now ("last month"). */
+export const PERIODS = list("week weekend month year");
 /** Parts of a day after a weekday ("Friday night"). */
 export const DAY_PARTS = list("morning afternoon evening night");
 
