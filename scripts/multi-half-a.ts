@@ -3,6 +3,7 @@
 // to summarizeMulti is judged without seeing half B.
 //   (none)  the current weights on half A
 //   grid    the weights around the opening lead on half A; criterion: the highest R-1 + R-2 there
+//   overlap the retelling limit (maxOverlap) on half A; criterion: the strictest that loses nothing there
 //   report  half A, half B and the whole file, once the choice is made
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -37,6 +38,20 @@ if (mode === "grid") {
   rows.sort((x, y) => y.m.r1 + y.m.r2 - (x.m.r1 + x.m.r2));
   console.log("half A only; criterion: the highest R-1 + R-2 recall; the first line is the choice");
   for (const r of rows.slice(0, 12)) console.log(JSON.stringify(r.w), `A ${f(r.m)}`);
+} else if (mode === "overlap") {
+  const prepped = duc.filter((c) => clusterHalf(c.id) === 0).map((c) => ({ c, articles: prepareArticles(ducRaw(c)).articles }));
+  for (const maxOverlap of [0.4, 0.5, 0.6, 0.7, 0.8, 1]) {
+    const w = { ...DEFAULT_MULTI, maxOverlap };
+    const m = meanRecall(
+      prepped.map((p) =>
+        rougeRecall(
+          firstWords(summarizeStory(p.articles, { maxSentences: 12, maxWords: 100, overflowLast: true }, [], w).summary),
+          p.c.references,
+        ),
+      ),
+    );
+    console.log(`maxOverlap ${maxOverlap}: A ${f(m)}`);
+  }
 } else {
   const sets: [string, 0 | 1 | undefined][] =
     mode === "report"

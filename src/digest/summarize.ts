@@ -428,6 +428,8 @@ export interface MultiWeights {
   positionScale: number;
   /** The opening lead is the one with the highest gain / words ^ leadExponent. */
   leadExponent: number;
+  /** A sentence sharing more than this share of its distinct terms with a picked one is not picked. */
+  maxOverlap: number;
 }
 
 export const DEFAULT_MULTI: MultiWeights = {
@@ -442,6 +444,7 @@ export const DEFAULT_MULTI: MultiWeights = {
   position: 1,
   positionScale: 8,
   leadExponent: 1,
+  maxOverlap: 0.6,
 };
 
 /**
@@ -547,6 +550,8 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
   meanGain /= pool.length;
   const predecessorChosen = (i: number): boolean =>
     chosen.some((j) => cands[j]!.source === cands[i]!.source && cands[j]!.position === cands[i]!.position - 1);
+  const termSets: Set<string>[] = [];
+  for (const i of pool) termSets[i] = new Set(cands[i]!.terms);
   const take = (i: number): void => {
     chosen.push(i);
     isChosen.add(i);
@@ -567,6 +572,8 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
       const c = cands[i]!;
       if (isChosen.has(i) || (words + c.words > opts.maxWords && !(opts.overflowLast && words < opts.maxWords))) continue;
       if (leans.has(i) && !predecessorChosen(i)) continue;
+      // A retelling of a picked sentence (most of its terms again) is not said twice.
+      if (chosen.some((j) => setOverlap(termSets[i]!, termSets[j]!) > w.maxOverlap)) continue;
       const gain = gainOf(i);
       if (gain <= 0) continue;
       const s = gain / c.words ** w.lengthExponent + w.position * meanGain * Math.exp(-c.position / w.positionScale);
