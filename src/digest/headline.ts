@@ -37,6 +37,7 @@ import {
   SUBORDINATORS,
   WEEKDAYS,
 } from "./lexicon";
+import { HEADING_RUN_IN } from "./clean";
 import { contentTerms } from "./text";
 
 /** A word as a pattern that matches its first letter in either case ("in" -> "[Ii]n"). */
@@ -126,18 +127,27 @@ function wholePhraseBefore(prefix: string, rest = ""): boolean {
   const lower = last.toLowerCase();
   if (FUNCTION_WORD.test(last) || NUMBER.test(last) || PARTICLE.test(last)) return false;
   // A participle before the phrase takes it as its complement ("contributing | to"), as does a
-  // comparison ("as bad | as"); an adverb is not the end of a phrase.
-  if (/(?:ing|ly)$/.test(lower) || /^(?:as|so|too|more|less)$/i.test(ws[ws.length - 2] ?? "")) return false;
+  // comparison ("as bad | as") and an adverb before its verb ("has completely | failed").
+  if (/ing$/.test(lower) || (/ly$/.test(lower) && /^ \p{Ll}+ed /u.test(rest)) || /^(?:as|so|too|more|less)$/i.test(ws[ws.length - 2] ?? ""))
+    return false;
   // A participle after a whole clause describes the noun before it and takes the phrase ("has
   // been traced to beef produced | at a plant"); without one it is the verb ("Georges plowed | across").
   const before = (ws[ws.length - 2] ?? "").toLowerCase();
   if (/ed$/.test(lower) && !AUX_WORD.test(before) && !/ly$/.test(before) && isWholeClause(ws.slice(0, -1).join(" "))) return false;
   // A name going on past the preposition: "the Centers | for Disease Control".
   if (/^\p{Lu}/u.test(last) && /^ \S+ \p{Lu}/u.test(rest)) return false;
-  return !ws.slice(-4).some((w) => {
-    const bare = w.replace(/[^\p{L}-]/gu, "").toLowerCase();
-    return SUPERLATIVE.test(bare) && !NOT_SUPERLATIVE.has(bare);
-  });
+  return !endsOnScopedPhrase(prefix);
+}
+
+/** Whether one of the last words is a superlative or the like, which needs the phrase after it. */
+function endsOnScopedPhrase(prefix: string): boolean {
+  return prefix
+    .split(" ")
+    .slice(-7)
+    .some((w) => {
+      const bare = w.replace(/[^\p{L}-]/gu, "").toLowerCase();
+      return SUPERLATIVE.test(bare) && !NOT_SUPERLATIVE.has(bare);
+    });
 }
 
 /** Whether cutting `text` at `at` ends it on a boundary a headline may be cut on (see cutHeadline). */
@@ -148,7 +158,8 @@ function cutPointAt(text: string, at: number): boolean {
     const m = re.exec(text);
     return m !== null && m.index === at;
   };
-  if (from(PUNCT_BOUNDARY) || from(CLAUSE_BOUNDARY)) return completePrefix(prefix);
+  if (from(PUNCT_BOUNDARY)) return completePrefix(prefix);
+  if (from(CLAUSE_BOUNDARY)) return completePrefix(prefix) && !endsOnScopedPhrase(prefix);
   return from(PHRASE_BOUNDARY) && wholePhraseBefore(prefix, text.slice(at));
 }
 
@@ -252,7 +263,7 @@ function cutHeadline(text: string, max: number): { text: string; clean: boolean 
       return cut;
     };
     let cut = lastBoundary(PUNCT_BOUNDARY);
-    if (cut < 0) cut = lastBoundary(CLAUSE_BOUNDARY);
+    if (cut < 0) cut = lastBoundary(CLAUSE_BOUNDARY, (prefix) => completePrefix(prefix) && !endsOnScopedPhrase(prefix));
     if (cut < 0) cut = lastBoundary(PHRASE_BOUNDARY, (prefix) => wholePhraseBefore(prefix, t.slice(prefix.length)));
     if (cut > 0) t = t.slice(0, cut);
     else {
@@ -486,8 +497,7 @@ export function makeHeadline(titles: readonly string[], leads: readonly string[]
 
 /** A wire service's rule or dash left in text: "___", "--", a lone "_". */
 const WIRE_RULE = /_{2,}|--|(?:^|\s)_(?:\s|$)/;
-/** An ALL-CAPS section word run into a sentence: "SPORTS Pitching The starting pitching ...". */
-const CAPS_RUN_IN = /(?:^|\s)\p{Lu}{3,}\s+\p{Lu}\p{Ll}+\s+\p{Lu}/u;
+
 /** A dateline: "WASHINGTON (AP)", "NEW YORK _", "MOSCOW, Oct. 5 -". */
 const DATELINE_DEBRIS = new RegExp(
   String.raw`^\p{Lu}[\p{Lu}.' ]{2,}(?:,[^,]{1,30})?\s*(?:\((?:${alternation(AGENCIES)})\)|[-_–—]|$)|\((?:${alternation(AGENCIES)})\)`,
@@ -504,7 +514,7 @@ export function headlineDebris(headline: string, sentences: readonly string[] = 
   const h = headline.trim();
   const out: string[] = [];
   if (WIRE_RULE.test(h)) out.push("wire rule");
-  if (CAPS_RUN_IN.test(h)) out.push("run-in");
+  if (HEADING_RUN_IN.test(h)) out.push("run-in");
   if (DATELINE_DEBRIS.test(h)) out.push("dateline");
   if (/:["')\]]*$/.test(h)) out.push("trailing colon");
   if (DANGLING_END.test(lastWord(h))) out.push("hanging end");

@@ -314,7 +314,7 @@ const CAPTION_LABEL = /^(?:\p{Lu}[\p{L}'-]*)(?: [\p{L}'-]+){0,2}: (?=["'\p{Lu}\p
 const SAYING = new RegExp(`\\b(?:${alternation([...SAYING_VERBS, ...REPORTING_VERBS])})\\b`, "i");
 /** A position or credit mark in brackets, which only a picture's caption carries. */
 const CAPTION_MARK = new RegExp(`\\((?:${alternation([...CAPTION_POSITIONS, "pictured", "file picture"])})\\)`, "i");
-const BYLINE_LINE = /^(?:by\s+\p{Lu}|(?:published|updated|last updated)\b[^.]{0,20}\d)/iu;
+const BYLINE_LINE = /^(?:[Bb]y\s+\p{Lu}|(?:[Pp]ublished|[Uu]pdated|[Ll]ast [Uu]pdated|PUBLISHED|UPDATED)\b[^.]{0,20}\d)/u;
 
 /** Which rule, if any, says a lead sentence cannot stand alone (`turn` is not a reason to skip). */
 export function cannotStandAlone(c: Candidate, rules: readonly LeadRule[] = DEFAULT_LEAD_RULES): LeadRule | undefined {
