@@ -586,6 +586,19 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
     take(best);
     if (words >= opts.maxWords) break;
   }
+  // When nothing more adds what the sources say in common (sources that share little), the lead's
+  // own article goes on, as a one-source summary would.
+  if (lead >= 0 && chosen[0] === lead) {
+    const src = cands[lead]!.source;
+    for (const i of pool) {
+      if (chosen.length >= opts.maxSentences || words >= opts.maxWords) break;
+      const c = cands[i]!;
+      if (c.source !== src || c.position <= cands[lead]!.position || isChosen.has(i)) continue;
+      if (words + c.words > opts.maxWords && !(opts.overflowLast && words < opts.maxWords)) break;
+      if (chosen.some((j) => setOverlap(termSets[i]!, termSets[j]!) > w.maxOverlap)) continue;
+      take(i);
+    }
+  }
   if (chosen.length === 0) return summarize(cands, opts);
   const inOrder = (a: Candidate, b: Candidate): number => a.source - b.source || a.position - b.position;
   if (chosen[0] !== lead) return chosen.map((i) => cands[i]!).sort(inOrder);

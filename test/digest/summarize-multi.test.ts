@@ -72,4 +72,20 @@ describe("summarizeMulti", () => {
     const picked = summarizeMulti(cands, opts);
     expect(picked[0]!.position).toBe(0);
   });
+
+  it("goes on with the lead's own article when the sources share nothing more", () => {
+    const budget = [
+      "The Riverton council approved a record budget for schools on Monday night.",
+      "The plan adds money for new classrooms and teachers in every district.",
+      "Council members voted seven to two in favour of the plan.",
+    ];
+    const storm = [
+      "A storm knocked out power to thousands of homes across the northern valley.",
+      "Crews worked through the night to restore the lines near the old mill.",
+      "Forecasters expect more rain and strong wind over the weekend.",
+    ];
+    const picked = summarizeMulti([...candidatesOf(budget, 0), ...candidatesOf(storm, 1)], opts);
+    expect(picked.map((c) => c.position)).toEqual([0, 1, 2]);
+    expect(new Set(picked.map((c) => c.source)).size).toBe(1);
+  });
 });
