@@ -23,7 +23,7 @@ describe("Lead-3 floor", () => {
   });
 
   it("uses only the rules chosen on half A by default", () => {
-    expect(DEFAULT_LEAD_RULES).toEqual(["unattributed"]);
+    expect(DEFAULT_LEAD_RULES).toEqual(["unattributed", "turn"]);
     for (const rule of DEFAULT_LEAD_RULES) expect(LEAD_RULES).toContain(rule);
   });
 });
@@ -66,6 +66,12 @@ describe("departure rules", () => {
     expect(cannotStandAlone(one("By Jane Smith for the Daily Courier."), ["byline"])).toBe("byline");
     expect(cannotStandAlone(one("Published: 10:01 GMT, 3 April 2015."), ["byline"])).toBe("byline");
     expect(cannotStandAlone(one("By noon the river had risen two metres."), ["byline"])).toBeUndefined();
+  });
+
+  it("pronoun-speaker: a quotation whose speaker is only a pronoun (measured, not used)", () => {
+    expect(cannotStandAlone(one(`"We know where to look," she said.`), ["pronoun-speaker"])).toBe("pronoun-speaker");
+    expect(cannotStandAlone(one(`"We know where to look," NASA's chief scientist said.`), ["pronoun-speaker"])).toBeUndefined();
+    expect(DEFAULT_LEAD_RULES).not.toContain("pronoun-speaker");
   });
 
   it("turn: shows a quotation with a named speaker after it speaker first, only when used", () => {
