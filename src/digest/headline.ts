@@ -168,14 +168,18 @@ function completePrefix(prefix: string): boolean {
   return !DANGLING_END.test(lastWord(prefix.replace(/[\s,;:\-–(]+$/, ""))) && isWholeClause(prefix);
 }
 
-const VERB_WORD = new RegExp(`^(?:${alternation([...AUXILIARIES, ...IRREGULAR_PAST])}|\\p{Ll}{2,}ed)$`, "u");
+const FINITE_WORDS: ReadonlySet<string> = new Set([...AUXILIARIES, ...IRREGULAR_PAST]);
+/** A verb form on its own: an auxiliary, an irregular past tense or a lower-case word in "-ed". */
+const VERB_WORD = { test: (w: string): boolean => FINITE_WORDS.has(w) || /^\p{Ll}{2,}ed$/u.test(w) };
 const PRESENT_VERB = /^\p{Ll}{2,}[^s]s$/u;
-const AFTER_PRESENT = new RegExp(`^(?:${alternation(AFTER_PRESENT_VERB)})$`, "i");
+const AFTER_PRESENT_SET: ReadonlySet<string> = new Set(AFTER_PRESENT_VERB);
+const AFTER_PRESENT = { test: (w: string): boolean => AFTER_PRESENT_SET.has(w.toLowerCase()) };
 /** Words that open a clause inside a sentence (relative, subordinate). */
 const CLAUSE_WORDS: ReadonlySet<string> = new Set([...RELATIVES, ...SUBORDINATORS.filter((w) => !w.includes(" ")), "where", "whether"]);
 const PLAIN_PRESENT: ReadonlySet<string> = new Set(PRESENT_VERBS);
 const RELATIVE_WORDS: ReadonlySet<string> = new Set(RELATIVES);
-const AUX_WORD = new RegExp(`^(?:${alternation(AUXILIARIES)})$`, "i");
+const AUX_SET: ReadonlySet<string> = new Set(AUXILIARIES);
+const AUX_WORD = { test: (w: string): boolean => AUX_SET.has(w.toLowerCase()) };
 /** Words after which a plain verb is a present tense ("they say", "now think"). */
 const BEFORE_PLAIN_PRESENT: ReadonlySet<string> = new Set(PRESENT_TENSE_CUES);
 const SUBORDINATE_WORDS: ReadonlySet<string> = new Set(SUBORDINATORS.filter((w) => !w.includes(" ")));
@@ -256,11 +260,13 @@ function cutHeadline(text: string, max: number): { text: string; clean: boolean 
     // phrase after a whole one; the latest of the first kind found whose text before it does not
     // end hanging.
     const lastBoundary = (re: RegExp, ok: (prefix: string) => boolean = completePrefix): number => {
-      let cut = -1;
+      const at: number[] = [];
       let m: RegExpExecArray | null;
       re.lastIndex = 0;
-      while ((m = re.exec(head))) if (m.index >= max * 0.45 && m.index <= max && ok(t.slice(0, m.index))) cut = m.index;
-      return cut;
+      while ((m = re.exec(head))) if (m.index >= max * 0.45 && m.index <= max) at.push(m.index);
+      // The latest that passes: tried from the end, so the checks stop at the first.
+      for (let k = at.length - 1; k >= 0; k--) if (ok(t.slice(0, at[k]))) return at[k]!;
+      return -1;
     };
     let cut = lastBoundary(PUNCT_BOUNDARY);
     if (cut < 0) cut = lastBoundary(CLAUSE_BOUNDARY, (prefix) => completePrefix(prefix) && !endsOnScopedPhrase(prefix));
@@ -478,15 +484,22 @@ export function makeHeadline(titles: readonly string[], leads: readonly string[]
   }
   let best = "";
   let bestScore = -Infinity;
+  // The same sentence often comes twice (the summary's opening is also a source's lead): cut once.
+  const cuts = new Map<string, { text: string; whole: boolean }>();
   leads.forEach((l, i) => {
     // Quotes and subordinate openers ("Although ...") do not say who did what.
     if (/^["']/.test(l.trim()) || SUBORDINATE.test(l.trim())) return;
-    const cut = headlineCut(compressSentence(l));
+    let cut = cuts.get(l);
+    if (!cut) {
+      const c = headlineCut(compressSentence(l));
+      cut = { text: c.text, whole: c.clean && isWholeClause(c.text) };
+      cuts.set(l, cut);
+    }
     const h = cut.text;
     if (h.length < 15 || !namesSomeone(h)) return;
     // Earlier candidates (the summary's first sentence) are preferred; one cut inside a phrase
     // only when no candidate ends on a whole one.
-    const s = (coverage(h) / Math.sqrt(h.length)) * (1 - Math.min(0.5, i * 0.1)) + (cut.clean && isWholeClause(h) ? CLEAN_FIRST : 0);
+    const s = (coverage(h) / Math.sqrt(h.length)) * (1 - Math.min(0.5, i * 0.1)) + (cut.whole ? CLEAN_FIRST : 0);
     if (s > bestScore) {
       bestScore = s;
       best = h;
