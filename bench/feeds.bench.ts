@@ -4,6 +4,9 @@
 //    of 50 new items, one with 5 new items among 50 known, and a 304.
 // 2. Ingest of 20 feeds of 50 items from a local HTTP server in local workerd with local D1 (the
 //    real stage: fetch, parse, analyse, store): wall time, and the edition build after it.
+// 0. Parse CPU per MB (Node, median of 5 after 2 warm-up runs): an ordinary feed beside worst-case
+//    constructions of about 2 MB each (bench/feed-cases.ts), XML reading alone and the whole
+//    readFeed (text constructs, dates, authors); and a billion-laughs document.
 // 3. Edition build CPU from stored items (JSON analyses read back, grouping, summaries, headlines,
 //    render, the rows' JSON) at 100 and 500 items, in Node; and the next edition's build, with
 //    memory of the first edition's stories.
@@ -14,7 +17,9 @@ import { unstable_startWorker } from "wrangler";
 import { digestPrepared, prepareArticles, type PreparedArticle } from "../src/digest";
 import type { RawArticle, StoryMemory } from "../src/digest/types";
 import { renderEmail } from "../src/render/email";
-import { parseFeed } from "../src/sources/feed-parse";
+import { parseFeed, readFeed } from "../src/sources/feed-parse";
+import { parseXml } from "../src/sources/xml";
+import { BILLION_LAUGHS, feedCases } from "./feed-cases";
 import { fingerprint } from "../src/sources/fingerprint";
 import { startFixtureServer } from "../test/support/fixture-server";
 import { fmt, median } from "./stats";
@@ -69,6 +74,31 @@ async function ingestCpu(base: string): Promise<void> {
     );
   }
   console.log("ingest CPU for an unchanged feed: a 304, no body read, nothing parsed (one D1 write for the source's state)");
+}
+
+/** Parse cost per MB for each constructed feed: the XML reader alone, then the whole feed reader. */
+export function parseCost(): void {
+  const medianCpu = (fn: () => unknown) => {
+    fn();
+    fn();
+    return median(Array.from({ length: 5 }, () => cpu(fn).ms));
+  };
+  for (const [name, body] of Object.entries(feedCases())) {
+    const mb = body.length / (1024 * 1024);
+    const xmlMs = medianCpu(() => parseXml(body));
+    let items = 0;
+    const feedMs = medianCpu(() => (items = readFeed(body, "https://bench.example/feed").items.length));
+    console.log(
+      `parse ${name} (${mb.toFixed(2)} MB, ${items} items; Node, median of 5): ${(feedMs / mb).toFixed(0)} ms/MB, ` +
+        `${feedMs.toFixed(0)} ms for the feed (XML reading alone ${(xmlMs / mb).toFixed(0)} ms/MB)`,
+    );
+  }
+  const laughs = readFeed(BILLION_LAUGHS, "https://bench.example/laughs");
+  const { ms } = cpu(() => readFeed(BILLION_LAUGHS, "https://bench.example/laughs"));
+  console.log(
+    `parse billion laughs: ${fmt(ms)}, nothing expanded: title ${JSON.stringify(laughs.items[0]?.title ?? null)}, ` +
+      `id ${JSON.stringify(laughs.items[0]?.id ?? null)}; warning "${laughs.warnings[0]}"`,
+  );
 }
 
 function evalArticles(n: number): RawArticle[] {
@@ -140,6 +170,7 @@ function buildCpu(): void {
 }
 
 export default async function bench(): Promise<void> {
+  parseCost();
   const fixtures = await startFixtureServer();
   try {
     await ingestCpu(fixtures.url);

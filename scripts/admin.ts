@@ -4,12 +4,14 @@
 //   npm run admin -- status ID                                delivery state (paused, held...), counts and failures
 //   npm run admin -- resend-failed ID                         resend final failures under new keys (after a fix)
 //   npm run admin -- resend-held ID                           resend rows held past the provider's key memory
+//   npm run admin -- erase EMAIL                              erase an address everywhere (sent in the body, never the URL)
+//   npm run admin -- lift EMAIL                               lift a bounce or complaint (the reader may then opt in again)
 // The token comes from ADMIN_TOKEN, else from .dev.vars (what `npm start` uses); the Worker's URL
 // from --url or ADMIN_URL, else http://localhost:PORT (8787 by default), where `npm start` serves.
 import { existsSync, readFileSync } from "node:fs";
 
 const usage = `usage: npm run admin -- build [--force] [--slot SLOT] [--send] | send ID | status ID
-                            | resend-failed ID | resend-held ID  [--url URL]
+                            | resend-failed ID | resend-held ID | erase EMAIL | lift EMAIL  [--url URL]
   ADMIN_TOKEN (or .dev.vars) holds the bearer token; --url or ADMIN_URL the Worker
   (default http://localhost:$PORT, 8787 when PORT is unset: where \`npm start\` serves)`;
 
@@ -71,6 +73,11 @@ async function main(): Promise<void> {
   } else if ((command === "resend-failed" || command === "resend-held") && id) {
     method = "POST";
     path = `/admin/editions/${encodeURIComponent(id)}/${command}`;
+  } else if ((command === "erase" || command === "lift") && id) {
+    // The address goes in the body: URLs end up in request logs.
+    method = "POST";
+    path = `/admin/subscribers/${command}`;
+    body = JSON.stringify({ email: id });
   } else return fail(usage);
 
   let res: Response;

@@ -131,7 +131,8 @@ if (await ready()) {
     Admin console              ${local}/admin     (log in with ADMIN_TOKEN from .dev.vars)
     Admin from the shell       npm run admin -- help
   Nothing is sent by starting: send with \`npm run admin -- build --force --send\`, the console,
-  or the schedule (console Settings; ${local}/__scheduled?cron=0+7+*+*+* builds and sends by hand).
+  or the schedule (console Settings), checked every 10 minutes: ${local}/__scheduled?cron=*/10+*+*+*+*
+  runs that tick by hand (it builds and sends only when the day's edition is due).
   Press Ctrl+C to stop.
 `);
 }

@@ -1,7 +1,6 @@
 // The Hono app: shared middleware, each area's routes mounted at its prefix, and the one error
 // path (404, 405 with Allow, and every thrown error answered in the caller's format).
 import { Hono } from "hono";
-import { secureHeaders } from "hono/secure-headers";
 import { adminConsole } from "./admin/console.routes";
 import { operatorConsole } from "./admin/operator-console.routes";
 import { operator } from "./admin/operator.routes";
@@ -14,7 +13,8 @@ import { preview } from "./editions/preview.routes";
 import type { AppEnv } from "./http/env";
 import { notFound, onError } from "./http/errors";
 import { PAGE_CSP } from "./http/policy";
-import { mailbox } from "./mail/mailbox.routes";
+import { secureHeaders } from "./http/secure-headers";
+import { mailbox } from "./site/mailbox.routes";
 import { health } from "./site/health.routes";
 import { site } from "./site/routes";
 import { confirm, subscribe, unsubscribe } from "./subscriptions/routes";

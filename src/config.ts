@@ -2,9 +2,15 @@
 // fails with one clear message instead of odd behaviour deep in a handler.
 import * as z from "zod/mini";
 import "./validation";
-import { headerText } from "./mail/header-text";
-import { MAX_BATCH_EMAILS } from "./mail/types";
+import { headerText } from "./header-text";
 import { settingsProblems, type Settings, type Weekday } from "./settings/schedule";
+
+/**
+ * Most emails one provider call may carry (Resend's /emails/batch limit): the ceiling of
+ * DELIVERY_BATCH_SIZE. Defined here, with the var it bounds, so the configuration imports
+ * nothing of the features; the mail transports re-export it.
+ */
+export const MAX_BATCH_EMAILS = 100;
 
 const onOff = z.pipe(
   z.optional(z.string()),
@@ -76,6 +82,21 @@ const schema = z.object({
     z._default(z.string(), ""),
     z.transform((s) => s.split(/[\s,]+/).filter(Boolean)),
   ),
+  // Hosts whose article pages may be fetched although they are not a feed's own site.
+  FULL_TEXT_HOSTS: z.pipe(
+    z._default(z.string(), ""),
+    z.transform((s) =>
+      s
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((h) => h.toLowerCase().replace(/\.$/, "")),
+    ),
+  ),
+  CONFIRMATIONS_PER_HOUR: numberVar(
+    (n) => Number.isInteger(n) && n >= 1 && n <= 100_000,
+    "CONFIRMATIONS_PER_HOUR must be a whole number from 1",
+    100,
+  ),
   DEV_MAILBOX: onOff,
   // Rotation: SIGNING_SECRETS="newest,older,..." or SIGNING_SECRET plus SIGNING_SECRET_PREVIOUS.
   SIGNING_SECRETS: z._default(z.string(), ""),
@@ -137,6 +158,10 @@ export type Config = {
   fullTextPerRun: number;
   /** Feed URLs whose items' pages are never fetched (FULL_TEXT_SKIP). */
   fullTextSkip: string[];
+  /** Hosts outside a feed's own site whose pages may be fetched too (FULL_TEXT_HOSTS; "*" for any public host). */
+  fullTextHosts: string[];
+  /** Confirmation mails sent per hour at most, across all signups (CONFIRMATIONS_PER_HOUR). */
+  confirmationsPerHour: number;
   devMailbox: boolean;
   /** The secret that signs new links: the first of `signingSecrets`. */
   signingSecret: string;
@@ -236,6 +261,8 @@ export function getConfig(env: ConfigEnv): Config {
     retentionDays: e.ITEM_RETENTION_DAYS,
     fullTextPerRun: e.FULL_TEXT_PER_RUN,
     fullTextSkip: e.FULL_TEXT_SKIP,
+    fullTextHosts: e.FULL_TEXT_HOSTS,
+    confirmationsPerHour: e.CONFIRMATIONS_PER_HOUR,
     devMailbox: e.DEV_MAILBOX,
     signingSecret: secrets[0]!,
     signingSecrets: secrets,

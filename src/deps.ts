@@ -1,26 +1,15 @@
-// The one way dependencies reach the services and jobs: the database, the checked config, the
+// The composition root, imported by the entry points only (src/index.ts, src/app.ts, src/jobs/):
+// the one way dependencies reach the services and jobs: the database, the checked config, the
 // clock, the mail transport, the deliveries queue and where the digest comes from. Production
 // builds them from the Worker's env; tests override a few (a fixed clock, a recording queue,
 // a transport pointed at the fake provider, a digest with chosen stories).
-import { getConfig, type Config } from "./config";
-import type { Producer } from "./delivery/messages";
-import type { DigestResult } from "./digest";
-import { currentDigest, type DigestContext } from "./editions/current-digest";
-import { mailTransport, type MailPurpose } from "./mail";
+import { getConfig } from "./config";
+import { currentDigest } from "./editions/current-digest";
+import { mailTransport } from "./mail";
 import type { MailTransport } from "./mail/types";
+import type { BaseDeps, Deps, DigestSource, Producer } from "./ports";
 
-/** Where an edition's digest comes from: by default, what is stored as new as of `now`, with memory. */
-export type DigestSource = (config: Config, now: Date, ctx: DigestContext) => Promise<DigestResult>;
-
-export interface Deps {
-  db: D1Database;
-  config: Config;
-  clock: () => Date;
-  /** The transport for a kind of mail (confirmations may go another way than digests). */
-  mail: (purpose: MailPurpose) => MailTransport;
-  queue: Producer;
-  digest: DigestSource;
-}
+export type { BaseDeps, Deps, DigestSource };
 
 /** What a caller (a test, the bench) may replace. */
 export interface DepsOverrides {
@@ -31,9 +20,6 @@ export interface DepsOverrides {
   digest?: DigestSource;
 }
 
-/** What needs no configuration: the sweep keeps running on it while a configuration error stops the rest. */
-export type BaseDeps = Pick<Deps, "db" | "clock" | "queue">;
-
 /**
  * The configuration-free dependencies for this env, with any overrides.
  * @example const { db, queue, clock } = makeBaseDeps(env);
@@ -42,8 +28,7 @@ export function makeBaseDeps(env: Env, overrides: Pick<DepsOverrides, "clock" | 
   return {
     db: env.DB,
     clock: overrides.clock ?? (() => new Date()),
-    // The binding's generated type is Queue<unknown>; the pipeline only ever sends DeliveryMessages.
-    queue: overrides.queue ?? (env.DELIVERIES as Producer),
+    queue: overrides.queue ?? env.DELIVERIES,
   };
 }
 

@@ -1,9 +1,7 @@
 // Worker entry: wires the HTTP app, the cron trigger and the queue consumers. No logic here.
 import { app } from "./app";
-import { handleDeliveryBatch } from "./delivery/consumer";
-import { handleDeadLetterBatch } from "./delivery/dead-letter";
-import { DEAD_LETTER_QUEUE } from "./delivery/messages";
-import { handleScheduled } from "./editions/cron";
+import { handleQueue } from "./jobs/queue";
+import { handleScheduled } from "./jobs/scheduled";
 
 export default {
   fetch: app.fetch,
@@ -11,7 +9,6 @@ export default {
     ctx.waitUntil(handleScheduled(env, new Date(controller.scheduledTime), controller.cron));
   },
   async queue(batch, env) {
-    if (batch.queue === DEAD_LETTER_QUEUE) await handleDeadLetterBatch(batch, env);
-    else await handleDeliveryBatch(batch, env);
+    await handleQueue(batch, env);
   },
 } satisfies ExportedHandler<Env>;

@@ -8,15 +8,17 @@ type Scalar = string | number | boolean | null | undefined;
 /** An event's details: flat scalar values, lists of them, or a flat table of counts; never whole objects. */
 export type LogFields = Record<string, Scalar | readonly Scalar[] | Readonly<Record<string, number | undefined>>>;
 
-const EMAIL = /([A-Za-z0-9._%+!#$&'*/=?^`{|}~-]+)@([A-Za-z0-9.-]+\.[A-Za-z0-9-]+)/g;
+// An address, plain or percent-encoded as it appears in a URL ("ann%40example.com", "%2540" twice encoded).
+const EMAIL = /([A-Za-z0-9._%+!#$&'*/=?^`{|}~-]+)(?:@|%40|%2540)([A-Za-z0-9.-]+\.[A-Za-z0-9-]+)/gi;
 // Our signed tokens ("<base64url>.<base64url>") and any token= parameter in a URL.
 const SIGNED = /\b[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{40,}\b/g;
 const TOKEN_PARAM = /([?&]token=)[^&\s"'<>]+/gi;
 const BEARER = /\b(Bearer\s+)\S+/gi;
 
 /**
- * A string with addresses reduced to their domain and tokens removed.
+ * A string with addresses (plain or percent-encoded) reduced to their domain and tokens removed.
  * @example scrub("no mailbox ann@example.com") // "no mailbox ***@example.com"
+ * @example scrub("erase ann%40example.com") // "erase ***@example.com" ("/" may sit in a local part: a path before it goes too)
  */
 export function scrub(s: string): string {
   return s.replace(TOKEN_PARAM, "$1[redacted]").replace(BEARER, "$1[redacted]").replace(SIGNED, "[token]").replace(EMAIL, "***@$2");

@@ -6,7 +6,7 @@
 //   POST /consume  {editionId, batches: n, resendUrl}      consumer over n send messages
 import { getConfig } from "../src/config";
 import { SubrequestBudget } from "../src/delivery/budget";
-import { handleDeliveryBatch } from "../src/delivery/consumer";
+import { handleDeliveryBatch } from "../src/jobs/queue";
 import { runFanout, startSend } from "../src/delivery/fanout";
 import { sendUnit, type DeliveryMessage, type Producer } from "../src/delivery/messages";
 import { resendTransport } from "../src/mail/resend";

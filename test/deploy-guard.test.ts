@@ -61,6 +61,21 @@ describe("production guards", () => {
       /SIGNING_SECRET_PREVIOUS is shorter than 32/,
     ],
     [
+      "a placeholder inside SIGNING_SECRET_PREVIOUS (issue 21, F5)",
+      { SIGNING_SECRET_PREVIOUS: `${"p".repeat(40)},change-me-to-a-long-random-string` },
+      /SIGNING_SECRET_PREVIOUS is a placeholder/,
+    ],
+    [
+      "a short entry inside SIGNING_SECRET_PREVIOUS",
+      { SIGNING_SECRET_PREVIOUS: `${"p".repeat(40)}, short-old-one-0123456789` },
+      /SIGNING_SECRET_PREVIOUS is shorter than 32/,
+    ],
+    [
+      "the committed loopback PUBLIC_BASE_URL on a Worker reached at a public host (issue 21, F5)",
+      { PUBLIC_BASE_URL: "http://localhost:8787", DEV_MAILBOX: "on", ADMIN_TOKEN: "change-me-to-another-long-random-string" },
+      /PUBLIC_BASE_URL=http:\/\/localhost:8787 is loopback, but requests come to digest\.example\.com/,
+    ],
+    [
       "one of SIGNING_SECRETS a placeholder",
       { SIGNING_SECRETS: `${"n".repeat(40)},change-me-to-a-long-random-string` },
       /SIGNING_SECRETS is a placeholder/,
@@ -69,7 +84,7 @@ describe("production guards", () => {
 
   it.each(refused)("refuse %s: /healthz names it, other routes do not, a log line does", async (_name, settings, named) => {
     const unsafe = { ...safe, ...settings } as Env;
-    expect(deploymentProblems(unsafe).join("; ")).toMatch(named);
+    expect(deploymentProblems(unsafe, "digest.example.com").join("; ")).toMatch(named);
 
     const health = await get("/healthz", unsafe);
     expect(health.status).toBe(503);
@@ -88,6 +103,26 @@ describe("production guards", () => {
     // Once for these six requests (each case's problem list differs from the one before).
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatch(named);
+  });
+
+  it("name every problem of a deployed loopback default: the mailbox, the placeholder token, the loopback URL", async () => {
+    const deployed = {
+      ...safe,
+      PUBLIC_BASE_URL: "http://localhost:8787",
+      DEV_MAILBOX: "on",
+      ADMIN_TOKEN: "change-me-to-another-long-random-string",
+    };
+    expect(deploymentProblems(deployed as Env, "digest.example.com")).toEqual([
+      "PUBLIC_BASE_URL=http://localhost:8787 is loopback, but requests come to digest.example.com",
+      "DEV_MAILBOX=on publishes every confirmation link and address at /dev/mailbox",
+      "ADMIN_TOKEN is a placeholder from .dev.vars.example",
+    ]);
+    // On loopback itself (wrangler dev, tests) nothing changes.
+    expect(deploymentProblems(deployed as Env, "localhost")).toEqual([]);
+    expect(deploymentProblems(deployed as Env, "127.0.0.1")).toEqual([]);
+    expect(deploymentProblems(deployed as Env, "[::1]")).toEqual([]);
+    const local = await app.fetch(new Request("http://127.0.0.1:8787/healthz"), deployed as Env);
+    expect(local.status).toBe(200);
   });
 
   it("log the refusal once, not once per request", async () => {

@@ -40,4 +40,14 @@ describe("log", () => {
     expect(line).toContain("***@example.com");
     expect(scrub(`a ${token} b`)).toBe("a [token] b");
   });
+
+  it("masks percent-encoded addresses, as a URL path carries them (issue 21, F8)", () => {
+    // "/" may be part of an address's local part, so the mask takes the path before it too: safe side.
+    expect(scrub("DELETE /admin/subscribers/ann%40example.com failed")).toBe("DELETE ***@example.com failed");
+    expect(scrub("path Ann.Lee%2Bnews%40Example.COM")).toBe("path ***@Example.COM");
+    expect(scrub("path ann%2540example.com")).toBe("path ***@example.com");
+    const out = vi.spyOn(console, "error").mockImplementation(() => {});
+    log.error("unhandled_error", { path: "/admin/subscribers/bob%40example.org" });
+    expect(out.mock.calls[0]![0] as string).not.toContain("bob");
+  });
 });

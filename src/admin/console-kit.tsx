@@ -1,6 +1,6 @@
-// What every console page module shares: no-store answers, the session of a page (or the login
-// redirect), a form's fields after its session and CSRF nonce are checked, and the console frame.
-// (src/admin/console.routes.tsx keeps its own copies for now; see the report of issue 22.)
+// What every console page module shares (route modules do not import each other): no-store
+// answers, the `signedIn` middleware and the session it found (sessionOf), a form's fields after
+// its CSRF nonce is checked against the session's, and the console frame.
 import type { Context, MiddlewareHandler } from "hono";
 import type { Child } from "hono/jsx";
 import { timingSafeEqual } from "hono/utils/buffer";
@@ -20,19 +20,42 @@ export const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.res.headers.set("Referrer-Policy", "no-referrer");
 };
 
-/** The session of a console page; GETs without one go to the login page. */
-export async function sessionOr(c: C): Promise<Session | Response> {
-  return (await readSession(c)) ?? c.redirect("/admin/login", 303);
+// The session `signedIn` found for a request, by request (the app's variables are shared by
+// every route module; the session is the console's own).
+const sessions = new WeakMap<Request, Session>();
+
+/**
+ * Every console page and form needs a session: a page without one goes to the login page, a
+ * form is refused. The route reads it with sessionOf(c).
+ * @example adminConsole.get("/console/next", signedIn, (c) => ... sessionOf(c) ...);
+ */
+export const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const session = await readSession(c);
+  if (!session) {
+    if (c.req.method === "POST") throw new HttpError(403, "Not logged in", "Your session has ended. Log in again at /admin/login.");
+    return c.redirect("/admin/login", 303);
+  }
+  sessions.set(c.req.raw, session);
+  await next();
+};
+
+/**
+ * The session `signedIn` checked for this request; a route without that middleware is a bug.
+ * @example const session = sessionOf(c);
+ */
+export function sessionOf(c: C): Session {
+  const session = sessions.get(c.req.raw);
+  if (!session) throw new Error(`console route ${c.req.path} has no signedIn middleware`);
+  return session;
 }
 
 /**
- * A console form's fields (strings only; a repeated name keeps all its values in `all`), after
- * checking its session and CSRF nonce.
+ * A console form's fields (strings only; a repeated name keeps its first value in `fields` and
+ * all its values in `all`), after checking its CSRF nonce against the session's (signedIn).
  * @example const { fields } = await formOf(c);
  */
 export async function formOf(c: C): Promise<{ session: Session; fields: Record<string, string>; all: Record<string, string[]> }> {
-  const session = await readSession(c);
-  if (!session) throw new HttpError(403, "Not logged in", "Your session has ended. Log in again at /admin/login.");
+  const session = sessionOf(c);
   const body = await c.req.parseBody({ all: true }).catch(() => null);
   if (!body) throw new HttpError(400, "Bad form", "The form could not be read.");
   const fields: Record<string, string> = {};
@@ -47,7 +70,7 @@ export async function formOf(c: C): Promise<{ session: Session; fields: Record<s
 }
 
 /** A console page in the site's shell. */
-export function consolePage(c: C, title: string, session: Session, body: Child, notice?: string, status: 200 | 422 = 200) {
+export function consolePage(c: C, title: string, session: Session, body: Child, notice?: string, status: 200 | 401 | 422 = 200) {
   return c.html(
     page(
       c.get("config").title,

@@ -8,30 +8,26 @@
 //   /admin/console/editions         preview link, build, send or resume, resend failed
 //   /admin/console/subscribers      search, status, erase, export (the API's CSV), import with dry run
 //   /admin/console/sources          the sources and their state
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
+import type { Child } from "hono/jsx";
 import { timingSafeEqual } from "hono/utils/buffer";
-import {
-  buildAndSend,
-  editionStatus,
-  forcedSlot,
-  recentEditions,
-  resendStoredEdition,
-  sendStoredEdition,
-  slotOf,
-} from "../editions/service";
+import { editionStatus, resendStoredEdition, sendStoredEdition } from "../delivery/service";
+import { forcedSlot, recentEditions, slotOf } from "../editions/service";
+import { eraseSubscriber } from "../jobs/erase";
+import { buildAndSend } from "../jobs/publish";
 import { editionId } from "../editions/types";
 import { clientKey } from "../http/client";
 import { factory, type AppEnv } from "../http/env";
 import { HttpError } from "../http/errors";
 import { sameOriginForms } from "../http/same-origin";
 import { page } from "../http/page";
-import { CACHE } from "../http/policy";
 import { limitBody } from "../http/validate";
 import { log } from "../log";
 import { consoleSources } from "../sources/status";
-import { countByStatus, eraseSubscriber, importCsv, SUBSCRIBER_STATUSES, searchSubscribers } from "../subscriptions/lifecycle";
+import { countByStatus, importCsv, liftAddress, SUBSCRIBER_STATUSES, searchSubscribers } from "../subscriptions/lifecycle";
 import type { SubscriberStatus } from "../subscriptions/store";
-import { Console, Dashboard, type EditionLine, EditionsPage, LoginForm, SourcesPage, SubscribersPage } from "./console.views";
+import { consolePage, formOf, noStore, sessionOf, signedIn } from "./console-kit";
+import { Dashboard, type EditionLine, EditionsPage, LoginForm, SourcesPage, SubscribersPage } from "./console.views";
 import { endSession, readSession, type Session, startSession } from "./session";
 
 type C = Context<AppEnv>;
@@ -47,49 +43,17 @@ const NOTICES = {
   missing: "No such edition.",
   erased: "The address was erased.",
   "not-found": "No subscriber had that address; any traces of it were erased anyway.",
+  lifted: "The suppression was lifted: the reader is unsubscribed, and may opt in again.",
+  "not-suppressed": "That address was neither bounced nor complained; nothing changed.",
   "logged-out": "Logged out.",
 } as const;
 type Notice = keyof typeof NOTICES;
 
-const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next();
-  c.res.headers.set("Cache-Control", CACHE.private);
-  c.res.headers.set("Referrer-Policy", "no-referrer");
-};
-
 const sameOrigin = sameOriginForms("This form was not sent from the admin console.");
 
-/** The session of a console page; GETs without one go to the login page. */
-async function sessionOr(c: C): Promise<Session | Response> {
-  const session = await readSession(c);
-  return session ?? c.redirect("/admin/login", 303);
-}
-
-/** A console form's fields, after checking its session and CSRF nonce. */
-async function formOf(c: C): Promise<{ session: Session; fields: Record<string, string> }> {
-  const session = await readSession(c);
-  if (!session) throw new HttpError(403, "Not logged in", "Your session has ended. Log in again at /admin/login.");
-  const body = await c.req.parseBody().catch(() => null);
-  if (!body) throw new HttpError(400, "Bad form", "The form could not be read.");
-  const fields: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) if (typeof v === "string") fields[k] = v;
-  if (!(await timingSafeEqual(fields.csrf ?? "", session.csrf))) throw new HttpError(403, "Stale form", "Reload the page and try again.");
-  return { session, fields };
-}
-
-function render(c: C, title: string, session: Session, body: Parameters<typeof page>[2], status: 200 | 401 | 422 = 200) {
+function render(c: C, title: string, session: Session, body: Child, status: 200 | 401 | 422 = 200) {
   const n = c.req.query("n") as Notice | undefined;
-  const notice = n && n in NOTICES ? NOTICES[n] : undefined;
-  return c.html(
-    page(
-      c.get("config").title,
-      title,
-      <Console csrf={session.csrf} notice={notice}>
-        {body}
-      </Console>,
-    ),
-    status,
-  );
+  return consolePage(c, title, session, body, n && n in NOTICES ? NOTICES[n] : undefined, status);
 }
 
 const back = (c: C, path: string, n: Notice) => c.redirect(`${path}?n=${n}`, 303);
@@ -133,9 +97,8 @@ adminConsole.use("/login", async (c, next) => {
 adminConsole.use("/logout", sameOrigin);
 adminConsole.on("POST", "/console/*", sameOrigin);
 
-adminConsole.get("/", async (c) => {
-  const session = await sessionOr(c);
-  if (session instanceof Response) return session;
+adminConsole.get("/", signedIn, async (c) => {
+  const session = sessionOf(c);
   const [counts, editions] = await Promise.all([countByStatus(c.var.deps.db), editionLines(c, 10)]);
   return render(c, "Dashboard", session, <Dashboard counts={counts} editions={editions} />);
 });
@@ -161,19 +124,19 @@ adminConsole.post("/login", limitBody(4096, [413, "Request too large", "The logi
   return c.redirect("/admin", 303);
 });
 
-adminConsole.post("/logout", async (c) => {
-  await formOf(c);
-  endSession(c);
+adminConsole.post("/logout", signedIn, async (c) => {
+  const { session } = await formOf(c);
+  await endSession(c, session);
+  log.info("admin_logout", {});
   return c.redirect("/admin/login", 303);
 });
 
-adminConsole.get("/console/editions", async (c) => {
-  const session = await sessionOr(c);
-  if (session instanceof Response) return session;
+adminConsole.get("/console/editions", signedIn, async (c) => {
+  const session = sessionOf(c);
   return render(c, "Editions", session, <EditionsPage csrf={session.csrf} editions={await editionLines(c, 30)} />);
 });
 
-adminConsole.post("/console/build", async (c) => {
+adminConsole.post("/console/build", signedIn, async (c) => {
   const { fields } = await formOf(c);
   const now = c.var.deps.clock();
   const force = fields.force === "1";
@@ -183,13 +146,13 @@ adminConsole.post("/console/build", async (c) => {
   return back(c, "/admin/console/editions", build.status === "skipped" ? "skipped" : build.created ? "built" : "unchanged");
 });
 
-adminConsole.post("/console/editions/:id/send", async (c) => {
+adminConsole.post("/console/editions/:id/send", signedIn, async (c) => {
   await formOf(c);
   const r = await sendStoredEdition(c.var.deps, idOf(c));
   return back(c, "/admin/console/editions", r.outcome === "started" ? "sent" : r.outcome === "missing" ? "missing" : "skipped");
 });
 
-adminConsole.post("/console/editions/:id/resend-failed", async (c) => {
+adminConsole.post("/console/editions/:id/resend-failed", signedIn, async (c) => {
   await formOf(c);
   const r = await resendStoredEdition(c.var.deps, idOf(c), "failed");
   const n: Notice = r.outcome === "resent" ? "resent" : r.outcome === "busy" ? "busy" : r.outcome === "missing" ? "missing" : "skipped";
@@ -225,13 +188,12 @@ async function subscribersPage(
   return render(c, "Subscribers", session, body, status);
 }
 
-adminConsole.get("/console/subscribers", async (c) => {
-  const session = await sessionOr(c);
-  if (session instanceof Response) return session;
+adminConsole.get("/console/subscribers", signedIn, async (c) => {
+  const session = sessionOf(c);
   return subscribersPage(c, session);
 });
 
-adminConsole.post("/console/subscribers/erase", async (c) => {
+adminConsole.post("/console/subscribers/erase", signedIn, async (c) => {
   const { fields } = await formOf(c);
   if ((fields.confirm ?? "").trim().toLowerCase() !== (fields.email ?? "").trim().toLowerCase()) {
     throw new HttpError(422, "Not confirmed", "Type the address exactly to erase it; nothing was erased.");
@@ -241,9 +203,17 @@ adminConsole.post("/console/subscribers/erase", async (c) => {
   return back(c, "/admin/console/subscribers", r.erased ? "erased" : "not-found");
 });
 
+adminConsole.post("/console/subscribers/lift", signedIn, async (c) => {
+  const { fields } = await formOf(c);
+  const r = await liftAddress(c.var.deps, fields.email ?? "");
+  if (!r) throw new HttpError(400, "Bad address", "That is not an email address.");
+  return back(c, "/admin/console/subscribers", r.lifted || r.entry ? "lifted" : "not-suppressed");
+});
+
 adminConsole.post(
   "/console/subscribers/import",
   limitBody(768 * 1024, [413, "Import too large", "An import may be at most 512 KB of CSV."]),
+  signedIn,
   async (c) => {
     const { session, fields } = await formOf(c);
     const csv = fields.csv ?? "";
@@ -255,8 +225,7 @@ adminConsole.post(
   },
 );
 
-adminConsole.get("/console/sources", async (c) => {
-  const session = await sessionOr(c);
-  if (session instanceof Response) return session;
+adminConsole.get("/console/sources", signedIn, async (c) => {
+  const session = sessionOf(c);
   return render(c, "Sources", session, <SourcesPage sources={await consoleSources(c.var.deps)} />);
 });

@@ -217,19 +217,48 @@ export function SubscribersPage(p: {
     <>
       <h1>Subscribers</h1>
       <StatusCounts counts={p.counts} />
-      <form method="get" action="/admin/console/subscribers">
-        <label for="q">Search addresses</label>
-        <input type="search" id="q" name="q" value={p.q} maxlength={254} />
-        <select name="status" aria-label="Status">
-          <option value="">any status</option>
-          {p.statuses.map((s) => (
-            <option value={s} selected={s === p.status}>
-              {s}
-            </option>
-          ))}
-        </select>
-        <button type="submit">Search</button>
-      </form>
+      <SubscriberSearch q={p.q} status={p.status} statuses={p.statuses} />
+      <SubscriberTable csrf={p.csrf} subscribers={p.subscribers} />
+      <h2>Export</h2>
+      <p>
+        <a href="/admin/subscribers.csv" download>
+          Download every subscriber as CSV
+        </a>{" "}
+        (status, dates, consent source).
+      </p>
+      <h2>Import</h2>
+      <ImportForm csrf={p.csrf} csv={p.csv ?? ""} />
+      <p class="muted">
+        Unsubscribed, bounced, complained and erased addresses are never subscribed again, and no import activates an existing row. Lifting
+        a bounce or a complaint makes the reader unsubscribed: they may then opt in again themselves.
+      </p>
+      {p.errors ? <ImportErrors errors={p.errors} /> : null}
+      {p.report ? <ImportResult report={p.report} /> : null}
+    </>
+  );
+}
+
+function SubscriberSearch(p: { q: string; status: string; statuses: readonly SubscriberStatus[] }) {
+  return (
+    <form method="get" action="/admin/console/subscribers">
+      <label for="q">Search addresses</label>
+      <input type="search" id="q" name="q" value={p.q} maxlength={254} />
+      <select name="status" aria-label="Status">
+        <option value="">any status</option>
+        {p.statuses.map((s) => (
+          <option value={s} selected={s === p.status}>
+            {s}
+          </option>
+        ))}
+      </select>
+      <button type="submit">Search</button>
+    </form>
+  );
+}
+
+function SubscriberTable({ csrf, subscribers }: { csrf: string; subscribers: Subscriber[] }) {
+  return (
+    <>
       <div class="scroll">
         <table>
           <thead>
@@ -242,7 +271,7 @@ export function SubscribersPage(p: {
             </tr>
           </thead>
           <tbody>
-            {p.subscribers.map((s) => (
+            {subscribers.map((s) => (
               <tr data-email={s.email}>
                 <td>
                   <a href={`/admin/console/subscribers/${s.id}`}>{s.email}</a>
@@ -253,7 +282,7 @@ export function SubscribersPage(p: {
                 <td>
                   {/* Erasure cannot be undone: the operator types the address to confirm. */}
                   <form method="post" action="/admin/console/subscribers/erase" class="row-actions">
-                    <Csrf token={p.csrf} />
+                    <Csrf token={csrf} />
                     <input type="hidden" name="email" value={s.email} />
                     <input
                       type="text"
@@ -265,47 +294,48 @@ export function SubscribersPage(p: {
                     />
                     <button type="submit">Erase</button>
                   </form>
+                  {s.status === "bounced" || s.status === "complained" ? (
+                    <Action action="/admin/console/subscribers/lift" csrf={csrf} label="Lift suppression" fields={{ email: s.email }} />
+                  ) : null}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      {p.subscribers.length === 0 ? <p class="muted">No subscriber matches.</p> : null}
-      <h2>Export</h2>
-      <p>
-        <a href="/admin/subscribers.csv" download>
-          Download every subscriber as CSV
-        </a>{" "}
-        (status, dates, consent source).
-      </p>
-      <h2>Import</h2>
-      <form method="post" action="/admin/console/subscribers/import">
-        <Csrf token={p.csrf} />
-        <label for="csv">CSV with a header row: email, and optionally consent (yes/no), consent_at, consent_page</label>
-        <textarea id="csv" name="csv" rows={6} required>
-          {p.csv ?? ""}
-        </textarea>
-        <label>
-          <input type="checkbox" name="dryRun" value="1" checked /> Dry run: only show what would change
-        </label>
-        <button type="submit">Import</button>
-      </form>
-      <p class="muted">Unsubscribed, bounced, complained and erased addresses are never subscribed again.</p>
-      {p.errors ? (
-        <div class="error" role="alert">
-          <p>Nothing was imported: {p.errors.length} row(s) could not be read.</p>
-          <ul>
-            {p.errors.map((e) => (
-              <li>
-                Line {e.line}: {e.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-      {p.report ? <ImportResult report={p.report} /> : null}
+      {subscribers.length === 0 ? <p class="muted">No subscriber matches.</p> : null}
     </>
+  );
+}
+
+function ImportForm({ csrf, csv }: { csrf: string; csv: string }) {
+  return (
+    <form method="post" action="/admin/console/subscribers/import">
+      <Csrf token={csrf} />
+      <label for="csv">CSV with a header row: email, and optionally consent (yes/no), consent_at, consent_page</label>
+      <textarea id="csv" name="csv" rows={6} required>
+        {csv}
+      </textarea>
+      <label>
+        <input type="checkbox" name="dryRun" value="1" checked /> Dry run: only show what would change
+      </label>
+      <button type="submit">Import</button>
+    </form>
+  );
+}
+
+function ImportErrors({ errors }: { errors: Array<{ line: number; message: string }> }) {
+  return (
+    <div class="error" role="alert">
+      <p>Nothing was imported: {errors.length} row(s) could not be read.</p>
+      <ul>
+        {errors.map((e) => (
+          <li>
+            Line {e.line}: {e.message}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

@@ -4,12 +4,13 @@
 //   /admin/console/next             what a build now would contain
 //   /admin/console/settings         schedule, review before send, event retention
 //   /admin/console/subscribers/:id  a reader's history: editions sent, delivered, opened, bounced
-// The same services as the admin API; session, CSRF nonce on every form, no-store, the site CSP.
+// The same services as the admin API; every page and form behind signedIn (./console-kit.tsx),
+// the session's CSRF nonce on every form, no-store, the site CSP.
 import type { Context } from "hono";
+import { editionStatus, readerHistory } from "../delivery/service";
 import { sendTestEdition } from "../delivery/test-send";
 import { editableEdition, editEdition } from "../editions/edit";
 import { nextEdition } from "../editions/next";
-import { editionStatus } from "../editions/service";
 import { editionId } from "../editions/types";
 import { removeEdition } from "../editions/unpublish";
 import { factory, type AppEnv } from "../http/env";
@@ -20,8 +21,7 @@ import { errorText, log } from "../log";
 import { currentSettings, updateSettings } from "../settings/service";
 import { normalizeAddress } from "../subscriptions/address";
 import { findSubscriber } from "../subscriptions/lifecycle";
-import { readerHistory } from "../webhooks/engagement";
-import { consolePage, formOf, noStore, sessionOr } from "./console-kit";
+import { consolePage, formOf, noStore, sessionOf, signedIn } from "./console-kit";
 import { EditionDetail, NextEditionPage, ReaderHistory, SettingsPage } from "./operator-console.views";
 
 type C = Context<AppEnv>;
@@ -53,9 +53,8 @@ export const operatorConsole = factory.createApp();
 operatorConsole.use("/console/*", noStore);
 operatorConsole.on("POST", "/console/*", sameOriginForms("This form was not sent from the admin console."), FORM_LIMIT);
 
-operatorConsole.get("/console/editions/:id", async (c) => {
-  const session = await sessionOr(c);
-  if (session instanceof Response) return session;
+operatorConsole.get("/console/editions/:id", signedIn, async (c) => {
+  const session = sessionOf(c);
   const id = idOf(c);
   const [status, editable] = await Promise.all([editionStatus(c.var.deps, id), editableEdition(c.var.deps, id)]);
   if (!status) throw new HttpError(404, "Not found", `No edition with id ${id}.`);
@@ -80,7 +79,7 @@ operatorConsole.get("/console/editions/:id", async (c) => {
   return consolePage(c, `Edition ${id}`, session, <EditionDetail csrf={session.csrf} e={view} />, noticeOf(c));
 });
 
-operatorConsole.post("/console/editions/:id/test", async (c) => {
+operatorConsole.post("/console/editions/:id/test", signedIn, async (c) => {
   const { fields } = await formOf(c);
   const id = idOf(c);
   const to = normalizeAddress(fields.to ?? "");
@@ -99,7 +98,7 @@ operatorConsole.post("/console/editions/:id/test", async (c) => {
   return c.redirect(`${editionPath(id)}?n=tested`, 303);
 });
 
-operatorConsole.post("/console/editions/:id/edit", async (c) => {
+operatorConsole.post("/console/editions/:id/edit", signedIn, async (c) => {
   const { fields, all } = await formOf(c);
   const id = idOf(c);
   // Positions come as pos:<storyId> = n; the new order sorts by them (ties keep the old order).
@@ -115,7 +114,7 @@ operatorConsole.post("/console/editions/:id/edit", async (c) => {
   return c.redirect(`${editionPath(id)}?n=${r.outcome === "started" ? "started" : "edited"}`, 303);
 });
 
-operatorConsole.post("/console/editions/:id/delete", async (c) => {
+operatorConsole.post("/console/editions/:id/delete", signedIn, async (c) => {
   const { fields } = await formOf(c);
   const id = idOf(c);
   if ((fields.confirm ?? "").trim() !== id) throw new HttpError(422, "Not confirmed", `Type the edition's id (${id}) to confirm.`);
@@ -124,20 +123,18 @@ operatorConsole.post("/console/editions/:id/delete", async (c) => {
   return r.outcome === "deleted" ? c.redirect("/admin/console/editions", 303) : c.redirect(`${editionPath(id)}?n=unpublished`, 303);
 });
 
-operatorConsole.get("/console/next", async (c) => {
-  const session = await sessionOr(c);
-  if (session instanceof Response) return session;
+operatorConsole.get("/console/next", signedIn, async (c) => {
+  const session = sessionOf(c);
   return consolePage(c, "Next edition", session, <NextEditionPage next={await nextEdition(c.var.deps)} />);
 });
 
-operatorConsole.get("/console/settings", async (c) => {
-  const session = await sessionOr(c);
-  if (session instanceof Response) return session;
+operatorConsole.get("/console/settings", signedIn, async (c) => {
+  const session = sessionOf(c);
   const settings = await currentSettings(c.var.deps);
   return consolePage(c, "Settings", session, <SettingsPage csrf={session.csrf} settings={settings} />, noticeOf(c));
 });
 
-operatorConsole.post("/console/settings", async (c) => {
+operatorConsole.post("/console/settings", signedIn, async (c) => {
   const { session, fields, all } = await formOf(c);
   const deadline = (fields.reviewDeadlineMinutes ?? "").trim();
   const r = await updateSettings(c.var.deps, {
@@ -162,9 +159,8 @@ operatorConsole.post("/console/settings", async (c) => {
   return c.redirect("/admin/console/settings?n=saved", 303);
 });
 
-operatorConsole.get("/console/subscribers/:id", async (c) => {
-  const session = await sessionOr(c);
-  if (session instanceof Response) return session;
+operatorConsole.get("/console/subscribers/:id", signedIn, async (c) => {
+  const session = sessionOf(c);
   const id = Number(c.req.param("id"));
   const reader = Number.isSafeInteger(id) && id > 0 ? await findSubscriber(c.var.deps, id) : null;
   if (!reader) throw new HttpError(404, "Not found", "No subscriber with that id.");

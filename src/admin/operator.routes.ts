@@ -12,7 +12,7 @@ import { sendTestEdition } from "../delivery/test-send";
 import { editEdition } from "../editions/edit";
 import { nextEdition } from "../editions/next";
 import { waitingEditions } from "../editions/review";
-import { readerHistory } from "../webhooks/engagement";
+import { readerHistory } from "../delivery/service";
 import { removeEdition } from "../editions/unpublish";
 import { errorText, log } from "../log";
 import { AccountMailError, PermanentMailError } from "../mail/types";

@@ -2,7 +2,10 @@
 // resume one, resend its failed or held rows, and see how its delivery is going; search, erase,
 // export and import subscribers. `npm run admin -- ...` (scripts/admin.ts) calls it.
 import * as z from "zod/mini";
-import { buildAndSend, editionStatus, forcedSlot, resendStoredEdition, sendStoredEdition, slotOf } from "../editions/service";
+import { editionStatus, resendStoredEdition, sendStoredEdition } from "../delivery/service";
+import { forcedSlot, slotOf } from "../editions/service";
+import { eraseSubscriber } from "../jobs/erase";
+import { buildAndSend } from "../jobs/publish";
 import { editionId, SLOT_PATTERN, type EditionRecord } from "../editions/types";
 import { factory } from "../http/env";
 import { sourceStates } from "../sources/service";
@@ -12,9 +15,9 @@ import { CACHE } from "../http/policy";
 import { body, limitBody, param, query, type BodyPolicy, type Refusal } from "../http/validate";
 import {
   countByStatus,
-  eraseSubscriber,
   exportCsv,
   importCsv,
+  liftAddress,
   MAX_IMPORT_ROWS,
   SUBSCRIBER_STATUSES,
   searchSubscribers,
@@ -156,10 +159,30 @@ admin.post(
   },
 );
 
-// Erasure: DELETE /admin/subscribers/:email -> the address is in no table afterwards.
-admin.delete("/subscribers/:email", async (c) => {
-  const r = await eraseSubscriber(c.var.deps, c.req.param("email"));
-  if (!r) throw new HttpError(400, "Bad address", "Name the address to erase, URL-encoded: /admin/subscribers/ann%40example.com.");
+// An address travels in a JSON body, never in a URL: URLs reach request logs.
+const addressBody = z.strictObject({ email: z.string().check(z.maxLength(512)) });
+const smallBody = limitBody(4096, [413, "Payload too large", "The body may hold at most 4 KB of JSON."]);
+
+// Erasure: POST /admin/subscribers/erase {"email": "..."} -> the address is in no table afterwards.
+admin.post("/subscribers/erase", smallBody, body(addressBody, JSON_BODY), async (c) => {
+  const r = await eraseSubscriber(c.var.deps, c.req.valid("json").email);
+  if (!r) throw new HttpError(400, "Bad address", 'Send the address to erase as {"email": "ann@example.com"}.');
+  return c.json(r);
+});
+
+// The old erasure route put the address in the URL (and so in request logs): gone, with a pointer.
+admin.delete("/subscribers/:email", () => {
+  throw new HttpError(
+    410,
+    "Gone",
+    'Erasure moved to POST /admin/subscribers/erase with a JSON body {"email": "..."}, so the address stays out of URLs and logs.',
+  );
+});
+
+// Lifting a bounce or a complaint, an operator's explicit decision (logged): POST /admin/subscribers/lift {"email": "..."}
+admin.post("/subscribers/lift", smallBody, body(addressBody, JSON_BODY), async (c) => {
+  const r = await liftAddress(c.var.deps, c.req.valid("json").email);
+  if (!r) throw new HttpError(400, "Bad address", 'Send the address as {"email": "ann@example.com"}.');
   return c.json(r);
 });
 

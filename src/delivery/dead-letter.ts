@@ -1,48 +1,18 @@
-// The dead-letter queue consumer: messages that exhausted their retries land here. What they
-// were trying to send is recorded as failed for good (visible in the admin API), never retried.
-import type { DepsOverrides } from "../deps";
-import { errorText, log } from "../log";
-import { parseDeliveryMessage } from "./messages";
+// Delivery's dead letters: a message that exhausted its retries lands on the dead-letter queue
+// (src/jobs/queue.ts reads it), and what it was trying to send is recorded as failed for good
+// (visible in the admin API), never retried.
+import type { DeliveryMessage } from "./messages";
 import { failFanout, failUnitForGood } from "./store";
 
 /**
- * Records each dead-lettered message's unit (or fan-out) as failed and acks it.
- * @example export default { queue: (batch, env) => handleDeadLetterBatch(batch, env) }
+ * Records a dead-lettered delivery message's unit (or fan-out) as failed; returns the rows failed.
+ * @example summary.rows += await failDeadLettered(env.DB, msg, message.attempts, new Date());
  */
-export async function handleDeadLetterBatch(
-  batch: MessageBatch<unknown>,
-  env: Env,
-  deps: Pick<DepsOverrides, "clock"> = {},
-): Promise<{ units: number; rows: number; fanouts: number; malformed: number }> {
-  const now = deps.clock ?? (() => new Date());
-  const summary = { units: 0, rows: 0, fanouts: 0, malformed: 0 };
-  for (const message of batch.messages) {
-    const msg = parseDeliveryMessage(message.body);
-    try {
-      if (!msg) {
-        summary.malformed++;
-        log.warn("dead_letter_malformed", { id: message.id, body: String(JSON.stringify(message.body)).slice(0, 200) });
-      } else if (msg.kind === "send") {
-        summary.units++;
-        summary.rows += await failUnitForGood(
-          env.DB,
-          { editionId: msg.editionId, batch: msg.batch, part: msg.part },
-          `retries exhausted after ${message.attempts} attempts`,
-          now(),
-        );
-      } else if (msg.kind === "confirm") {
-        // The person can ask again; the weekly cap counted this one.
-        log.warn("confirmation_dead_lettered", { subscriberId: msg.subscriberId });
-      } else {
-        summary.fanouts++;
-        await failFanout(env.DB, msg.editionId, "fan-out retries exhausted; POST /admin/editions/:id/send resumes it", now());
-      }
-      message.ack();
-    } catch (err) {
-      log.error("dead_letter_error", { id: message.id, error: errorText(err) });
-      message.retry({ delaySeconds: 30 });
-    }
+export async function failDeadLettered(db: D1Database, msg: DeliveryMessage, attempts: number, now: Date): Promise<number> {
+  if (msg.kind === "send") {
+    const unit = { editionId: msg.editionId, batch: msg.batch, part: msg.part };
+    return failUnitForGood(db, unit, `retries exhausted after ${attempts} attempts`, now);
   }
-  log.info("dead_letter_batch", { queue: batch.queue, messages: batch.messages.length, ...summary });
-  return summary;
+  await failFanout(db, msg.editionId, "fan-out retries exhausted; POST /admin/editions/:id/send resumes it", now);
+  return 0;
 }

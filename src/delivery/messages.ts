@@ -1,15 +1,18 @@
-// The queue messages of the delivery pipeline and their validation. Messages are tiny (a unit's
+// The queue messages delivery owns ("send" a unit, continue a "fanout") and their validation;
+// subscriptions own theirs (src/subscriptions/messages.ts), and the queue dispatch
+// (src/jobs/queue.ts) reads both. Messages are tiny (a unit's
 // address, not its recipients): the consumer reads the recipients from D1, so one sendBatch of
 // 100 messages enqueues 10,000 recipients and stays far below the 256 KB limit.
 import * as z from "zod/mini";
 import "../validation";
 import { editionId } from "../editions/types";
+import { QUEUE_SEND_MAX, type Producer as QueueProducer } from "../ports";
+
+export { QUEUE_SEND_MAX };
 
 /** Queue names from wrangler.toml; the `queue` handler dispatches on them. */
 export const DELIVERIES_QUEUE = "newsletter-deliveries";
 export const DEAD_LETTER_QUEUE = "newsletter-deliveries-dlq";
-/** Most messages one Queue sendBatch call may carry. */
-export const QUEUE_SEND_MAX = 100;
 
 /** Send one unit: the deliveries of `editionId` in provider batch `batch`, part `part`. */
 export const sendMessage = z.object({
@@ -23,40 +26,14 @@ export const sendMessage = z.object({
 /** Continue (or start) an edition's fan-out from the cursor stored in D1. */
 export const fanoutMessage = z.object({ v: z.literal(1), kind: z.literal("fanout"), editionId });
 
-/**
- * Send one subscription confirmation mail. The signup answer only records the request and
- * enqueues this, so it takes the same time whether or not a mail goes out (no enumeration by
- * timing). No address in the message: the consumer reads it by id, and sends only while the
- * subscriber is still pending with this nonce.
- */
-export const confirmMessage = z.object({
-  v: z.literal(1),
-  kind: z.literal("confirm"),
-  subscriberId: z.int().check(z.minimum(1)),
-  nonce: z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/)),
-});
-
-export const deliveryMessage = z.discriminatedUnion("kind", [sendMessage, fanoutMessage, confirmMessage]);
+export const deliveryMessage = z.discriminatedUnion("kind", [sendMessage, fanoutMessage]);
 
 export type SendMessage = z.infer<typeof sendMessage>;
 export type FanoutMessage = z.infer<typeof fanoutMessage>;
-export type ConfirmMessage = z.infer<typeof confirmMessage>;
 export type DeliveryMessage = z.infer<typeof deliveryMessage>;
-
-/**
- * A message body checked against the schema, or null for anything else.
- * @example const msg = parseDeliveryMessage(message.body); if (!msg) message.ack();
- */
-export function parseDeliveryMessage(body: unknown): DeliveryMessage | null {
-  const parsed = deliveryMessage.safeParse(body);
-  return parsed.success ? parsed.data : null;
-}
 
 /** @example env.DELIVERIES.send(sendUnit("2026-11-23", 4, "")) */
 export const sendUnit = (editionId: string, batch: number, part = ""): SendMessage => ({ v: 1, kind: "send", editionId, batch, part });
-
-/** @example env.DELIVERIES.send(sendConfirmation(7, nonce)) */
-export const sendConfirmation = (subscriberId: number, nonce: string): ConfirmMessage => ({ v: 1, kind: "confirm", subscriberId, nonce });
 
 /** @example env.DELIVERIES.send(continueFanout("2026-11-23")) */
 export const continueFanout = (editionId: string): FanoutMessage => ({ v: 1, kind: "fanout", editionId });
@@ -89,5 +66,5 @@ export function heldBefore(nowMs: number): number {
   return nowMs - (PROVIDER_KEY_MEMORY_MS - KEY_MEMORY_MARGIN_MS);
 }
 
-/** What the pipeline needs of a queue producer; the binding in production, a recorder in tests. */
-export type Producer = Pick<Queue<DeliveryMessage>, "send" | "sendBatch">;
+/** What delivery needs of a queue producer; the binding in production, a recorder in tests. */
+export type Producer = QueueProducer<DeliveryMessage>;

@@ -1,11 +1,16 @@
-// SQL for delivering editions: the recipient snapshot, the fan-out's progress, and the per-batch
-// claim/record steps of the queue consumer. Every state change is a compare-and-set, so at-least-
+// SQL for delivering editions (fanouts, deliveries; nothing else writes them): the recipient
+// snapshot, the fan-out's progress, and the per-batch claim/record steps of the queue consumer. Every state change is a compare-and-set, so at-least-
 // once queue delivery, doubled messages and crashed consumers can neither lose nor double a send.
 //
 // A "unit" is what one queue message and one provider call cover: the deliveries of one edition
 // with the same (batch_no, part). Rows of a unit always change state together.
-import { sendableEditionStatement } from "../editions/store";
+import { sendableEditionStatement, type AlongsideStatements } from "../editions/store";
+import { scrub } from "../log";
 import type { SendableEdition } from "../editions/types";
+import { subscriberTokensStatement } from "../subscriptions/store";
+
+/** A provider's error text as stored: addresses masked (they quote recipients), at most 500 characters. */
+const errorText = (text: string): string => scrub(text).slice(0, 500);
 
 export type DeliveryStatus = "pending" | "sending" | "sent" | "failed" | "skipped";
 
@@ -69,6 +74,22 @@ export async function startFanout(
     db.prepare(`SELECT ${fanoutColumns} FROM fanouts WHERE edition_id = ?`).bind(editionId),
   ]);
   return { state: toState((read!.results as FanoutRow[])[0]!), created: insert!.meta.changes > 0 };
+}
+
+/**
+ * Starts an edition's fan-out in the transaction that inserts the edition (editions/store.ts runs
+ * it, for the row it inserts only), so a build never leaves an edition without its send.
+ * @example await buildEdition(deps, { slot, now, alongside: fanoutWithEdition(100) });
+ */
+export function fanoutWithEdition(batchSize: number): AlongsideStatements {
+  return (db, e) => [
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO fanouts (edition_id, status, batch_size, started_at, updated_at)
+         SELECT id, 'running', ?3, ?4, ?4 FROM editions WHERE id = ?1 AND slot = ?2 AND status = 'built'`,
+      )
+      .bind(e.id, e.slot, batchSize, e.createdAt),
+  ];
 }
 
 /** The fan-out's progress for an edition, or null when it was never started. */
@@ -151,7 +172,7 @@ export async function saveEnqueued(db: D1Database, editionId: string, enqueued: 
 export async function failFanout(db: D1Database, editionId: string, error: string, now: Date): Promise<void> {
   await db
     .prepare(`UPDATE fanouts SET status = 'failed', last_error = ?, updated_at = ? WHERE edition_id = ? AND status != 'done'`)
-    .bind(error.slice(0, 500), now.toISOString(), editionId)
+    .bind(errorText(error), now.toISOString(), editionId)
     .run();
 }
 
@@ -304,7 +325,7 @@ export async function releaseClaim(
          key_first_used_at = CASE WHEN ?6 = 1 AND key_first_used_at = claimed_at THEN NULL ELSE key_first_used_at END
        WHERE claim_token = ?4 AND status = 'sending'`,
     )
-    .bind(opts.final ? 1 : 0, error.slice(0, 500), opts.now.toISOString(), token, opts.pending ? 1 : 0, opts.refused ? 1 : 0)
+    .bind(opts.final ? 1 : 0, errorText(error), opts.now.toISOString(), token, opts.pending ? 1 : 0, opts.refused ? 1 : 0)
     .run();
   return res.meta.changes;
 }
@@ -317,7 +338,7 @@ export async function releaseClaim(
 export async function pauseEdition(db: D1Database, editionId: string, reason: string, now: Date): Promise<boolean> {
   const res = await db
     .prepare(`UPDATE fanouts SET paused_at = ?1, pause_reason = ?2, updated_at = ?1 WHERE edition_id = ?3 AND paused_at IS NULL`)
-    .bind(now.toISOString(), reason.slice(0, 500), editionId)
+    .bind(now.toISOString(), errorText(reason), editionId)
     .run();
   return res.meta.changes > 0;
 }
@@ -433,15 +454,39 @@ export async function storeUnsubscribeTokens(
          WHERE id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1))`,
       )
       .bind(json),
-    db
-      .prepare(
-        `UPDATE subscribers
-         SET unsubscribe_token = (SELECT json_extract(value, '$[2]') FROM json_each(?1) WHERE json_extract(value, '$[1]') = subscribers.id),
-           unsubscribe_kid = ?2
-         WHERE id IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))`,
-      )
-      .bind(json, kid),
+    subscriberTokensStatement(db, json, kid),
   ]);
+}
+
+/**
+ * Erases an address from the delivery rows (the subscription's erasure runs it in its
+ * transaction): the rows keep their counts but lose the address, token and subscriber id; a
+ * row not yet sent is skipped. A negative id keeps UNIQUE (edition_id, subscriber_id).
+ * @example eraseAddress(db, email, hash, now, (email, now) => [eraseDeliveriesStatement(db, email, now)]);
+ */
+export function eraseDeliveriesStatement(db: D1Database, email: string, now: Date): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE deliveries SET email = '(erased)', unsubscribe_token = NULL, subscriber_id = -id, updated_at = ?2,
+         status = CASE WHEN status = 'pending' AND attempts = 0 THEN 'skipped' ELSE status END,
+         last_error = CASE WHEN status = 'pending' AND attempts = 0 THEN 'erased' ELSE last_error END
+       WHERE email = ?1 COLLATE NOCASE OR subscriber_id IN (SELECT id FROM subscribers WHERE email = ?1)`,
+    )
+    .bind(email, now.toISOString());
+}
+
+/**
+ * Removes provider error texts stored before they were masked that quote an erased address, on
+ * this reader's rows or (one batch, one error) on others'.
+ * @example eraseAddress(db, email, hash, now, (email) => [eraseErrorTextsStatement(db, email)]);
+ */
+export function eraseErrorTextsStatement(db: D1Database, email: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE deliveries SET last_error = '(error text removed: it named an erased address)'
+       WHERE instr(lower(last_error), lower(?1)) > 0`,
+    )
+    .bind(email);
 }
 
 /**
@@ -470,7 +515,7 @@ export async function splitClaim(
            SET part = ?1, status = 'pending', claim_token = NULL, last_error = ?2, updated_at = ?3, key_first_used_at = NULL
            WHERE claim_token = ?4 AND status = 'sending' AND id IN (SELECT value FROM json_each(?5))`,
         )
-        .bind(parts[i], error.slice(0, 500), iso, token, JSON.stringify(h.map((d) => d.id))),
+        .bind(parts[i], errorText(error), iso, token, JSON.stringify(h.map((d) => d.id))),
     ),
   );
   return parts;
@@ -489,7 +534,7 @@ export async function failUnitForGood(db: D1Database, unit: Unit, error: string,
        WHERE edition_id = ?1 AND batch_no = ?2 AND (part = ?3 OR part LIKE ?3 || '_%')
          AND status IN ('pending', 'sending', 'failed') AND final = 0`,
     )
-    .bind(unit.editionId, unit.batch, unit.part, now.toISOString(), error)
+    .bind(unit.editionId, unit.batch, unit.part, now.toISOString(), errorText(error))
     .run();
   return res.meta.changes;
 }

@@ -1,5 +1,5 @@
 // The delivery sweep, the one place that resumes delivery work nobody else will: run on its own
-// frequent cron (every 10 minutes) and after each daily build (src/editions/cron.ts). Whatever a
+// frequent cron (every 10 minutes) and after each daily build (src/jobs/scheduled.ts). Whatever a
 // lost queue message or a dead invocation left behind is enqueued again (duplicates are
 // harmless: claims are compare-and-set), and paused editions are tried again at a slow interval.
 // - stranded editions: the build records the fan-out with the edition (one D1 transaction), so

@@ -6,34 +6,10 @@
 // Only the plain shapes are turned: one quotation, then a named or described speaker (never a
 // bare pronoun, which would lean on a sentence the summary may not include) and a verb of saying.
 
-const SAYING = [
-  "said",
-  "says",
-  "added",
-  "adds",
-  "explained",
-  "explains",
-  "insisted",
-  "admitted",
-  "noted",
-  "stated",
-  "warned",
-  "argued",
-  "claimed",
-  "recalled",
-  "replied",
-  "wrote",
-  "writes",
-  "declared",
-  "announced",
-  "told",
-  "asked",
-  "asks",
-  "tells",
-  "continued",
-] as const;
-const VERB = `(?:${SAYING.join("|")})`;
-const PRONOUN = /^(?:he|she|they|it|i|we|you|one|this|that)$/i;
+import { alternation, SAYING_VERBS, SPEAKER_PRONOUNS, SUBJECT_PRONOUNS } from "./lexicon";
+
+const VERB = `(?:${alternation(SAYING_VERBS)})`;
+const PRONOUN = new RegExp(`^(?:${alternation([...SUBJECT_PRONOUNS, ...SPEAKER_PRONOUNS, "one", "this", "that"])})$`, "i");
 
 /**
  * The quotation: an opening mark, text without that mark, and a closing comma, question or

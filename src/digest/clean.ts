@@ -2,6 +2,7 @@
 // (short lines without sentence punctuation, caption and credit shapes, lines repeated within or
 // across articles, glued caption fragments) and a few well-known call-to-action shapes second.
 
+import { AGENCIES, alternation, CAPTION_POSITIONS, CREDIT_PHRASES, KNOWN_ENTITIES, MEDIA_LABELS, SENTENCE_OPENERS } from "./lexicon";
 import { splitSentences } from "./sentences";
 import { normalizeText, wordCount } from "./text";
 
@@ -33,11 +34,24 @@ export function rawParagraphs(text: string): string[] {
       .split("\n")
       .map((l) => l.replace(LEADING_DASH, "").trim())
       .filter(Boolean);
-    if (lines.length === 0) continue;
-    if (lines.length > 1 && isHardWrapped(lines)) out.push(lines.join(" "));
-    else out.push(...lines);
+    // A heading line ("SPORTS", "WE WISH HIM WELL") stands alone: joined into a hard-wrapped
+    // paragraph it would run into the sentence after it.
+    let start = 0;
+    for (let i = 0; i <= lines.length; i++) {
+      if (i < lines.length && !isHeading(lines[i]!)) continue;
+      const run = lines.slice(start, i);
+      if (run.length > 1 && isHardWrapped(run)) out.push(run.join(" "));
+      else out.push(...run);
+      if (i < lines.length) out.push(lines[i]!);
+      start = i + 1;
+    }
   }
   return out;
+}
+
+/** A heading: a short line without a lower-case letter or an end of sentence. */
+function isHeading(line: string): boolean {
+  return line.length <= 60 && !/\p{Ll}/u.test(line) && /\p{Lu}/u.test(line) && !isTerminated(line);
 }
 
 /** A wire's dash or bullet left at the start of a line ("_ The computer industry..."). */
@@ -50,28 +64,18 @@ const LEADING_DASH = /^[ \t]*(?:_|-|--|\u2014|\*)[ \t]+/;
  */
 export function stripWireCodes(text: string): string {
   return text
+    .replace(WIRE_RULE_LINE, "\n\n")
+    .replace(DOUBLE_DASH, " - ")
     .replace(/&([A-Za-z]{2,6});/g, (m, name: string) => WIRE_ENTITIES[name.toLowerCase()] ?? (KNOWN_NAMES.has(name.toLowerCase()) ? m : ""))
     .replace(/ _(?= )/g, " -");
 }
+/** A rule of underscores, dashes, equals signs or stars (a wire's section break): a paragraph break. */
+const WIRE_RULE_LINE = /[ \t]*(?:_{3,}|-{3,}|={3,}|\*{3,})[ \t]*/g;
+/** Two hyphens standing for a dash ("ATLANTA -- The", "Xinhua--"). */
+const DOUBLE_DASH = / ?--+ ?/g;
 const WIRE_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 /** Named entities a text article may legitimately carry; left for the HTML reader. */
-const KNOWN_NAMES = new Set([
-  "nbsp",
-  "ndash",
-  "mdash",
-  "hellip",
-  "lsquo",
-  "rsquo",
-  "ldquo",
-  "rdquo",
-  "laquo",
-  "raquo",
-  "copy",
-  "reg",
-  "eacute",
-  "euro",
-  "pound",
-]);
+const KNOWN_NAMES: ReadonlySet<string> = new Set(KNOWN_ENTITIES);
 
 function isHardWrapped(lines: string[]): boolean {
   const body = lines.slice(0, -1);
@@ -108,21 +112,9 @@ export function repeatedParagraphs(articles: readonly (readonly string[])[]): Se
   return out;
 }
 
-const CREDIT_WORDS = new RegExp(
-  [
-    String.raw`\b(?:getty images|shutterstock|ap photo|afp(?: via getty)?|reuters\/|epa\b|alamy|photo(?:graph)?s? by`,
-    String.raw`image(?:s)? by|courtesy of|file photo|handout|pool photo|photo credit)\b`,
-  ].join("|"),
-  "i",
-);
-const CAPTION_MARK = new RegExp(
-  [
-    String.raw`\((?:l|r|c|l-r|r-l|left|right|centre|center|top|bottom|above|below|inset|file|front|back|second left`,
-    String.raw`second right|from left|from right)\)`,
-  ].join("|"),
-  "i",
-);
-const LABEL_PREFIX = /^(?:photos?|images?|pictures?|photograph|credit|illustration|graphic|video|watch|listen|caption|source)\s*[:|]/i;
+const CREDIT_WORDS = new RegExp(String.raw`\b(?:${alternation(CREDIT_PHRASES)})\b`, "i");
+const CAPTION_MARK = new RegExp(String.raw`\((?:${alternation(CAPTION_POSITIONS)})\)`, "i");
+const LABEL_PREFIX = new RegExp(String.raw`^(?:${alternation(MEDIA_LABELS)})\s*[:|]`, "i");
 const CALL_TO_ACTION = new RegExp(
   [
     String.raw`^(?:share(?: this| on)?|follow (?:us|@|\w+ on)|sign up|subscribe|click (?:here|to)|tap (?:here|to)|download`,
@@ -141,7 +133,7 @@ const DATELINE = new RegExp(
   [
     // "NEW DELHI (AP) -", "SAN JUAN, Puerto Rico (AP) -", "TIANJIN, August 7 (Xinhua) --", "(CNN)"
     String.raw`^(?:\p{Lu}[\p{Lu}.' -]{1,30}(?: \([^()]{1,30}\))?(?:,\s*[\p{L}.]+(?: [\p{L}.]+){0,2}(?: \d{1,2})?)?\s*)?` +
-      String.raw`\((?:AP|Reuters|CNN|AFP|Kyodo|Bloomberg|UPI|dpa|Xinhua|PA)\)\s*(?:[-–—:]+\s*)?`,
+      String.raw`\((?:${alternation(AGENCIES)})(?:\)|(?=\s*[-–—]))\s*(?:[-–—:]+\s*)?`,
     // "SAN JUAN, Puerto Rico - ", "ATLANTA -- " (all-caps place, optional region, then a dash)
     String.raw`^\p{Lu}[\p{Lu}. '-]{2,30}(?:,\s*\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*){0,2})?\s+[-–—]+\s+`,
     // "(The Associated Press) - Text"
@@ -150,7 +142,16 @@ const DATELINE = new RegExp(
   "u",
 );
 
-export type DropReason = "lead-in" | "teaser" | "unterminated" | "caption" | "byline" | "call-to-action" | "repeated" | "copyright";
+export type DropReason =
+  | "lead-in"
+  | "teaser"
+  | "unterminated"
+  | "caption"
+  | "byline"
+  | "call-to-action"
+  | "repeated"
+  | "copyright"
+  | "heading";
 
 /**
  * Why a paragraph is not article prose, or undefined when it is.
@@ -248,7 +249,19 @@ function cleanInline(p: string, dropped: CleanResult["dropped"]): string[] {
       dropped.push({ text: s.text, reason: "caption" });
       return;
     }
-    kept.push(s.text);
+    const runIn = HEADING_RUN_IN.exec(s.text);
+    if (runIn) dropped.push({ text: runIn[0].trim(), reason: "heading" });
+    kept.push(runIn ? s.text.slice(runIn[0].length) : s.text);
   });
   return kept;
 }
+
+/**
+ * An ALL-CAPS heading, and up to three capitalised words of a subhead, run into the sentence
+ * after it: "SPORTS Pitching The starting pitching ..." (the sentence opens on a typical opener
+ * followed by a lower-case word, so "FBI Director Louis Freeh was ..." is left alone).
+ */
+export const HEADING_RUN_IN = new RegExp(
+  String.raw`^\p{Lu}{3,}(?:[ &/-]+\p{Lu}{2,})*\s+(?:\p{Lu}[\p{Ll}'-]+\s+){0,3}(?=(?:${alternation(SENTENCE_OPENERS)})\s+\p{Ll})`,
+  "u",
+);

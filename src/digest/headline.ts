@@ -4,17 +4,48 @@
 // leaves half a name, a number without its noun or a dangling function word, and a reported
 // statement too long to fit is said headline-style ("Name: claim").
 
+import {
+  AGENCIES,
+  alternation,
+  CLAUSE_OPENERS,
+  DAY_PARTS,
+  PERIODS,
+  DETERMINERS,
+  FINITE_AUXILIARIES,
+  FUNCTION_WORDS,
+  HEADLINE_DANGLING_END,
+  HEADLINE_TRAILING_FILLER,
+  NUMBER_WORDS,
+  PREPOSITIONS,
+  SAYING_VERBS,
+  SPEAKER_PRONOUNS,
+  SUBJECT_PRONOUNS,
+  AUXILIARIES,
+  IRREGULAR_PAST,
+  AFTER_PRESENT_VERB,
+  PARTICLES,
+  PRESENT_TENSE_CUES,
+  PRESENT_VERBS,
+  RELATIVES,
+  THINKING_VERBS,
+  RELATIVE_DAYS,
+  REPORTING_VERBS,
+  ROLE_TITLES,
+  SCENE_OPENERS,
+  SCOPE_ADJECTIVES,
+  EST_WORDS,
+  SUBORDINATORS,
+  WEEKDAYS,
+} from "./lexicon";
+import { HEADING_RUN_IN } from "./clean";
 import { contentTerms } from "./text";
+
+/** A word as a pattern that matches its first letter in either case ("in" -> "[Ii]n"). */
+const eitherCase = (w: string): string => `[${w[0]!.toUpperCase()}${w[0]}]${w.slice(1)}`;
 
 export const MAX_HEADLINE = 90;
 
-const TRAILING_FILLER = new RegExp(
-  [
-    String.raw`\s+(?:a|an|the|and|or|but|of|to|in|on|at|for|with|by|from|as|that|which|who|whose|than|its|their|his|her|is|are`,
-    "was|were|be|has|have|had|will|would|after|before|amid|over|since|while|when|into|about|said|says|then)$",
-  ].join("|"),
-  "i",
-);
+const TRAILING_FILLER = new RegExp(String.raw`\s+(?:${alternation(HEADLINE_TRAILING_FILLER)})$`, "i");
 
 /** Removes a trailing " - Publisher" / " | Site" from a page title. */
 export function stripTitleSuffix(title: string): string {
@@ -24,48 +55,14 @@ export function stripTitleSuffix(title: string): string {
 }
 
 /** Words that leave a headline hanging when it ends on them (after a cut). */
-const DANGLING_END = new RegExp(
-  [
-    "^(?:a|an|the|and|or|but|nor|of|to|in|on|at|for|with|by|from|as|into|onto|about|over|under|against|during|without",
-    "within|through|across|towards?|near|including|via|per|that|which|who|whom|whose|what|than|its|their|his|her|our",
-    "my|your|this|these|those|it|he|she|they|we|him|them|us|is|are|was|were|be|been|being|has|have|had|do|does|did",
-    "will|would|shall|should|can|could|may|might|must|after|before|amid|since|while|when|where|if|because|though",
-    "although|despite|until|said|says|told|saying|telling|then|not|no|very|most|more|such|thanks|just|only|even|so",
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand",
-    "million|billion|dozens?|admits|admitted|claims|claimed|reveals|revealed|warns|warned|insists|insisted|announced",
-    "confirmed|denied|believes|thinks|knows|hopes|urged|reminded|alleges|alleged)$",
-  ].join("|"),
-  "i",
-);
+const DANGLING_END = new RegExp(`^(?:${alternation(HEADLINE_DANGLING_END)})$`, "i");
 const lastWord = (t: string): string => (t.split(" ").pop() ?? "").replace(/[,;:.!?"'’)]+$/, "");
-const DETERMINER = /^(?:a|an|the|his|her|its|their|our|my|your|this|that|these|those|some|every|each|no)$/i;
-const FUNCTION_WORD = new RegExp(
-  [
-    "^(?:a|an|the|and|or|but|nor|of|to|in|on|at|for|with|by|from|as|into|onto|about|over|under|that|which|who|whom",
-    "whose|than|is|are|was|were|be|been|has|have|had|will|would|can|could|may|might|should|after|before|amid|despite",
-    "since|while|when|where|if|because|though|although|until|during|against|without|within|through|across|including",
-    "near|between|among|amongst|beyond|around|behind|beside|besides|upon|towards?|throughout|alongside|inside|outside",
-    "via|per|like|unlike|versus|says|said)$",
-  ].join("|"),
-  "i",
-);
+const DETERMINER = new RegExp(`^(?:${alternation(DETERMINERS)})$`, "i");
+const FUNCTION_WORD = new RegExp(`^(?:${alternation(FUNCTION_WORDS)})$`, "i");
 /** A number, in figures ("8", "£3bn", "40%", "5th") or in words ("eight", "million"). */
-const NUMBER = new RegExp(
-  [
-    String.raw`^[£$€]?\d[\d,.]*(?:%|m|bn|k|th|st|nd|rd|s)?$`,
-    "^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion)$",
-  ].join("|"),
-  "i",
-);
+const NUMBER = new RegExp([String.raw`^[£$€]?\d[\d,.]*(?:%|m|bn|k|th|st|nd|rd|s)?$`, `^(?:${alternation(NUMBER_WORDS)})$`].join("|"), "i");
 /** Clause openers a headline may be cut before (the words stay out of the headline). */
-const CLAUSE_BOUNDARY = new RegExp(
-  [
-    " (?:who|which|whose|after|following|as|when|while|amid|because|despite|but|and|telling|saying|according|in what",
-    "since|with|before|prompting|leaving|sparking|forcing|claiming|insisting|so|until|where|even though|although",
-    String.raw`though|if|to ensure|in order|that (?:will|would|could|can|may|might|has|have|had|is|was|are|were))\b`,
-  ].join("|"),
-  "g",
-);
+const CLAUSE_BOUNDARY = new RegExp(String.raw` (?:${alternation(CLAUSE_OPENERS)}|that (?:${alternation(FINITE_AUXILIARIES)}))\b`, "g");
 
 /**
  * Backs a cut-off headline off words that leave it hanging: a function word, a number, a
@@ -108,9 +105,137 @@ function backOff(kept: string, rest: string): string {
   return t;
 }
 
-/** Whether `prefix` (text before a clause boundary) can stand as a headline: it does not end hanging. */
+const PUNCT_BOUNDARY = /(?:[,;:](?= )| -| \()/g;
+/** A preposition opening a phrase ("of" binds its noun phrase too tightly to be cut before). */
+const PHRASE_BOUNDARY = new RegExp(
+  ` (?:(?:${alternation(PREPOSITIONS.filter((p) => p !== "of" && p !== "to"))})(?= )|(?=\\p{Ll}{2,}ed (?:${alternation(PREPOSITIONS)}) ))`,
+  "gu",
+);
+const PARTICLE = new RegExp(`^(?:${alternation(PARTICLES)})$`, "i");
+/** A superlative or ordinal, which needs the phrase after it ("the highest-level talks since ..."). */
+const SUPERLATIVE = new RegExp(`(?:^|-)(?:\\p{L}{2,}est|${alternation(SCOPE_ADJECTIVES)})(?:-|$)`, "iu");
+const NOT_SUPERLATIVE: ReadonlySet<string> = new Set(EST_WORDS);
+
+/**
+ * Whether a cut before a preposition leaves a whole phrase: the text does not end hanging, on a
+ * function word or a number, and none of its last words is a superlative that needs what follows.
+ */
+function wholePhraseBefore(prefix: string, rest = ""): boolean {
+  if (!completePrefix(prefix)) return false;
+  const ws = prefix.split(" ");
+  const last = lastWord(prefix);
+  const lower = last.toLowerCase();
+  if (FUNCTION_WORD.test(last) || NUMBER.test(last) || PARTICLE.test(last)) return false;
+  // A participle before the phrase takes it as its complement ("contributing | to"), as does a
+  // comparison ("as bad | as") and an adverb before its verb ("has completely | failed").
+  if (/ing$/.test(lower) || (/ly$/.test(lower) && /^ \p{Ll}+ed /u.test(rest)) || /^(?:as|so|too|more|less)$/i.test(ws[ws.length - 2] ?? ""))
+    return false;
+  // A participle after a whole clause describes the noun before it and takes the phrase ("has
+  // been traced to beef produced | at a plant"); without one it is the verb ("Georges plowed | across").
+  const before = (ws[ws.length - 2] ?? "").toLowerCase();
+  if (/ed$/.test(lower) && !AUX_WORD.test(before) && !/ly$/.test(before) && isWholeClause(ws.slice(0, -1).join(" "))) return false;
+  // A name going on past the preposition: "the Centers | for Disease Control".
+  if (/^\p{Lu}/u.test(last) && /^ \S+ \p{Lu}/u.test(rest)) return false;
+  return !endsOnScopedPhrase(prefix);
+}
+
+/** Whether one of the last words is a superlative or the like, which needs the phrase after it. */
+function endsOnScopedPhrase(prefix: string): boolean {
+  return prefix
+    .split(" ")
+    .slice(-7)
+    .some((w) => {
+      const bare = w.replace(/[^\p{L}-]/gu, "").toLowerCase();
+      return SUPERLATIVE.test(bare) && !NOT_SUPERLATIVE.has(bare);
+    });
+}
+
+/** Whether cutting `text` at `at` ends it on a boundary a headline may be cut on (see cutHeadline). */
+function cutPointAt(text: string, at: number): boolean {
+  const prefix = text.slice(0, at);
+  const from = (re: RegExp): boolean => {
+    re.lastIndex = at;
+    const m = re.exec(text);
+    return m !== null && m.index === at;
+  };
+  if (from(PUNCT_BOUNDARY)) return completePrefix(prefix);
+  if (from(CLAUSE_BOUNDARY)) return completePrefix(prefix) && !endsOnScopedPhrase(prefix);
+  return from(PHRASE_BOUNDARY) && wholePhraseBefore(prefix, text.slice(at));
+}
+
+/** Whether `prefix` (text before a boundary) can stand as a headline: it does not end hanging, and is a whole clause. */
 function completePrefix(prefix: string): boolean {
-  return !DANGLING_END.test(lastWord(prefix.replace(/[\s,;:\-–(]+$/, "")));
+  return !DANGLING_END.test(lastWord(prefix.replace(/[\s,;:\-–(]+$/, ""))) && isWholeClause(prefix);
+}
+
+const FINITE_WORDS: ReadonlySet<string> = new Set([...AUXILIARIES, ...IRREGULAR_PAST]);
+/** A verb form on its own: an auxiliary, an irregular past tense or a lower-case word in "-ed". */
+const VERB_WORD = { test: (w: string): boolean => FINITE_WORDS.has(w) || /^\p{Ll}{2,}ed$/u.test(w) };
+const PRESENT_VERB = /^\p{Ll}{2,}[^s]s$/u;
+const AFTER_PRESENT_SET: ReadonlySet<string> = new Set(AFTER_PRESENT_VERB);
+const AFTER_PRESENT = { test: (w: string): boolean => AFTER_PRESENT_SET.has(w.toLowerCase()) };
+/** Words that open a clause inside a sentence (relative, subordinate). */
+const CLAUSE_WORDS: ReadonlySet<string> = new Set([...RELATIVES, ...SUBORDINATORS.filter((w) => !w.includes(" ")), "where", "whether"]);
+const PLAIN_PRESENT: ReadonlySet<string> = new Set(PRESENT_VERBS);
+const RELATIVE_WORDS: ReadonlySet<string> = new Set(RELATIVES);
+const AUX_SET: ReadonlySet<string> = new Set(AUXILIARIES);
+const AUX_WORD = { test: (w: string): boolean => AUX_SET.has(w.toLowerCase()) };
+/** Words after which a plain verb is a present tense ("they say", "now think"). */
+const BEFORE_PLAIN_PRESENT: ReadonlySet<string> = new Set(PRESENT_TENSE_CUES);
+const SUBORDINATE_WORDS: ReadonlySet<string> = new Set(SUBORDINATORS.filter((w) => !w.includes(" ")));
+/** After a participle, words that make it describe a noun ("led by", "known as"), not be the verb. */
+const PARTICIPLE_NEXT = /^(?:by|as)$/i;
+/** Verbs of saying and thinking, whose clause ("said [that] the plan ...") needs a verb of its own. */
+const CLAUSE_VERBS: ReadonlySet<string> = new Set([...SAYING_VERBS, ...REPORTING_VERBS, ...THINKING_VERBS]);
+
+/**
+ * Whether text is a whole clause, as far as words alone tell: its main clause has a finite verb
+ * (an auxiliary, a past tense in "-ed" or irregular, or a present tense in "-s" before its object)
+ * outside any clause a relative or subordinating word opens, an aside after a comma or a participle
+ * describing a noun ("A team led by ..."); and a clause it opens last has its verb too ("said
+ * that civilians" is not whole).
+ * @example isWholeClause("Canada's new territory of Nunavut, which is to come into being") // false
+ */
+export function isWholeClause(text: string): boolean {
+  const ws = text.split(" ");
+  let main = false;
+  // Clauses opened and not yet closed; each records whether it has its verb.
+  const open: boolean[] = [];
+  for (let i = 0; i < ws.length; i++) {
+    const raw = ws[i]!;
+    const w = raw.replace(/[^\p{L}'-]/gu, "").toLowerCase();
+    const prev = i > 0 ? ws[i - 1]!.toLowerCase() : "";
+    const next = ws[i + 1] ?? "";
+    if (i === 0 ? SUBORDINATE_WORDS.has(w) : CLAUSE_WORDS.has(w) && (w !== "as" || i === 1 || prev.endsWith(","))) {
+      // A relative clause needs its verb; a subordinate one may be reduced ("while on a trip"). A
+      // "that" after a verb of saying opens the clause that verb already waits for.
+      if (!(w === "that" && open.length > 0 && !open[open.length - 1])) open.push(!RELATIVE_WORDS.has(w));
+    } else if (i > 0) {
+      const participle =
+        /(?:ed|ing)$/.test(w) && (/[,:;]$/.test(prev) || prev === "-" || DETERMINER.test(prev) || PARTICIPLE_NEXT.test(next));
+      // A capitalised word is a name ("United"), a word after "to" an infinitive ("to be").
+      const verb =
+        !participle &&
+        !w.endsWith("ing") &&
+        !/^\p{Lu}/u.test(raw) &&
+        prev !== "to" &&
+        !(/^(?:be|have|been)$/.test(prev) && (ws[i - 2] ?? "").toLowerCase() === "to") &&
+        (VERB_WORD.test(w) ||
+          (PRESENT_VERB.test(w) && (AFTER_PRESENT.test(next) || /ly$/.test(next))) ||
+          (PLAIN_PRESENT.has(w) && (/(?:[^'s]s|ly)$/.test(prev) || /^\p{Lu}[^']*$/u.test(ws[i - 1]!) || BEFORE_PLAIN_PRESENT.has(prev))));
+      const afterAux = AUX_WORD.test(prev) || (/ly$/.test(prev) && AUX_WORD.test(ws[i - 2] ?? ""));
+      if (verb && open.length > 0 && open[open.length - 1] && !afterAux) {
+        // A second verb after a relative clause's own is the main clause's: "A man who won $500 shot ...".
+        open.pop();
+        if (open.length === 0) main = true;
+      } else if (verb && open.length > 0) open[open.length - 1] = true;
+      else if (verb) main = true;
+      // A verb of saying or thinking takes a clause of its own: "said the boycott" is not whole.
+      if (verb && CLAUSE_VERBS.has(w)) open.push(false);
+    }
+    if (raw.endsWith(",") && open.length > 0 && open[open.length - 1]) open.pop(); // an aside ends at its comma
+  }
+  return main && open.every(Boolean);
 }
 
 /**
@@ -131,16 +256,21 @@ function cutHeadline(text: string, max: number): { text: string; clean: boolean 
     .replace(/[.!?]+["']?$/, "");
   if (t.length > max) {
     const head = t.slice(0, max + 1);
-    // Clause boundaries: punctuation first, else a conjunction/relative word starting a clause;
-    // the latest one whose text before it does not end hanging.
-    const lastBoundary = (re: RegExp): number => {
-      let cut = -1;
+    // Boundaries: punctuation first, else a word opening a clause, else a preposition opening a
+    // phrase after a whole one; the latest of the first kind found whose text before it does not
+    // end hanging.
+    const lastBoundary = (re: RegExp, ok: (prefix: string) => boolean = completePrefix): number => {
+      const at: number[] = [];
       let m: RegExpExecArray | null;
-      while ((m = re.exec(head))) if (m.index >= max * 0.45 && m.index <= max && completePrefix(t.slice(0, m.index))) cut = m.index;
-      return cut;
+      re.lastIndex = 0;
+      while ((m = re.exec(head))) if (m.index >= max * 0.45 && m.index <= max) at.push(m.index);
+      // The latest that passes: tried from the end, so the checks stop at the first.
+      for (let k = at.length - 1; k >= 0; k--) if (ok(t.slice(0, at[k]))) return at[k]!;
+      return -1;
     };
-    let cut = lastBoundary(/(?:[,;:](?= )| -| \()/g);
-    if (cut < 0) cut = lastBoundary(CLAUSE_BOUNDARY);
+    let cut = lastBoundary(PUNCT_BOUNDARY);
+    if (cut < 0) cut = lastBoundary(CLAUSE_BOUNDARY, (prefix) => completePrefix(prefix) && !endsOnScopedPhrase(prefix));
+    if (cut < 0) cut = lastBoundary(PHRASE_BOUNDARY, (prefix) => wholePhraseBefore(prefix, t.slice(prefix.length)));
     if (cut > 0) t = t.slice(0, cut);
     else {
       clean = false;
@@ -160,9 +290,7 @@ function cutHeadline(text: string, max: number): { text: string; clean: boolean 
   return { text: t.trim(), clean };
 }
 
-const ROLE =
-  "(?:Secretary|Minister|President|Premier|Chancellor|Governor|Senator|Spokes(?:man|woman|person)|Chief|Director|Ambassador|" +
-  "Leader|Mayor|Chairman|Chairwoman|Chair|CEO|Commissioner|Coach|Manager|Captain|Judge|Representative|Congressman|Congresswoman)";
+const ROLE = `(?:${alternation(ROLE_TITLES)})`;
 /** A role title in front of a two-word name: "US Secretary of State Antony Blinken" -> "Antony Blinken". */
 const ROLE_PREFIX = new RegExp(
   `(?:\\b(?:the\\s+)?(?:[\\p{Lu}][\\p{L}.'-]*\\s+){0,3})${ROLE}` +
@@ -175,47 +303,46 @@ const ROLE_PREFIX = new RegExp(
  * point, ", "Earlier this week, "): a headline starts on who or what instead.
  */
 const LEADING_PHRASE = new RegExp(
-  [
-    "^(?:[Ii]n|[Oo]n|[Aa]t|[Ww]ith|[Aa]fter|[Bb]efore|[Dd]espite|[Ff]or|[Dd]uring|[Ee]ven|[Ss]till|[Aa]lready",
-    "[Mm]eanwhile|[Ee]arlier|[Ll]ater|[Nn]ow|[Ss]o far|[Oo]nce|[Uu]ntil|[Ss]ince|[Bb]y|[Uu]nder|[Aa]mid|[Ff]ollowing",
-    String.raw`[Aa]s of|[Ll]ast|[Tt]his|[Nn]ext)\b[^,;:"]{0,50},\s+(?=(?:the|a|an|\p{Lu})[\p{L}'’-]*\s)`,
-  ].join("|"),
+  String.raw`^(?:${alternation(SCENE_OPENERS, eitherCase)})\b[^,;:"]{0,50},\s+(?=(?:the|a|an|\p{Lu})[\p{L}'’-]*\s)`,
   "u",
 );
 
 /** A weekday phrase inside a sentence: " on Tuesday", " late on Friday night", " this Monday's". */
+const DAY = alternation(WEEKDAYS);
 const DAY_AFTER = new RegExp(
-  [
-    String.raw`\s+(?:on|late on|early on|earlier on|by|this|last) `,
-    String.raw`(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'s)?(?: (?:morning|afternoon|evening|night))?\b`,
-  ].join(""),
+  String.raw`\s+(?:on|late on|early on|earlier on|by|this|last) (?:${DAY})(?:'s)?(?: (?:${alternation(DAY_PARTS)}))?\b`,
   "gi",
 );
+const DAY_OR_RELATIVE = alternation([...WEEKDAYS, ...RELATIVE_DAYS]);
+const DAY_OPENER = new RegExp(String.raw`^(?:(?:on|late on|early on|earlier on) )?(?:${DAY_OR_RELATIVE}),?\s+`, "i");
+/** " last month", " this week": when, which a headline leaves out as it leaves out the weekday. */
+const PERIOD_PHRASE = new RegExp(String.raw`\s+(?:last|this|earlier this) (?:${alternation(PERIODS)})\b(?![-'’])`, "gi");
+const DAY_WORD = new RegExp(String.raw`\s+(?:${DAY_OR_RELATIVE})\b(?=[ ,])`, "gi");
+
+/** A caption's one-word label run into the sentence: "Wanted: Police in Maryland have ...". */
+const CAPTION_LABEL_START = /^\p{Lu}[\p{L}'-]+: (?=\p{Lu}\p{Ll})/u;
 
 /** Drops asides that cost characters without naming who or what. */
 export function compressSentence(s: string): string {
-  let core = s.replace(LEADING_PHRASE, "");
+  let core = s.replace(CAPTION_LABEL_START, "").replace(LEADING_PHRASE, "");
   if (core.split(" ").length < 6) core = s; // the opener was most of the sentence
-  return (core === s ? s : core.charAt(0).toUpperCase() + core.slice(1))
+  const out = core
     .replace(ROLE_PREFIX, "")
     .replace(/\s*\([^)]*\)/g, "")
     .replace(/^(?:in what [^,]+,\s*)/i, "")
-    .replace(
-      /^(?:(?:on|late on|early on|earlier on) )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today),?\s+/i,
-      "",
-    )
+    .replace(DAY_OPENER, "")
     .replace(DAY_AFTER, "")
-    .replace(/\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)\b(?=[ ,])/gi, "")
+    .replace(DAY_WORD, "")
+    .replace(PERIOD_PHRASE, "")
     .replace(/\s+/g, " ")
     .trim();
+  // What was dropped from the front leaves the next word to open the line.
+  return out.startsWith(s.charAt(0)) ? out : out.charAt(0).toUpperCase() + out.slice(1);
 }
 
 const REPORTED = new RegExp(
-  [
-    String.raw`^(.{3,70}?)\s+(?:has |have |had )?(?:said|says|revealed|reveals|warned|warns|claimed|claims|admitted|admits`,
-    "insisted|insists|announced|announces|confirmed|confirms|believes|thinks|alleges|alleged|argued|argues|stated",
-    String.raw`reported|told (?:\p{Lu}[\p{L}'’-]*(?: \p{Lu}[\p{L}'’-]*)*|reporters|the \p{L}+))\s+(?:that\s+)?(.+)$`,
-  ].join("|"),
+  String.raw`^(.{3,70}?)\s+(?:has |have |had )?(?:${alternation(REPORTING_VERBS)}` +
+    String.raw`|told (?:\p{Lu}[\p{L}'’-]*(?: \p{Lu}[\p{L}'’-]*)*|reporters|the \p{L}+))\s+(?:that\s+)?(.+)$`,
   "u",
 );
 
@@ -241,10 +368,87 @@ export function reportedHeadline(s: string, max = MAX_HEADLINE): string {
   return /^\p{Lu}/u.test(what) || /^(?:the|a|an)\s/.test(what) ? claim : s;
 }
 
-/** A headline cut mid-clause scores this much of one that fits or is cut on a clause boundary. */
-const RAGGED_WEIGHT = 0.85;
-const SUBORDINATE =
-  /^(?:according to|although|though|while|when|whenever|if|unless|because|since|as|after|before|despite|even though|once|until)\b/i;
+/** Added to the score of a headline that fits or ends on a whole phrase, so it beats any ragged one. */
+const CLEAN_FIRST = 1000;
+/** A headline may run to this length when that is the only way to end on a whole phrase. */
+export const MAX_HEADLINE_STRETCH = 100;
+
+/**
+ * A compressed sentence cut to a headline, trying in turn: the sentence; a reported statement said
+ * headline-style; the sentence without the clause that describes its subject ("An outbreak that
+ * sickened six skiers has been traced to ..." -> "An outbreak has been traced to ..."); then the
+ * same at up to MAX_HEADLINE_STRETCH characters. The first that fits or ends on a whole phrase
+ * wins; else the plain cut (`clean` false).
+ */
+function headlineCut(c: string): { text: string; clean: boolean } {
+  const first = cutHeadline(c, MAX_HEADLINE);
+  if (first.clean) return first;
+  const reported = reportedHeadline(c);
+  const lean = withoutSubjectClause(c);
+  const tries = [reported, lean].filter((x) => x !== c);
+  for (const t of tries) {
+    const cut = cutHeadline(t, MAX_HEADLINE);
+    if (cut.clean) return cut;
+  }
+  for (const t of [c, ...tries]) {
+    const cut = cutHeadline(t, MAX_HEADLINE_STRETCH);
+    if (cut.clean) return cut;
+  }
+  return reported !== c ? cutHeadline(reported, MAX_HEADLINE) : first;
+}
+
+/** Words a clause describing a subject does not hold: an auxiliary (the main verb's), a pronoun, a verb of saying. */
+const NOT_IN_SUBJECT_CLAUSE = alternation([
+  ...AUXILIARIES,
+  ...SUBJECT_PRONOUNS,
+  ...SPEAKER_PRONOUNS,
+  ...SAYING_VERBS,
+  ...REPORTING_VERBS,
+  ...THINKING_VERBS,
+]);
+/** Words a subject does not hold: the above, and any past tense. */
+const NOT_IN_SUBJECT = `${NOT_IN_SUBJECT_CLAUSE}|${alternation(IRREGULAR_PAST)}|\\p{Ll}+ed`;
+/**
+ * A sentence's subject (a few words, no verb), a relative clause describing it, and the auxiliary
+ * that opens the main verb: "A Massachusetts scientist | who helped dispel the belief ... | has won".
+ */
+const SUBJECT_CLAUSE = new RegExp(
+  `^((?:(?!(?:${NOT_IN_SUBJECT})\\b)[\\p{L}\\p{N}.'-]+ ){0,5}(?!(?:${NOT_IN_SUBJECT})\\b)[\\p{L}\\p{N}.'-]+) (?:who|that|which)` +
+    `((?: (?!(?:${NOT_IN_SUBJECT_CLAUSE})\\b)[^ ,;:"()]+){2,24}) (?=(?:${alternation(AUXILIARIES)}) )`,
+  "u",
+);
+
+const AUXILIARY_START = new RegExp(`^(?:${alternation(AUXILIARIES)}) `);
+/** Words that end a phrase describing a subject: the main verb's first word. */
+const MAIN_VERB_START = `(?:${alternation([...AUXILIARIES, ...IRREGULAR_PAST, ...PRESENT_VERBS])}|\\p{Ll}{2,}ed) `;
+/**
+ * A subject and a phrase describing it that holds no verb, up to the main verb: a participle
+ * ("Investigators | looking into the crash ... | have found") or a place or origin ("Disease
+ * detectives | at the Centers for Disease Control | are aware").
+ */
+const SUBJECT_PHRASE = new RegExp(
+  `^((?:(?!(?:${NOT_IN_SUBJECT})\\b)[\\p{L}\\p{N}.'-]+ ){0,5}(?!(?:${NOT_IN_SUBJECT})\\b)[\\p{L}\\p{N}.'-]+) (\\p{Ll}+ing|from|at|in|with)` +
+    `((?: (?!${MAIN_VERB_START.slice(0, -1)}\\b|(?:${NOT_IN_SUBJECT_CLAUSE})\\b)[^ ,;:"()]+){1,20}) (?=${MAIN_VERB_START})`,
+  "u",
+);
+
+/**
+ * The sentence without a clause or phrase describing its subject (see SUBJECT_CLAUSE and
+ * SUBJECT_PHRASE), or as it was.
+ * @example withoutSubjectClause("A scientist who helped map the gene has won the prize") // "A scientist has won the prize"
+ */
+export function withoutSubjectClause(s: string): string {
+  const clause = SUBJECT_CLAUSE.exec(s);
+  const m = clause ?? SUBJECT_PHRASE.exec(s);
+  if (!m) return s;
+  const head = lastWord(m[1]!);
+  if (FUNCTION_WORD.test(head) || DETERMINER.test(head)) return s;
+  // A participle describes a plural subject ("Investigators looking"), not a noun in "-ing" ("The
+  // Beijing meeting"), and runs to an auxiliary: a past tense after it may be its own ("on set").
+  if (!clause && m[2]!.endsWith("ing") && (!/[^'s]s$/.test(head) || !AUXILIARY_START.test(s.slice(m[0].length)))) return s;
+  return `${m[1]} ${s.slice(m[0].length)}`;
+}
+const SUBORDINATE = new RegExp(`^(?:${alternation(SUBORDINATORS)})\\b`, "i");
 
 /** Whether a headline names someone or something (a capitalised word beyond the first). */
 function namesSomeone(h: string): boolean {
@@ -280,26 +484,67 @@ export function makeHeadline(titles: readonly string[], leads: readonly string[]
   }
   let best = "";
   let bestScore = -Infinity;
+  // The same sentence often comes twice (the summary's opening is also a source's lead): cut once.
+  const cuts = new Map<string, { text: string; whole: boolean }>();
   leads.forEach((l, i) => {
     // Quotes and subordinate openers ("Although ...") do not say who did what.
     if (/^["']/.test(l.trim()) || SUBORDINATE.test(l.trim())) return;
-    const c = compressSentence(l);
-    let cut = cutHeadline(c, MAX_HEADLINE);
-    // A reported statement cut mid-thought: say it headline-style when that fits or cuts cleanly.
-    if (!cut.clean) {
-      const r = reportedHeadline(c);
-      if (r !== c) {
-        cut = cutHeadline(r, MAX_HEADLINE);
-      }
+    let cut = cuts.get(l);
+    if (!cut) {
+      const c = headlineCut(compressSentence(l));
+      cut = { text: c.text, whole: c.clean && isWholeClause(c.text) };
+      cuts.set(l, cut);
     }
     const h = cut.text;
     if (h.length < 15 || !namesSomeone(h)) return;
-    // Earlier candidates (the summary's first sentence) are preferred.
-    const s = (coverage(h) / Math.sqrt(h.length)) * (1 - Math.min(0.5, i * 0.1)) * (cut.clean ? 1 : RAGGED_WEIGHT);
+    // Earlier candidates (the summary's first sentence) are preferred; one cut inside a phrase
+    // only when no candidate ends on a whole one.
+    const s = (coverage(h) / Math.sqrt(h.length)) * (1 - Math.min(0.5, i * 0.1)) + (cut.whole ? CLEAN_FIRST : 0);
     if (s > bestScore) {
       bestScore = s;
       best = h;
     }
   });
   return best || trimHeadline(leads[0] ?? "Untitled story");
+}
+
+/** A wire service's rule or dash left in text: "___", "--", a lone "_". */
+const WIRE_RULE = /_{2,}|--|(?:^|\s)_(?:\s|$)/;
+
+/** A dateline: "WASHINGTON (AP)", "NEW YORK _", "MOSCOW, Oct. 5 -". */
+const DATELINE_DEBRIS = new RegExp(
+  String.raw`^\p{Lu}[\p{Lu}.' ]{2,}(?:,[^,]{1,30})?\s*(?:\((?:${alternation(AGENCIES)})\)|[-_–—]|$)|\((?:${alternation(AGENCIES)})\)`,
+  "u",
+);
+
+/**
+ * What makes a headline debris rather than a line a reader would write: a wire rule, an ALL-CAPS
+ * run-in, a dateline, a trailing colon, an end on a word that needs what follows, unbalanced quotes
+ * or brackets; with the sentences it may come from, a cut inside a phrase (see `cutsInsidePhrase`).
+ * @example headlineDebris("SPORTS Pitching The starting pitching is thin") // ["run-in"]
+ */
+export function headlineDebris(headline: string, sentences: readonly string[] = []): string[] {
+  const h = headline.trim();
+  const out: string[] = [];
+  if (WIRE_RULE.test(h)) out.push("wire rule");
+  if (HEADING_RUN_IN.test(h)) out.push("run-in");
+  if (DATELINE_DEBRIS.test(h)) out.push("dateline");
+  if (/:["')\]]*$/.test(h)) out.push("trailing colon");
+  if (DANGLING_END.test(lastWord(h))) out.push("hanging end");
+  if ((h.match(/"/g) ?? []).length % 2 === 1 || (h.match(/\(/g) ?? []).length !== (h.match(/\)/g) ?? []).length) out.push("unbalanced");
+  if (sentences.some((s) => cutsInsidePhrase(h, s))) out.push("cut inside a phrase");
+  else if (sentences.length > 0 && !isWholeClause(h)) out.push("not a clause");
+  return out;
+}
+
+/**
+ * Whether `headline` is `sentence` (as `compressSentence` shows it) cut off inside a phrase: the
+ * sentence goes on past the headline, and not after a clause boundary or a whole phrase.
+ */
+export function cutsInsidePhrase(headline: string, sentence: string): boolean {
+  const h = headline.replace(/[.!?]+["']?$/, "");
+  const full = compressSentence(sentence);
+  if (!full.startsWith(h) || full.length <= h.length) return false;
+  const rest = full.slice(h.length);
+  return !/^[.!?]*["')]*$/.test(rest) && !cutPointAt(full, h.length);
 }

@@ -7,25 +7,24 @@ import { cleanParagraphs, rawParagraphs, repeatedParagraphs } from "./clean";
 import { groupArticles } from "./group";
 import {
   candidatesOfSentences,
-  summarize,
+  summarizeLead,
   summarizeMulti,
   leansOnContext,
   DEFAULT_MULTI,
-  DEFAULT_WEIGHTS,
   type Candidate,
   type MultiWeights,
   type SummaryOptions,
 } from "./summarize";
 import { makeHeadline } from "./headline";
 import { rankStories, type RankInput } from "./rank";
-import { contentTerms, fnv1a, slugWords, topK } from "./text";
+import { fnv1a, topK } from "./text";
 
 export type * from "./types";
 
 export const DEFAULT_MAX_SENTENCES = 3;
 export const DEFAULT_MAX_WORDS = 90;
 /** Sentences tried as a headline: enough to find a clean one, bounded for stories of many sources. */
-const MAX_HEADLINE_CANDIDATES = 8;
+const MAX_HEADLINE_CANDIDATES = 12;
 
 export interface DigestResult {
   digest: Digest;
@@ -101,16 +100,16 @@ export function summarizeStory(
     if (duplicate[i]) return;
     for (const c of members[i]!.candidates) cands.push(k === 0 ? c : { ...c, source: k });
   });
-  const titleText = sorted.map((m) => m.title ?? slugWords(m.url)).join(" ");
   const distinct = new Set(cands.map((c) => c.source)).size;
-  const picked =
-    distinct > 1 ? summarizeMulti(cands, opts, multiWeights) : summarize(cands, opts, DEFAULT_WEIGHTS, new Set(contentTerms(titleText)));
+  const picked = distinct > 1 ? summarizeMulti(cands, opts, multiWeights) : summarizeLead(cands, opts);
   // Headline candidates: the summary's opening, then each source's lead, then the rest.
   const leads = [
     ...picked.slice(0, 1).map((c) => c.text),
     ...cands.filter((c) => c.position === 0).map((c) => c.text),
     ...picked.slice(1).map((c) => c.text),
     ...cands.filter((c) => c.position === 1).map((c) => c.text),
+    // Further opening sentences, for when none of those makes a whole headline.
+    ...cands.filter((c) => c.position >= 2 && c.position < 5).map((c) => c.text),
   ]
     .filter((t) => !leansOnContext(t) && !/^\p{Lu}\p{Ll}+,/u.test(t))
     .slice(0, MAX_HEADLINE_CANDIDATES);
@@ -125,6 +124,7 @@ export function summarizeStory(
     if (m.url) s.url = m.url;
     if (m.publisher) s.publisher = m.publisher;
     if (m.publishedAt) s.publishedAt = m.publishedAt;
+    if (m.author) s.author = m.author;
     return s;
   });
   return { headline, summary: picked.map((c) => c.text), sources, sentences: cands.length };

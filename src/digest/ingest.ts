@@ -13,6 +13,7 @@ export interface IngestedArticle {
   url?: string;
   publisher?: string;
   publishedAt?: string;
+  author?: string;
 }
 
 export interface IngestResult {
@@ -65,8 +66,9 @@ export function ingest(raw: RawArticle): IngestResult {
     url: clean1(raw.url) ?? meta.url,
     publisher: clean1(raw.publisher) ?? meta.publisher,
     publishedAt: normalizeDate(clean1(raw.publishedAt)) ?? normalizeDate(meta.publishedAt),
+    author: clean1(raw.author),
   };
-  for (const k of ["title", "url", "publisher", "publishedAt"] as const) if (article[k] === undefined) delete article[k];
+  for (const k of ["title", "url", "publisher", "publishedAt", "author"] as const) if (article[k] === undefined) delete article[k];
   return { article, warning };
 }
 

@@ -1,39 +1,30 @@
 // Sentence splitting for news prose: abbreviations, initials, decimals, quotations, ellipses,
 // and the glued-caption shapes news sites leave inline (a caption run into the next sentence).
 
+import {
+  alternation,
+  GLUED_CAPTION_OPENERS,
+  MONTH_ABBREVIATIONS,
+  NUMBER_ABBREVIATIONS,
+  QUOTE_INTRO_VERBS,
+  QUOTE_INTRO_WORDS,
+  SENTENCE_OPENERS,
+  SOFT_ABBREVIATIONS,
+  TITLE_ABBREVIATIONS,
+} from "./lexicon";
+
 /** Abbreviations after which a period never ends a sentence (titles before names). */
-const TITLES = new Set(
-  (
-    "mr mrs ms messrs mme mlle dr prof sr jr st gen gov sen rep lt col capt sgt maj adm rev hon pres supt det insp " +
-    "cpl pvt cmdr cdr brig fr sec atty amb gens reps sens mt ft ave blvd rd"
-  ).split(" "),
-);
+const TITLES = new Set(TITLE_ABBREVIATIONS);
 /** Abbreviations that do not end a sentence when a number follows ("No. 10", "Jan. 5", "p. 4"). */
-const BEFORE_NUMBER = new Set("no nos jan feb mar apr jun jul aug sep sept oct nov dec art p pp vol fig ch sec op para".split(" "));
+const BEFORE_NUMBER = new Set([...NUMBER_ABBREVIATIONS, ...MONTH_ABBREVIATIONS]);
 /** Abbreviations that usually continue the sentence unless a typical sentence opener follows. */
-const SOFT = new Set(
-  "inc corp ltd co bros vs v approx dept est al e.g i.e cf ca univ assn jan feb mar apr jun jul aug sep sept oct nov dec".split(" "),
-);
+const SOFT = new Set([...SOFT_ABBREVIATIONS, ...MONTH_ABBREVIATIONS]);
 /** Words that typically open a sentence; after an acronym like "U.S." they signal a boundary. */
-const OPENERS = new Set(
-  (
-    "The A An He She It They We I You His Her Its Their Our This That These Those There But And So Yet Still " +
-    "However In On At For After Before When While If As Some Many Most Officials Police Now Then Meanwhile Last " +
-    "Earlier Later One Two What Why How Who"
-  ).split(" "),
-);
+const OPENERS = new Set(SENTENCE_OPENERS);
 /** Capitalised words that, right after a lower-case word with no punctuation, mark a glued caption. */
-const GLUE_OPENERS = new Set("He She They It We His Her Their A An But This These Those".split(" "));
+const GLUE_OPENERS = new Set(GLUED_CAPTION_OPENERS);
 /** Words after which a quotation continues the sentence (speech verbs, prepositions, determiners). */
-const SPEECH_VERBS = new RegExp(
-  [
-    String.raw`\b(?:said|says|say|told|tells|added|adds|asked|asks|saying|wrote|writes|tweeted|posted|insisted|explained`,
-    "claimed|admitted|replied|stated|declared|warned|joked|shouted|screamed|whispered|called|titled|read|reads|named",
-    "dubbed|labelled|labeled|of|as|the|a|an|and|or|to|with|was|is|be|from|in|on|by|that|for|at|about|into|like|than",
-    "his|her|their|its|our|my|your|said:)$",
-  ].join("|"),
-  "i",
-);
+const SPEECH_VERBS = new RegExp(String.raw`\b(?:${alternation([...QUOTE_INTRO_VERBS, ...QUOTE_INTRO_WORDS])})$`, "i");
 
 /** Whitespace that collapsing and trimming would change: at an end, doubled, or not a plain space. */
 const UNEVEN_SPACING = /^\s|\s$|\s\s|[^\S ]/;

@@ -1,6 +1,8 @@
 // Small text helpers shared by the digest stages: normalisation, tokens, stopwords, stemming, hashing.
 // Pure functions only: no I/O, no clock, no randomness.
 
+import { STOP_WORDS } from "./lexicon";
+
 /**
  * Normalises typography so later stages see one form: curly quotes to straight ones,
  * dash variants to "-" (spaced em/en dashes become " - "), odd spaces to " ", and runs
@@ -110,20 +112,8 @@ export function wordCount(s: string, cap = Infinity): number {
   return n;
 }
 
-export const STOPWORDS: ReadonlySet<string> = new Set(
-  (
-    "a about above after again against all also am an and any are aren't as at be because been before being below " +
-    "between both but by can could couldn't did didn't do does doesn't doing don't down during each few for from further " +
-    "had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself him himself his how how's i " +
-    "i'd i'll i'm i've if in into is isn't it it's its itself let's me more most mustn't my myself no nor not of off on once " +
-    "only or other ought our ours ourselves out over own same shan't she she'd she'll she's should shouldn't so some such " +
-    "than that that's the their theirs them themselves then there there's these they they'd they'll they're they've this " +
-    "those through to too under until up very was wasn't we we'd we'll we're we've were weren't what what's when when's " +
-    "where where's which while who who's whom why why's with won't would wouldn't you you'd you'll you're you've your yours " +
-    "yourself yourselves said says say will just one two also s t new year years told last first like get got now may " +
-    "would us mr mrs ms dr since around according"
-  ).split(" "),
-);
+/** Words with no content of their own (see the lexicon), left out of content terms. */
+export const STOPWORDS: ReadonlySet<string> = new Set(STOP_WORDS);
 
 /**
  * A light suffix-stripping stemmer (a subset of Porter's step 1 plus common derivations),

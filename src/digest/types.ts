@@ -13,6 +13,8 @@ export interface RawArticle {
   publisher?: string;
   /** ISO 8601 date-time, when the source says so. Never invented. */
   publishedAt?: string;
+  /** Who wrote it (a feed item's author), when the source says so. */
+  author?: string;
 }
 
 /** An article after cleaning: paragraphs of article prose only. */
@@ -22,6 +24,7 @@ export interface Article {
   url?: string;
   publisher?: string;
   publishedAt?: string;
+  author?: string;
   /** Cleaned paragraphs, in order. */
   paragraphs: string[];
 }
@@ -33,6 +36,8 @@ export interface Source {
   url?: string;
   publisher?: string;
   publishedAt?: string;
+  /** Who wrote it, when the source says so. */
+  author?: string;
 }
 
 export interface Story {

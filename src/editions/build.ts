@@ -3,14 +3,15 @@
 // run's record instead of building a second edition.
 import { hexDigest } from "../hash";
 import { toBase64Url } from "../base64url";
-import type { Deps } from "../deps";
+import type { Story } from "../digest/types";
+import type { Deps } from "../ports";
 import { log } from "../log";
-import { headerText } from "../mail/header-text";
+import { headerText } from "../header-text";
 import { renderEmail } from "../render/email";
 import { shownHeadline } from "../render/format";
 import { utcDate } from "./current-digest";
-import { freeEditionId, getSlot, insertEdition, lastBuiltEdition, recordSkippedSlot } from "./store";
-import type { BuildResult, SlotRecord } from "./types";
+import { freeEditionId, getSlot, insertEdition, lastBuiltEdition, recordSkippedSlot, type AlongsideStatements } from "./store";
+import type { BuildResult, NewEdition, SlotRecord } from "./types";
 import type { DigestResult } from "../digest";
 import type { Article, Digest } from "../digest/types";
 
@@ -37,11 +38,11 @@ export interface BuildOptions {
   /** Build even when nothing is new since the last edition (replaces a skipped record). */
   force?: boolean;
   /**
-   * Record the start of the edition's delivery with the edition itself (one D1 transaction):
-   * the recipients per provider batch. The caller still enqueues the fan-out's first step; if it
-   * dies first, the sweep finds the fan-out without progress and resumes it.
+   * Another feature's statements recorded with the edition itself (one D1 transaction): the start
+   * of its delivery (delivery/store.ts, fanoutWithEdition). The caller still enqueues the fan-out's
+   * first step; if it dies first, the sweep finds the fan-out without progress and resumes it.
    */
-  send?: { batchSize: number };
+  alongside?: AlongsideStatements;
 }
 
 /**
@@ -69,7 +70,6 @@ function dateOf(slot: string, now: Date): string {
 /**
  * Builds (or finds) the edition for a slot and logs one line about it.
  * @example const r = await buildEdition(makeDeps(env), { slot: slotOf(new Date()), now: new Date() });
- *          if (r.status === "built") await sendEdition(deps, r.editionId);
  */
 export async function buildEdition(deps: BuildDeps, opts: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
@@ -112,16 +112,7 @@ export async function planEdition(
   const storyIds = digest.stories.map((s) => s.id);
   // An update carries the id of the story it continues: its new sources make it new.
   const hash = await contentHash(digest.stories.map((s) => (s.update ? `${s.id}+${s.sources.map((x) => x.id).join(",")}` : s.id)));
-
-  let skipReason: string | null = null;
-  const previous = await lastBuiltEdition(db, slot);
-  if (storyIds.length === 0) skipReason = previous ? `nothing new since edition ${previous.id}` : "the sources hold no stories";
-  else {
-    const seen = new Set(previous?.storyIds ?? []);
-    if (previous && (previous.contentHash === hash || digest.stories.every((s) => !s.update && seen.has(s.id)))) {
-      skipReason = `nothing new since edition ${previous.id}`;
-    }
-  }
+  const skipReason = await nothingNew(db, slot, digest.stories, hash);
   return { date, digest, articles, storyIds, hash, skipReason, built };
 }
 
@@ -147,55 +138,74 @@ async function build({ db, config, digest: source, clock }: BuildDeps, opts: Bui
     return fromRecord(record, created);
   }
 
-  // Feed titles reach the subject line: no control or format characters may come with them.
-  const subject = headerText(digest.stories[0] ? `${digest.title}: ${shownHeadline(digest.stories[0])}` : digest.title) || config.title;
-  // A few tries: another slot of the same date may take the free id between our read and insert.
+  const stored = await storeBuilt({ db, config }, opts, {
+    slot,
+    title: digest.title,
+    // Feed titles reach the subject line: no control or format characters may come with them.
+    subject: headerText(digest.stories[0] ? `${digest.title}: ${shownHeadline(digest.stories[0])}` : digest.title) || config.title,
+    date,
+    contentHash: hash,
+    storyIds,
+    digest,
+    articles,
+    html: "",
+    text: "",
+    createdAt: clock().toISOString(),
+    sendId: newSendId(),
+    asOf: now.toISOString(),
+    memory: built.memory ?? [],
+    skipReason:
+      force && skipReason
+        ? `forced; would have been skipped: ${skipReason}`
+        : existing?.skipReason
+          ? `forced; had been skipped: ${existing.skipReason}`
+          : null,
+  });
+  return stored.record.status === "built"
+    ? {
+        status: "built",
+        editionId: stored.record.id,
+        slot,
+        created: stored.created,
+        stories: storyIds.length,
+        forced: force && stored.created && skipReason !== null,
+      }
+    : fromRecord(stored.record, false);
+}
+
+/** Why a slot with these stories has nothing to send, or null: no stories, or none new since the last edition. */
+async function nothingNew(db: D1Database, slot: string, stories: Story[], hash: string): Promise<string | null> {
+  const previous = await lastBuiltEdition(db, slot);
+  if (stories.length === 0) return previous ? `nothing new since edition ${previous.id}` : "the sources hold no stories";
+  const seen = new Set(previous?.storyIds ?? []);
+  if (previous && (previous.contentHash === hash || stories.every((s) => !s.update && seen.has(s.id)))) {
+    return `nothing new since edition ${previous.id}`;
+  }
+  return null;
+}
+
+/**
+ * Renders the edition under a free id for its date and stores it; a few tries, since another
+ * slot of the same date may take the free id between our read and insert.
+ */
+async function storeBuilt(
+  { db, config }: Pick<BuildDeps, "db" | "config">,
+  opts: BuildOptions,
+  edition: NewEdition,
+): Promise<{ record: SlotRecord; created: boolean }> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const id = await freeEditionId(db, date);
+    const id = await freeEditionId(db, edition.date);
     const editionUrl = `${config.baseUrl}/editions/${id}`;
-    const rendered = renderEmail(digest, {
+    const rendered = renderEmail(edition.digest, {
       webUrl: editionUrl,
       editionUrl,
       sender: { name: config.sender.name, postalAddress: config.sender.postalAddress },
       reason: `You receive this because you subscribed to ${config.title} at ${config.baseUrl} and confirmed your address.`,
     });
-    const stored = await insertEdition(db, id, {
-      slot,
-      title: digest.title,
-      subject,
-      date,
-      contentHash: hash,
-      storyIds,
-      digest,
-      articles,
-      html: rendered.html,
-      text: rendered.text,
-      createdAt: clock().toISOString(),
-      sendId: newSendId(),
-      asOf: now.toISOString(),
-      memory: built.memory ?? [],
-      fanoutBatchSize: opts.send?.batchSize,
-      skipReason:
-        force && skipReason
-          ? `forced; would have been skipped: ${skipReason}`
-          : existing?.skipReason
-            ? `forced; had been skipped: ${existing.skipReason}`
-            : null,
-    });
-    if (stored) {
-      return stored.record.status === "built"
-        ? {
-            status: "built",
-            editionId: stored.record.id,
-            slot,
-            created: stored.created,
-            stories: storyIds.length,
-            forced: force && stored.created && skipReason !== null,
-          }
-        : fromRecord(stored.record, false);
-    }
+    const stored = await insertEdition(db, id, { ...edition, html: rendered.html, text: rendered.text }, opts.alongside);
+    if (stored) return stored;
   }
-  throw new Error(`Could not find a free edition id for ${date}`);
+  throw new Error(`Could not find a free edition id for ${edition.date}`);
 }
 
 function fromRecord(r: SlotRecord, created: boolean): BuildResult {

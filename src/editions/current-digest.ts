@@ -5,10 +5,13 @@
 import type { Config } from "../config";
 import { buildDigest, digestPrepared, type DigestResult, type PreparedArticle } from "../digest";
 import { log } from "../log";
+import type { DigestContext } from "../ports";
 import { configuredSources } from "../sources/ingest";
 import { seedArticles } from "../sources/seeds";
 import { hasItems, itemsByGuid, itemsSeenBetween, latestItems } from "../sources/store";
 import { previousEdition, storyMemory } from "./store";
+
+export type { DigestContext };
 
 /** YYYY-MM-DD in UTC: editions are dated by their UTC schedule slot. */
 export function utcDate(at: Date): string {
@@ -24,17 +27,6 @@ export const MEMORY_DAYS = 7;
 /** Most remembered stories a build reads. */
 const MAX_MEMORY_STORIES = 300;
 const DAY = 86_400_000;
-
-/** What a build or the preview asks of the digest source. */
-export interface DigestContext {
-  db: D1Database;
-  /** The slot being built (its own earlier record is not "the previous edition"). */
-  slot?: string;
-  /** Ignore memory: the newest stored items, whether sent before or not (a forced build). */
-  force?: boolean;
-  /** For /preview: never empty while anything is stored or the seeds are on. */
-  preview?: boolean;
-}
 
 /**
  * The digest of what is new as of `now`: items first seen since the previous edition, with memory.

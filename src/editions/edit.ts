@@ -2,14 +2,13 @@
 // changes a built edition's subject, drops stories and reorders them, and renders the stored
 // edition again (email HTML, text and the web page's digest), while its delivery has not started.
 // The subject stored is the one subscribers get (and test sends, marked "[Test]").
-import type { Deps } from "../deps";
-import { headerText } from "../mail/header-text";
+import type { Deps } from "../ports";
+import { headerText } from "../header-text";
 import { renderEmail } from "../render/email";
 import { shownHeadline } from "../render/format";
-import { getFanout } from "../delivery/store";
 import type { Story } from "../digest/types";
 import { contentHash } from "./build";
-import { getEdition, getSendableEdition, updateUnsentEdition } from "./store";
+import { getEdition, getSendableEdition, sendStarted, updateUnsentEdition } from "./store";
 
 export interface EditionChange {
   subject?: string;
@@ -40,7 +39,7 @@ function autoSubject(title: string, stories: Array<{ headline: string; update: b
 export async function editEdition(deps: Pick<Deps, "db" | "config">, id: string, change: EditionChange): Promise<EditOutcome> {
   const [edition, sendable] = await Promise.all([getEdition(deps.db, id), getSendableEdition(deps.db, id)]);
   if (!edition || !sendable) return { outcome: "missing" };
-  if (await getFanout(deps.db, id)) return { outcome: "started" };
+  if (await sendStarted(deps.db, id)) return { outcome: "started" };
 
   const problems: string[] = [];
   const known = new Set(edition.digest.stories.map((s) => s.id));

@@ -1,13 +1,14 @@
 // GET /preview: the digest of what the sources hold now, exactly as the email renders it (with
 // placeholder links), or its plain-text part (?format=text) or the Digest itself (?format=json).
-// It is what a build now would contain (./next.ts); when nothing is new, the latest edition
-// under a notice saying so. Preview-Status names which: would-build or nothing-new.
+// It is what a build now would contain (./next.ts, rendered by ./preview.ts); when nothing is
+// new, the latest edition under a notice saying so. Preview-Status names which: would-build or
+// nothing-new.
 import * as z from "zod/mini";
 import { sendCached } from "../http/cache";
 import { factory } from "../http/env";
 import { CACHE, EMAIL_CSP } from "../http/policy";
 import { query } from "../http/validate";
-import { currentPreview, type Preview } from "./next";
+import { currentPreview, type Preview } from "./preview";
 
 const FORMATS = {
   html: { type: "text/html; charset=utf-8", body: (p: Preview) => p.html },

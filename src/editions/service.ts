@@ -1,20 +1,10 @@
-// The editions service: what the cron, the admin API and the web routes ask of editions. Build
-// a slot's edition and start sending it (one sequence, wherever it is asked for), report how a
-// send is going, and page through the archive. /preview and the next edition live in next.ts.
-import type { Deps } from "../deps";
+// The editions service: what the web routes and the admin ask of stored editions: one edition,
+// the newest, the feed's recent ones, the archive's pages, and whether a slot was built (building
+// is build.ts; sending is delivery's; the preview and the next edition are preview.ts and next.ts).
 import { fromBase64Url, toBase64Url } from "../base64url";
-import { resumeSend, startSend } from "../delivery/fanout";
-import { heldBefore } from "../delivery/messages";
-import { resendEdition, type ResendKind } from "../delivery/resend";
-import { deliveryReport, getFanout, type FanoutState } from "../delivery/store";
-import { editionMailEvents } from "../webhooks/store";
-import { editionEngagement } from "../webhooks/engagement";
-import { errorText, log } from "../log";
-import { ingestSources } from "../sources/ingest";
-import { buildEdition, slotTime, type BuildOptions } from "./build";
-import { waitingEdition } from "./review-store";
-import { getEdition, getEditionRecord, getSlot, listEditions, unpublishedAt } from "./store";
-import type { BuildResult, Edition, EditionRecord, ListedEdition } from "./types";
+import type { Deps } from "../ports";
+import { getEdition, getSlot, listEditions } from "./store";
+import type { Edition, ListedEdition } from "./types";
 
 export { slotOf } from "./build";
 
@@ -27,149 +17,12 @@ export function forcedSlot(now: Date): string {
   return `${now.toISOString().slice(0, 16)}Z-f${crypto.randomUUID().slice(0, 8)}`;
 }
 
-/** A send that was started (or found already started). */
-export interface SendStart {
-  created: boolean;
-  state: FanoutState;
-}
-
-/** A send started or resumed by an operator: whether a pause was lifted, how many units were enqueued again. */
-export interface SendResume extends SendStart {
-  wasPaused: boolean;
-  units: number;
-}
-
-/**
- * Starts delivering a built edition (idempotent: resumes a failed fan-out, changes nothing on
- * a running or finished one).
- * @example const { created, state } = await sendEdition(deps, "2026-11-23");
- */
-export function sendEdition(deps: Deps, editionId: string): Promise<SendStart> {
-  return startSend(deps.db, deps.queue, editionId, { batchSize: deps.config.deliveryBatchSize, now: deps.clock });
-}
-
-/**
- * Builds a slot's edition and, when asked and it is built, starts sending it. The cron and
- * `POST /admin/editions` both come here. With send, the fan-out is recorded with the edition
- * (one D1 transaction), so it cannot be stranded; on a repeat run the send is started again
- * (a no-op unless the first run died between build and send).
- * @example const { build, send } = await buildAndSend(deps, { slot: slotOf(now), now, send: true });
- */
-export async function buildAndSend(
-  deps: Deps,
-  opts: Omit<BuildOptions, "send"> & { send: boolean },
-): Promise<{ build: BuildResult; send: SendStart | null }> {
-  const batchSize = deps.config.deliveryBatchSize;
-  // A slot in the past is built as if run at its time (replays); ingest first, as of that time.
-  const at = slotTime(opts.slot);
-  const now = at && at.getTime() < opts.now.getTime() ? at : opts.now;
-  if (opts.force || !(await getSlot(deps.db, opts.slot))) {
-    // Ingest never stops the edition: a failure here leaves the items stored before.
-    await ingestSources(deps, now).catch((e: unknown) => log.error("ingest_failed", { error: errorText(e) }));
-  }
-  const build = await buildEdition(deps, { ...opts, now, send: opts.send ? { batchSize } : undefined });
-  if (!opts.send || build.status !== "built") return { build, send: null };
-  const started = await sendEdition(deps, build.editionId);
-  // The build itself started the fan-out when it created the edition.
-  return { build, send: { created: build.created || started.created, state: started.state } };
-}
-
 /**
  * Whether a slot already has a record (built or skipped): the schedule builds a slot once.
  * @example if (!(await slotRecorded(deps, "2026-11-23Tscheduled"))) ...
  */
 export async function slotRecorded(deps: Pick<Deps, "db">, slot: string): Promise<boolean> {
   return (await getSlot(deps.db, slot)) !== null;
-}
-
-type StoredEdition = { outcome: "missing" } | { outcome: "skipped"; record: EditionRecord } | { outcome: "built"; record: EditionRecord };
-
-/** The edition an operator names: missing, a skipped slot (nothing to send), or built. */
-async function storedEdition(deps: Deps, id: string): Promise<StoredEdition> {
-  const record = await getEditionRecord(deps.db, id);
-  if (!record) return { outcome: "missing" };
-  return { outcome: record.status === "built" ? "built" : "skipped", record };
-}
-
-/**
- * Sends an edition the admin names, or resumes its sending (after a pause, a failed fan-out or
- * lost messages): missing, a skipped slot (nothing to send), or started.
- * @example const r = await sendStoredEdition(deps, id); if (r.outcome === "started") ...
- */
-export async function sendStoredEdition(
-  deps: Deps,
-  id: string,
-): Promise<{ outcome: "missing" } | { outcome: "skipped"; record: EditionRecord } | ({ outcome: "started" } & SendResume)> {
-  const found = await storedEdition(deps, id);
-  if (found.outcome !== "built") return found;
-  const resumed = await resumeSend(deps.db, deps.queue, id, { batchSize: deps.config.deliveryBatchSize, now: deps.clock });
-  return { outcome: "started", ...resumed };
-}
-
-/**
- * Resends, under new Idempotency-Keys, an edition's recipients whose failures were final, or
- * the rows held because their key outlived the provider's memory; "busy" while its fan-out is
- * still enqueueing.
- * @example const r = await resendStoredEdition(deps, id, "failed");
- */
-export async function resendStoredEdition(
-  deps: Deps,
-  id: string,
-  which: ResendKind,
-): Promise<
-  { outcome: "missing" } | { outcome: "skipped"; record: EditionRecord } | { outcome: "busy" } | { outcome: "resent"; units: number }
-> {
-  const found = await storedEdition(deps, id);
-  if (found.outcome !== "built") return found;
-  const result = await resendEdition(deps.db, deps.queue, id, which, deps.clock());
-  return result ? { outcome: "resent", units: result.units } : { outcome: "busy" };
-}
-
-/**
- * An edition's record with its fan-out and delivery counts and failures, or null. `delivery` is
- * one word for the operator: paused (the provider refuses the account: fix, then send), held
- * (rows await resend-held), sending, done, or not started.
- * @example const status = await editionStatus(deps, "2026-11-23");
- */
-export async function editionStatus(deps: Deps, id: string) {
-  const edition = await getEditionRecord(deps.db, id);
-  if (!edition) return null;
-  const held = heldBefore(deps.clock().getTime());
-  const [fanout, deliveries, reported, engaged, unpublished, waiting] = await Promise.all([
-    getFanout(deps.db, id),
-    deliveryReport(deps.db, id, 50, held),
-    editionMailEvents(deps.db, id),
-    editionEngagement(deps.db, id),
-    unpublishedAt(deps.db, id),
-    waitingEdition(deps.db, id),
-  ]);
-  const open = deliveries.counts.pending + deliveries.counts.sending + deliveries.counts.failed - deliveries.failedFinal;
-  const delivery = !fanout
-    ? waiting
-      ? "awaiting approval"
-      : "not started"
-    : fanout.pausedAt
-      ? "paused"
-      : open > deliveries.held || fanout.status === "running"
-        ? "sending"
-        : deliveries.held > 0
-          ? "held"
-          : "done";
-  const pause = fanout?.pausedAt ? { since: fanout.pausedAt, reason: fanout.pauseReason } : null;
-  // What the provider reported after sending: permanent bounces and complaints (those readers
-  // are suppressed from later sends), soft bounces and delays (recorded only).
-  // Unique recipients per kind from the provider's events (opens are a lower bound), and the most clicked links.
-  const engagement = { ...engaged.counts, topLinks: engaged.links, eventsFoldedAt: engaged.foldedAt };
-  return {
-    edition: { ...edition, unpublishedAt: unpublished },
-    delivery,
-    // Held for the operator's approval (review before send): since when, and the deadline if any.
-    review: waiting ? { waitingSince: waiting.waitingSince, deadlineAt: waiting.deadlineAt } : null,
-    pause,
-    fanout,
-    deliveries: { ...deliveries, reported },
-    engagement,
-  };
 }
 
 /** One built edition for the web, or null. */

@@ -1,9 +1,18 @@
-// SQL for editions. Rows become the types of ./types.ts here; nothing else reads or writes this table
-// (delivery batches its rendering read through sendableEditionStatement).
+// SQL for editions (editions, edition_stories, edition_articles). Rows become the types of
+// ./types.ts here; nothing else writes these tables (delivery batches its rendering read through
+// sendableEditionStatement, and its fan-out is written by delivery's store, alongside an insert).
 // The UNIQUE slot is what makes an edition build idempotent: whoever inserts first for a slot
 // wins, every other run (a doubled cron, two at once, a retried admin call) reads that row back.
 import type { Article, Digest, StoryMemory } from "../digest/types";
 import type { Edition, EditionRecord, SendableEdition, ListedEdition, NewEdition, SlotRecord } from "./types";
+
+/**
+ * Statements another feature's store writes in the transaction that inserts an edition (delivery's
+ * fan-out, so a crash between build and send leaves a fan-out for the sweep to resume, never a
+ * stranded edition), for the row this run inserts only: their SQL must check that the edition
+ * `id` holds `slot`, built.
+ */
+export type AlongsideStatements = (db: D1Database, edition: { id: string; slot: string; createdAt: string }) => D1PreparedStatement[];
 
 /** How many date-suffixed ids a day may have before we give up (editions are daily). */
 const MAX_IDS_PER_DATE = 50;
@@ -34,21 +43,16 @@ export async function freeEditionId(db: D1Database, date: string): Promise<strin
  * A skipped record for the slot is replaced (that is what `force` does), in the same transaction.
  * @example const r = await insertEdition(env.DB, "2026-11-23", { slot: "2026-11-23T07:00Z", ... });
  */
-export async function insertEdition(db: D1Database, id: string, e: NewEdition): Promise<{ record: SlotRecord; created: boolean } | null> {
+export async function insertEdition(
+  db: D1Database,
+  id: string,
+  e: NewEdition,
+  alongside?: AlongsideStatements,
+): Promise<{ record: SlotRecord; created: boolean } | null> {
   // One transaction: drop a skipped record (force), insert unless the slot or id is taken,
-  // start the fan-out when asked (only for the row just inserted), then read what the slot
-  // holds now. INSERT OR IGNORE covers both UNIQUE(slot) and the id.
-  const fanout =
-    e.fanoutBatchSize === undefined
-      ? []
-      : [
-          db
-            .prepare(
-              `INSERT OR IGNORE INTO fanouts (edition_id, status, batch_size, started_at, updated_at)
-               SELECT id, 'running', ?3, ?4, ?4 FROM editions WHERE id = ?1 AND slot = ?2 AND status = 'built'`,
-            )
-            .bind(id, e.slot, e.fanoutBatchSize, e.createdAt),
-        ];
+  // another feature's statements when asked (delivery's fan-out, only for the row just
+  // inserted), then read what the slot holds now. INSERT OR IGNORE covers both UNIQUE(slot) and the id.
+  const others = alongside?.(db, { id, slot: e.slot, createdAt: e.createdAt }) ?? [];
   const [, insert, ...rest] = await db.batch([
     db.prepare("DELETE FROM editions WHERE slot = ? AND status = 'skipped'").bind(e.slot),
     db
@@ -73,7 +77,7 @@ export async function insertEdition(db: D1Database, id: string, e: NewEdition): 
         e.sendId,
         e.asOf,
       ),
-    ...fanout,
+    ...others,
     // Memory and source texts only for the row this run inserted (the slot's, under this id).
     ...(e.memory ?? []).map((m) =>
       db
@@ -320,6 +324,15 @@ export async function unpublishedAt(db: D1Database, id: string): Promise<string 
     .bind(id)
     .first<{ at: string | null }>();
   return row?.at ?? null;
+}
+
+/**
+ * Whether an edition's delivery has started (its fan-out row exists; delivery's store writes it,
+ * this only reads): edits and deletion stop there.
+ * @example if (await sendStarted(env.DB, "2026-11-23")) return { outcome: "started" };
+ */
+export async function sendStarted(db: D1Database, id: string): Promise<boolean> {
+  return (await db.prepare("SELECT 1 AS one FROM fanouts WHERE edition_id = ?").bind(id).first()) !== null;
 }
 
 /**

@@ -73,11 +73,6 @@ export interface NewEdition extends Omit<Edition, "id"> {
   asOf: string;
   /** What later builds must remember of its stories. */
   memory?: StoryMemory[];
-  /**
-   * Start the edition's fan-out in the same transaction (recipients per provider batch), so a
-   * crash between build and send leaves a fan-out for the sweep to resume, never a stranded edition.
-   */
-  fanoutBatchSize?: number;
 }
 
 /** What building a slot did. */

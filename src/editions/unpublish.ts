@@ -3,9 +3,8 @@
 // as skipped, so the schedule does not build it again that day; one that was sent is unpublished:
 // its page answers 410 and it leaves the archive, the landing page and /feed.xml, while its
 // memory (what readers were sent) and its delivery records stay for the operator.
-import type { Deps } from "../deps";
-import { getFanout } from "../delivery/store";
-import { deleteUnsentEdition, getEditionRecord, recordSkippedSlot, unpublishEdition, unpublishedAt } from "./store";
+import type { Deps } from "../ports";
+import { deleteUnsentEdition, getEditionRecord, recordSkippedSlot, sendStarted, unpublishEdition, unpublishedAt } from "./store";
 
 export type Removal = { outcome: "missing" } | { outcome: "deleted" } | { outcome: "unpublished"; unpublishedAt: string };
 
@@ -16,7 +15,7 @@ export type Removal = { outcome: "missing" } | { outcome: "deleted" } | { outcom
 export async function removeEdition(deps: Pick<Deps, "db" | "clock">, id: string): Promise<Removal> {
   const record = await getEditionRecord(deps.db, id);
   if (!record) return { outcome: "missing" };
-  if (!(await getFanout(deps.db, id)) && (await deleteUnsentEdition(deps.db, id))) {
+  if (!(await sendStarted(deps.db, id)) && (await deleteUnsentEdition(deps.db, id))) {
     if (record.status === "built") {
       const now = deps.clock();
       await recordSkippedSlot(deps.db, {

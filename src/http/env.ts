@@ -1,14 +1,14 @@
 // The app's Hono environment and the factory every route module is made with.
 import { createFactory } from "hono/factory";
 import type { Config } from "../config";
-import type { Deps } from "../deps";
+import type { Deps } from "../ports";
 
 export type AppEnv = {
   Bindings: Env;
   Variables: {
     /** The checked vars and secrets (set once per request by the app). */
     config: Config;
-    /** What the services need, built from the env (see src/deps.ts). */
+    /** What the services need, built from the env by src/deps.ts (the type: src/ports.ts). */
     deps: Deps;
     /** Set by a route group that answers one way only (the admin API: "json"). */
     answer?: "json";

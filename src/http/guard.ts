@@ -11,7 +11,8 @@ import { CACHE } from "./policy";
  */
 export function deploymentGuard(): MiddlewareHandler<{ Bindings: GuardEnv }> {
   return async (c, next) => {
-    const problems = refusedDeployment(c.env);
+    // The host the request came to: a loopback PUBLIC_BASE_URL is only fine when it is loopback too.
+    const problems = refusedDeployment(c.env, new URL(c.req.url).hostname);
     if (problems.length === 0) return next();
     c.header("Cache-Control", CACHE.private);
     if (c.req.path === "/healthz") return c.json({ status: "refused", problems }, 503);

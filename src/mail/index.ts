@@ -5,9 +5,9 @@ import type { Config } from "../config";
 import { cloudflareTransport } from "./cloudflare";
 import { outboxTransport } from "./outbox";
 import { resendTransport } from "./resend";
-import type { MailTransport } from "./types";
+import type { MailPurpose, MailTransport } from "./types";
 
-export type MailPurpose = "transactional" | "bulk";
+export type { MailPurpose };
 
 /**
  * The transport for this kind of mail.

@@ -66,3 +66,11 @@ export async function listOutbox(db: D1Database, options: { limit: number; to?: 
 export async function getOutboxMessage(db: D1Database, id: number): Promise<OutboxMessage | null> {
   return db.prepare(`SELECT ${summaryColumns}, html, text, raw FROM outbox WHERE id = ?`).bind(id).first<OutboxMessage>();
 }
+
+/**
+ * Deletes the local copies of mail to an address (the subscription's erasure runs it in its transaction).
+ * @example eraseAddress(db, email, hash, now, (email) => [eraseOutboxStatement(db, email)]);
+ */
+export function eraseOutboxStatement(db: D1Database, email: string): D1PreparedStatement {
+  return db.prepare("DELETE FROM outbox WHERE to_address = ?1 COLLATE NOCASE").bind(email);
+}

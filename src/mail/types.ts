@@ -1,12 +1,13 @@
 // What the app asks of any mail transport (outbox, Cloudflare send_email, email provider API).
+import { MAX_BATCH_EMAILS } from "../config";
+
+/** Most emails one provider call may carry (Resend's /emails/batch limit); see src/config.ts. */
+export { MAX_BATCH_EMAILS };
 
 export interface Mailbox {
   address: string;
   name?: string;
 }
-
-/** Most emails one provider call may carry (Resend's /emails/batch limit). */
-export const MAX_BATCH_EMAILS = 100;
 
 /** One email, already rendered and personalised. */
 export interface OutgoingEmail {
@@ -88,6 +89,9 @@ export class IdempotencyConflictError extends PermanentMailError {
     this.name = "IdempotencyConflictError";
   }
 }
+
+/** What a mail is for: transactional mail (confirmations) may take another transport than bulk (digests). */
+export type MailPurpose = "transactional" | "bulk";
 
 export interface MailTransport {
   readonly name: string;

@@ -1,8 +1,7 @@
 // The subscription confirmation email, from templates/confirm.mjml compiled at build time.
-import Mustache from "mustache";
 import { confirmHtml } from "../generated/templates";
 import type { RenderedEmail } from "./email";
-import { escapeHtml } from "./format";
+import { fillTemplate } from "./template";
 
 export interface ConfirmEmailInput {
   title: string;
@@ -18,7 +17,7 @@ export interface ConfirmEmailInput {
  */
 export function renderConfirmEmail(input: ConfirmEmailInput): RenderedEmail {
   // Same escaping as the digest: the address and title are user-supplied.
-  const html = Mustache.render(confirmHtml, input, undefined, { escape: escapeHtml });
+  const html = fillTemplate(confirmHtml, input);
   const text = [
     `Confirm your subscription to ${input.title}`,
     "",

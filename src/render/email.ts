@@ -2,10 +2,10 @@
 // Pure: no Cloudflare imports, so the CLI renders exactly what the Worker sends. An edition is
 // rendered once with a sentinel where the unsubscribe link goes; `personalise` fills it per
 // recipient with two string replacements (no MJML, no template parsing per recipient).
-import Mustache from "mustache";
 import type { Digest } from "../digest/types";
 import { digestHtml } from "../generated/templates";
-import { escapeHtml, utf8Bytes } from "./format";
+import { utf8Bytes } from "./format";
+import { fillTemplate } from "./template";
 import { renderText } from "./text";
 import { buildView, type RenderContext } from "./view";
 
@@ -29,11 +29,9 @@ export interface RenderOptions {
   budgetBytes?: number;
 }
 
-/** Our escape for every {{value}}: the templates have no triple-stache (scripts/build.mjs refuses it). */
-const mustacheConfig = { escape: escapeHtml };
-
 function renderHtml(digest: Digest, ctx: RenderContext, full: number): string {
-  return Mustache.render(digestHtml, buildView(digest, ctx, full), undefined, mustacheConfig);
+  // Every {{value}} is HTML-escaped: the templates have no triple-stache (scripts/build.mjs refuses it).
+  return fillTemplate(digestHtml, buildView(digest, ctx, full));
 }
 
 /**

@@ -62,13 +62,13 @@ function editionUrlOf(ctx: RenderContext): string | undefined {
 }
 
 /**
- * A source's display label: publisher, else title, else the host of its URL, else "Source N".
+ * A source's display label: publisher, else author, else title, else the host of its URL, else "Source N".
  * Never its id: for seeds and folders that is a file name, which means nothing to a reader.
  * @example sourceLabel({ id: "a.txt", publisher: "Reuters" }) // "Reuters"
  */
 export function sourceLabel(src: Source, index = 0): string {
   const host = safeHttpUrl(src.url) ? new URL(src.url!).hostname.replace(/^www\./, "") : "";
-  return src.publisher?.trim() || src.title?.trim() || host || `Source ${index + 1}`;
+  return src.publisher?.trim() || src.author?.trim() || src.title?.trim() || host || `Source ${index + 1}`;
 }
 
 /** Shared by the email view and the pages, so a story's anchor is the same everywhere. */

@@ -3,8 +3,9 @@
 // not cost the whole digest.
 import type { RawArticle } from "../digest/types";
 import { log } from "../log";
-import { parseFeed } from "./feed-parse";
-import { fetchCapped, MAX_FEED_BYTES } from "./fetch";
+import { readFeed, toRawArticles } from "./feed-parse";
+import { fetchFeedText } from "./feed-fetch";
+import { MAX_FEED_BYTES } from "./fetch";
 
 export interface FeedOptions {
   /** Per-feed time limit. */
@@ -21,8 +22,12 @@ export interface FeedResult {
 }
 
 async function fetchFeed(url: string, timeoutMs: number): Promise<RawArticle[]> {
-  const res = await fetchCapped(url, { timeoutMs, maxBytes: MAX_FEED_BYTES });
-  return res.status === 200 ? parseFeed(res.body, url) : [];
+  const res = await fetchFeedText(url, { timeoutMs, maxBytes: MAX_FEED_BYTES });
+  if (res.status !== 200) return [];
+  // The body is decoded in the charset the answer declares (HTTP header, XML declaration, BOM).
+  const feed = readFeed(res.body, url);
+  for (const warning of [...res.warnings, ...feed.warnings]) log.warn("feed_warning", { url, warning });
+  return toRawArticles(feed, url);
 }
 
 /**

@@ -1,6 +1,6 @@
 // The ingest stage: fetch each source (conditionally), parse, cap, keep only items not stored
-// before, fetch the page of items that carry only a short excerpt, clean and analyse each new item
-// once, and store it. Run by the cron before each build and by POST /admin/editions before it
+// before, fetch the page of items that carry only a short excerpt (under the page policy of
+// fetch-policy.ts), clean and analyse each new item once, and store it. Run by the cron before each build and by POST /admin/editions before it
 // builds. A source that is down, slow, malformed or oversized is recorded on its row and skipped:
 // it never stops the edition.
 import type { Config } from "../config";
@@ -8,8 +8,11 @@ import { htmlToText, ingest as readArticle } from "../digest/ingest";
 import { prepareArticles } from "../digest";
 import type { RawArticle } from "../digest/types";
 import { log } from "../log";
-import { parseFeed } from "./feed-parse";
-import { fetchCapped, MAX_FEED_BYTES } from "./fetch";
+import { MAX_ITEMS_PER_FEED, readFeed, toRawArticles } from "./feed-parse";
+import { fetchFeedText } from "./feed-fetch";
+import { isLoopback } from "../deploy-guard";
+import { dohResolver, fetchPage, MAX_FEED_BYTES, PageRefused } from "./fetch";
+import type { PagePolicy, Resolver } from "./fetch-policy";
 import { fingerprint } from "./fingerprint";
 import { seedArticles } from "./seeds";
 import {
@@ -26,8 +29,7 @@ import { SEEDS_SOURCE, type IngestReport } from "./types";
 
 /** An item's body beyond this is cut, with a warning naming the source. */
 export const MAX_ITEM_CHARS = 100_000;
-/** Items taken from one feed per fetch (newest first when dated). */
-export const MAX_ITEMS_PER_FEED = 100;
+export { MAX_ITEMS_PER_FEED };
 /** Fewer words than this and an item is an excerpt: its page is fetched for the full text. */
 export const EXCERPT_WORDS = 80;
 /** Article pages are read up to this size. */
@@ -39,6 +41,10 @@ export interface IngestOptions {
   timeoutMs?: number;
   /** Per-page time limit for full-text fetches. */
   pageTimeoutMs?: number;
+  /** The fetch for feeds and pages (tests give a recording stand-in); the global one by default. */
+  fetcher?: typeof fetch;
+  /** How page hosts are resolved before the policy lets them be fetched; DNS-over-HTTPS by default. */
+  resolve?: Resolver;
 }
 
 /** The sources a configuration names: its feeds, and the seeds when they are on. */
@@ -67,6 +73,14 @@ export async function ingestSources(deps: { db: D1Database; config: Config }, no
   const at = now.toISOString();
   const cutoff = now.getTime() - config.retentionDays * DAY;
   const budget = { pages: config.fullTextPerRun, fetched: 0 };
+  const pages: PageContext = {
+    timeoutMs: opts.pageTimeoutMs ?? 5000,
+    fetcher: opts.fetcher,
+    resolve: memo(opts.resolve ?? dohResolver(opts.fetcher)),
+    // Loopback pages only while the site itself is on loopback (wrangler dev with local fixtures).
+    allowLoopback: isLoopback(config.baseUrl),
+    extraHosts: config.fullTextHosts,
+  };
   const results = await Promise.all(
     sources.map(async (source) => {
       const warnings: string[] = [];
@@ -79,17 +93,21 @@ export async function ingestSources(deps: { db: D1Database; config: Config }, no
           record.status = "fetched";
         } else {
           const state = states.get(source.url);
-          const got = await fetchCapped(source.url, {
+          const got = await fetchFeedText(source.url, {
             etag: state?.etag,
             lastModified: state?.lastModified,
             timeoutMs: opts.timeoutMs ?? 8000,
             maxBytes: MAX_FEED_BYTES,
+            fetcher: opts.fetcher,
           });
           if (got.status === 304) {
             record.status = "not-modified";
             raw = [];
           } else {
-            raw = parseFeed(got.body, source.url);
+            // Undecodable bytes and unexpandable entities: reported on the source's row, once per fetch.
+            const feed = readFeed(got.body, source.url);
+            for (const w of [...got.warnings, ...feed.warnings]) warnings.push(`${source.url}: ${w}`);
+            raw = toRawArticles(feed, source.url);
             record.status = "fetched";
             record.etag = got.etag;
             record.lastModified = got.lastModified;
@@ -98,7 +116,7 @@ export async function ingestSources(deps: { db: D1Database; config: Config }, no
         // The bundled seeds are a demo: their dates are what they are, and they are kept.
         const fresh = await newArticles(db, source, raw, source.url === SEEDS_SOURCE ? Number.NEGATIVE_INFINITY : cutoff, warnings);
         if (source.url !== SEEDS_SOURCE && !config.fullTextSkip.includes(source.url)) {
-          await fillFullText(fresh, budget, opts.pageTimeoutMs ?? 5000, warnings);
+          await fillFullText(fresh, source.url, budget, pages, warnings);
         }
         const prepared = prepareArticles(fresh);
         for (const w of prepared.warnings) warnings.push(`${source.url}: ${w}`);
@@ -168,8 +186,40 @@ async function newArticles(
     });
 }
 
-/** Replaces short excerpts by the text of the item's page, within the run's budget of page fetches. */
-async function fillFullText(items: RawArticle[], budget: { pages: number; fetched: number }, timeoutMs: number, warnings: string[]) {
+interface PageContext {
+  timeoutMs: number;
+  fetcher: typeof fetch | undefined;
+  resolve: Resolver;
+  allowLoopback: boolean;
+  extraHosts: readonly string[];
+}
+
+/** A resolver that asks once per host per run. */
+function memo(resolve: Resolver): Resolver {
+  const seen = new Map<string, Promise<string[]>>();
+  return (host) => {
+    let answer = seen.get(host);
+    if (!answer) {
+      answer = resolve(host);
+      seen.set(host, answer);
+    }
+    return answer;
+  };
+}
+
+/**
+ * Replaces short excerpts by the text of the item's page, within the run's budget of page
+ * fetches. A page the policy refuses is not requested: the item keeps its excerpt, and the
+ * refusal is a warning on the source's row.
+ */
+async function fillFullText(
+  items: RawArticle[],
+  feedUrl: string,
+  budget: { pages: number; fetched: number },
+  ctx: PageContext,
+  warnings: string[],
+) {
+  const policy: PagePolicy = { feedUrl, allowLoopback: ctx.allowLoopback, extraHosts: ctx.extraHosts };
   const short = items.filter((a) => {
     if (!a.url || !/^https?:\/\//.test(a.url)) return false;
     const text = readArticle(a).article?.text ?? "";
@@ -181,14 +231,20 @@ async function fillFullText(items: RawArticle[], budget: { pages: number; fetche
       budget.pages--;
       budget.fetched++;
       try {
-        const page = await fetchCapped(a.url!, { timeoutMs, maxBytes: MAX_PAGE_BYTES, accept: "text/html, */*;q=0.5" });
-        if (page.status !== 200) return;
-        const text = htmlToText(page.body.slice(0, MAX_ITEM_CHARS * 5)).text.slice(0, MAX_ITEM_CHARS);
+        const body = await fetchPage(a.url!, {
+          timeoutMs: ctx.timeoutMs,
+          maxBytes: MAX_PAGE_BYTES,
+          policy,
+          resolve: ctx.resolve,
+          fetcher: ctx.fetcher,
+        });
+        const text = htmlToText(body.slice(0, MAX_ITEM_CHARS * 5)).text.slice(0, MAX_ITEM_CHARS);
         if (words(text) > words(readArticle(a).article?.text ?? "")) {
           a.body = text;
           a.format = "text";
         }
       } catch (e) {
+        if (e instanceof PageRefused) log.warn("full_text_refused", { source: feedUrl, reason: e.message });
         warnings.push(`${a.url}: full text not fetched (${e instanceof Error ? e.message : String(e)})`);
       }
     }),

@@ -1,5 +1,5 @@
 // The sources service: what the admin API asks of sources.
-import type { Deps } from "../deps";
+import type { Deps } from "../ports";
 import { configuredSources } from "./ingest";
 import { getSources } from "./store";
 import type { SourceState } from "./types";

@@ -1,7 +1,7 @@
 // What the admin console's sources page shows: each configured source of articles (the feeds of
 // FEED_URLS, and the bundled seeds when they are in use) with its stored fetch state, in words.
 // The admin API's GET /admin/sources gives the same states as data (service.ts).
-import type { Deps } from "../deps";
+import type { Deps } from "../ports";
 import { seedArticles } from "./seeds";
 import { sourceStates } from "./service";
 import { publisherNames } from "./store";

@@ -125,8 +125,8 @@ export function insertItemStatement(db: D1Database, item: NewItem): D1PreparedSt
   const a = item.article;
   return db
     .prepare(
-      `INSERT OR IGNORE INTO items (source_url, guid, url, title, publisher, published_at, text, fingerprint, analysis, first_seen_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO items (source_url, guid, url, title, publisher, published_at, text, fingerprint, analysis, first_seen_at, author)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
       item.sourceUrl,
@@ -139,6 +139,7 @@ export function insertItemStatement(db: D1Database, item: NewItem): D1PreparedSt
       item.fingerprint,
       JSON.stringify(a.candidates),
       item.firstSeenAt,
+      a.author ?? null,
     );
 }
 
@@ -148,13 +149,14 @@ interface ItemRow {
   title: string | null;
   publisher: string | null;
   publishedAt: string | null;
+  author: string | null;
   text: string;
   analysis: string;
   firstSeenAt: string;
   sourceUrl: string;
 }
 
-const ITEM_COLS = `guid, url, title, publisher, published_at AS publishedAt, text, analysis, first_seen_at AS firstSeenAt,
+const ITEM_COLS = `guid, url, title, publisher, published_at AS publishedAt, author, text, analysis, first_seen_at AS firstSeenAt,
   source_url AS sourceUrl`;
 
 function toItem(r: ItemRow): StoredItem {
@@ -163,6 +165,7 @@ function toItem(r: ItemRow): StoredItem {
   if (r.url !== null) article.url = r.url;
   if (r.publisher !== null) article.publisher = r.publisher;
   if (r.publishedAt !== null) article.publishedAt = r.publishedAt;
+  if (r.author !== null) article.author = r.author;
   try {
     const c = JSON.parse(r.analysis) as PreparedArticle["candidates"];
     if (Array.isArray(c)) article.candidates = c;

@@ -3,7 +3,9 @@
 // addresses no mail provider will send to, and neither checks RFC 5321's part lengths.
 // Rules: one "@"; a dot-atom local part of 1-64 ASCII octets (case kept: it is the mailbox
 // owner's business); a domain with a dot, IDN accepted and stored as punycode, lowercased;
-// at most 254 octets in all; no control characters anywhere (no header injection).
+// at most 254 octets in all; no control characters anywhere (no header injection). Also the
+// canonical mailbox an address delivers to, and the hashes kept instead of addresses.
+import { hexDigest } from "../hash";
 
 export type AddressCheck = { ok: true; email: string } | { ok: false; message: string };
 
@@ -71,4 +73,44 @@ export function toAsciiDomain(input: string): string | null {
   // An all-digit last label means an IP address (the URL parser turns "1.2.3.4" into one).
   if (/^\d+$/.test(labels[labels.length - 1]!)) return null;
   return ascii;
+}
+
+// Providers known to deliver "a.b.c@" and "abc@" to one mailbox.
+const DOTS_IGNORED = new Set(["gmail.com", "googlemail.com"]);
+
+/**
+ * The mailbox an address delivers to, as far as we can tell: case folded, a "+tag" removed, and
+ * for providers known to ignore dots in the local part, the dots too (googlemail.com is gmail.com).
+ * The confirmation cooldown and weekly cap key on it, so address variants share one cap.
+ * @example canonicalMailbox("Victim.Name+news@GoogleMail.com") // "victimname@gmail.com"
+ */
+export function canonicalMailbox(email: string): string {
+  const lower = email.trim().toLowerCase();
+  const at = lower.lastIndexOf("@");
+  if (at <= 0) return lower;
+  let local = lower.slice(0, at);
+  let domain = lower.slice(at + 1);
+  const plus = local.indexOf("+");
+  if (plus > 0) local = local.slice(0, plus);
+  if (DOTS_IGNORED.has(domain)) {
+    local = local.replace(/\./g, "");
+    domain = "gmail.com";
+  }
+  return `${local}@${domain}`;
+}
+
+/**
+ * The SHA-256 (hex) of an address, lowercased: what is kept of an erased or suppressed address.
+ * @example await addressHash("Ann@Example.com") === await addressHash("ann@example.com")
+ */
+export async function addressHash(email: string): Promise<string> {
+  return hexDigest("SHA-256", email.trim().toLowerCase());
+}
+
+/**
+ * The SHA-256 (hex) of an address's canonical mailbox: the key of its confirmation caps.
+ * @example await mailboxHash("ann+a@example.com") === await mailboxHash("Ann+b@example.com")
+ */
+export async function mailboxHash(email: string): Promise<string> {
+  return hexDigest("SHA-256", `mailbox\0${canonicalMailbox(email)}`);
 }

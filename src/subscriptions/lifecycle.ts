@@ -1,21 +1,18 @@
 // The subscriber list as an operator handles it: erase an address, export everyone as CSV,
 // import a CSV (with a dry run), purge stale pending rows, count and search. The admin API and
 // the console call these; SQL stays in store.ts. CSV is read and written by papaparse (quoting,
-// embedded commas and line breaks, formula escaping), never by hand.
-import { hexDigest } from "../hash";
+// embedded commas and line breaks), never by hand; formula escaping is ours (formulaSafe), since
+// papaparse's misses a cell with a line break in it.
 import Papa from "papaparse";
-import type { Deps } from "../deps";
-import { QUEUE_SEND_MAX, sendConfirmation } from "../delivery/messages";
+import { QUEUE_SEND_MAX, type Deps } from "../ports";
 import { log } from "../log";
-import { forgetReaderEngagement } from "../webhooks/engagement";
-import { normalizeAddress } from "./address";
+import { addressHash, normalizeAddress } from "./address";
 import {
   applyImport,
-  eraseAddress,
   exportPage,
-  findSubscriberByEmail,
   getSubscriber,
   type ImportChange,
+  liftSuppression,
   purgePending,
   SUPPRESSED,
   type Subscriber,
@@ -23,6 +20,7 @@ import {
   subscribersByEmail,
   suppressedHashes,
 } from "./store";
+import { sendConfirmation } from "./messages";
 import { newNonce } from "./tokens";
 
 export { countByStatus, searchSubscribers, SUBSCRIBER_STATUSES } from "./store";
@@ -46,31 +44,35 @@ export const EXPORT_COLUMNS = [
   "unsubscribed_at",
 ] as const;
 
+export { addressHash };
+
+// What a spreadsheet may run as a formula: a cell starting with = + - @ (or their full-width
+// forms) after any whitespace, or with a tab or a line break. Checked on the whole cell whatever
+// it holds (papaparse's own pattern, /^[=+\-@\t\r].*$/, fails on a cell that contains "\n").
+const FORMULA = /^(?:[\s\u200b\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]|[\t\r\n])/;
+
 /**
- * The SHA-256 (hex) of an address, lowercased: what is kept of an erased address.
- * @example await addressHash("Ann@Example.com") === await addressHash("ann@example.com")
+ * A cell a spreadsheet will show as text: one that could start a formula gets a leading quote.
+ * @example formulaSafe('=HYPERLINK("http://x")\nmore') // `'=HYPERLINK("http://x")\nmore`
  */
-export async function addressHash(email: string): Promise<string> {
-  return hexDigest("SHA-256", email.trim().toLowerCase());
+export function formulaSafe(value: string): string {
+  return FORMULA.test(value) ? `'${value}` : value;
 }
 
 /**
- * Erases an address everywhere (subscribers, deliveries, outbox; see eraseAddress) and keeps
- * its hash as a suppression. Null when the input is not an address.
- * @example const r = await eraseSubscriber(deps, "ann@example.com"); // { erased: true, ... }
+ * Lifts a bounce or a complaint on an address: an operator's explicit decision, logged. The
+ * reader is then unsubscribed (not mailed) and may opt in again through a confirmation mail.
+ * Null when the input is not an address.
+ * @example await liftAddress(deps, "ann@example.com") // { lifted: "bounced", entry: false }
  */
-export async function eraseSubscriber(
+export async function liftAddress(
   deps: Pick<Deps, "db" | "clock">,
   input: string,
-): Promise<{ erased: boolean; deliveries: number; outbox: number } | null> {
+): Promise<{ lifted: "bounced" | "complained" | null; entry: boolean } | null> {
   const checked = normalizeAddress(input);
   if (!checked.ok) return null;
-  // The reader's engagement rows go first (the editions' counts keep them).
-  const reader = await findSubscriberByEmail(deps.db, checked.email);
-  if (reader) await forgetReaderEngagement(deps.db, [reader.id]);
-  const r = await eraseAddress(deps.db, checked.email, await addressHash(checked.email), deps.clock());
-  // No address in the log: the counts say what happened.
-  log.info("subscriber_erased", { found: r.erased, deliveries: r.deliveries, outbox: r.outbox });
+  const r = await liftSuppression(deps.db, checked.email, await addressHash(checked.email), deps.clock());
+  log.warn("suppression_lifted", { lifted: r.lifted ?? "none", entry: r.entry });
   return r;
 }
 
@@ -94,7 +96,7 @@ export async function purgeStalePending(db: D1Database, now: Date): Promise<{ de
 
 /**
  * Every subscriber as CSV (header row first), with status, dates and the consent record.
- * Cells that a spreadsheet would run as a formula are escaped with a leading quote.
+ * Cells that a spreadsheet would run as a formula are escaped with a leading quote (formulaSafe).
  * @example return c.body(await exportCsv(deps), 200, { "content-type": "text/csv; charset=utf-8" });
  */
 export async function exportCsv(deps: Pick<Deps, "db">): Promise<string> {
@@ -102,30 +104,29 @@ export async function exportCsv(deps: Pick<Deps, "db">): Promise<string> {
   for (let after = 0; ; ) {
     const page = await exportPage(deps.db, after, 5_000);
     for (const s of page) {
-      rows.push([
-        s.email,
-        s.status,
-        s.source,
-        s.createdAt,
-        s.confirmedAt ?? "",
-        s.consentAt ?? "",
-        s.consentPage ?? "",
-        s.unsubscribedAt ?? "",
-      ]);
+      rows.push(
+        [s.email, s.status, s.source, s.createdAt, s.confirmedAt ?? "", s.consentAt ?? "", s.consentPage ?? "", s.unsubscribedAt ?? ""].map(
+          formulaSafe,
+        ),
+      );
     }
     if (page.length < 5_000) break;
     after = page[page.length - 1]!.id;
   }
-  return `${Papa.unparse({ fields: [...EXPORT_COLUMNS], data: rows }, { escapeFormulae: true, newline: "\r\n" })}\r\n`;
+  return `${Papa.unparse({ fields: [...EXPORT_COLUMNS], data: rows }, { escapeFormulae: false, newline: "\r\n" })}\r\n`;
 }
 
-/** What an import does with one row. */
-export type ImportAction = "add-active" | "add-pending" | "activate" | "unchanged" | "suppressed";
+/**
+ * What an import does with one row. No import activates an existing row: a pending one waits for
+ * its reader's own confirmation, a suppressed one stays suppressed.
+ */
+export type ImportAction = "add-active" | "add-pending" | "unchanged" | "suppressed";
 
 export interface ImportReport {
   dryRun: boolean;
   /** How many rows get each action. */
   counts: Record<ImportAction, number>;
+  /** Each row's address as a CSV cell would show it (formulaSafe), and what happens to it. */
   rows: Array<{ line: number; email: string; action: ImportAction }>;
 }
 
@@ -143,10 +144,12 @@ interface ParsedRow {
   fileStatus: string;
 }
 
-/** A cell as written: our export escapes formula-like cells with a leading quote. */
+/** A cell as written: our export escapes formula-like cells with a leading quote (formulaSafe). */
 const cell = (v: string | undefined) => {
-  const t = (v ?? "").trim();
-  return /^'[=+\-@\t\r]/.test(t) ? t.slice(1) : t;
+  const raw = v ?? "";
+  const t = raw.trim();
+  if (t.startsWith("'") && FORMULA.test(t.slice(1))) return t.slice(1).trim();
+  return t;
 };
 
 /** Reads and checks every row; any bad row makes the whole file an error list, by line. */
@@ -225,10 +228,14 @@ function parseImport(text: string, now: Date): { rows: ParsedRow[] } | { errors:
 /**
  * Imports subscribers from CSV (columns: email, and optionally consent, consent_at,
  * consent_page, status; an export reads back as it is). Nothing is written when any row is bad
- * (the errors name their lines) or on a dry run (the report says what would change). An
- * address that is unsubscribed, bounced, complained or was erased is never subscribed again;
- * a new one comes in pending with a confirmation mail, or active with source 'import' when the
- * file records consent. All changes are one transaction.
+ * (the errors name their lines) or on a dry run (the report says what would change).
+ * Suppression is a property of the address: one that is unsubscribed, bounced or complained (by
+ * its row or its suppression entry) or was erased is never subscribed again, whatever state its
+ * row is in now; a file row whose status says unsubscribed, bounced or complained suppresses the
+ * address too (its row follows, and a hash of it is kept). An existing row is never activated
+ * (a pending one waits for its reader's confirmation). A new address comes in pending with a
+ * confirmation mail, or active with source 'import' when the file records consent. All changes
+ * are one transaction.
  * @example const r = await importCsv(deps, await c.req.text(), { dryRun: true });
  */
 export async function importCsv(deps: LifecycleDeps, text: string, opts: { dryRun: boolean }): Promise<ImportResult> {
@@ -237,24 +244,26 @@ export async function importCsv(deps: LifecycleDeps, text: string, opts: { dryRu
   if ("errors" in parsed) return { ok: false, errors: parsed.errors };
   const emails = parsed.rows.map((r) => r.email);
   const [existing, hashes] = await Promise.all([subscribersByEmail(deps.db, emails), Promise.all(emails.map(addressHash))]);
-  const erased = await suppressedHashes(deps.db, hashes);
-  const counts: Record<ImportAction, number> = { "add-active": 0, "add-pending": 0, activate: 0, unchanged: 0, suppressed: 0 };
+  const suppressions = await suppressedHashes(deps.db, hashes);
+  const counts: Record<ImportAction, number> = { "add-active": 0, "add-pending": 0, unchanged: 0, suppressed: 0 };
   const rows: ImportReport["rows"] = [];
   const changes: ImportChange[] = [];
   parsed.rows.forEach((r, i) => {
     const current = existing.get(r.email.toLowerCase());
+    const fileSuppresses = SUPPRESSED.includes(r.fileStatus as SubscriberStatus);
     let action: ImportAction;
-    if (current ? SUPPRESSED.includes(current.status) : erased.has(hashes[i]!) || SUPPRESSED.includes(r.fileStatus as SubscriberStatus))
-      action = "suppressed";
-    else if (current?.status === "active") action = "unchanged";
-    else if (current) action = r.consent ? "activate" : "unchanged";
+    if (fileSuppresses || suppressions.has(hashes[i]!) || (current && SUPPRESSED.includes(current.status))) action = "suppressed";
+    else if (current) action = "unchanged";
     else action = r.consent ? "add-active" : "add-pending";
     counts[action]++;
-    rows.push({ line: r.line, email: r.email, action });
+    rows.push({ line: r.line, email: formulaSafe(r.email), action });
     const consentAt = r.consentAt ?? now.toISOString();
     if (action === "add-active") changes.push({ kind: "add-active", email: r.email, consentAt, consentPage: r.consentPage });
-    else if (action === "activate") changes.push({ kind: "activate", email: r.email, consentAt, consentPage: r.consentPage });
     else if (action === "add-pending") changes.push({ kind: "add-pending", email: r.email, nonce: newNonce() });
+    else if (fileSuppresses) {
+      const status = r.fileStatus as "unsubscribed" | "bounced" | "complained";
+      changes.push({ kind: "suppress", email: r.email, emailHash: hashes[i]!, status });
+    }
   });
   if (!opts.dryRun) {
     const pending = await applyImport(deps.db, changes, now);

@@ -1,25 +1,32 @@
 // The subscription logic between the routes and the database: ask for a confirmation mail
 // (double opt-in, cooldown), confirm with a single-use link, unsubscribe with a lasting link.
 // Routes decide how to answer; this module decides what happens.
-import type { Deps } from "../deps";
-import { sendConfirmation } from "../delivery/messages";
+import type { Deps } from "../ports";
 import { errorText, log } from "../log";
 import { renderConfirmEmail } from "../render/confirm";
+import { addressHash, mailboxHash } from "./address";
 import {
   claimConfirmation,
   confirmSubscriber,
   getSubscriber,
   releaseConfirmation,
+  reserveConfirmationSlot,
   subscriberForLink,
   unsubscribeSubscriber,
   type Subscriber,
 } from "./store";
+import { sendConfirmation } from "./messages";
 import { CONFIRM_TTL_HOURS, confirmUrl, newNonce, readConfirmToken, readUnsubscribeToken } from "./tokens";
 
-/** At most one confirmation mail per address per this many minutes, however many requests. */
+/** At most one confirmation mail per mailbox per this many minutes, however many requests. */
 export const COOLDOWN_MINUTES = 10;
-/** At most this many confirmation mails to one address per week, however the requests are spread. */
+/**
+ * At most this many confirmation mails to one mailbox per week, however the requests are spread
+ * and whatever variants of its address they name (canonicalMailbox: case, +tag, Gmail's dots).
+ */
 export const WEEKLY_CONFIRMATION_CAP = 3;
+/** How far ahead a signup over the hourly budget may wait for its mail (a queue message's longest delay is 12 h). */
+export const BUDGET_HOURS_AHEAD = 12;
 
 /** What the service uses: the database, the config, the clock and the confirmation mail's transport. */
 export type SubscriptionDeps = Pick<Deps, "db" | "config" | "clock" | "mail" | "queue">;
@@ -32,11 +39,14 @@ export interface SignupInput {
 }
 
 /**
- * Handles a valid signup: records the request and, unless the address is active, was mailed
- * within the cooldown or reached the weekly cap, enqueues one confirmation mail. The answer
- * waits for the one D1 statement only, whatever the outcome: the enqueue is handed to `defer`
- * (the request's waitUntil), so the response time does not tell whether an address is known.
- * The outcome is for logs and tests. An enqueue that fails gives the cooldown claim back.
+ * Handles a valid signup: records the request and, unless the address is active or suppressed
+ * (bounced, complained), or its mailbox was mailed within the cooldown or reached the weekly cap,
+ * enqueues one confirmation mail. A new address comes in pending; an unsubscribed or erased one
+ * stays out until the reader confirms. The answer waits for the one D1 transaction only, whatever
+ * the outcome: the enqueue is handed to `defer` (the request's waitUntil), so the response time
+ * does not tell whether an address is known. Past the global hourly budget
+ * (config.confirmationsPerHour) the mail is queued for the first hour with room. The outcome is
+ * for logs and tests. An enqueue that fails (or finds no room) gives the claim back.
  * @example await requestSubscription(deps, { email, source: "landing", requestPage: null }, (p) => c.executionCtx.waitUntil(p))
  */
 export async function requestSubscription(
@@ -45,6 +55,7 @@ export async function requestSubscription(
   defer: (work: Promise<unknown>) => void,
 ): Promise<"queued" | "quiet"> {
   const now = deps.clock();
+  const [mailbox, hash] = await Promise.all([mailboxHash(input.email), addressHash(input.email)]);
   const claim = await claimConfirmation(deps.db, {
     email: input.email,
     source: input.source,
@@ -53,12 +64,25 @@ export async function requestSubscription(
     cooldownMs: COOLDOWN_MINUTES * 60_000,
     nonce: newNonce(),
     weeklyCap: WEEKLY_CONFIRMATION_CAP,
+    mailboxHash: mailbox,
+    addressHash: hash,
   });
   if (!claim) return "quiet";
+  const enqueue = async () => {
+    const slot = await reserveConfirmationSlot(deps.db, now, deps.config.confirmationsPerHour, BUDGET_HOURS_AHEAD);
+    if (!slot) {
+      log.warn("confirmation_budget_full", { hoursAhead: BUDGET_HOURS_AHEAD });
+      await releaseConfirmation(deps.db, claim.id, claim.sentAt, mailbox);
+      return;
+    }
+    const delaySeconds = Math.max(0, Math.ceil((slot.getTime() - now.getTime()) / 1000));
+    if (delaySeconds > 0) log.info("confirmation_deferred", { delaySeconds });
+    await deps.queue.send(sendConfirmation(claim.id, claim.nonce), delaySeconds > 0 ? { delaySeconds } : undefined);
+  };
   defer(
-    deps.queue.send(sendConfirmation(claim.id, claim.nonce)).catch(async (err) => {
+    enqueue().catch(async (err) => {
       log.error("confirmation_enqueue_failed", { error: errorText(err) });
-      await releaseConfirmation(deps.db, claim.id, claim.sentAt);
+      await releaseConfirmation(deps.db, claim.id, claim.sentAt, mailbox);
     }),
   );
   return "queued";
@@ -72,7 +96,8 @@ export async function requestSubscription(
  */
 export async function deliverConfirmation(deps: SubscriptionDeps, subscriberId: number, nonce: string): Promise<boolean> {
   const subscriber = await getSubscriber(deps.db, subscriberId);
-  if (subscriber?.status !== "pending" || subscriber.confirmNonce !== nonce) return false;
+  // Pending, or unsubscribed and asking to come back; a bounced or complained row has no nonce.
+  if (!(subscriber?.status === "pending" || subscriber?.status === "unsubscribed") || subscriber.confirmNonce !== nonce) return false;
   const expiresAt = new Date(deps.clock().getTime() + CONFIRM_TTL_HOURS * 3_600_000);
   const url = await confirmUrl(deps.config, { subscriberId, nonce, expiresAt });
   const { title, sender } = deps.config;
@@ -107,7 +132,7 @@ export async function inspectConfirmLink(deps: SubscriptionDeps, token: unknown)
   if (!read.ok) return read;
   const subscriber = await getSubscriber(deps.db, read.claim.subscriberId);
   if (!subscriber) return { ok: false, reason: "invalid" };
-  if (subscriber.status === "pending" && subscriber.confirmNonce === read.claim.nonce)
+  if ((subscriber.status === "pending" || subscriber.status === "unsubscribed") && subscriber.confirmNonce === read.claim.nonce)
     return { ok: true, subscriber, nonce: read.claim.nonce };
   return { ok: false, reason: subscriber.status === "active" ? "already-active" : "used" };
 }
@@ -123,12 +148,16 @@ export async function confirmSubscription(
 ): Promise<"confirmed" | "invalid" | "expired" | "used" | "already-active"> {
   const read = await readConfirmToken(deps.config, token, deps.clock());
   if (!read.ok) return read.reason;
-  const outcome = await confirmSubscriber(deps.db, {
-    id: read.claim.subscriberId,
-    nonce: read.claim.nonce,
-    now: deps.clock(),
-    consentPage: `${deps.config.baseUrl}/confirm`,
-  });
+  const outcome = await confirmSubscriber(
+    deps.db,
+    {
+      id: read.claim.subscriberId,
+      nonce: read.claim.nonce,
+      now: deps.clock(),
+      consentPage: `${deps.config.baseUrl}/confirm`,
+    },
+    addressHash,
+  );
   return outcome === "not-found" ? "invalid" : outcome;
 }
 

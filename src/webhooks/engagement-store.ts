@@ -102,16 +102,18 @@ export async function readerEngagement(db: D1Database, subscriberId: number): Pr
 }
 
 /**
- * Deletes a reader's per-recipient rows (erasure); the editions' counts keep them.
- * @example await forgetReaderEngagement(env.DB, [7]);
+ * Deletes an address's per-recipient rows (erasure; its ids merged away included); the editions'
+ * counts keep them. The erasure runs it in its transaction, before the subscriber row goes.
+ * @example eraseAddress(db, email, hash, now, (email) => [forgetEngagementStatement(db, email)]);
  */
-export async function forgetReaderEngagement(db: D1Database, subscriberIds: number[]): Promise<number> {
-  if (subscriberIds.length === 0) return 0;
-  const r = await db
-    .prepare("DELETE FROM engagement_events WHERE subscriber_id IN (SELECT value FROM json_each(?))")
-    .bind(JSON.stringify(subscriberIds))
-    .run();
-  return r.meta.changes;
+export function forgetEngagementStatement(db: D1Database, email: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `DELETE FROM engagement_events WHERE subscriber_id IN (
+         SELECT id FROM subscribers WHERE email = ?1
+         UNION SELECT a.id FROM subscriber_aliases a JOIN subscribers s ON s.id = a.subscriber_id WHERE s.email = ?1)`,
+    )
+    .bind(email);
 }
 
 /**

@@ -5,10 +5,9 @@
 // sweep folds them away; the per-edition counts stay. Opens are a lower bound: a mail client that
 // blocks images never reports one.
 import { log } from "../log";
-import { sentCountFor } from "../delivery/store";
-import { type EngagementKind, foldEngagement, readerEngagement, recordEngagement } from "./engagement-store";
+import { type EngagementKind, foldEngagement, recordEngagement } from "./engagement-store";
 
-export { editionEngagement, forgetReaderEngagement, readerEngagement, type Engagement } from "./engagement-store";
+export { editionEngagement, type Engagement } from "./engagement-store";
 
 /** The provider's event types that only count (nothing else changes). */
 export const ENGAGEMENT_EVENTS: Readonly<Record<string, EngagementKind>> = {
@@ -51,14 +50,4 @@ export async function foldExpiredEngagement(db: D1Database, now: Date, retention
   const r = await foldEngagement(db, new Date(now.getTime() - retentionDays * 86_400_000), now, 20_000);
   if (r.editions + r.rows > 0) log.info("engagement_folded", r);
   return r;
-}
-
-/**
- * A reader's history for the operator: editions sent to them, and of those (within retention)
- * delivered, opened, clicked, bounced, complained.
- * @example await readerHistory(db, 7) // { sent: 12, delivered: 12, opened: 5, clicked: 1, bounced: 0, complained: 0 }
- */
-export async function readerHistory(db: D1Database, subscriberId: number): Promise<{ sent: number } & Record<EngagementKind, number>> {
-  const [sent, engaged] = await Promise.all([sentCountFor(db, subscriberId), readerEngagement(db, subscriberId)]);
-  return { sent, ...engaged };
 }

@@ -26,7 +26,7 @@ export const webhooks = factory
     // The signature covers the exact bytes sent: read the raw text, never a re-serialised JSON.
     const raw = await c.req.text();
     const header = (name: string) => c.req.header(`svix-${name}`) ?? c.req.header(`webhook-${name}`);
-    const verified = verifyWebhook(secret, raw, { id: header("id"), timestamp: header("timestamp"), signature: header("signature") });
+    const verified = await verifyWebhook(secret, raw, { id: header("id"), timestamp: header("timestamp"), signature: header("signature") });
     if (!verified.ok) {
       log.warn("webhook_rejected", { reason: verified.reason });
       if (verified.reason === "missing-headers") {

@@ -1,6 +1,8 @@
-// SQL for the provider's webhook events: each event is recorded once by its webhook id, and a
-// suppressing one (a permanent bounce, a complaint) changes its recipients' status in the same
-// transaction. No address is stored with an event: the subscriber id and the edition suffice.
+// SQL for the provider's webhook events (mail_events; nothing else writes it): each event is
+// recorded once by its webhook id, and a suppressing one (a permanent bounce, a complaint)
+// changes its recipients' status in the same transaction, through the subscribers' store. No
+// address is stored with an event: the subscriber id and the edition suffice.
+import { suppressForEventStatement } from "../subscriptions/store";
 
 export interface MailEvent {
   webhookId: string;
@@ -35,15 +37,9 @@ export async function recordMailEvent(db: D1Database, e: MailEvent): Promise<{ a
       .bind(e.webhookId, e.type, e.bounceType, e.suppressAs ? 1 : 0, to, e.providerId, token, iso),
   ];
   if (e.suppressAs) {
+    // The subscribers' own store suppresses them, in this transaction, tied to this very insert.
     statements.push(
-      db
-        .prepare(
-          // A complaint is never softened to a bounce.
-          `UPDATE subscribers SET status = ?2, suppressed_at = ?3, suppressed_reason = ?2, confirm_nonce = NULL, updated_at = ?3
-           WHERE email IN (SELECT value FROM json_each(?1)) AND status <> 'complained' AND status <> ?2
-             AND EXISTS (SELECT 1 FROM mail_events WHERE webhook_id = ?4 AND apply_token = ?5)`,
-        )
-        .bind(to, e.suppressAs, iso, e.webhookId, token),
+      suppressForEventStatement(db, { recipients: to, status: e.suppressAs, at: iso, webhookId: e.webhookId, applyToken: token }),
     );
   }
   const [insert, update] = await db.batch(statements);
@@ -88,4 +84,15 @@ export async function pruneMailEvents(db: D1Database, before: Date): Promise<num
     .bind(before.toISOString())
     .run();
   return r.meta.changes;
+}
+
+/**
+ * Forgets which subscriber an address's events were about (the subscription's erasure runs it
+ * in its transaction, before the subscriber row goes).
+ * @example eraseAddress(db, email, hash, now, (email) => [forgetEventsStatement(db, email)]);
+ */
+export function forgetEventsStatement(db: D1Database, email: string): D1PreparedStatement {
+  return db
+    .prepare("UPDATE mail_events SET subscriber_id = NULL WHERE subscriber_id IN (SELECT id FROM subscribers WHERE email = ?1)")
+    .bind(email);
 }

@@ -149,12 +149,56 @@ describe("admin console", () => {
     const csv = await go("/admin/subscribers.csv", { headers: { cookie } });
     expect(csv.status).toBe(200);
     expect(await csv.text()).toContain(reader!.email);
-    expect((await go(`/admin/subscribers/${encodeURIComponent(reader!.email)}`, { method: "DELETE", headers: { cookie } })).status).toBe(
-      401,
-    );
+    const erase = await go("/admin/subscribers/erase", {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json" },
+      body: JSON.stringify({ email: reader!.email }),
+    });
+    expect(erase.status).toBe(401);
     const out = await form("/admin/logout", cookie, { csrf });
     expect(out.status).toBe(303);
     expect(out.headers.get("set-cookie")).toMatch(/admin_session=;.*Max-Age=0/);
+  });
+
+  it("ends the session on the server at logout: the cookie kept from before no longer reads the export (issue 21, F6)", async () => {
+    const [reader] = await addSubscribers(1, "console-logout-");
+    const { cookie, csrf } = await login();
+    expect((await go("/admin/subscribers.csv", { headers: { cookie } })).status).toBe(200);
+    expect((await form("/admin/logout", cookie, { csrf })).status).toBe(303);
+    // The same cookie, replayed after the logout (a copy kept by a proxy, a shared machine...).
+    const csv = await go("/admin/subscribers.csv", { headers: { cookie } });
+    expect(csv.status).toBe(401);
+    expect(await csv.text()).not.toContain(reader!.email);
+    const dashboard = await go("/admin", { headers: { cookie } });
+    expect(dashboard.status).toBe(303);
+    expect(dashboard.headers.get("location")).toBe("/admin/login");
+    // Another session, logged in apart, is not touched by that logout.
+    const other = await login();
+    expect((await go("/admin/subscribers.csv", { headers: { cookie: other.cookie } })).status).toBe(200);
+  });
+
+  it("lifts a bounce from the subscribers page, an explicit form with the session's nonce", async () => {
+    const [reader] = await addSubscribers(1, "console-lift-");
+    await env.DB.prepare("UPDATE subscribers SET status = 'bounced', suppressed_reason = 'bounced' WHERE id = ?").bind(reader!.id).run();
+    const { cookie, csrf } = await login();
+    const page = await (await go(`/admin/console/subscribers?status=bounced`, { headers: { cookie } })).text();
+    expect(page).toContain('action="/admin/console/subscribers/lift"');
+    expect((await form("/admin/console/subscribers/lift", cookie, { email: reader!.email })).status).toBe(403);
+    const ok = await form("/admin/console/subscribers/lift", cookie, { email: reader!.email, csrf });
+    expect(ok.headers.get("location")).toBe("/admin/console/subscribers?n=lifted");
+    expect(await env.DB.prepare("SELECT status FROM subscribers WHERE id = ?").bind(reader!.id).first()).toEqual({
+      status: "unsubscribed",
+    });
+  });
+
+  it("ends a session left idle for 30 minutes, however long its cookie would live", async () => {
+    const { cookie } = await login();
+    expect((await go("/admin", { headers: { cookie } })).status).toBe(200);
+    await env.DB.prepare("UPDATE admin_sessions SET last_seen_at = ?")
+      .bind(new Date(Date.now() - 31 * 60_000).toISOString())
+      .run();
+    expect((await go("/admin", { headers: { cookie } })).status).toBe(303);
+    expect((await go("/admin/subscribers.csv", { headers: { cookie } })).status).toBe(401);
   });
 });
 

@@ -130,16 +130,22 @@ export async function startLocalWorker(opts: { timeoutMs?: number; settings?: Re
   }
 
   async function buildEdition(): Promise<string> {
-    const res = await fetch(`${url}/__scheduled?cron=${encodeURIComponent("0 7 * * *")}`);
-    if (!res.ok) throw new Error(`/__scheduled answered ${res.status}`);
-    // The handler runs in waitUntil: poll the archive for the edition.
-    for (let i = 0; i < 100; i++) {
-      const html = await (await fetch(`${url}/editions`, { headers: { accept: "text/html" } })).text();
-      const m = /href="\/editions\/([^"?#/]+)"/.exec(html);
-      if (m) return decodeURIComponent(m[1]!);
-      await sleep(200);
+    // What builds and sends an edition by hand now that the schedule is checked on the 10-minute
+    // tick (no fixed daily cron): the admin API's build with send.
+    const res = await fetch(`${url}/admin/editions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${vars.ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ send: true }),
+    });
+    if (!res.ok) throw new Error(`POST /admin/editions answered ${res.status}: ${await res.text()}`);
+    const { edition } = (await res.json()) as { edition: { status: string; editionId: string } };
+    if (edition.status !== "built") throw new Error(`POST /admin/editions built nothing (${edition.status}):\n${output.slice(-2000)}`);
+    // The archive lists it.
+    const html = await (await fetch(`${url}/editions`, { headers: { accept: "text/html" } })).text();
+    if (!html.includes(`href="/editions/${encodeURIComponent(edition.editionId)}"`)) {
+      throw new Error(`edition ${edition.editionId} is not in the archive:\n${output.slice(-2000)}`);
     }
-    throw new Error(`no edition appeared after /__scheduled:\n${output.slice(-2000)}`);
+    return edition.editionId;
   }
 
   return { url, adminToken: vars.ADMIN_TOKEN, buildEdition, stop };

@@ -7,7 +7,7 @@ import { makeDeps } from "../../src/deps";
 import { buildEdition } from "../../src/editions/build";
 import { SubrequestBudget } from "../../src/delivery/budget";
 import { runFanout, startSend } from "../../src/delivery/fanout";
-import { runScheduled } from "../../src/editions/cron";
+import { runScheduled } from "../../src/jobs/scheduled";
 import type { SendMessage } from "../../src/delivery/messages";
 import { addSubscribers, digestOf, RecordingQueue, resetDelivery } from "./helpers";
 

@@ -9,7 +9,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { app } from "../../src/app";
 import { getConfig } from "../../src/config";
 import { composeEmails } from "../../src/delivery/compose";
-import { handleDeliveryBatch, HANDOFF_ATTEMPTS, LEASE_MS } from "../../src/delivery/consumer";
+import { HANDOFF_ATTEMPTS, LEASE_MS } from "../../src/delivery/consumer";
+import { handleDeliveryBatch } from "../../src/jobs/queue";
 import {
   DELIVERIES_QUEUE,
   heldBefore,
@@ -23,7 +24,7 @@ import { claimUnit } from "../../src/delivery/store";
 import { PAUSE_RETRY_MS, runSweep, STALLED_FANOUT_MS, STALE_UNIT_MS } from "../../src/delivery/sweep";
 import { makeDeps, type DigestSource } from "../../src/deps";
 import { buildEdition } from "../../src/editions/build";
-import { runScheduled } from "../../src/editions/cron";
+import { runScheduled } from "../../src/jobs/scheduled";
 import { resendTransport } from "../../src/mail/resend";
 import {
   addSubscribers,

@@ -7,11 +7,12 @@ import { env } from "cloudflare:workers";
 import type { Digest } from "../../src/digest/types";
 import type { DigestResult } from "../../src/digest";
 import { SubrequestBudget } from "../../src/delivery/budget";
-import { handleDeliveryBatch, type ConsumerDeps } from "../../src/delivery/consumer";
+import { handleDeliveryBatch, type ConsumerDeps, type QueueMessage } from "../../src/jobs/queue";
 import { runFanout, startSend } from "../../src/delivery/fanout";
 import { makeDeps } from "../../src/deps";
 import { buildEdition } from "../../src/editions/build";
-import { DELIVERIES_QUEUE, type DeliveryMessage, type Producer } from "../../src/delivery/messages";
+import { DELIVERIES_QUEUE, type Producer } from "../../src/delivery/messages";
+import { fanoutWithEdition } from "../../src/delivery/store";
 import type { AcceptedEmail } from "../support/fake-resend";
 
 /** Empties the delivery tables; storage is per test file, so this touches only this file's data. */
@@ -48,14 +49,14 @@ export async function addSubscribers(
 
 /** A Producer that keeps what is sent, for tests that drive the consumer themselves. */
 export class RecordingQueue implements Producer {
-  pending: Array<{ body: DeliveryMessage; attempts: number }> = [];
+  pending: Array<{ body: QueueMessage; attempts: number }> = [];
   sent = 0;
-  async send(body: DeliveryMessage): Promise<QueueSendResponse> {
+  async send(body: QueueMessage): Promise<QueueSendResponse> {
     this.pending.push({ body, attempts: 1 });
     this.sent++;
     return {} as QueueSendResponse;
   }
-  async sendBatch(messages: Iterable<MessageSendRequest<DeliveryMessage>>): Promise<QueueSendBatchResponse> {
+  async sendBatch(messages: Iterable<MessageSendRequest<QueueMessage>>): Promise<QueueSendBatchResponse> {
     for (const m of messages) {
       this.pending.push({ body: m.body, attempts: 1 });
       this.sent++;
@@ -185,7 +186,7 @@ let slotCounter = 0;
  */
 export async function newEdition(prefix: string, batchSize?: number): Promise<string> {
   const slot = `${prefix}-${++slotCounter}`;
-  const send = batchSize === undefined ? {} : { send: { batchSize } };
+  const send = batchSize === undefined ? {} : { alongside: fanoutWithEdition(batchSize) };
   const result = await buildEdition(makeDeps(env, { digest: digestOf([`story-${slot}`]) }), { slot, now: new Date(), ...send });
   if (result.status !== "built") throw new Error(`edition for ${slot} was ${result.status}`);
   return result.editionId;

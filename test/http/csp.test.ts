@@ -2,7 +2,7 @@
 // and error pages, and the email policy where an email's own HTML is shown.
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { runScheduled } from "../../src/editions/cron";
+import { runScheduled } from "../../src/jobs/scheduled";
 import { PAGE_CSP } from "../../src/http/policy";
 
 const get = (path: string, init: RequestInit = {}) =>

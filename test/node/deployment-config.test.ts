@@ -28,6 +28,11 @@ describe("deployment configuration", () => {
     expect(Number(config.vars.PROVIDER_RATE)).toBe(2);
   });
 
+  it("Workers Logs keep request URLs (confirm and unsubscribe tokens) out: invocation logs are off", () => {
+    expect(config.observability?.logs?.invocation_logs).toBe(false);
+    expect(config.observability?.logs?.enabled).toBe(true);
+  });
+
   it("the sweep's cron is a trigger", () => {
     expect(config.triggers.crons).toContain(SWEEP_CRON);
     // The edition itself goes out from the same tick, when the schedule (D1 settings) says so.

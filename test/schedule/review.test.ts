@@ -3,7 +3,7 @@
 // it, or until the first tick after its deadline.
 import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { runScheduleTick } from "../../src/schedule/tick";
+import { runScheduleTick } from "../../src/jobs/tick";
 import { addSubscribers, RecordingQueue, resetDelivery } from "../delivery/helpers";
 
 const admin = (path: string, init: RequestInit = {}) =>

@@ -7,6 +7,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { getConfig } from "../../src/config";
 import { startSend } from "../../src/delivery/fanout";
+import { fanoutWithEdition } from "../../src/delivery/store";
 import { makeDeps } from "../../src/deps";
 import { buildEdition } from "../../src/editions/build";
 import { resendTransport } from "../../src/mail/resend";
@@ -72,7 +73,11 @@ describe("signing secret rotation", () => {
     const subs = await addSubscribers(3, "rot-c-", "active", SCOPE);
     const transport = resendTransport({ baseUrl: env.RESEND_BASE_URL, apiKey: env.RESEND_API_KEY });
     const send = async (e: Env, slot: string) => {
-      const built = await buildEdition(makeDeps(e, { digest: digestOf([slot]) }), { slot, now: new Date(), send: { batchSize: 100 } });
+      const built = await buildEdition(makeDeps(e, { digest: digestOf([slot]) }), {
+        slot,
+        now: new Date(),
+        alongside: fanoutWithEdition(100),
+      });
       const queue = new RecordingQueue();
       await startSend(env.DB, queue, built.editionId);
       await drain(queue, { transport }, { testEnv: e });

@@ -7,12 +7,24 @@ import { app } from "../../src/app";
 import { confirmToken, unsubscribeUrl } from "../../src/subscriptions/tokens";
 import { getConfig } from "../../src/config";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
-import { handleDeliveryBatch } from "../../src/delivery/consumer";
+import { handleDeliveryBatch } from "../../src/jobs/queue";
 import { DELIVERIES_QUEUE } from "../../src/delivery/messages";
 import { makeDeps } from "../../src/deps";
 import { requestSubscription } from "../../src/subscriptions/service";
 import { RecordingQueue } from "../delivery/helpers";
-import { call, confirmLinkFor, freshIp, mailsTo, ORIGIN, pathOf, postForm, postJson, subscriberRow, uniqueEmail } from "./support";
+import {
+  call,
+  confirmLinkFor,
+  freshIp,
+  mailsTo,
+  ORIGIN,
+  pastCooldown,
+  pathOf,
+  postForm,
+  postJson,
+  subscriberRow,
+  uniqueEmail,
+} from "./support";
 
 const config = () => getConfig(env);
 
@@ -134,7 +146,7 @@ describe("the double opt-in round trip", () => {
     expect((await call(action, { method: "POST" })).status).toBe(200);
   });
 
-  it("lets an unsubscribed address subscribe again with a fresh double opt-in", async () => {
+  it("lets an unsubscribed reader come back with a fresh double opt-in, the row staying unsubscribed until they confirm", async () => {
     const email = uniqueEmail("again");
     await postJson("/subscribe", { email });
     const first = await confirmLinkFor(email);
@@ -142,11 +154,10 @@ describe("the double opt-in round trip", () => {
     const row = await subscriberRow(email);
     await call(pathOf(new URL(await unsubscribeUrl(config(), row!.id))), { method: "POST" });
     // Past the cooldown since the first mail.
-    await env.DB.prepare("UPDATE subscribers SET last_confirmation_sent_at = ? WHERE id = ?")
-      .bind(new Date(Date.now() - 11 * 60_000).toISOString(), row!.id)
-      .run();
+    await pastCooldown(email);
     expect((await postJson("/subscribe", { email })).status).toBe(202);
-    expect(await subscriberRow(email)).toMatchObject({ id: row!.id, status: "pending" });
+    // The request alone changes nothing a send reads: the reader is out until they confirm.
+    expect(await subscriberRow(email)).toMatchObject({ id: row!.id, status: "unsubscribed" });
     const second = await confirmLinkFor(email, 2);
     expect(second.searchParams.get("token")).not.toBe(first.searchParams.get("token"));
     // The old link stays dead; the new one works.
@@ -254,7 +265,9 @@ describe("tokens", () => {
     // The token holds no expiry: it is the same string whenever it is made.
     expect(await unsubscribeUrl(config(), row.id)).toBe(url);
     const token = url.split("token=")[1]!;
-    expect((await call(`/unsubscribe?token=${token.slice(0, -1)}x`, { method: "POST" })).status).toBe(400);
+    // One character of the signature changed (not the last: its low bits may be padding a decoder drops).
+    const forged = `${token.slice(0, -5)}${token.at(-5) === "A" ? "B" : "A"}${token.slice(-4)}`;
+    expect((await call(`/unsubscribe?token=${forged}`, { method: "POST" })).status).toBe(400);
     expect(
       (
         await call(`/unsubscribe`, {
@@ -282,9 +295,7 @@ describe("abuse limits", () => {
 
     // After the cooldown one more mail goes out, carrying the same still-valid nonce.
     const first = await confirmLinkFor(email);
-    await env.DB.prepare("UPDATE subscribers SET last_confirmation_sent_at = ? WHERE email = ?")
-      .bind(new Date(Date.now() - 10 * 60_000 - 1).toISOString(), email)
-      .run();
+    await pastCooldown(email);
     await Promise.all(Array.from({ length: 4 }, () => postJson("/subscribe", { email })));
     expect(await mailsTo(email, 2)).toHaveLength(2);
     const second = await confirmLinkFor(email, 2);

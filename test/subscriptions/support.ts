@@ -3,6 +3,7 @@
 // test/support (which tsconfig.node.json checks as Node code).
 import { env, exports } from "cloudflare:workers";
 import PostalMime from "postal-mime";
+import { mailboxHash } from "../../src/subscriptions/address";
 
 export const ORIGIN = "http://localhost";
 let ipCounter = 0;
@@ -94,3 +95,21 @@ export async function confirmLinkFor(to: string, atLeast = 1): Promise<URL> {
 
 /** A path+query for the Worker from an absolute link in a mail (whose host is PUBLIC_BASE_URL). */
 export const pathOf = (url: URL) => `${url.pathname}${url.search}`;
+
+/** Moves an address's mailbox past the confirmation cooldown (the cap keys on the canonical mailbox). */
+export async function pastCooldown(email: string): Promise<void> {
+  await env.DB.prepare("UPDATE mailbox_caps SET last_sent_at = ? WHERE mailbox_hash = ?")
+    .bind(new Date(Date.now() - 10 * 60_000 - 1).toISOString(), await mailboxHash(email))
+    .run();
+}
+
+/** Moves an address's mailbox past its week of confirmation mails. */
+export async function pastWeek(email: string): Promise<void> {
+  await env.DB.prepare("UPDATE mailbox_caps SET week_started_at = ?, last_sent_at = ? WHERE mailbox_hash = ?")
+    .bind(
+      new Date(Date.now() - 7 * 86_400_000 - 1).toISOString(),
+      new Date(Date.now() - 7 * 86_400_000 - 1).toISOString(),
+      await mailboxHash(email),
+    )
+    .run();
+}

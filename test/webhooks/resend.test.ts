@@ -1,5 +1,5 @@
-// POST /webhooks/resend in workerd with the real local D1: events signed with the same
-// Standard Webhooks library the Worker verifies with (the fake provider's role for webhooks),
+// POST /webhooks/resend in workerd with the real local D1: events signed with the Standard
+// Webhooks reference library (the fake provider's role for webhooks; the Worker verifies with WebCrypto),
 // suppression of permanent bounces and complaints, what is only recorded, and what is refused.
 import { env, exports } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";

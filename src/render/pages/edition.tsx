@@ -3,6 +3,7 @@
 import type { Digest, Source, Story } from "../../digest/types";
 import { dateLabel, safeHttpUrl, shownHeadline } from "../format";
 import { sourceLabel, storyAnchor } from "../view";
+import { siteCss } from "../../generated/templates";
 import { Layout } from "./layout";
 
 export interface EditionContentProps {
@@ -16,7 +17,8 @@ function SourceItem({ source, href, index }: { source: Source; href: string; ind
   const label = sourceLabel(source, index);
   return (
     <li>
-      <a href={href}>{label}</a>
+      {href ? <a href={href}>{label}</a> : <span>{label}</span>}
+      {source.author && source.author !== label ? <span> by {source.author}</span> : null}
       {source.title && source.title !== label ? <span> — {source.title}</span> : null}
       {own ? (
         <span>
@@ -103,5 +105,31 @@ export function EditionPage({ siteTitle, id, digest }: EditionPageProps) {
       {digest.stories.length === 0 ? <p>This edition has no stories.</p> : null}
       <EditionContent digest={digest} sourceTextHref={(s) => `${base}/sources/${encodeURIComponent(s.id)}`} />
     </Layout>
+  );
+}
+
+/**
+ * One edition as a standalone document, with no site around it (`npm run digest -- --format html`):
+ * sources link to their originals only, since there is no site to hold their cleaned text.
+ * @example "<!doctype html>" + (await <EditionDocument digest={d} />).toString()
+ */
+export function EditionDocument({ digest }: { digest: Digest }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${digest.title} · ${dateLabel(digest.date)}`}</title>
+        <style dangerouslySetInnerHTML={{ __html: siteCss }} />
+      </head>
+      <body>
+        <main>
+          <p class="muted">{dateLabel(digest.date)}</p>
+          <h1>{digest.title}</h1>
+          {digest.stories.length === 0 ? <p>No stories.</p> : null}
+          <EditionContent digest={digest} sourceTextHref={() => ""} />
+        </main>
+      </body>
+    </html>
   );
 }

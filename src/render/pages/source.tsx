@@ -32,6 +32,7 @@ export function SourcePage({ siteTitle, editionId, editionTitle, editionDate, ar
       <h1>{article.title ?? label}</h1>
       <p class="muted">
         {article.publisher ? <span>{article.publisher} · </span> : null}
+        {article.author ? <span>by {article.author} · </span> : null}
         {article.publishedAt ? <span>{article.publishedAt} · </span> : null}
         {own ? (
           <a href={own} rel="noopener noreferrer">

@@ -8,7 +8,7 @@ import { wantsJson } from "../http/negotiate";
 import { page } from "../http/page";
 import { CACHE, MAILBOX_EMAIL_CSP } from "../http/policy";
 import { param, type Refusal } from "../http/validate";
-import { getOutboxMessage, listOutbox } from "./outbox-store";
+import { getOutboxMessage, listOutbox } from "../mail/outbox-store";
 
 export const mailbox = factory.createApp();
 

@@ -1,20 +1,23 @@
-// The cron handler. The daily cron builds this slot's edition and starts sending it; the frequent
-// sweep cron (every 10 minutes) purges week-old pending signups and resumes anything a lost
-// queue message or a dead invocation left behind (cron has no exactly-once promise, and neither do queues). See src/delivery/sweep.ts.
+// The cron handler. The one cron (every 10 minutes) resumes anything a lost queue message or a
+// dead invocation left behind (cron has no exactly-once promise, and neither do queues; see
+// src/delivery/sweep.ts), purges week-old pending signups, and runs the operator's schedule
+// (./tick.ts), which publishes the day's edition when it is due. Any other cron expression (only
+// fired by hand, /__scheduled?cron=...) publishes the minute's slot at once (./publish.ts).
 import { ConfigError } from "../config";
 import { refusedDeployment } from "../deploy-guard";
 import { makeBaseDeps, makeDeps, type DepsOverrides } from "../deps";
 import { runSweep, SWEEP_CRON, type SweepResult } from "../delivery/sweep";
+import { slotOf } from "../editions/build";
+import type { BuildResult } from "../editions/types";
 import { log } from "../log";
-import { runScheduleTick } from "../schedule/tick";
 import { purgeStalePending } from "../subscriptions/lifecycle";
-import { buildAndSend, slotOf } from "./service";
-import type { BuildResult } from "./types";
+import { buildAndSend } from "./publish";
+import { runScheduleTick } from "./tick";
 
 export { SWEEP_CRON };
 
 /**
- * Dispatches a cron firing: the sweep for SWEEP_CRON, the edition build for any other.
+ * Dispatches a cron firing: the sweep and the schedule for SWEEP_CRON, the edition build for any other.
  * @example ctx.waitUntil(handleScheduled(env, new Date(controller.scheduledTime), controller.cron));
  */
 export async function handleScheduled(env: Env, scheduledTime: Date, cron: string): Promise<unknown> {
@@ -24,7 +27,7 @@ export async function handleScheduled(env: Env, scheduledTime: Date, cron: strin
     const sweep = await runSweep(db, queue, clock());
     // Pending signups never confirmed within a week go (no configuration needed either).
     const purged = await purgeStalePending(db, clock());
-    // The operator's schedule (src/schedule/tick.ts): the day's edition when it is due.
+    // The operator's schedule (./tick.ts): the day's edition when it is due.
     const schedule = await runScheduleTick(env, scheduledTime);
     return { ...sweep, purged, schedule };
   }

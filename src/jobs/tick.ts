@@ -2,18 +2,20 @@
 // send the day's edition at the first tick at or after sendAt in their time zone, once per local
 // date; with review on, it waits for approval instead), editions whose review deadline passed,
 // and housekeeping that needs the settings (engagement events past retention are folded).
-// An orchestration step like src/editions/cron.ts: it calls editions and webhooks, neither calls it.
+// An orchestration step beside ./scheduled.ts: it calls editions, delivery and webhooks, none calls it.
 import { ConfigError } from "../config";
 import { refusedDeployment } from "../deploy-guard";
 import { makeDeps, type DepsOverrides } from "../deps";
 import { holdForReview, overdueReviews } from "../editions/review";
-import { buildAndSend, sendStoredEdition, slotRecorded } from "../editions/service";
+import { sendStoredEdition } from "../delivery/service";
+import { slotRecorded } from "../editions/service";
 import type { BuildResult } from "../editions/types";
 import { errorText, log } from "../log";
 import { dueSlots } from "../settings/schedule";
 import { currentSettings } from "../settings/service";
 import { foldExpiredEngagement } from "../webhooks/engagement";
 import { pruneMailEvents } from "../webhooks/store";
+import { buildAndSend } from "./publish";
 
 export interface TickResult {
   /** The slot built at this tick, if any. */

@@ -1,0 +1,83 @@
+// Headline debris: what a reader would not write (wire rules, ALL-CAPS run-ins, datelines, a
+// trailing colon, a cut inside a phrase, no clause), the check that finds it, and the cleaning
+// and cutting that keep it out of headlines. Made-up text only.
+import { describe, expect, it } from "vitest";
+import { cleanText } from "../../src/digest/clean";
+import { headlineDebris, isWholeClause, makeHeadline, trimHeadline, withoutSubjectClause } from "../../src/digest/headline";
+
+describe("headlineDebris", () => {
+  it("finds each kind of debris", () => {
+    expect(headlineDebris("The new foreign minister: ___ 1928")).toContain("wire rule");
+    expect(headlineDebris("Officials named the new foreign minister:")).toContain("trailing colon");
+    expect(headlineDebris("Talks resume -- officials meet in Geneva")).toContain("wire rule");
+    expect(headlineDebris("SPORTS Pitching The starting pitching is thin")).toContain("run-in");
+    expect(headlineDebris("WASHINGTON (AP) Senators passed the budget")).toContain("dateline");
+    expect(headlineDebris("The council approved the budget for the")).toContain("hanging end");
+    const sentence = "The council approved the budget for the new library on Monday after a long debate.";
+    expect(headlineDebris("The council approved the budget for the new", [sentence])).toContain("cut inside a phrase");
+    expect(headlineDebris("Hundreds of pieces of the plane", [sentence])).toContain("not a clause");
+  });
+
+  it("passes a whole clause cut on a phrase boundary", () => {
+    const sentence = "The council approved the budget for the new library on Monday after a long debate.";
+    expect(headlineDebris("The council approved the budget for the new library", [sentence])).toEqual([]);
+    expect(headlineDebris("FBI Director Louis Freeh was heartened by the findings")).toEqual([]);
+  });
+});
+
+describe("whole clauses", () => {
+  it("need a main verb outside relative clauses and asides", () => {
+    expect(isWholeClause("Antony Blinken and Sergei Lavrov spoke briefly")).toBe(true);
+    expect(isWholeClause("A man who won $500 on a lottery ticket shot his girlfriend")).toBe(true);
+    expect(isWholeClause("Hundreds of pieces of Flight 111")).toBe(false);
+    expect(isWholeClause("Canada's new territory, which is to come into being next April")).toBe(false);
+    expect(isWholeClause("The study, published in the journal on Thursday")).toBe(false);
+    expect(isWholeClause("Doctors Without Borders said that civilians")).toBe(false);
+  });
+
+  it("lose the clause describing their subject when that is what makes them fit", () => {
+    expect(withoutSubjectClause("A Riverton scientist who helped map the river's floods has won a national prize.")).toBe(
+      "A Riverton scientist has won a national prize.",
+    );
+    expect(withoutSubjectClause("The man who was arrested in Riverton has been freed.")).toBe(
+      "The man who was arrested in Riverton has been freed.",
+    );
+  });
+});
+
+describe("headline cuts", () => {
+  it("never stop inside a phrase that needs what follows", () => {
+    // Like the seeds' lead: "in the highest-level talks" needs "since ..."; the cut goes before "in".
+    const lead =
+      "Mayor Dana Whitfield and Governor Omar Castell spoke briefly on Thursday in the highest-level talks between the two towns since the flood of 1998.";
+    const h = makeHeadline([], [lead], ["whitfield", "castell", "talks"]);
+    expect(h).toBe("Dana Whitfield and Omar Castell spoke briefly");
+    expect(headlineDebris(h, [lead])).toEqual([]);
+  });
+
+  it("keep a title when the sources have one", () => {
+    expect(makeHeadline(["Riverton bridge closes for repairs - Riverton Courier"], ["Some sentence about the bridge."], [])).toBe(
+      "Riverton bridge closes for repairs",
+    );
+  });
+
+  it("cut before a participle that opens a phrase, not after it", () => {
+    const s = "An outbreak of food poisoning has been traced to contaminated ground beef produced at a meat processing plant in Riverton.";
+    expect(trimHeadline(s)).toBe("An outbreak of food poisoning has been traced to contaminated ground beef");
+  });
+});
+
+describe("cleaning wire copy", () => {
+  it("drops an ALL-CAPS heading run into a sentence, a wire rule and an open dateline", () => {
+    expect(cleanText("SPORTS Pitching The starting pitching is thin this year, the manager said.").paragraphs).toEqual([
+      "The starting pitching is thin this year, the manager said.",
+    ]);
+    expect(cleanText("The minister was born in Tehran.\n\nforeign minister: ___ 1928\n\nHe studied law.").paragraphs).toEqual([
+      "The minister was born in Tehran.",
+      "He studied law.",
+    ]);
+    expect(cleanText("DHAKA, July 17 (Xinhua -- Bangladesh and India began border talks on Monday.").paragraphs).toEqual([
+      "Bangladesh and India began border talks on Monday.",
+    ]);
+  });
+});

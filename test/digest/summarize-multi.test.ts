@@ -1,0 +1,91 @@
+// Multi-source selection without ../shared: three made-up outlets on one bridge closure. The fact
+// all three tell (inspectors found cracks, the bridge closed) is said once; the summary opens on
+// the lead of the source most central to the story; the rest follows in reading order.
+import { describe, expect, it } from "vitest";
+import { type Candidate, candidatesOf, DEFAULT_MULTI, summarizeMulti } from "../../src/digest/summarize";
+
+const outletA = [
+  "Residents of Millbrook packed the town hall on Monday evening for a meeting about traffic and parking downtown.",
+  "Inspectors found deep cracks in the steel beams of the Elm Street bridge, and the council closed the bridge to all traffic.",
+  "Detour signs will send drivers through the industrial park on the east side of town for at least six months.",
+];
+const outletB = [
+  "The Millbrook council closed the Elm Street bridge after inspectors found deep cracks in its steel beams.",
+  "Engineers told the council that repairing the steel beams would cost about four million dollars.",
+];
+const outletC = [
+  "Inspectors found deep cracks in the steel beams of the Elm Street bridge in Millbrook, which the council closed.",
+  "School buses will take the detour through the industrial park while the bridge is repaired.",
+];
+const cracks = /cracks/;
+
+function story(): Candidate[] {
+  return [...candidatesOf(outletA, 0), ...candidatesOf(outletB, 1), ...candidatesOf(outletC, 2)];
+}
+const opts = { maxSentences: 3, maxWords: 90 };
+
+describe("summarizeMulti", () => {
+  it("says a fact told by three sources once", () => {
+    const picked = summarizeMulti(story(), opts).map((c) => c.text);
+    expect(picked.length).toBeGreaterThanOrEqual(2);
+    expect(picked.filter((t) => cracks.test(t))).toHaveLength(1);
+    // The overlap rule is what keeps the retelling out: without it the second outlet's lead is picked too.
+    const off = summarizeMulti(story(), opts, { ...DEFAULT_MULTI, maxOverlap: 1 }).map((c) => c.text);
+    expect(off.filter((t) => cracks.test(t)).length).toBeGreaterThan(1);
+  });
+
+  it("opens on the lead of the most central source, not on the earliest source's lead", () => {
+    const picked = summarizeMulti(story(), opts);
+    // Outlet A's lead (the town-hall meeting) is the earliest but shares little with the others;
+    // the lead that states what the sources say in common is outlet B's or C's.
+    expect(picked[0]!.position).toBe(0);
+    expect([1, 2]).toContain(picked[0]!.source);
+    expect(picked.map((c) => c.text)).not.toContain(outletA[0]);
+  });
+
+  it("puts the sentences after the lead in reading order (source, then position)", () => {
+    const rest = summarizeMulti(story(), { maxSentences: 4, maxWords: 200 }).slice(1);
+    expect(rest.length).toBeGreaterThanOrEqual(1);
+    const order = rest.map((c) => c.source * 100 + c.position);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
+  it("opens on a lead even when the greedy alone would pick a later sentence", () => {
+    // A second sentence that repeats the shared fact with more of the story's words: coverage alone
+    // would open on it; the summary still opens on a source's first sentence.
+    const cands = [
+      ...candidatesOf(
+        [
+          "The Millbrook council closed the Elm Street bridge on Monday.",
+          "Inspectors found deep cracks in the steel beams of the Elm Street bridge, and engineers said repairs to the steel beams would take six months.",
+        ],
+        0,
+      ),
+      ...candidatesOf(
+        [
+          "The Elm Street bridge in Millbrook is closed for repairs.",
+          "Engineers said deep cracks in the steel beams of the Elm Street bridge would take six months to repair.",
+        ],
+        1,
+      ),
+    ];
+    const picked = summarizeMulti(cands, opts);
+    expect(picked[0]!.position).toBe(0);
+  });
+
+  it("goes on with the lead's own article when the sources share nothing more", () => {
+    const budget = [
+      "The Riverton council approved a record budget for schools on Monday night.",
+      "The plan adds money for new classrooms and teachers in every district.",
+      "Council members voted seven to two in favour of the plan.",
+    ];
+    const storm = [
+      "A storm knocked out power to thousands of homes across the northern valley.",
+      "Crews worked through the night to restore the lines near the old mill.",
+      "Forecasters expect more rain and strong wind over the weekend.",
+    ];
+    const picked = summarizeMulti([...candidatesOf(budget, 0), ...candidatesOf(storm, 1)], opts);
+    expect(picked.map((c) => c.position)).toEqual([0, 1, 2]);
+    expect(new Set(picked.map((c) => c.source)).size).toBe(1);
+  });
+});
