@@ -122,9 +122,10 @@ describe("engagement from the provider's events", () => {
     expect(await rowsOf(id)).toBe(4);
 
     const erased = await exports.default.fetch(
-      new Request(`http://localhost/admin/subscribers/${encodeURIComponent(a!.email)}`, {
-        method: "DELETE",
-        headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` },
+      new Request("http://localhost/admin/subscribers/erase", {
+        method: "POST",
+        headers: { authorization: `Bearer ${env.ADMIN_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ email: a!.email }),
       }),
     );
     expect(erased.status).toBe(200);
