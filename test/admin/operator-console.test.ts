@@ -181,4 +181,38 @@ describe("console: the operator's control", () => {
     expect(next.status).toBe(200);
     expect(await next.text()).toMatch(/data-next="(would-build|nothing-new)"/);
   });
+
+  it("sends a page without a session to the login page, and refuses a form once the session was logged out (signedIn)", async () => {
+    const id = await built("cs-auth", ["cs-auth-a"]);
+    for (const path of [
+      `/admin/console/editions/${id}`,
+      "/admin/console/next",
+      "/admin/console/settings",
+      "/admin/console/subscribers/1",
+    ]) {
+      const res = await go(path);
+      expect(res.status, path).toBe(303);
+      expect(res.headers.get("location"), path).toBe("/admin/login");
+      expect(res.headers.get("cache-control"), path).toBe("no-store");
+    }
+    const { cookie, csrf } = await login();
+    expect(
+      (
+        await go("/admin/logout", {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN, cookie },
+          body: new URLSearchParams({ csrf }).toString(),
+        })
+      ).status,
+    ).toBe(303);
+    // The revoked session's cookie and nonce no longer change anything.
+    const refused = await form(`/admin/console/editions/${id}/edit`, cookie, [
+      ["csrf", csrf],
+      ["subject", "After logout"],
+    ]);
+    expect(refused.status).toBe(403);
+    expect((await go(`/admin/console/settings`, { headers: { cookie } })).headers.get("location")).toBe("/admin/login");
+    const stored = await env.DB.prepare("SELECT subject FROM editions WHERE id = ?").bind(id).first<{ subject: string }>();
+    expect(stored?.subject).not.toBe("After logout");
+  });
 });
