@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { evalRaw, evaluate, headlineCheck, mean, paired, parseEvalJsonl, splits } from "../src/digest/evaluate";
+import { evalRaw, evaluate, headlineCheck, mean, paired, parseEvalJsonl, splits } from "./eval-lib/evaluate";
 import { buildDigest, DEFAULT_MAX_WORDS, prepareArticles, summarizeStory } from "../src/digest/index";
 import {
   backgroundIdf,
@@ -21,8 +21,8 @@ import {
   multiDocEval,
   parseDucJsonl,
   type MultiDocRow,
-} from "../src/digest/evaluate-duc";
-import { rougeRecall } from "../src/digest/rouge";
+} from "./eval-lib/evaluate-duc";
+import { rougeRecall } from "./eval-lib/rouge";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ducFile = process.env.DUC_FILE ?? resolve(here, "../../shared/eval/duc2003.jsonl");

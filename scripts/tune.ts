@@ -17,8 +17,8 @@ import {
   multiDocEval,
   meanRecall,
   parseDucJsonl,
-} from "../src/digest/evaluate-duc";
-import { evalRaw, parseEvalJsonl } from "../src/digest/evaluate";
+} from "./eval-lib/evaluate-duc";
+import { evalRaw, parseEvalJsonl } from "./eval-lib/evaluate";
 import { prepareArticles } from "../src/digest/index";
 import { DEFAULT_GROUPING, type GroupOptions } from "../src/digest/group";
 
@@ -63,7 +63,7 @@ if (what === "group") {
   // centrality) whose R-1 and R-2 margins over Lead-3 are positive on both index-parity quarters of
   // A. (Taking the largest margin on A, or the best bootstrap lower bound, chose configurations
   // that lose to Lead-3 on B: at about 75 articles a half, margins under a point are mostly noise.)
-  const { evaluate, splits, mean } = await import("../src/digest/evaluate");
+  const { evaluate, splits, mean } = await import("./eval-lib/evaluate");
   const { DEFAULT_WEIGHTS } = await import("../src/digest/summarize");
   const half = (rows: ReturnType<typeof evaluate>["articles"], k: 0 | 1) => splits(rows).find((x) => x.name === "id hash")!.halves[k];
   const margin = (rows: ReturnType<typeof evaluate>["articles"]) => {
@@ -91,9 +91,9 @@ if (what === "group") {
   for (const r of rows.slice(0, 8)) console.log(JSON.stringify(r.w), `worst quarter ${r.stable.toFixed(2)} A ${f(r.a)} | B ${f(r.b)}`);
   console.log(`chosen on A: ${JSON.stringify(rows[0]!.w)} -> held-out B vs Lead-3: ${f(rows[0]!.b)}`);
 } else if (what === "multi-grid") {
-  const { firstWords } = await import("../src/digest/evaluate-duc");
+  const { firstWords } = await import("./eval-lib/evaluate-duc");
   const { summarizeStory } = await import("../src/digest/index");
-  const { rougeRecall } = await import("../src/digest/rouge");
+  const { rougeRecall } = await import("./eval-lib/rouge");
   const { DEFAULT_MULTI } = await import("../src/digest/summarize");
   const prepped = duc.map((c) => ({ c, articles: prepareArticles(ducRaw(c)).articles }));
   const grid: (typeof DEFAULT_MULTI)[] = [];

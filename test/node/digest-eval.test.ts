@@ -4,9 +4,9 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { evalRaw, evaluate, mean, paired, parseEvalJsonl, splits, type ArticleScores } from "../../src/digest/evaluate";
+import { evalRaw, evaluate, mean, paired, parseEvalJsonl, splits, unigramF1, type ArticleScores } from "../../scripts/eval-lib/evaluate";
 import { buildDigest, prepareArticles } from "../../src/digest/index";
-import { rouge, rougeRecall } from "../../src/digest/rouge";
+import { rouge, rougeRecall } from "../../scripts/eval-lib/rouge";
 import type { RawArticle } from "../../src/digest/types";
 import {
   backgroundIdf,
@@ -16,7 +16,7 @@ import {
   mixForGrouping,
   multiDocEval,
   parseDucJsonl,
-} from "../../src/digest/evaluate-duc";
+} from "../../scripts/eval-lib/evaluate-duc";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const records = parseEvalJsonl(readFileSync(resolve(here, "../../../shared/eval/cnndm_dev.jsonl"), "utf8"));
@@ -35,6 +35,14 @@ describe("ROUGE scorer", () => {
     const r = rouge(["c d e.", "a b."], "a b\nc d e");
     expect(r.rl).toBeCloseTo(0.6);
     expect(r.rlsum).toBeCloseTo(1);
+  });
+});
+
+describe("headline check (moved from test/digest/headline-cut.test.ts with the eval code)", () => {
+  it("scores unigram overlap F1", () => {
+    expect(unigramF1(["a", "b"], ["a", "b"])).toBe(1);
+    expect(unigramF1(["a", "b"], ["c"])).toBe(0);
+    expect(unigramF1(["a", "b", "c", "d"], ["a", "x"])).toBeCloseTo((2 * 0.25 * 0.5) / 0.75);
   });
 });
 

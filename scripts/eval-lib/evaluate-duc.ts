@@ -3,12 +3,12 @@
 // recall against several human references, first 100 words, beside Lead and Centroid baselines
 // scored by the same scorer in the same run. Used by scripts/eval.ts, scripts/tune.ts and tests.
 
-import { prepareArticles, summarizeStory, type PreparedArticle } from "./index";
-import { groupArticles, type GroupOptions, DEFAULT_GROUPING } from "./group";
+import { prepareArticles, summarizeStory, type PreparedArticle } from "../../src/digest/index";
+import { groupArticles, type GroupOptions, DEFAULT_GROUPING } from "../../src/digest/group";
 import { jsonObjectLines } from "./evaluate";
 import { rougeRecall, type RecallScores } from "./rouge";
-import { fnv1a32 } from "./text";
-import type { RawArticle } from "./types";
+import { fnv1a32 } from "../../src/digest/text";
+import type { RawArticle } from "../../src/digest/types";
 
 export interface DucDoc {
   id: string;
