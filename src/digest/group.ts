@@ -16,7 +16,7 @@
 // fixed number of articles per term, so the cost per article is bounded, not grown with the batch.
 
 import { splitSentences } from "./sentences";
-import { analyze, fnv1a32, wordCount, type Analysis } from "./text";
+import { analyze, fnv1a32, stem, wordCount, type Analysis } from "./text";
 
 export interface GroupInput {
   id: string;
@@ -57,6 +57,8 @@ export interface GroupOptions {
   specificDf: number;
   /** Specific names an article must share with a story to join it past the grace period, or without dates. */
   lateEvidence: number;
+  /** Close pairs of articles across two stories that support merging them (0: stories are never merged). */
+  mergeSupport: number;
 }
 
 /** Chosen on half A of gva_dev and of the duc2003 clusters mixed with cnndm_dev (`npm run tune -- group`). */
@@ -71,6 +73,7 @@ export const DEFAULT_GROUPING: GroupOptions = {
   nameWeight: 2.5,
   specificDf: 1,
   lateEvidence: 2,
+  mergeSupport: 2,
 };
 
 export interface Grouping {
@@ -124,6 +127,16 @@ interface LeadTerms {
   tokens: string[];
 }
 
+/**
+ * Capitalised words that name no place, person or thing of one event: days and months (every
+ * report of a day shares them). Stems, as `analyze` gives names.
+ */
+const CALENDAR: ReadonlySet<string> = new Set(
+  "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december"
+    .split(" ")
+    .map(stem),
+);
+
 /** Batch-wide term ids, with per-article counting that needs no per-article map. */
 class TermTable {
   readonly terms: string[] = [];
@@ -169,7 +182,7 @@ function leadTerms(a: GroupInput, article: number, table: TermTable): LeadTerms 
     // Only the first words are shingled for copy detection.
     for (let k = 0; k < x.tokens.length && out.tokens.length < MINHASH_WORDS; k++) out.tokens.push(x.tokens[k]!);
     for (const t of x.terms) table.count(t, times, article, out);
-    for (const t of x.names) out.names.add(table.id(t));
+    for (const t of x.names) if (t.length > 2 && !CALENDAR.has(t)) out.names.add(table.id(t));
   };
   // A title is the outlet's own statement of the event: it counts twice.
   if (a.title) add(analyze(headlinePart(a.title)), 2);
@@ -278,6 +291,7 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
   // Stories an earlier grouping made: their key, and the story holding each key.
   const storyKey: (string | undefined)[] = [];
   const keyed = new Map<string, number>();
+  const across: number[] = [];
   for (const i of order) {
     const key = items[i]!.story;
     const fits = (c: number): boolean => key === undefined || storyKey[c] === undefined || storyKey[c] === key;
@@ -286,6 +300,7 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
     if (target < 0 && dup >= 0 && storyOf[dup]! >= 0 && fits(storyOf[dup]!)) target = storyOf[dup]!;
     const vec = profiles[i]!.vec;
     const top = [...vec.keys()].slice(0, INDEX_TERMS);
+    let sims: Map<number, number> | undefined;
     if (target < 0) {
       // Candidate articles share at least two of the article's index terms; only those are scored.
       const shared = new Map<number, number>();
@@ -293,20 +308,23 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
         const list = postings.get(t);
         if (list) for (const j of list) shared.set(j, (shared.get(j) ?? 0) + 1);
       }
-      const sims = new Map<number, number>();
+      sims = new Map<number, number>();
       const touched = new Map<number, number>();
       for (const [j, count] of shared) {
         if (count < MIN_SHARED_INDEX_TERMS) continue;
         const s = near(i, j, cosine(vec, profiles[j]!.vec));
-        sims.set(j, s);
+        sims!.set(j, s);
         const c = storyOf[j]!;
         if (s >= opts.pair) touched.set(c, Math.min(touched.get(c) ?? Number.POSITIVE_INFINITY, gapDays(times[i]!, times[j]!)));
       }
       let bestScore = 0;
       for (const [c, gap] of touched) {
         if (!fits(c)) continue;
-        if (gap > opts.graceDays && evidence(i, c) < opts.lateEvidence) continue;
-        const score = joinScore(stories[c]!, (j) => sims.get(j) ?? near(i, j, cosine(vec, profiles[j]!.vec)), opts);
+        // Past the grace period, and into a story an earlier edition carried (an update, read on
+        // another day), only on specific evidence.
+        const late = gap > opts.graceDays || (key === undefined && storyKey[c] !== undefined);
+        if (late && evidence(i, c) < opts.lateEvidence) continue;
+        const score = joinScore(stories[c]!, (j) => sims!.get(j) ?? near(i, j, cosine(vec, profiles[j]!.vec)), opts);
         if (score > bestScore || (score === bestScore && target >= 0 && c < target)) {
           bestScore = score;
           target = c;
@@ -325,6 +343,8 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
     }
     stories[target]!.push(i);
     storyOf[i] = target;
+    // Close pairs across stories: support for merging the two later.
+    if (opts.mergeSupport > 0 && sims) for (const [j, s] of sims) if (s >= opts.pair && storyOf[j] !== target) across.push(i, j);
     const terms = storyTerms[target]!;
     for (const t of vec.keys()) {
       terms.set(t, (terms.get(t) ?? 0) + 1);
@@ -338,10 +358,103 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
       if (list.length > MAX_POSTING) list.shift();
     }
   }
+  if (opts.mergeSupport > 0) {
+    const merged = mergeSupported({ stories, storyOf, storyKey, across, times, profiles, seen, near, opts });
+    stories.splice(0, stories.length, ...merged.stories);
+    storyKey.splice(0, storyKey.length, ...merged.keys);
+  }
   const groups = mergeSharedLeads(stories, storyKey, items, profiles)
     .map((members) => members.sort((a, b) => a - b))
     .sort((a, b) => a[0]! - b[0]!);
   return { groups, duplicateOf };
+}
+
+/**
+ * Stories built apart in time order (an article that opened one could not yet join the other) are
+ * merged when `opts.mergeSupport` close pairs of their articles support it, their articles are close
+ * on average, and, when the two are more than the grace period apart, they share specific names.
+ * Pairs of stories with the most support first; stories an earlier grouping kept apart stay apart.
+ */
+function mergeSupported(x: {
+  stories: number[][];
+  storyOf: number[];
+  storyKey: (string | undefined)[];
+  across: number[];
+  times: number[];
+  profiles: Profile[];
+  seen: Map<string, number>;
+  near: (i: number, j: number, cos: number) => number;
+  opts: GroupOptions;
+}): { stories: number[][]; keys: (string | undefined)[] } {
+  const { stories, storyOf, across, profiles, opts } = x;
+  const n = stories.length;
+  const support = new Map<number, number>();
+  for (let k = 0; k < across.length; k += 2) {
+    const a = storyOf[across[k]!]!;
+    const b = storyOf[across[k + 1]!]!;
+    if (a === b) continue;
+    const key = Math.min(a, b) * n + Math.max(a, b);
+    support.set(key, (support.get(key) ?? 0) + 1);
+  }
+  const parent = stories.map((_, g) => g);
+  const members = stories.map((m) => [...m]);
+  const keys = [...x.storyKey];
+  const root = (g: number): number => {
+    while (parent[g] !== g) g = parent[g] = parent[parent[g]!]!;
+    return g;
+  };
+  const pairs = [...support].filter(([, k]) => k >= opts.mergeSupport).sort((p, q) => q[1] - p[1] || p[0] - q[0]);
+  for (const [key] of pairs) {
+    const a = root(Math.floor(key / n));
+    const b = root(key % n);
+    if (a === b || (keys[a] !== undefined && keys[b] !== undefined && keys[a] !== keys[b])) continue;
+    const ma = members[a]!.slice(-MAX_COMPARED);
+    const mb = members[b]!.slice(-MAX_COMPARED);
+    let sum = 0;
+    let gap = Number.POSITIVE_INFINITY;
+    for (const i of ma)
+      for (const j of mb) {
+        sum += x.near(i, j, cosine(profiles[i]!.vec, profiles[j]!.vec));
+        gap = Math.min(gap, gapDays(x.times[i]!, x.times[j]!));
+      }
+    if (sum / (ma.length * mb.length) < opts.average) continue;
+    if (gap > opts.graceDays && sharedSpecificNames(members[a]!, members[b]!, profiles, x.seen, opts.specificDf) < opts.lateEvidence)
+      continue;
+    parent[b] = a;
+    members[a]!.push(...members[b]!);
+    keys[a] ??= keys[b];
+  }
+  const out: number[][] = [];
+  const outKeys: (string | undefined)[] = [];
+  for (let g = 0; g < n; g++)
+    if (root(g) === g) {
+      out.push(members[g]!);
+      outKeys.push(keys[g]);
+    }
+  return { stories: out, keys: outKeys };
+}
+
+/** Names both stories use that few articles outside the two use. */
+function sharedSpecificNames(
+  a: readonly number[],
+  b: readonly number[],
+  profiles: readonly Profile[],
+  df: ReadonlyMap<string, number>,
+  specificDf: number,
+): number {
+  const count = (members: readonly number[]): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const i of members) for (const t of profiles[i]!.names) m.set(t, (m.get(t) ?? 0) + 1);
+    return m;
+  };
+  const ca = count(a);
+  const cb = count(b);
+  let k = 0;
+  for (const [t, na] of ca) {
+    const nb = cb.get(t);
+    if (nb !== undefined && (df.get(t) ?? 0) - na - nb <= specificDf) k++;
+  }
+  return k;
 }
 
 /**

@@ -2,7 +2,7 @@
 // offline. Special paths: /status/NNN answers that status; /slow/MS answers after MS ms;
 // /huge/BYTES.xml a valid RSS feed of about BYTES bytes; /pathological.xml a feed whose one item
 // is a single 300 KB paragraph; /pages/NAME.html an article page (full-text fetches);
-// /duc/NS/PUBLISHER.xml and /eval/NS/K.xml feeds built from ../shared/eval (see duc-feeds.ts).
+// /duc/NS/PUBLISHER.xml, /eval/NS/K.xml and /gva/NS/{a,b}.xml feeds built from ../shared/eval (see duc-feeds.ts).
 import { readFile } from "node:fs/promises";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -40,7 +40,7 @@ export async function startFixtureServer(): Promise<{ url: string; server: Serve
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
       return void res.end(articlePage(page[1]!));
     }
-    if (path.startsWith("/duc/") || path.startsWith("/eval/")) {
+    if (path.startsWith("/duc/") || path.startsWith("/eval/") || path.startsWith("/gva/")) {
       const answer = await ducFeeds.answer(req.method ?? "GET", path, new URL(req.url ?? "/", "http://x").searchParams, req.headers);
       res.writeHead(answer.status, answer.headers);
       return void res.end(answer.body);
