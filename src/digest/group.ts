@@ -63,16 +63,16 @@ export interface GroupOptions {
 
 /** Chosen on half A of gva_dev and of the duc2003 clusters mixed with cnndm_dev (`npm run tune -- group`). */
 export const DEFAULT_GROUPING: GroupOptions = {
-  pair: 0.25,
+  pair: 0.2,
   strong: 0.6,
-  average: 0.25,
-  graceDays: 2,
+  average: 0.2,
+  graceDays: 4,
   decayDays: 1000,
   duplicate: 0.5,
   undated: 0.5,
   nameWeight: 2.5,
-  specificDf: 1,
-  lateEvidence: 2,
+  specificDf: 2,
+  lateEvidence: 3,
   mergeSupport: 2,
 };
 
@@ -502,7 +502,7 @@ const SHARED_LEAD_WORDS = 12;
  * report: the lead is evidence of its own, but a boilerplate opening line shared by unrelated items
  * ("This is a developing story ...") must not merge them.
  */
-const SHARED_LEAD_COSINE = 0.2;
+const SHARED_LEAD_COSINE = 0.15;
 
 /**
  * Stories whose articles open on the same lead sentence are one story: a wire service's later
