@@ -279,12 +279,21 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
   const storyTerms: Map<string, number>[] = [];
   const seen = new Map<string, number>();
   /** Names the article shares with a story that few earlier articles outside it use (specific evidence). */
-  const evidence = (i: number, c: number): number => {
+  // Articles of the whole batch using each name: a remembered story is joined on names that the
+  // new articles of the edition do not share among themselves either.
+  let batchNames: Map<string, number> | undefined;
+  const evidence = (i: number, c: number, wholeBatch: boolean): number => {
+    if (wholeBatch && !batchNames) {
+      batchNames = new Map();
+      for (const p of profiles) for (const t of p.names) batchNames.set(t, (batchNames.get(t) ?? 0) + 1);
+    }
+    const users = wholeBatch ? batchNames! : seen;
     const terms = storyTerms[c]!;
     let k = 0;
     for (const t of profiles[i]!.names) {
       const inStory = terms.get(t);
-      if (inStory !== undefined && seen.get(t)! - inStory <= opts.specificDf) k++;
+      // The article itself is outside the story, and counted among the batch's users.
+      if (inStory !== undefined && users.get(t)! - inStory - (wholeBatch ? 1 : 0) <= opts.specificDf) k++;
     }
     return k;
   };
@@ -322,8 +331,8 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
         if (!fits(c)) continue;
         // Past the grace period, and into a story an earlier edition carried (an update, read on
         // another day), only on specific evidence.
-        const late = gap > opts.graceDays || (key === undefined && storyKey[c] !== undefined);
-        if (late && evidence(i, c) < opts.lateEvidence) continue;
+        const update = key === undefined && storyKey[c] !== undefined;
+        if ((gap > opts.graceDays || update) && evidence(i, c, update) < opts.lateEvidence) continue;
         const score = joinScore(stories[c]!, (j) => sims!.get(j) ?? near(i, j, cosine(vec, profiles[j]!.vec)), opts);
         if (score > bestScore || (score === bestScore && target >= 0 && c < target)) {
           bestScore = score;
@@ -373,7 +382,7 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
  * Stories built apart in time order (an article that opened one could not yet join the other) are
  * merged when `opts.mergeSupport` close pairs of their articles support it, their articles are close
  * on average, and, when the two are more than the grace period apart, they share specific names.
- * Pairs of stories with the most support first; stories an earlier grouping kept apart stay apart.
+ * Pairs of stories with the most support first; a story an earlier grouping made is never merged.
  */
 function mergeSupported(x: {
   stories: number[][];
@@ -407,7 +416,8 @@ function mergeSupported(x: {
   for (const [key] of pairs) {
     const a = root(Math.floor(key / n));
     const b = root(key % n);
-    if (a === b || (keys[a] !== undefined && keys[b] !== undefined && keys[a] !== keys[b])) continue;
+    // A story an earlier edition carried is joined article by article, on the evidence an update needs.
+    if (a === b || keys[a] !== undefined || keys[b] !== undefined) continue;
     const ma = members[a]!.slice(-MAX_COMPARED);
     const mb = members[b]!.slice(-MAX_COMPARED);
     let sum = 0;
