@@ -5,7 +5,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildDigest } from "../src/digest/index";
 import { seedArticles } from "../src/sources/seeds";
-import { evalRaw, parseEvalJsonl } from "../src/digest/evaluate";
+import { evalRaw, parseEvalJsonl } from "../scripts/eval-lib/evaluate";
 import { fnv1a32 } from "../src/digest/text";
 import type { RawArticle } from "../src/digest/types";
 import { fmt, median, timeRuns } from "./stats";
