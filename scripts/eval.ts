@@ -7,8 +7,7 @@
 //   3. single-document summaries on cnndm_dev vs Lead-3, with split halves.
 // Weights were chosen on half A (scripts/tune.ts); half B is the held-out report.
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { evalFile, requireEvalFiles } from "./eval-lib/data";
 import { evalRaw, evaluate, headlineCheck, mean, paired, parseEvalJsonl, splits } from "./eval-lib/evaluate";
 import { buildDigest, DEFAULT_MAX_WORDS, prepareArticles, summarizeStory } from "../src/digest/index";
 import {
@@ -32,11 +31,11 @@ import { aloneGrouping, digestGroups, tfidfGrouping } from "./eval-lib/baselines
 import { gvaHalf, gvaLabelled, parseGvaJsonl } from "./eval-lib/evaluate-gva";
 import type { RawArticle } from "../src/digest/types";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const ducFile = process.env.DUC_FILE ?? resolve(here, "../../shared/eval/duc2003.jsonl");
+requireEvalFiles("npm run eval", ["duc2003.jsonl", "gva_dev.jsonl", "cnndm_dev.jsonl"]);
+const ducFile = process.env.DUC_FILE ?? evalFile("duc2003.jsonl");
 const duc = parseDucJsonl(readFileSync(ducFile, "utf8"));
-const gvaFile = process.env.GVA_FILE ?? resolve(here, "../../shared/eval/gva_dev.jsonl");
-const file = process.env.EVAL_FILE ?? resolve(here, "../../shared/eval/cnndm_dev.jsonl");
+const gvaFile = process.env.GVA_FILE ?? evalFile("gva_dev.jsonl");
+const file = process.env.EVAL_FILE ?? evalFile("cnndm_dev.jsonl");
 const records = parseEvalJsonl(readFileSync(file, "utf8"));
 const singles = records.map(evalRaw);
 const pct = (x: number): string => x.toFixed(2).padStart(6);
