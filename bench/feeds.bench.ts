@@ -10,7 +10,7 @@
 // 3. Edition build CPU from stored items (JSON analyses read back, grouping, summaries, headlines,
 //    render, the rows' JSON) at 100 and 500 items, in Node; and the next edition's build, with
 //    memory of the first edition's stories.
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unstable_startWorker } from "wrangler";
@@ -23,6 +23,8 @@ import { BILLION_LAUGHS, feedCases } from "./feed-cases";
 import { fingerprint } from "../src/sources/fingerprint";
 import { startFixtureServer } from "../test/support/fixture-server";
 import { fmt, median } from "./stats";
+import { evalFile } from "../scripts/eval-lib/data";
+import { syntheticArticle } from "../test/support/synthetic-news";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const FEEDS = 20;
@@ -50,7 +52,7 @@ function ingestWork(body: string, url: string, known: number): number {
 
 async function ingestCpu(base: string): Promise<void> {
   const bodies = await Promise.all(
-    Array.from({ length: FEEDS }, (_, k) => fetch(`${base}/eval/${k}.xml?count=${ITEMS}&at=${AT}`).then((r) => r.text())),
+    Array.from({ length: FEEDS }, (_, k) => fetch(`${base}/${FEED_KIND}/${k}.xml?count=${ITEMS}&at=${AT}`).then((r) => r.text())),
   );
   const kb = bodies.reduce((n, b) => n + b.length, 0) / FEEDS / 1024;
   for (const [label, known] of [
@@ -101,20 +103,27 @@ export function parseCost(): void {
   );
 }
 
+/** Whether the shared evaluation data is here; without it the feeds are of generated articles. */
+const HAVE_EVAL = existsSync(evalFile("duc2003.jsonl")) && existsSync(evalFile("cnndm_dev.jsonl"));
+if (!HAVE_EVAL) console.log("(../shared/eval is not here: the feeds below carry generated articles, not comparable with the README's)");
+const FEED_KIND = HAVE_EVAL ? "eval" : "news";
+
 function evalArticles(n: number): RawArticle[] {
-  const lines = [
-    ...readFileSync(join(root, "..", "shared", "eval", "duc2003.jsonl"), "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .flatMap((l) => (JSON.parse(l) as { id: string; docs: { id: string; text: string; publisher?: string }[] }).docs),
-    ...readFileSync(join(root, "..", "shared", "eval", "cnndm_dev.jsonl"), "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => {
-        const o = JSON.parse(l) as { id: string; article: string };
-        return { id: o.id, text: o.article, publisher: "CNN/Daily Mail" };
-      }),
-  ];
+  const lines = !HAVE_EVAL
+    ? Array.from({ length: 200 }, (_, k) => ({ ...syntheticArticle(k), publisher: "News Wire" }))
+    : [
+        ...readFileSync(evalFile("duc2003.jsonl"), "utf8")
+          .split("\n")
+          .filter(Boolean)
+          .flatMap((l) => (JSON.parse(l) as { id: string; docs: { id: string; text: string; publisher?: string }[] }).docs),
+        ...readFileSync(evalFile("cnndm_dev.jsonl"), "utf8")
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => {
+            const o = JSON.parse(l) as { id: string; article: string };
+            return { id: o.id, text: o.article, publisher: "CNN/Daily Mail" };
+          }),
+      ];
   return Array.from({ length: n }, (_, i) => {
     const d = lines[i % lines.length]!;
     return {
@@ -194,7 +203,7 @@ export default async function bench(): Promise<void> {
         return { ms: performance.now() - t, value };
       };
       await call("/setup", { migrations });
-      const feeds = Array.from({ length: FEEDS }, (_, k) => `${fixtures.url}/eval/${k}.xml?count=${ITEMS}&at=${AT}`);
+      const feeds = Array.from({ length: FEEDS }, (_, k) => `${fixtures.url}/${FEED_KIND}/${k}.xml?count=${ITEMS}&at=${AT}`);
       type Report = { sources: { status: string; newItems: number }[] };
       const first = await call<Report>("/ingest", { feeds, now: "2026-11-23T07:00:00Z" });
       const stored = first.value.sources.reduce((n, s) => n + s.newItems, 0);

@@ -2,12 +2,12 @@
 // built), each article scored by the summary of the story that holds it, beside Lead-3 (cleaned),
 // ROUGE F1; half A only (clusterHalf of the id) unless `report`.
 import { readFileSync } from "node:fs";
-import { evalRaw, mean, parseEvalJsonl } from "../src/digest/evaluate";
-import { clusterHalf } from "../src/digest/evaluate-duc";
+import { evalRaw, mean, parseEvalJsonl } from "./eval-lib/evaluate";
+import { clusterHalf } from "./eval-lib/evaluate-duc";
 import { buildDigest } from "../src/digest/index";
 import { cleanText } from "../src/digest/clean";
 import { splitSentences } from "../src/digest/sentences";
-import { rouge } from "../src/digest/rouge";
+import { rouge } from "./eval-lib/rouge";
 const recs = parseEvalJsonl(readFileSync(new URL("../../shared/eval/cnndm_dev.jsonl", import.meta.url), "utf8"));
 const { digest } = buildDigest(recs.map(evalRaw), { date: "1970-01-01", maxSentences: 3, maxWords: 10000 });
 const byId = new Map<string, string[]>();

@@ -1,16 +1,18 @@
 // `npm run eval`: the digest's quality report, every figure beside its baselines, same scorer, same
 // run, on ../shared/eval (read in place, never copied):
 //   1. multi-document summaries on duc2003 (each cluster alone; system vs Lead vs Centroid),
-//   2. grouping on duc2003 mixed with cnndm_dev (B-cubed), and the end-to-end summaries of that mix,
+//   2. grouping (B-cubed) on the gva_dev stream and on duc2003 mixed with cnndm_dev, beside a plain
+//      tf-idf grouping and every article alone, each half; the digest over each whole stream; and
+//      the end-to-end summaries of the duc mix,
 //   3. single-document summaries on cnndm_dev vs Lead-3, with split halves.
 // Weights were chosen on half A (scripts/tune.ts); half B is the held-out report.
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { evalRaw, evaluate, headlineCheck, mean, paired, parseEvalJsonl, splits } from "../src/digest/evaluate";
+import { evalFile, requireEvalFiles } from "./eval-lib/data";
+import { evalRaw, evaluate, headlineCheck, mean, paired, parseEvalJsonl, splits } from "./eval-lib/evaluate";
 import { buildDigest, DEFAULT_MAX_WORDS, prepareArticles, summarizeStory } from "../src/digest/index";
 import {
   backgroundIdf,
+  bcubed,
   clusterHalf,
   ducRaw,
   DUC_WORDS,
@@ -20,14 +22,20 @@ import {
   mixForGrouping,
   multiDocEval,
   parseDucJsonl,
+  type GroupingScores,
+  type LabelledArticle,
   type MultiDocRow,
-} from "../src/digest/evaluate-duc";
-import { rougeRecall } from "../src/digest/rouge";
+} from "./eval-lib/evaluate-duc";
+import { rougeRecall } from "./eval-lib/rouge";
+import { aloneGrouping, digestGroups, tfidfGrouping } from "./eval-lib/baselines";
+import { gvaHalf, gvaLabelled, parseGvaJsonl } from "./eval-lib/evaluate-gva";
+import type { RawArticle } from "../src/digest/types";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const ducFile = process.env.DUC_FILE ?? resolve(here, "../../shared/eval/duc2003.jsonl");
+requireEvalFiles("npm run eval", ["duc2003.jsonl", "gva_dev.jsonl", "cnndm_dev.jsonl"]);
+const ducFile = process.env.DUC_FILE ?? evalFile("duc2003.jsonl");
 const duc = parseDucJsonl(readFileSync(ducFile, "utf8"));
-const file = process.env.EVAL_FILE ?? resolve(here, "../../shared/eval/cnndm_dev.jsonl");
+const gvaFile = process.env.GVA_FILE ?? evalFile("gva_dev.jsonl");
+const file = process.env.EVAL_FILE ?? evalFile("cnndm_dev.jsonl");
 const records = parseEvalJsonl(readFileSync(file, "utf8"));
 const singles = records.map(evalRaw);
 const pct = (x: number): string => x.toFixed(2).padStart(6);
@@ -54,29 +62,53 @@ for (const [name, keep] of halves) {
   console.log(`${name.padEnd(18)} ${String(rows.length).padStart(3)}  ${cell("system")}  ${cell("lead")}  ${cell("centroid")}`);
 }
 
-// 2. Grouping, and the end-to-end summaries of the mix.
+// 2. Grouping: the system beside a plain online tf-idf grouping and every article alone, same
+// scorer, same run, on each set and each half; then the digest itself over each whole stream.
+const gva = parseGvaJsonl(readFileSync(gvaFile, "utf8"));
 const mix = mixForGrouping(duc, singles);
 const grouped = groupingEval(mix);
-const g = grouped.scores;
+const gvaAll = gvaLabelled(gva);
+const halfOfMix = (a: LabelledArticle): 0 | 1 => clusterHalf(a.kind === "single" ? a.raw.id : a.gold);
+const gvaHalfOf = new Map(gva.map((r) => [r.id, gvaHalf(r)]));
+const groupingSets: [string, LabelledArticle[], "gva" | "duc"][] = [
+  ["gva_dev stream, all", gvaAll, "gva"],
+  ["  half A (tuned on)", gvaAll.filter((a) => gvaHalfOf.get(a.raw.id) === 0), "gva"],
+  ["  half B (held out)", gvaAll.filter((a) => gvaHalfOf.get(a.raw.id) === 1), "gva"],
+  ["duc2003 + cnndm_dev, all", mix, "duc"],
+  ["  half A (tuned on)", mix.filter((a) => halfOfMix(a) === 0), "duc"],
+  ["  half B (held out)", mix.filter((a) => halfOfMix(a) === 1), "duc"],
+];
+const f1 = (p: number, r: number): number => (p + r > 0 ? (2 * p * r) / (p + r) : 0);
+const prf = (s: GroupingScores, kind: "gva" | "duc"): string =>
+  kind === "gva"
+    ? `${s.precision.toFixed(3)} ${s.recallEvent.toFixed(3)} ${f1(s.precision, s.recallEvent).toFixed(3)} ${String(s.stories).padStart(5)}`
+    : `${s.precision.toFixed(3)} ${s.recallEvent.toFixed(3)} ${s.recallTopic.toFixed(3)} ${String(s.stories).padStart(5)}`;
 console.log("");
-console.log(`GROUPING: ${g.articles} articles (duc2003 + cnndm_dev) in time order -> ${g.stories} stories`);
-console.log(
-  `B-cubed precision (all articles) ${g.precision.toFixed(3)}; ` +
-    `recall over event clusters ${g.recallEvent.toFixed(3)}, over topic clusters ${g.recallTopic.toFixed(3)}`,
-);
-for (const half of [0, 1] as const) {
-  const keep = (a: (typeof mix)[number]) => clusterHalf(a.kind === "single" ? a.raw.id : a.gold) === half;
-  const sub = mix.filter(keep);
-  const s = groupingEval(sub).scores;
+console.log("GROUPING: B-cubed, each input in time order in one run; gva_dev: precision, recall, F1, stories;");
+console.log("duc2003 + cnndm_dev: precision (all articles), recall over event clusters, over topic clusters, stories");
+console.log("set                          articles | system               | tf-idf baseline      | every article alone");
+for (const [name, labelled, kind] of groupingSets) {
+  const system = labelled === mix ? grouped.scores : groupingEval(labelled).scores;
+  const tfidf = bcubed(labelled, tfidfGrouping(labelled.map((a) => a.raw)));
+  const alone = bcubed(labelled, aloneGrouping(labelled.length));
   console.log(
-    `  half ${half ? "B (held out)" : "A (tuned on)"}: ${s.articles} articles, precision ${s.precision.toFixed(3)}, ` +
-      `event recall ${s.recallEvent.toFixed(3)}, topic recall ${s.recallTopic.toFixed(3)}`,
+    `${name.padEnd(28)} ${String(labelled.length).padStart(8)} | ${prf(system, kind)} | ${prf(tfidf, kind)} | ${prf(alone, kind)}`,
   );
 }
+console.log("(tf-idf baseline: title and first 800 characters, joins the most similar cluster active in the last 7 days at cosine >= 0.2)");
+const digestOf = (raw: RawArticle[]) => buildDigest(raw, { date: "1970-01-01" }).digest;
+for (const [name, labelled, kind] of [
+  ["gva_dev stream", gvaAll, "gva"],
+  ["duc2003 + cnndm_dev", mix, "duc"],
+] as const) {
+  const s = bcubed(labelled, digestGroups(labelled, digestOf));
+  console.log(`the digest of the whole ${name} in one run (npm run digest): ${prf(s, kind)}`);
+}
+const preparedOf = new Map(grouped.prepared.map((a) => [a.id, a]));
 const e2e = duc.map((c) => {
   // Each cluster's largest story in the grouped mix, summarized as the digest would (100 words).
   const best = grouped.groups.map((gr) => gr.filter((i) => mix[i]!.gold === c.id)).sort((a, b) => b.length - a.length)[0]!;
-  const members = grouped.groups.find((gr) => gr.includes(best[0]!))!.map((i) => grouped.prepared[i]!);
+  const members = grouped.groups.find((gr) => gr.includes(best[0]!))!.map((i) => preparedOf.get(mix[i]!.raw.id)!);
   const summary = summarizeStory(members, { maxSentences: 12, maxWords: DUC_WORDS, overflowLast: true }).summary;
   return rougeRecall(firstWords(summary), c.references);
 });

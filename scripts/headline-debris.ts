@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { evalRaw, parseEvalJsonl } from "../src/digest/evaluate";
-import { mixForGrouping, parseDucJsonl } from "../src/digest/evaluate-duc";
+import { evalRaw, parseEvalJsonl } from "./eval-lib/evaluate";
+import { mixForGrouping, parseDucJsonl } from "./eval-lib/evaluate-duc";
 import { headlineDebris } from "../src/digest/headline";
 import { buildDigest } from "../src/digest/index";
 

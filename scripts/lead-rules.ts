@@ -8,10 +8,10 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { evalRaw, mean, parseEvalJsonl } from "../src/digest/evaluate";
-import { clusterHalf } from "../src/digest/evaluate-duc";
+import { evalRaw, mean, parseEvalJsonl } from "./eval-lib/evaluate";
+import { clusterHalf } from "./eval-lib/evaluate-duc";
 import { prepareArticles } from "../src/digest/index";
-import { rouge, type RougeScores } from "../src/digest/rouge";
+import { rouge, type RougeScores } from "./eval-lib/rouge";
 import { DEFAULT_LEAD_RULES, LEAD_RULES, summarizeLead, type Candidate, type LeadRule } from "../src/digest/summarize";
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -8,9 +8,9 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { clusterHalf, ducRaw, firstWords, meanRecall, multiDocEval, parseDucJsonl } from "../src/digest/evaluate-duc";
+import { clusterHalf, ducRaw, firstWords, meanRecall, multiDocEval, parseDucJsonl } from "./eval-lib/evaluate-duc";
 import { prepareArticles, summarizeStory } from "../src/digest/index";
-import { rougeRecall } from "../src/digest/rouge";
+import { rougeRecall } from "./eval-lib/rouge";
 import { DEFAULT_MULTI } from "../src/digest/summarize";
 
 const here = dirname(fileURLToPath(import.meta.url));

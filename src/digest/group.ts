@@ -1,17 +1,22 @@
-// Group: articles into stories, one story per news event. Three kinds of link, all found through
-// candidate pairs only (never all pairs on full text):
+// Group: articles into stories, one story per news event. Precision first: a story that joins two
+// events tells the reader something false, a split only repeats. Three kinds of link, all found
+// through candidate pairs only (never all pairs on full text):
 // - wire copies: MinHash over word shingles with LSH banding (a copy adds no new sentences);
-// - same event: an article joins the story whose centroid (the sum of its members' tf-idf profiles,
-//   names weighted up) it is closest to, in time order, when that similarity, discounted by the
-//   time since the story's latest article, clears a threshold. Linking to a story as a whole, not to
-//   one member over a high bar, is what lets the third outlet's retelling join the first two;
+// - same event: in time order, an article joins a story when the story's own articles support it:
+//   each of its most recent members is compared with the article (cosine of tf-idf profiles of
+//   title and lead, names weighted up, discounted by the days between the two, either way), and the
+//   join needs two members close enough, or one very close, or one close with the rest close on
+//   average. No centroid, so a growing story's profile cannot drift, and a story cannot chain
+//   through its newest member. Past a grace period of days (or without dates), the article must
+//   also share specific names with the story: names few earlier articles outside the story use
+//   (a street, a victim, a minister; not the city every story of the day names);
 // - versions of one report: stories whose articles open on the same lead sentence are merged (a
 //   wire service rewrites a report under its lead; the lead is looked up by its text, not compared).
-// Candidate stories come from an inverted index over each article's most salient terms, so the cost
-// per article is bounded by the index's posting caps, not by the number of articles.
+// Candidate articles come from an inverted index over each article's most salient terms, with a
+// fixed number of articles per term, so the cost per article is bounded, not grown with the batch.
 
 import { splitSentences } from "./sentences";
-import { analyze, fnv1a32, wordCount, type Analysis } from "./text";
+import { analyze, fnv1a32, stem, wordCount, type Analysis } from "./text";
 
 export interface GroupInput {
   id: string;
@@ -21,31 +26,54 @@ export interface GroupInput {
   paragraphs: readonly string[];
   /** The article's sentences, already analysed (saves tokenising the lead twice), with their text when known. */
   candidates?: readonly (Analysis & { text?: string })[];
+  /**
+   * The story an earlier grouping put the article in (an earlier edition's): articles of one such
+   * story stay together, and two such stories are never joined to one another.
+   */
+  story?: string;
 }
 
 export interface GroupOptions {
-  /** Cosine of an article's profile with a story's centroid at or above which it joins the story. */
-  join: number;
-  /** Days between an article and a story's latest article before the similarity is discounted. */
+  /** Time-discounted cosine of two articles' profiles at or above which one supports the other's story. */
+  pair: number;
+  /** A single member at least this close is support enough (a version or retelling of one report). */
+  strong: number;
+  /** Mean time-discounted cosine with the story's members (those compared) that lets one close member carry a join. */
+  average: number;
+  /** Days between two articles before their similarity is discounted. */
   graceDays: number;
   /** Past the grace period, the similarity is multiplied by exp(-(days - grace) / decayDays). */
   decayDays: number;
   /** Estimated shingle Jaccard above which two articles are copies of one another. */
   duplicate: number;
-  /** Similarity factor when the article or the story has no date. */
+  /** Similarity factor when either article has no date. */
   undated: number;
-  /** Proper names an article must share with a story's names to join it (an event has actors). */
-  minSharedNames: number;
+  /** Weight of a proper name in a profile, against 1 for another term: names tell same-kind events apart. */
+  nameWeight: number;
+  /**
+   * A name an article shares with a story is specific evidence when at most this many earlier
+   * articles outside the story use it (a street, a victim's name; not the city every story names).
+   */
+  specificDf: number;
+  /** Specific names an article must share with a story to join it past the grace period, or without dates. */
+  lateEvidence: number;
+  /** Close pairs of articles across two stories that support merging them (0: stories are never merged). */
+  mergeSupport: number;
 }
 
-/** Chosen on half A of the duc2003 clusters mixed with half of cnndm_dev (`npm run tune -- group`). */
+/** Chosen on half A of gva_dev and of the duc2003 clusters mixed with cnndm_dev (`npm run tune -- group`). */
 export const DEFAULT_GROUPING: GroupOptions = {
-  join: 0.16,
-  graceDays: 3,
-  decayDays: 365,
+  pair: 0.2,
+  strong: 0.6,
+  average: 0.2,
+  graceDays: 4,
+  decayDays: 1000,
   duplicate: 0.5,
-  minSharedNames: 2,
-  undated: 0.7,
+  undated: 0.5,
+  nameWeight: 2.5,
+  specificDf: 2,
+  lateEvidence: 3,
+  mergeSupport: 2,
 };
 
 export interface Grouping {
@@ -55,20 +83,21 @@ export interface Grouping {
   duplicateOf: number[];
 }
 
-/** Words of title and lead that make an article's profile: the lead carries the event. */
-const LEAD_WORDS = 600;
+/** Words of title and lead that make an article's profile: the lead carries the event (400: on half A, as good as 600 at two thirds of the cost). */
+const LEAD_WORDS = 400;
 /** Copies are recognised from their first words; wire edits rarely touch the lead. */
 const MINHASH_WORDS = 150;
 const VECTOR_TERMS = 50;
 const INDEX_TERMS = 12;
 /**
- * Stories kept per index term, most recently active first: a fixed number, so the candidates an
- * article is scored against do not grow with the edition (linear time), and old stories of a
- * common term rarely take new articles anyway.
+ * Articles kept per index term, most recent last: a fixed number, so the candidates an article is
+ * compared with do not grow with the edition (linear time).
  */
-const MAX_POSTING = 32;
-/** Index terms an article must share with a story before their similarity is computed. */
-const MIN_SHARED_INDEX_TERMS = 1;
+const MAX_POSTING = 48;
+/** Index terms an article must share with another before their similarity is computed. */
+const MIN_SHARED_INDEX_TERMS = 2;
+/** Members of a story an article is compared with: its most recent ones (a bound on the cost per article). */
+const MAX_COMPARED = 16;
 const HASHES = 48;
 const BANDS = 12;
 const ROWS = HASHES / BANDS;
@@ -83,7 +112,6 @@ export interface Profile {
   names: string[];
   sig: Uint32Array;
 }
-
 /**
  * Terms of an article's title and lead, counted under batch-wide term ids (one table for the whole
  * batch instead of a map per article: the profile is the grouping's largest cost at scale).
@@ -98,6 +126,16 @@ interface LeadTerms {
   /** The first words, for copy detection. */
   tokens: string[];
 }
+
+/**
+ * Capitalised words that name no place, person or thing of one event: days and months (every
+ * report of a day shares them). Stems, as `analyze` gives names.
+ */
+const CALENDAR: ReadonlySet<string> = new Set(
+  "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december"
+    .split(" ")
+    .map(stem),
+);
 
 /** Batch-wide term ids, with per-article counting that needs no per-article map. */
 class TermTable {
@@ -144,16 +182,29 @@ function leadTerms(a: GroupInput, article: number, table: TermTable): LeadTerms 
     // Only the first words are shingled for copy detection.
     for (let k = 0; k < x.tokens.length && out.tokens.length < MINHASH_WORDS; k++) out.tokens.push(x.tokens[k]!);
     for (const t of x.terms) table.count(t, times, article, out);
-    for (const t of x.names) out.names.add(table.id(t));
+    for (const t of x.names) if (t.length > 2 && !CALENDAR.has(t)) out.names.add(table.id(t));
   };
   // A title is the outlet's own statement of the event: it counts twice.
-  if (a.title) add(analyze(a.title), 2);
+  if (a.title) add(analyze(headlinePart(a.title)), 2);
   const sentences = a.candidates ?? a.paragraphs.map((p) => analyze(p));
   for (const x of sentences) {
     if (words >= LEAD_WORDS) break;
     add(x, 1);
   }
   return out;
+}
+
+/**
+ * The headline part of a title: outlets append their name, city and slogan after a separator
+ * ("Man shot on Elm Street - WXYZ News 7 - Springfield, IL"), words every story of theirs shares. The
+ * longest part is the headline (the first of equals).
+ * @example headlinePart("Man shot on Elm Street - WXYZ - Springfield") // "Man shot on Elm Street"
+ */
+export function headlinePart(title: string): string {
+  const parts = title.split(/\s+(?:[-|\u2013\u2014]|::)\s+/);
+  let best = parts[0]!;
+  for (const p of parts) if (p.length > best.length) best = p;
+  return best;
 }
 
 /**
@@ -206,25 +257,13 @@ export function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, nu
   return dot;
 }
 
-/** A story being grown: the sum of its members' profiles and what the index needs. */
-interface Cluster {
-  members: number[];
-  sum: Map<string, number>;
-  /** Names of the members' profiles. */
-  names: Set<string>;
-  /** Squared L2 norm of `sum`, kept up to date as members join. */
-  norm2: number;
-  /** Latest member time (epoch ms), or NaN when no member has a date. */
-  latest: number;
-}
-
 /**
  * Groups articles into stories.
  * @example groupArticles([{ id: "a", paragraphs: ["..."] }, { id: "b", paragraphs: ["..."] }]).groups
  */
 export function groupArticles(items: readonly GroupInput[], opts: GroupOptions = DEFAULT_GROUPING): Grouping {
   const n = items.length;
-  const profiles = profilesOf(items);
+  const profiles = profilesOf(items, opts.nameWeight);
   const duplicateOf = findCopies(profiles, opts.duplicate);
   const times = items.map((a) => (a.publishedAt ? Date.parse(a.publishedAt) : Number.NaN));
   // Time order (undated articles keep their input position relative to their neighbours).
@@ -232,78 +271,264 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
   const key = fillTimes(times);
   order.sort((a, b) => key[a]! - key[b]! || a - b);
 
-  const clusters: Cluster[] = [];
-  const clusterOf = new Array<number>(n).fill(-1);
+  const stories: number[][] = [];
+  const storyOf = new Array<number>(n).fill(-1);
   const postings = new Map<string, number[]>();
+  const near = (i: number, j: number, cos: number): number => cos * timeFactor(times[i]!, times[j]!, opts);
+  // Terms of each story's members (how many use each), and of every article so far.
+  const storyTerms: Map<string, number>[] = [];
+  const seen = new Map<string, number>();
+  /** Names the article shares with a story that few earlier articles outside it use (specific evidence). */
+  // Articles of the whole batch using each name: a remembered story is joined on names that the
+  // new articles of the edition do not share among themselves either.
+  let batchNames: Map<string, number> | undefined;
+  const evidence = (i: number, c: number, wholeBatch: boolean): number => {
+    if (wholeBatch && !batchNames) {
+      batchNames = new Map();
+      for (const p of profiles) for (const t of p.names) batchNames.set(t, (batchNames.get(t) ?? 0) + 1);
+    }
+    const users = wholeBatch ? batchNames! : seen;
+    const terms = storyTerms[c]!;
+    let k = 0;
+    for (const t of profiles[i]!.names) {
+      const inStory = terms.get(t);
+      // The article itself is outside the story, and counted among the batch's users.
+      if (inStory !== undefined && users.get(t)! - inStory - (wholeBatch ? 1 : 0) <= opts.specificDf) k++;
+    }
+    return k;
+  };
+  // Stories an earlier grouping made: their key, and the story holding each key.
+  const storyKey: (string | undefined)[] = [];
+  const keyed = new Map<string, number>();
+  const across: number[] = [];
   for (const i of order) {
+    const key = items[i]!.story;
+    const fits = (c: number): boolean => key === undefined || storyKey[c] === undefined || storyKey[c] === key;
     const dup = duplicateOf[i]!;
-    let target = dup >= 0 && clusterOf[dup]! >= 0 ? clusterOf[dup]! : -1;
+    let target = key === undefined ? -1 : (keyed.get(key) ?? -1);
+    if (target < 0 && dup >= 0 && storyOf[dup]! >= 0 && fits(storyOf[dup]!)) target = storyOf[dup]!;
     const vec = profiles[i]!.vec;
     const top = [...vec.keys()].slice(0, INDEX_TERMS);
+    let sims: Map<number, number> | undefined;
     if (target < 0) {
-      // Candidate stories share at least two of the article's index terms; only those are scored.
+      // Candidate articles share at least two of the article's index terms; only those are scored.
       const shared = new Map<number, number>();
       for (const t of top) {
         const list = postings.get(t);
-        if (list) for (const c of list) shared.set(c, (shared.get(c) ?? 0) + 1);
+        if (list) for (const j of list) shared.set(j, (shared.get(j) ?? 0) + 1);
       }
-      let best = -1;
-      let bestSim = 0;
-      for (const [c, count] of shared) {
+      sims = new Map<number, number>();
+      const touched = new Map<number, number>();
+      for (const [j, count] of shared) {
         if (count < MIN_SHARED_INDEX_TERMS) continue;
-        if (sharedNames(profiles[i]!.names, clusters[c]!.names) < opts.minSharedNames) continue;
-        const sim = similarity(vec, clusters[c]!, times[i]!, opts);
-        if (sim > bestSim || (sim === bestSim && best >= 0 && c < best)) {
-          bestSim = sim;
-          best = c;
+        const s = near(i, j, cosine(vec, profiles[j]!.vec));
+        sims!.set(j, s);
+        const c = storyOf[j]!;
+        if (s >= opts.pair) touched.set(c, Math.min(touched.get(c) ?? Number.POSITIVE_INFINITY, gapDays(times[i]!, times[j]!)));
+      }
+      let bestScore = 0;
+      for (const [c, gap] of touched) {
+        if (!fits(c)) continue;
+        // Past the grace period, and into a story an earlier edition carried (an update, read on
+        // another day), only on specific evidence.
+        const update = key === undefined && storyKey[c] !== undefined;
+        if ((gap > opts.graceDays || update) && evidence(i, c, update) < opts.lateEvidence) continue;
+        const score = joinScore(stories[c]!, (j) => sims!.get(j) ?? near(i, j, cosine(vec, profiles[j]!.vec)), opts);
+        if (score > bestScore || (score === bestScore && target >= 0 && c < target)) {
+          bestScore = score;
+          target = c;
         }
       }
-      if (best >= 0 && bestSim >= opts.join) target = best;
     }
     if (target < 0) {
-      target = clusters.length;
-      clusters.push({ members: [], sum: new Map(), names: new Set(), norm2: 0, latest: Number.NaN });
+      target = stories.length;
+      stories.push([]);
+      storyTerms.push(new Map());
+      storyKey.push(undefined);
     }
-    const c = clusters[target]!;
-    addTo(c, vec, times[i]!);
-    for (const t of profiles[i]!.names) c.names.add(t);
-    c.members.push(i);
-    clusterOf[i] = target;
+    if (key !== undefined && storyKey[target] === undefined) {
+      storyKey[target] = key;
+      keyed.set(key, target);
+    }
+    stories[target]!.push(i);
+    storyOf[i] = target;
+    // Close pairs across stories: support for merging the two later.
+    if (opts.mergeSupport > 0 && sims) for (const [j, s] of sims) if (s >= opts.pair && storyOf[j] !== target) across.push(i, j);
+    const terms = storyTerms[target]!;
+    for (const t of vec.keys()) {
+      terms.set(t, (terms.get(t) ?? 0) + 1);
+      seen.set(t, (seen.get(t) ?? 0) + 1);
+    }
     for (const t of top) {
       let list = postings.get(t);
       if (!list) postings.set(t, (list = []));
-      if (list[list.length - 1] === target) continue;
-      // Each story once per term, most recently active last; a common term keeps only the most
-      // recent stories, as old ones rarely take new articles.
-      const at = list.indexOf(target);
-      if (at >= 0) list.splice(at, 1);
-      list.push(target);
+      list.push(i);
+      // A common term keeps only its most recent articles, as old ones rarely take new articles.
       if (list.length > MAX_POSTING) list.shift();
     }
   }
-  const groups = mergeSharedLeads(
-    clusters.map((c) => c.members),
-    items,
-    profiles,
-    opts.join,
-  )
+  if (opts.mergeSupport > 0) {
+    const merged = mergeSupported({ stories, storyOf, storyKey, across, times, profiles, seen, near, opts });
+    stories.splice(0, stories.length, ...merged.stories);
+    storyKey.splice(0, storyKey.length, ...merged.keys);
+  }
+  const groups = mergeSharedLeads(stories, storyKey, items, profiles)
     .map((members) => members.sort((a, b) => a - b))
     .sort((a, b) => a[0]! - b[0]!);
   return { groups, duplicateOf };
 }
 
+/**
+ * Stories built apart in time order (an article that opened one could not yet join the other) are
+ * merged when `opts.mergeSupport` close pairs of their articles support it, their articles are close
+ * on average, and, when the two are more than the grace period apart, they share specific names.
+ * Pairs of stories with the most support first; a story an earlier grouping made is never merged.
+ */
+function mergeSupported(x: {
+  stories: number[][];
+  storyOf: number[];
+  storyKey: (string | undefined)[];
+  across: number[];
+  times: number[];
+  profiles: Profile[];
+  seen: Map<string, number>;
+  near: (i: number, j: number, cos: number) => number;
+  opts: GroupOptions;
+}): { stories: number[][]; keys: (string | undefined)[] } {
+  const { stories, storyOf, across, profiles, opts } = x;
+  const n = stories.length;
+  const support = new Map<number, number>();
+  for (let k = 0; k < across.length; k += 2) {
+    const a = storyOf[across[k]!]!;
+    const b = storyOf[across[k + 1]!]!;
+    if (a === b) continue;
+    const key = Math.min(a, b) * n + Math.max(a, b);
+    support.set(key, (support.get(key) ?? 0) + 1);
+  }
+  const parent = stories.map((_, g) => g);
+  const members = stories.map((m) => [...m]);
+  const keys = [...x.storyKey];
+  const root = (g: number): number => {
+    while (parent[g] !== g) g = parent[g] = parent[parent[g]!]!;
+    return g;
+  };
+  const pairs = [...support].filter(([, k]) => k >= opts.mergeSupport).sort((p, q) => q[1] - p[1] || p[0] - q[0]);
+  for (const [key] of pairs) {
+    const a = root(Math.floor(key / n));
+    const b = root(key % n);
+    // A story an earlier edition carried is joined article by article, on the evidence an update needs.
+    if (a === b || keys[a] !== undefined || keys[b] !== undefined) continue;
+    const ma = members[a]!.slice(-MAX_COMPARED);
+    const mb = members[b]!.slice(-MAX_COMPARED);
+    let sum = 0;
+    let gap = Number.POSITIVE_INFINITY;
+    for (const i of ma)
+      for (const j of mb) {
+        sum += x.near(i, j, cosine(profiles[i]!.vec, profiles[j]!.vec));
+        gap = Math.min(gap, gapDays(x.times[i]!, x.times[j]!));
+      }
+    if (sum / (ma.length * mb.length) < opts.average) continue;
+    if (gap > opts.graceDays && sharedSpecificNames(members[a]!, members[b]!, profiles, x.seen, opts.specificDf) < opts.lateEvidence)
+      continue;
+    parent[b] = a;
+    members[a]!.push(...members[b]!);
+    keys[a] ??= keys[b];
+  }
+  const out: number[][] = [];
+  const outKeys: (string | undefined)[] = [];
+  for (let g = 0; g < n; g++)
+    if (root(g) === g) {
+      out.push(members[g]!);
+      outKeys.push(keys[g]);
+    }
+  return { stories: out, keys: outKeys };
+}
+
+/** Names both stories use that few articles outside the two use. */
+function sharedSpecificNames(
+  a: readonly number[],
+  b: readonly number[],
+  profiles: readonly Profile[],
+  df: ReadonlyMap<string, number>,
+  specificDf: number,
+): number {
+  const count = (members: readonly number[]): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const i of members) for (const t of profiles[i]!.names) m.set(t, (m.get(t) ?? 0) + 1);
+    return m;
+  };
+  const ca = count(a);
+  const cb = count(b);
+  let k = 0;
+  for (const [t, na] of ca) {
+    const nb = cb.get(t);
+    if (nb !== undefined && (df.get(t) ?? 0) - na - nb <= specificDf) k++;
+  }
+  return k;
+}
+
+/**
+ * How well the story's own articles support an article joining it, or 0 when they do not: its
+ * most recent members are compared one by one (so the story cannot drift: no single member, and no
+ * sum of members, carries the join), and the join needs two of them at least `pair` close (one,
+ * while the story has one article, or when it is `strong`ly close), with a mean over them of at
+ * least `average`. The score is that mean.
+ */
+function joinScore(members: readonly number[], sim: (j: number) => number, opts: GroupOptions): number {
+  const from = Math.max(0, members.length - MAX_COMPARED);
+  let sum = 0;
+  let support = 0;
+  let max = 0;
+  for (let k = from; k < members.length; k++) {
+    const s = sim(members[k]!);
+    sum += s;
+    if (s >= opts.pair) support++;
+    if (s > max) max = s;
+  }
+  const compared = members.length - from;
+  const mean = sum / compared;
+  // Two members close enough, or one very close, or one close and the rest close on average.
+  if (support >= Math.min(2, compared) || max >= opts.strong || (support >= 1 && mean >= opts.average)) return mean;
+  return 0;
+}
+
+/** Days between two articles, or 0 when either has no date. */
+function gapDays(a: number, b: number): number {
+  return Number.isNaN(a) || Number.isNaN(b) ? Number.POSITIVE_INFINITY : Math.abs(a - b) / DAY;
+}
+
+/** The factor on two articles' similarity for the time between them (both ways), or without dates. */
+function timeFactor(a: number, b: number, opts: GroupOptions): number {
+  // Without dates, nearness in time cannot back the link up: content alone must carry it.
+  if (Number.isNaN(a) || Number.isNaN(b)) return opts.undated;
+  const days = Math.abs(a - b) / DAY;
+  return days > opts.graceDays ? Math.exp(-(days - opts.graceDays) / opts.decayDays) : 1;
+}
+
 /** Words a lead sentence needs before two articles opening on it are taken for one story's versions. */
 const SHARED_LEAD_WORDS = 12;
+/**
+ * Cosine two articles opening on the same lead sentence need to be taken for versions of one
+ * report: the lead is evidence of its own, but a boilerplate opening line shared by unrelated items
+ * ("This is a developing story ...") must not merge them.
+ */
+const SHARED_LEAD_COSINE = 0.15;
 
 /**
  * Stories whose articles open on the same lead sentence are one story: a wire service's later
  * versions of a report keep its first sentence and rewrite the rest, so their profiles can drift
- * apart while their lead still says they report one event. The two articles must still be about
- * as close as an article joining a story (`minCosine`): a boilerplate opening line shared by
- * unrelated items ("This is a developing story ...") does not merge them.
+ * apart while their lead still says they report one event. The two articles must still be close
+ * (`SHARED_LEAD_COSINE`): a boilerplate opening line shared by unrelated items ("This is a
+ * developing story ...") does not merge them. Stories an earlier grouping kept apart stay apart.
  */
-function mergeSharedLeads(groups: number[][], items: readonly GroupInput[], profiles: readonly Profile[], minCosine: number): number[][] {
+function mergeSharedLeads(
+  groups: number[][],
+  keys: readonly (string | undefined)[],
+  items: readonly GroupInput[],
+  profiles: readonly Profile[],
+): number[][] {
   const parent = groups.map((_, g) => g);
+  const storyKey = [...keys];
   const root = (g: number): number => {
     while (parent[g] !== g) g = parent[g] = parent[parent[g]!]!;
     return g;
@@ -315,7 +540,13 @@ function mergeSharedLeads(groups: number[][], items: readonly GroupInput[], prof
       if (!key) continue;
       const first = firstWithLead.get(key);
       if (!first) firstWithLead.set(key, { article: i, group: g });
-      else if (cosine(profiles[i]!.vec, profiles[first.article]!.vec) >= minCosine) parent[root(g)] = root(first.group);
+      else if (cosine(profiles[i]!.vec, profiles[first.article]!.vec) >= SHARED_LEAD_COSINE) {
+        const [a, b] = [root(g), root(first.group)];
+        // Two stories an earlier grouping kept apart stay apart.
+        if (a === b || (storyKey[a] !== undefined && storyKey[b] !== undefined && storyKey[a] !== storyKey[b])) continue;
+        parent[a] = b;
+        storyKey[b] ??= storyKey[a];
+      }
     }
   });
   const merged = new Map<number, number[]>();
@@ -339,42 +570,6 @@ function leadKey(a: GroupInput): string {
     .trim();
 }
 const LEAD_SENTENCE_CHARS = 600;
-
-function sharedNames(names: readonly string[], story: ReadonlySet<string>): number {
-  let k = 0;
-  for (const t of names) if (story.has(t)) k++;
-  return k;
-}
-
-/** Cosine of an article with a cluster's centroid, discounted by the time since its latest member. */
-function similarity(vec: ReadonlyMap<string, number>, c: Cluster, t: number, opts: GroupOptions): number {
-  if (c.norm2 <= 0) return 0;
-  let dot = 0;
-  for (const [term, w] of vec) {
-    const v = c.sum.get(term);
-    if (v !== undefined) dot += w * v;
-  }
-  let sim = dot / Math.sqrt(c.norm2);
-  if (!Number.isNaN(t) && !Number.isNaN(c.latest)) {
-    const days = Math.abs(t - c.latest) / DAY;
-    if (days > opts.graceDays) sim *= Math.exp(-(days - opts.graceDays) / opts.decayDays);
-  } else {
-    // Without dates, nearness in time cannot back the link up: content alone must carry it.
-    sim *= opts.undated;
-  }
-  return sim;
-}
-
-function addTo(c: Cluster, vec: ReadonlyMap<string, number>, t: number): void {
-  let dot = 0;
-  for (const [term, w] of vec) {
-    const v = c.sum.get(term) ?? 0;
-    dot += v * w;
-    c.sum.set(term, v + w);
-  }
-  c.norm2 += 2 * dot + 1; // |s + v|^2 = |s|^2 + 2 s.v + |v|^2, with |v| = 1
-  if (!Number.isNaN(t)) c.latest = Number.isNaN(c.latest) ? t : Math.max(c.latest, t);
-}
 
 /** Sort keys: an article's time, or for an undated one the time of the nearest dated one before it. */
 function fillTimes(times: readonly number[]): number[] {
@@ -413,7 +608,7 @@ function bandKey(sig: Uint32Array, band: number): string {
 }
 
 /** Salient-term vectors and MinHash signatures of a batch of articles (idf from the batch). */
-export function profilesOf(items: readonly GroupInput[]): Profile[] {
+export function profilesOf(items: readonly GroupInput[], nameWeight = DEFAULT_GROUPING.nameWeight): Profile[] {
   const n = items.length;
   const table = new TermTable();
   const raw = items.map((a, i) => leadTerms(a, i, table));
@@ -425,7 +620,7 @@ export function profilesOf(items: readonly GroupInput[]): Profile[] {
     const weights = new Float64Array(size);
     for (let k = 0; k < size; k++) {
       const id = r.ids[k]!;
-      weights[k] = (1 + Math.log(r.counts[k]!)) * idfOf[table.df[id]!]! * (r.names.has(id) ? 1.5 : 1);
+      weights[k] = (1 + Math.log(r.counts[k]!)) * idfOf[table.df[id]!]! * (r.names.has(id) ? nameWeight : 1);
     }
     // The VECTOR_TERMS heaviest, heaviest first; ties keep first-occurrence order (deterministic).
     const cut = size > VECTOR_TERMS ? weights.slice().sort()[size - VECTOR_TERMS]! : Number.NEGATIVE_INFINITY;

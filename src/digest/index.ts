@@ -156,7 +156,11 @@ export function digestPrepared(prepared: readonly PreparedArticle[], options: Di
   // Each remembered article belongs to the first story that lists it.
   const remembered = new Map<string, StoryMemory>();
   for (const m of options.memory ?? []) for (const id of m.articleIds) if (!remembered.has(id)) remembered.set(id, m);
-  const { groups, duplicateOf } = groupArticles(prepared);
+  // A remembered article keeps its story: a new article joins it only as it would join any story,
+  // and two remembered stories are never merged into one.
+  const { groups, duplicateOf } = groupArticles(
+    remembered.size === 0 ? prepared : prepared.map((a) => (remembered.has(a.id) ? { ...a, story: remembered.get(a.id)!.id } : a)),
+  );
   const byTime = (a: number, b: number) => timeOf(prepared[a]!) - timeOf(prepared[b]!) || a - b;
   const usedIds = new Set<string>();
 
@@ -181,6 +185,7 @@ export function digestPrepared(prepared: readonly PreparedArticle[], options: Di
     usedIds.add(id);
     const dates = members.map((m) => (m.publishedAt ? Date.parse(m.publishedAt) : NaN)).filter((d) => !Number.isNaN(d));
     const story: Story = { id, update: earlier !== undefined, headline: s.headline, summary: s.summary, sources: s.sources };
+    if (earlier?.firstEdition) story.firstEdition = earlier.firstEdition;
     const rank: RankInput = {
       sources: duplicate.filter((d) => !d).length,
       publishers: new Set(members.map((m) => m.publisher).filter(Boolean)).size,
@@ -193,6 +198,7 @@ export function digestPrepared(prepared: readonly PreparedArticle[], options: Di
       articleIds: [...(earlier && earlier.id === id ? earlier.articleIds : []), ...fresh.map((i) => prepared[i]!.id)],
       sentences: [...(earlier && earlier.id === id ? earlier.sentences : []), ...s.summary],
     };
+    if (earlier && earlier.id === id && earlier.firstEdition) memory.firstEdition = earlier.firstEdition;
     built.push({ story, rank, memory });
   }
   const order = rankStories(built.map((b) => b.rank));

@@ -48,6 +48,8 @@ export interface Story {
   id: string;
   /** True when it continues a story an earlier edition carried: only sentences not sent before. */
   update: boolean;
+  /** On an update, the id of the edition that first carried the story, when the memory knows it. */
+  firstEdition?: string;
   headline: string;
   /** Extractive summary sentences, in reading order. */
   summary: string[];
@@ -82,4 +84,6 @@ export interface StoryMemory {
   articleIds: string[];
   /** Every summary sentence sent for it so far. */
   sentences: string[];
+  /** The edition that first carried it (set by the store; a new story's is the edition being built). */
+  firstEdition?: string;
 }

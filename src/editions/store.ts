@@ -82,10 +82,10 @@ export async function insertEdition(
     ...(e.memory ?? []).map((m) =>
       db
         .prepare(
-          `INSERT OR IGNORE INTO edition_stories (edition_id, story_id, as_of, article_ids, sentences)
-           SELECT id, ?3, ?4, ?5, ?6 FROM editions WHERE id = ?1 AND slot = ?2 AND status = 'built'`,
+          `INSERT OR IGNORE INTO edition_stories (edition_id, story_id, as_of, article_ids, sentences, first_edition_id)
+           SELECT id, ?3, ?4, ?5, ?6, COALESCE(?7, id) FROM editions WHERE id = ?1 AND slot = ?2 AND status = 'built'`,
         )
-        .bind(id, e.slot, m.id, e.asOf, JSON.stringify(m.articleIds), JSON.stringify(m.sentences)),
+        .bind(id, e.slot, m.id, e.asOf, JSON.stringify(m.articleIds), JSON.stringify(m.sentences), m.firstEdition ?? null),
     ),
     ...e.articles.map((a) =>
       db
@@ -223,18 +223,21 @@ export async function storyMemory(
 ): Promise<StoryMemory[]> {
   const { results } = await db
     .prepare(
-      `SELECT s.story_id AS id, s.article_ids AS articleIds, s.sentences FROM edition_stories s JOIN editions e ON e.id = s.edition_id
+      `SELECT s.story_id AS id, s.article_ids AS articleIds, s.sentences, s.first_edition_id AS firstEdition
+       FROM edition_stories s JOIN editions e ON e.id = s.edition_id
        WHERE s.as_of >= ?1 AND s.as_of <= ?2 AND e.slot != ?3 ORDER BY s.as_of DESC, s.edition_id DESC LIMIT ?4`,
     )
     .bind(q.since, q.until, q.exceptSlot, q.limit * 3)
-    .all<{ id: string; articleIds: string; sentences: string }>();
+    .all<{ id: string; articleIds: string; sentences: string; firstEdition: string | null }>();
   const seen = new Set<string>();
   const out: StoryMemory[] = [];
   for (const r of results) {
     if (seen.has(r.id) || out.length >= q.limit) continue;
     seen.add(r.id);
     try {
-      out.push({ id: r.id, articleIds: JSON.parse(r.articleIds) as string[], sentences: JSON.parse(r.sentences) as string[] });
+      const m: StoryMemory = { id: r.id, articleIds: JSON.parse(r.articleIds) as string[], sentences: JSON.parse(r.sentences) as string[] };
+      if (r.firstEdition) m.firstEdition = r.firstEdition;
+      out.push(m);
     } catch {
       // an unreadable row is forgotten
     }

@@ -43,6 +43,7 @@ export function renderText(v: EmailView, unsubscribe: string): string {
   stories.forEach((s, i) => push(...wrap(plainText(s.headline), TEXT_WIDTH, "    ", `${String(i + 1).padStart(2)}. `)));
   for (const [i, s] of stories.entries()) {
     push("", RULE, "", ...wrap(plainText(s.headline), TEXT_WIDTH, "    ", `${String(i + 1).padStart(2)}. `), "");
+    if (s.earlier) push("Continues a story first reported in an earlier edition:", plainText(s.earlier), "");
     for (const sentence of s.summary) push(...wrap(plainText(sentence)), "");
     push("Sources:");
     for (const src of s.sources) {

@@ -32,6 +32,8 @@ export interface StoryView {
   sources: SourceView[];
   /** Where the story can be read on the web (its anchor in the web edition). */
   href: string;
+  /** On an update, the web edition that first carried the story (its anchor there), else "". */
+  earlier: string;
 }
 
 export interface EmailView {
@@ -88,7 +90,24 @@ function storyView(story: Story, editionUrl: string | undefined, webUrl: string)
       return { label: sourceLabel(src, i), href: href ?? "", last: i === n - 1 };
     }),
     href: `${editionUrl ?? webUrl}#${encodeURIComponent(storyAnchor(story))}`,
+    earlier: story.update && story.firstEdition ? firstEditionHref(story.firstEdition, story.id, editionUrl ?? webUrl) : "",
   };
+}
+
+/**
+ * The link from an update to the edition that first carried its story: that edition's page, at
+ * the story's anchor, beside this edition's (or on the site of the preview's URL).
+ * @example firstEditionHref("e1", "s-1", "https://d.example/editions/e2") // "https://d.example/editions/e1#s-1"
+ */
+export function firstEditionHref(editionId: string, storyId: string, here: string): string {
+  const path = `editions/${encodeURIComponent(editionId)}#${encodeURIComponent(storyId)}`;
+  const m = /^(.*\/)editions\/[^/?#]+$/.exec(here);
+  if (m) return `${m[1]}${path}`;
+  try {
+    return new URL(`/${path}`, here).toString();
+  } catch {
+    return `/${path}`;
+  }
 }
 
 /**

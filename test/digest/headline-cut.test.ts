@@ -2,7 +2,6 @@
 // from their nouns, no dangling function words, reported statements said headline-style.
 import { describe, expect, it } from "vitest";
 import { compressSentence, headlineDebris, makeHeadline, reportedHeadline, trimHeadline } from "../../src/digest/headline";
-import { unigramF1 } from "../../src/digest/evaluate";
 
 describe("headline cuts", () => {
   it("does not end on half of a name", () => {
@@ -75,14 +74,6 @@ describe("reported statements", () => {
     const h = makeHeadline([], [brown], ["snp", "referendum", "brown"]);
     expect(h).toBe("Gordon Brown has warned that the Scottish nationalists want an SNP vote");
     expect(headlineDebris(h, [brown])).toEqual([]);
-  });
-});
-
-describe("headline check", () => {
-  it("scores unigram overlap F1", () => {
-    expect(unigramF1(["a", "b"], ["a", "b"])).toBe(1);
-    expect(unigramF1(["a", "b"], ["c"])).toBe(0);
-    expect(unigramF1(["a", "b", "c", "d"], ["a", "x"])).toBeCloseTo((2 * 0.25 * 0.5) / 0.75);
   });
 });
 

@@ -72,3 +72,15 @@ describe("memory across editions", () => {
     expect(day3.digest.stories).toEqual([]);
   });
 });
+
+describe("updates", () => {
+  it("link back to the edition that first carried the story, as the memory tells it", () => {
+    const day1 = buildDigest([a1, b1], { date: "2026-11-20" });
+    const memory = day1.memory!.map((m) => ({ ...m, firstEdition: "edition-1" }));
+    const day2 = buildDigest([a1, b1, a2], { date: "2026-11-21", memory });
+    expect(day2.digest.stories[0]).toMatchObject({ update: true, firstEdition: "edition-1" });
+    expect(day2.memory![0]!.firstEdition).toBe("edition-1");
+    // A story new in this edition names no earlier one.
+    expect(day1.digest.stories.every((s) => s.firstEdition === undefined)).toBe(true);
+  });
+});

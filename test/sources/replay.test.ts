@@ -152,7 +152,12 @@ describe.skipIf(absent)("a replay of four days of two duc2003 feeds", () => {
     expect(res.headers.get("vary")).toContain("Accept");
     const json = (await res.json()) as Digest;
     expect(json).toEqual(withUpdate.digest);
-    expect(Object.keys(json.stories[0]!).sort()).toEqual(["headline", "id", "sources", "summary", "update"]);
+    for (const s of json.stories) {
+      // An update names the edition that first carried its story.
+      const keys = ["headline", "id", "sources", "summary", "update", ...(s.update ? ["firstEdition"] : [])].sort();
+      expect(Object.keys(s).sort()).toEqual(keys);
+      if (s.update) expect(s.firstEdition).toBe(editions.find((e) => e.digest.stories.some((x) => x.id === s.id))!.id);
+    }
     const page = await (await exports.default.fetch(new Request(`http://localhost/editions/${withUpdate.id}`))).text();
     const update = withUpdate.digest.stories.find((s) => s.update)!;
     expect(page).toContain(`Update: ${update.headline.replace(/&/g, "&amp;").replace(/'/g, "&#39;").replace(/"/g, "&quot;")}`);

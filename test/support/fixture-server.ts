@@ -2,8 +2,8 @@
 // offline. Special paths: /status/NNN answers that status; /slow/MS answers after MS ms;
 // /huge/BYTES.xml a valid RSS feed of about BYTES bytes; /pathological.xml a feed whose one item
 // is a single 300 KB paragraph; /pages/NAME.html an article page (full-text fetches);
-// /duc/NS/PUBLISHER.xml and /eval/K.xml feeds built from ../shared/eval, /news/K.xml from generated
-// articles (see duc-feeds.ts). The server never throws: what it cannot answer is a 404 or a 500.
+// /duc/NS/PUBLISHER.xml, /eval/K.xml and /gva/NS/{a,b}.xml feeds built from ../shared/eval, /news/K.xml
+// from generated articles (see duc-feeds.ts). The server never throws: what it cannot answer is a 404 or a 500.
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -52,7 +52,7 @@ async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
     return void res.end(articlePage(page[1]!));
   }
-  if (path.startsWith("/duc/") || path.startsWith("/eval/") || path.startsWith("/news/")) {
+  if (path.startsWith("/duc/") || path.startsWith("/eval/") || path.startsWith("/gva/") || path.startsWith("/news/")) {
     const answer = await ducFeeds.answer(req.method ?? "GET", path, new URL(req.url ?? "/", "http://x").searchParams, req.headers);
     res.writeHead(answer.status, answer.headers);
     return void res.end(answer.body);

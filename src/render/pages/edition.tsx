@@ -38,6 +38,12 @@ function StoryBlock({ story, sourceTextHref }: { story: Story; sourceTextHref: (
   return (
     <article class="story" id={storyAnchor(story)}>
       <h2>{shownHeadline(story)}</h2>
+      {story.update && story.firstEdition ? (
+        <p class="muted">
+          Continues a story first reported in{" "}
+          <a href={`/editions/${encodeURIComponent(story.firstEdition)}#${encodeURIComponent(storyAnchor(story))}`}>an earlier edition</a>.
+        </p>
+      ) : null}
       {story.summary.map((s) => (
         <p>{s}</p>
       ))}

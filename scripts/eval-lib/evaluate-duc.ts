@@ -3,12 +3,12 @@
 // recall against several human references, first 100 words, beside Lead and Centroid baselines
 // scored by the same scorer in the same run. Used by scripts/eval.ts, scripts/tune.ts and tests.
 
-import { prepareArticles, summarizeStory, type PreparedArticle } from "./index";
-import { groupArticles, type GroupOptions, DEFAULT_GROUPING } from "./group";
+import { prepareArticles, summarizeStory, type PreparedArticle } from "../../src/digest/index";
+import { groupArticles, type GroupOptions, DEFAULT_GROUPING } from "../../src/digest/group";
 import { jsonObjectLines } from "./evaluate";
 import { rougeRecall, type RecallScores } from "./rouge";
-import { fnv1a32 } from "./text";
-import type { RawArticle } from "./types";
+import { fnv1a32 } from "../../src/digest/text";
+import type { RawArticle } from "../../src/digest/types";
 
 export interface DucDoc {
   id: string;
@@ -130,8 +130,16 @@ export function groupingEval(
   prepared?: readonly PreparedArticle[],
 ): { scores: GroupingScores; groups: number[][]; prepared: readonly PreparedArticle[] } {
   const prep = prepared ?? prepareArticles(labelled.map((a) => a.raw)).articles;
-  if (prep.length !== labelled.length) throw new Error("every labelled article must survive cleaning");
-  const { groups } = groupArticles(prep, opts);
+  if (prep.length === labelled.length) {
+    const { groups } = groupArticles(prep, opts);
+    return { scores: bcubed(labelled, groups), groups, prepared: prep };
+  }
+  // An article with no prose left after cleaning is in no story: it is scored as one of its own.
+  const at = new Map(labelled.map((a, i) => [a.raw.id, i]));
+  const index = prep.map((a) => at.get(a.id)!);
+  const kept = new Set(index);
+  const groups = groupArticles(prep, opts).groups.map((g) => g.map((k) => index[k]!));
+  labelled.forEach((_, i) => kept.has(i) || groups.push([i]));
   return { scores: bcubed(labelled, groups), groups, prepared: prep };
 }
 

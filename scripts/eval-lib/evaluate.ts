@@ -2,14 +2,14 @@
 // averages ROUGE with one scorer, so the comparison is like for like. Used by scripts/eval.ts
 // and test/node/digest-eval.test.ts; file reading stays in those callers.
 
-import { buildDigest } from "./index";
-import { cleanText } from "./clean";
-import { splitSentences } from "./sentences";
+import { buildDigest } from "../../src/digest/index";
+import { cleanText } from "../../src/digest/clean";
+import { splitSentences } from "../../src/digest/sentences";
 import { rouge, type RougeScores } from "./rouge";
-import type { SummaryWeights } from "./summarize";
-import { candidatesOf, summarize, DEFAULT_WEIGHTS } from "./summarize";
-import { fnv1a32, slugWords } from "./text";
-import type { RawArticle } from "./types";
+import type { SummaryWeights } from "../../src/digest/summarize";
+import { candidatesOf, summarize, DEFAULT_WEIGHTS } from "../../src/digest/summarize";
+import { fnv1a32, slugWords } from "../../src/digest/text";
+import type { RawArticle } from "../../src/digest/types";
 
 export interface EvalRecord {
   id: string;
