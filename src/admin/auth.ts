@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { timingSafeEqual } from "hono/utils/buffer";
 import type { AppEnv } from "../http/env";
+import type { BodyPolicy } from "../http/validate";
 import { readSession } from "./session";
 
 const bearer = bearerAuth({
@@ -22,4 +23,20 @@ export const adminAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
   const reading = c.req.method === "GET" || c.req.method === "HEAD";
   if (reading && !c.req.header("authorization") && (await readSession(c))) return next();
   return bearer(c as never, next);
+};
+
+/** The admin API's JSON body, `{}` when empty; any field error is a 422 naming the field. */
+export const ADMIN_JSON: BodyPolicy = {
+  accept: ["json"],
+  noFields: "blank",
+  unsupported: [415, "Unsupported media type", "Send JSON (Content-Type: application/json)."],
+  unreadable: [400, "Bad JSON", "The body could not be read."],
+  badJson: [400, "Bad JSON", "The body is not valid JSON."],
+  invalid: (issues) => [
+    422,
+    "Invalid request",
+    issues
+      .map((i) => `${(i.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".") || "body"}: ${i.message}`)
+      .join("; "),
+  ],
 };

@@ -4,10 +4,10 @@
 // before sending, unpublishing, and the settings (schedule, review, event retention).
 import * as z from "zod/mini";
 import { factory } from "../http/env";
-import { adminAccess } from "./auth";
+import { ADMIN_JSON, adminAccess } from "./auth";
 import { HttpError } from "../http/errors";
 import { CACHE } from "../http/policy";
-import { body, limitBody, type BodyPolicy } from "../http/validate";
+import { body, limitBody } from "../http/validate";
 import { sendTestEdition } from "../delivery/test-send";
 import { editEdition } from "../editions/edit";
 import { nextEdition } from "../editions/next";
@@ -20,22 +20,6 @@ import { normalizeAddress } from "../subscriptions/address";
 import { editionId } from "../editions/types";
 import { param, type Refusal } from "../http/validate";
 import { currentSettings, updateSettings } from "../settings/service";
-
-/** A JSON body, `{}` when empty; any field error is a 422 naming the field. */
-export const OPERATOR_JSON: BodyPolicy = {
-  accept: ["json"],
-  noFields: "blank",
-  unsupported: [415, "Unsupported media type", "Send JSON (Content-Type: application/json)."],
-  unreadable: [400, "Bad JSON", "The body could not be read."],
-  badJson: [400, "Bad JSON", "The body is not valid JSON."],
-  invalid: (issues) => [
-    422,
-    "Invalid request",
-    issues
-      .map((i) => `${(i.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".") || "body"}: ${i.message}`)
-      .join("; "),
-  ],
-};
 
 const SMALL_BODY = limitBody(16 * 1024, [413, "Payload too large", "The body may hold at most 16 KB of JSON."]);
 
@@ -59,7 +43,7 @@ operator.get("/settings", async (c) => {
   return c.json(await currentSettings(c.var.deps));
 });
 // PUT /admin/settings with any of those fields; 422 names each bad field and stores nothing.
-operator.put("/settings", SMALL_BODY, body(settingsBody, OPERATOR_JSON), async (c) => {
+operator.put("/settings", SMALL_BODY, body(settingsBody, ADMIN_JSON), async (c) => {
   const r = await updateSettings(c.var.deps, c.req.valid("json"));
   if (!r.ok) throw new HttpError(422, "Invalid settings", r.problems.join("; "), { fields: { problems: r.problems } });
   return c.json(r.settings);
@@ -97,7 +81,7 @@ const testBody = z.strictObject({ to: z.string() });
 // Test send: POST /admin/editions/:id/test {"to": "editor@example.com"} -> 202 {to, subject}.
 // The stored edition, "[Test]" before its subject, to one address through the configured
 // transport; no delivery is recorded. A few per minute (the same limiter as signups, its own key).
-operator.post("/editions/:id/test", param(idParam, BAD_ID), SMALL_BODY, body(testBody, OPERATOR_JSON), async (c) => {
+operator.post("/editions/:id/test", param(idParam, BAD_ID), SMALL_BODY, body(testBody, ADMIN_JSON), async (c) => {
   const { id } = c.req.valid("param");
   const to = normalizeAddress(c.req.valid("json").to);
   if (!to.ok) throw new HttpError(422, "Invalid request", `to: ${to.message}`);
@@ -127,7 +111,7 @@ const editBody = z.strictObject({ subject: z.optional(z.string()), drop: z.optio
 
 // Edit before sending: PATCH /admin/editions/:id {"subject"?, "drop"?: [storyId], "order"?: [storyId]}
 // -> the edition rendered again; 409 once its delivery has started.
-operator.patch("/editions/:id", param(idParam, BAD_ID), SMALL_BODY, body(editBody, OPERATOR_JSON), async (c) => {
+operator.patch("/editions/:id", param(idParam, BAD_ID), SMALL_BODY, body(editBody, ADMIN_JSON), async (c) => {
   const { id } = c.req.valid("param");
   const r = await editEdition(c.var.deps, id, c.req.valid("json"));
   if (r.outcome === "missing") throw notFound(id);

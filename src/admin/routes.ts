@@ -10,9 +10,9 @@ import { editionId, SLOT_PATTERN, type EditionRecord } from "../editions/types";
 import { factory } from "../http/env";
 import { sourceStates } from "../sources/service";
 import { HttpError } from "../http/errors";
-import { adminAccess } from "./auth";
+import { ADMIN_JSON, adminAccess } from "./auth";
 import { CACHE } from "../http/policy";
-import { body, limitBody, param, query, type BodyPolicy, type Refusal } from "../http/validate";
+import { body, limitBody, param, query, type Refusal } from "../http/validate";
 import {
   countByStatus,
   exportCsv,
@@ -29,22 +29,6 @@ const buildBody = z.strictObject({
   send: z.optional(z.boolean()),
 });
 
-/** A JSON body, `{}` when empty; anything else is the caller's mistake, answered with a 4xx. */
-const JSON_BODY: BodyPolicy = {
-  accept: ["json"],
-  noFields: "blank",
-  unsupported: [415, "Unsupported media type", "Send JSON (Content-Type: application/json)."],
-  unreadable: [400, "Bad JSON", "The body could not be read."],
-  badJson: [400, "Bad JSON", "The body is not valid JSON."],
-  invalid: (issues) => [
-    422,
-    "Invalid request",
-    issues
-      .map((i) => `${(i.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".") || "body"}: ${i.message}`)
-      .join("; "),
-  ],
-};
-
 const idParam = z.object({ id: editionId });
 const BAD_ID: Refusal = [400, "Bad edition id", "Edition ids hold letters, digits and ._- only."];
 const notFound = (id: string) => new HttpError(404, "Not found", `No edition with id ${id}.`);
@@ -58,7 +42,7 @@ admin.use(adminAccess);
 admin.post(
   "/editions",
   limitBody(4096, [413, "Payload too large", "The body may hold at most 4 KB of JSON."]),
-  body(buildBody, JSON_BODY),
+  body(buildBody, ADMIN_JSON),
   async (c) => {
     const { force = false, send = false, slot } = c.req.valid("json");
     const now = c.var.deps.clock();
@@ -164,7 +148,7 @@ const addressBody = z.strictObject({ email: z.string().check(z.maxLength(512)) }
 const smallBody = limitBody(4096, [413, "Payload too large", "The body may hold at most 4 KB of JSON."]);
 
 // Erasure: POST /admin/subscribers/erase {"email": "..."} -> the address is in no table afterwards.
-admin.post("/subscribers/erase", smallBody, body(addressBody, JSON_BODY), async (c) => {
+admin.post("/subscribers/erase", smallBody, body(addressBody, ADMIN_JSON), async (c) => {
   const r = await eraseSubscriber(c.var.deps, c.req.valid("json").email);
   if (!r) throw new HttpError(400, "Bad address", 'Send the address to erase as {"email": "ann@example.com"}.');
   return c.json(r);
@@ -180,7 +164,7 @@ admin.delete("/subscribers/:email", () => {
 });
 
 // Lifting a bounce or a complaint, an operator's explicit decision (logged): POST /admin/subscribers/lift {"email": "..."}
-admin.post("/subscribers/lift", smallBody, body(addressBody, JSON_BODY), async (c) => {
+admin.post("/subscribers/lift", smallBody, body(addressBody, ADMIN_JSON), async (c) => {
   const r = await liftAddress(c.var.deps, c.req.valid("json").email);
   if (!r) throw new HttpError(400, "Bad address", 'Send the address as {"email": "ann@example.com"}.');
   return c.json(r);

@@ -1,10 +1,9 @@
-// Fetching a feed as bytes and decoding them in the encoding the answer declares (decode.ts): the
-// same conditional GET, time limit and streaming byte cap as fetchCapped (fetch.ts), which decodes
-// every answer as UTF-8 and so cannot read an ISO-8859-1 or UTF-16 feed. Used for feeds by ingest,
-// fetchFeeds and the CLI; article pages still go through fetchCapped.
+// Fetching a feed: a conditional GET (If-None-Match / If-Modified-Since), a time limit, the bytes
+// read under the cap (fetch.ts), then decoded in the encoding the answer declares (decode.ts), so
+// ISO-8859-1, windows-1252 and UTF-16 feeds read right. Used by ingest, fetchFeeds and the CLI.
 import { decodeFeed } from "./decode";
 import { FeedError } from "./feed-parse";
-import type { FetchOptions } from "./fetch";
+import { type FetchOptions, readBytes } from "./fetch";
 
 export type FetchedFeed =
   | { status: 304 }
@@ -44,33 +43,4 @@ export async function fetchFeedText(url: string, o: FetchOptions): Promise<Fetch
   const bytes = await readBytes(res, url, o.maxBytes, signal, o.timeoutMs);
   const { text, encoding, warnings } = decodeFeed(bytes, res.headers.get("content-type"));
   return { status: 200, body: text, encoding, warnings, etag: res.headers.get("etag"), lastModified: res.headers.get("last-modified") };
-}
-
-async function readBytes(res: Response, url: string, maxBytes: number, signal: AbortSignal, timeoutMs: number): Promise<Uint8Array> {
-  if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-      if (bytes > maxBytes) throw new FeedError(`${url}: larger than ${Math.round(maxBytes / 1024)} KB, stopped reading`);
-      chunks.push(value);
-    }
-  } catch (e) {
-    await reader.cancel().catch(() => {});
-    if (e instanceof FeedError) throw e;
-    throw new FeedError(
-      `${url}: ${signal.aborted ? `no complete answer within ${timeoutMs} ms` : `read failed (${(e as Error).message})`}`,
-    );
-  }
-  const out = new Uint8Array(bytes);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }

@@ -1,6 +1,6 @@
-// Fetching a feed or an article page: conditional GET (If-None-Match / If-Modified-Since), a time
-// limit for the whole answer, and a streaming read that stops at a byte cap, so a hostile or huge
-// document costs at most the cap (never `res.text()` on an unbounded body). Article pages come
+// Fetching article pages, and the streaming read under a byte cap that feeds use too (feed-fetch.ts),
+// so a hostile or huge document costs at most the cap (never `res.text()` on an unbounded body),
+// within a time limit for the whole answer. Article pages come
 // from links in feed items, which whoever writes the feed controls: fetchPage checks each one,
 // and each redirect hop, against the page policy (fetch-policy.ts) before any connection.
 import { FeedError } from "./feed-parse";
@@ -19,56 +19,24 @@ export interface FetchOptions {
   fetcher?: typeof fetch;
 }
 
-export type Fetched = { status: 304 } | { status: 200; body: string; etag: string | null; lastModified: string | null };
-
-const FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5";
-
 /**
- * GETs a URL conditionally and reads at most `maxBytes` of it; throws FeedError (naming the URL)
- * on an HTTP error, a timeout or an oversized body.
- * @example const r = await fetchCapped(url, { etag, timeoutMs: 8000, maxBytes: MAX_FEED_BYTES });
+ * Reads a response's body as bytes, at most `maxBytes` (a streaming read that stops at the cap,
+ * never `res.bytes()` on an unbounded body); throws FeedError naming the URL when it is larger, or
+ * when the time limit runs out before the body does.
+ * @example const bytes = await readBytes(res, url, MAX_FEED_BYTES, signal, 8000);
  */
-export async function fetchCapped(url: string, o: FetchOptions): Promise<Fetched> {
-  const headers: Record<string, string> = { accept: o.accept ?? FEED_ACCEPT, "user-agent": "newsletter-digest/0.1 (+feed reader)" };
-  if (o.etag) headers["if-none-match"] = o.etag;
-  if (o.lastModified) headers["if-modified-since"] = o.lastModified;
-  const signal = AbortSignal.timeout(o.timeoutMs);
-  let res: Response;
-  try {
-    res = await (o.fetcher ?? fetch)(url, { headers, signal, redirect: "follow" });
-  } catch (e) {
-    throw new FeedError(`${url}: ${signal.aborted ? `no answer within ${o.timeoutMs} ms` : `fetch failed (${(e as Error).message})`}`);
-  }
-  if (res.status === 304) {
-    await res.body?.cancel();
-    return { status: 304 };
-  }
-  if (!res.ok) {
-    await res.body?.cancel();
-    throw new FeedError(`${url}: HTTP ${res.status}`);
-  }
-  const declared = Number(res.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > o.maxBytes) {
-    await res.body?.cancel();
-    throw new FeedError(`${url}: larger than ${Math.round(o.maxBytes / 1024)} KB (Content-Length ${declared}), not read`);
-  }
-  const body = await readCapped(res, url, o.maxBytes, signal, o.timeoutMs);
-  return { status: 200, body, etag: res.headers.get("etag"), lastModified: res.headers.get("last-modified") };
-}
-
-async function readCapped(res: Response, url: string, maxBytes: number, signal: AbortSignal, timeoutMs: number): Promise<string> {
-  if (!res.body) return "";
+export async function readBytes(res: Response, url: string, maxBytes: number, signal: AbortSignal, timeoutMs: number): Promise<Uint8Array> {
+  if (!res.body) return new Uint8Array(0);
   const reader = res.body.getReader();
-  const decoder = new TextDecoder();
+  const chunks: Uint8Array[] = [];
   let bytes = 0;
-  let out = "";
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       bytes += value.byteLength;
       if (bytes > maxBytes) throw new FeedError(`${url}: larger than ${Math.round(maxBytes / 1024)} KB, stopped reading`);
-      out += decoder.decode(value, { stream: true });
+      chunks.push(value);
     }
   } catch (e) {
     await reader.cancel().catch(() => {});
@@ -77,7 +45,18 @@ async function readCapped(res: Response, url: string, maxBytes: number, signal: 
       `${url}: ${signal.aborted ? `no complete answer within ${timeoutMs} ms` : `read failed (${(e as Error).message})`}`,
     );
   }
-  return out + decoder.decode();
+  const out = new Uint8Array(bytes);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/** An article page's text: its bytes, read under the cap, as UTF-8. */
+async function readCapped(res: Response, url: string, maxBytes: number, signal: AbortSignal, timeoutMs: number): Promise<string> {
+  return new TextDecoder().decode(await readBytes(res, url, maxBytes, signal, timeoutMs));
 }
 
 /** A page the policy refused: the item keeps its excerpt, and the reason goes on the source's row. */

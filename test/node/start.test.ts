@@ -4,7 +4,6 @@
 // required ones; and starting (or restarting) never mails a subscriber.
 import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,22 +11,12 @@ import PostalMime from "postal-mime";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signFor } from "../../src/subscriptions/tokens";
+import { freePort } from "../browser/local-worker";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const WEBHOOK_SECRET = "whsec_c3RhcnQtdGVzdC13ZWJob29rLXNlY3JldC0wMTIz";
 const PREVIOUS = "start-test-previous-signing-secret-0123456789";
 const ADMIN_TOKEN = "start-test-admin-token-0123456789abcdef";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 let dir: string;
 let port: number;
