@@ -106,10 +106,10 @@ const EMPTY = 0xffffffff;
 const DAY = 86_400_000;
 
 export interface Profile {
-  /** L2-normalised tf-idf weights of the article's salient terms, highest first. */
-  vec: Map<string, number>;
-  /** The salient terms that are proper names. */
-  names: string[];
+  /** L2-normalised tf-idf weights of the article's salient terms (batch term ids), highest first. */
+  vec: Map<number, number>;
+  /** The salient terms that are proper names (batch term ids). */
+  names: number[];
   sig: Uint32Array;
 }
 /**
@@ -247,7 +247,7 @@ function sigJaccard(a: Uint32Array, b: Uint32Array): number {
 }
 
 /** Cosine of two L2-normalised sparse vectors. */
-export function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+export function cosine(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): number {
   const [small, big] = a.size <= b.size ? [a, b] : [b, a];
   let dot = 0;
   for (const [t, w] of small) {
@@ -273,15 +273,15 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
 
   const stories: number[][] = [];
   const storyOf = new Array<number>(n).fill(-1);
-  const postings = new Map<string, number[]>();
+  const postings = new Map<number, number[]>();
   const near = (i: number, j: number, cos: number): number => cos * timeFactor(times[i]!, times[j]!, opts);
   // Terms of each story's members (how many use each), and of every article so far.
-  const storyTerms: Map<string, number>[] = [];
-  const seen = new Map<string, number>();
+  const storyTerms: Map<number, number>[] = [];
+  const seen = new Map<number, number>();
   /** Names the article shares with a story that few earlier articles outside it use (specific evidence). */
   // Articles of the whole batch using each name: a remembered story is joined on names that the
   // new articles of the edition do not share among themselves either.
-  let batchNames: Map<string, number> | undefined;
+  let batchNames: Map<number, number> | undefined;
   const evidence = (i: number, c: number, wholeBatch: boolean): number => {
     if (wholeBatch && !batchNames) {
       batchNames = new Map();
@@ -391,7 +391,7 @@ function mergeSupported(x: {
   across: number[];
   times: number[];
   profiles: Profile[];
-  seen: Map<string, number>;
+  seen: Map<number, number>;
   near: (i: number, j: number, cos: number) => number;
   opts: GroupOptions;
 }): { stories: number[][]; keys: (string | undefined)[] } {
@@ -449,11 +449,11 @@ function sharedSpecificNames(
   a: readonly number[],
   b: readonly number[],
   profiles: readonly Profile[],
-  df: ReadonlyMap<string, number>,
+  df: ReadonlyMap<number, number>,
   specificDf: number,
 ): number {
-  const count = (members: readonly number[]): Map<string, number> => {
-    const m = new Map<string, number>();
+  const count = (members: readonly number[]): Map<number, number> => {
+    const m = new Map<number, number>();
     for (const i of members) for (const t of profiles[i]!.names) m.set(t, (m.get(t) ?? 0) + 1);
     return m;
   };
@@ -631,12 +631,12 @@ export function profilesOf(items: readonly GroupInput[], nameWeight = DEFAULT_GR
     let norm = 0;
     for (const k of order) norm += weights[k]! * weights[k]!;
     norm = Math.sqrt(norm) || 1;
-    const vec = new Map<string, number>();
-    const names: string[] = [];
+    const vec = new Map<number, number>();
+    const names: number[] = [];
     for (const k of order) {
-      const t = table.terms[r.ids[k]!]!;
-      vec.set(t, weights[k]! / norm);
-      if (r.names.has(r.ids[k]!)) names.push(t);
+      const id = r.ids[k]!;
+      vec.set(id, weights[k]! / norm);
+      if (r.names.has(id)) names.push(id);
     }
     return { vec, names, sig: minhash(r.tokens) };
   });
