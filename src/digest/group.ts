@@ -61,6 +61,17 @@ export interface GroupOptions {
   mergeSupport: number;
 }
 
+/** What the grouping knows beyond the batch. */
+export interface GroupContext {
+  /**
+   * Articles ever stored that use each name (stems, as `leadNames` gives them), the batch's own
+   * included. Whether a name is specific to one event is judged against this history, not only the
+   * batch: a city's trauma hospital or its police district is named in a report a week, and seen
+   * over months it is no evidence that two reports are of one shooting.
+   */
+  nameHistory?: ReadonlyMap<string, number>;
+}
+
 /** Chosen on half A of gva_dev and of the duc2003 clusters mixed with cnndm_dev (`npm run tune -- group`). */
 export const DEFAULT_GROUPING: GroupOptions = {
   pair: 0.2,
@@ -261,9 +272,10 @@ export function cosine(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, nu
  * Groups articles into stories.
  * @example groupArticles([{ id: "a", paragraphs: ["..."] }, { id: "b", paragraphs: ["..."] }]).groups
  */
-export function groupArticles(items: readonly GroupInput[], opts: GroupOptions = DEFAULT_GROUPING): Grouping {
+export function groupArticles(items: readonly GroupInput[], opts: GroupOptions = DEFAULT_GROUPING, context: GroupContext = {}): Grouping {
   const n = items.length;
-  const profiles = profilesOf(items, opts.nameWeight);
+  const { profiles, terms: termOf } = profilesOf(items, opts.nameWeight);
+  const history = context.nameHistory;
   const duplicateOf = findCopies(profiles, opts.duplicate);
   const times = items.map((a) => (a.publishedAt ? Date.parse(a.publishedAt) : Number.NaN));
   // Time order (undated articles keep their input position relative to their neighbours).
@@ -279,21 +291,25 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
   const storyTerms: Map<number, number>[] = [];
   const seen = new Map<number, number>();
   /** Names the article shares with a story that few earlier articles outside it use (specific evidence). */
-  // Articles of the whole batch using each name: a remembered story is joined on names that the
-  // new articles of the edition do not share among themselves either.
+  // Articles using each name, for a remembered story: those of the whole batch (a remembered story
+  // is joined on names the new articles of the edition do not share among themselves either), or
+  // of the names' history when it is known and counts more.
   let batchNames: Map<number, number> | undefined;
-  const evidence = (i: number, c: number, wholeBatch: boolean): number => {
-    if (wholeBatch && !batchNames) {
+  const users = (t: number): number => {
+    if (!batchNames) {
       batchNames = new Map();
-      for (const p of profiles) for (const t of p.names) batchNames.set(t, (batchNames.get(t) ?? 0) + 1);
+      for (const p of profiles) for (const name of p.names) batchNames.set(name, (batchNames.get(name) ?? 0) + 1);
     }
-    const users = wholeBatch ? batchNames! : seen;
+    return Math.max(batchNames.get(t) ?? 0, history?.get(termOf[t]!) ?? 0);
+  };
+  const evidence = (i: number, c: number, wholeBatch: boolean): number => {
     const terms = storyTerms[c]!;
     let k = 0;
     for (const t of profiles[i]!.names) {
       const inStory = terms.get(t);
-      // The article itself is outside the story, and counted among the batch's users.
-      if (inStory !== undefined && users.get(t)! - inStory - (wholeBatch ? 1 : 0) <= opts.specificDf) k++;
+      if (inStory === undefined) continue;
+      // The article itself is outside the story, and counted among the batch's (and history's) users.
+      if ((wholeBatch ? users(t) - 1 : seen.get(t)!) - inStory <= opts.specificDf) k++;
     }
     return k;
   };
@@ -607,15 +623,28 @@ function bandKey(sig: Uint32Array, band: number): string {
   return key;
 }
 
-/** Salient-term vectors and MinHash signatures of a batch of articles (idf from the batch). */
-export function profilesOf(items: readonly GroupInput[], nameWeight = DEFAULT_GROUPING.nameWeight): Profile[] {
+/**
+ * The names of an article's title and lead, as its profile takes them (stems, each once): what a
+ * store counts into the names' history.
+ * @example leadNames({ id: "a", paragraphs: ["Police said Jane Roe was taken to Mercy Hospital."] }) // ["jane", "roe", "mercy", "hospital"]
+ */
+export function leadNames(a: GroupInput): string[] {
+  const table = new TermTable();
+  return [...leadTerms(a, 0, table).names].map((id) => table.terms[id]!);
+}
+
+/** Salient-term vectors and MinHash signatures of a batch of articles (idf from the batch), and the batch's terms by id. */
+export function profilesOf(
+  items: readonly GroupInput[],
+  nameWeight = DEFAULT_GROUPING.nameWeight,
+): { profiles: Profile[]; terms: readonly string[] } {
   const n = items.length;
   const table = new TermTable();
   const raw = items.map((a, i) => leadTerms(a, i, table));
   // idf depends on a document frequency from 1 to n only: one table, filled once.
   const idfOf = new Float64Array(n + 2);
   for (let d = 0; d <= n + 1; d++) idfOf[d] = 1 + Math.log((n + 1) / (d + 1));
-  return raw.map((r) => {
+  const profiles = raw.map((r) => {
     const size = r.ids.length;
     const weights = new Float64Array(size);
     for (let k = 0; k < size; k++) {
@@ -640,10 +669,11 @@ export function profilesOf(items: readonly GroupInput[], nameWeight = DEFAULT_GR
     }
     return { vec, names, sig: minhash(r.tokens) };
   });
+  return { profiles, terms: table.terms };
 }
 
 /** Similarity figures for a pair of articles, as the grouping sees them (for tests and tuning). */
 export function pairSimilarity(a: GroupInput, b: GroupInput): { cosine: number; jaccard: number } {
-  const [pa, pb] = profilesOf([a, b]) as [Profile, Profile];
+  const [pa, pb] = profilesOf([a, b]).profiles as [Profile, Profile];
   return { cosine: cosine(pa.vec, pb.vec), jaccard: sigJaccard(pa.sig, pb.sig) };
 }

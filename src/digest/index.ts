@@ -4,7 +4,8 @@
 import type { Article, Digest, DigestOptions, RawArticle, Source, Story, StoryMemory } from "./types";
 import { ingest } from "./ingest";
 import { cleanParagraphs, rawParagraphs, repeatedParagraphs } from "./clean";
-import { groupArticles } from "./group";
+import { DEFAULT_GROUPING, groupArticles } from "./group";
+export { leadNames } from "./group";
 import {
   candidatesOfSentences,
   summarizeLead,
@@ -160,6 +161,8 @@ export function digestPrepared(prepared: readonly PreparedArticle[], options: Di
   // and two remembered stories are never merged into one.
   const { groups, duplicateOf } = groupArticles(
     remembered.size === 0 ? prepared : prepared.map((a) => (remembered.has(a.id) ? { ...a, story: remembered.get(a.id)!.id } : a)),
+    DEFAULT_GROUPING,
+    options.nameHistory ? { nameHistory: options.nameHistory } : {},
   );
   const byTime = (a: number, b: number) => timeOf(prepared[a]!) - timeOf(prepared[b]!) || a - b;
   const usedIds = new Set<string>();

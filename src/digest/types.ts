@@ -74,6 +74,11 @@ export interface DigestOptions {
    * they let new articles join the story, but are never sent again.
    */
   memory?: readonly StoryMemory[];
+  /**
+   * How many articles ever stored use each name (see `leadNames`): a remembered story is continued
+   * only on names that are rare in this history, not merely in the batch.
+   */
+  nameHistory?: ReadonlyMap<string, number>;
 }
 
 /** A story an earlier edition carried, as the next build needs it. */

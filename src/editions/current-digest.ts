@@ -3,12 +3,13 @@
 // sent again and one that new articles joined comes back as an update. Nothing is fetched or
 // analysed here: ingest (src/sources/ingest.ts) stored each item with its analysis.
 import type { Config } from "../config";
-import { buildDigest, digestPrepared, type DigestResult, type PreparedArticle } from "../digest";
+import { buildDigest, digestPrepared, leadNames, type DigestResult, type PreparedArticle } from "../digest";
 import { log } from "../log";
 import type { DigestContext } from "../ports";
 import { configuredSources } from "../sources/ingest";
 import { seedArticles } from "../sources/seeds";
-import { hasItems, itemsByGuid, itemsSeenBetween, latestItems } from "../sources/store";
+import { hasItems, itemsByGuid, itemsSeenBetween, latestItems, nameHistory } from "../sources/store";
+import type { StoredItem } from "../sources/types";
 import { previousEdition, storyMemory } from "./store";
 
 export type { DigestContext };
@@ -65,7 +66,22 @@ export async function currentDigest(config: Config, now: Date, ctx: DigestContex
   const rememberedIds = [...new Set(memory.flatMap((m) => m.articleIds))].filter((id) => !freshIds.has(id));
   const remembered = fresh.length === 0 ? [] : await itemsByGuid(db, rememberedIds);
   const prepared: PreparedArticle[] = [...remembered, ...fresh].map((i) => i.article);
-  const result = digestPrepared(prepared, { ...options, memory });
+  const result = digestPrepared(prepared, { ...options, memory, ...(await historyFor(db, fresh, remembered.length)) });
   if (ctx.preview && result.digest.stories.length === 0) return latest();
   return result;
+}
+
+/** The names' history of the fresh articles' names, when there is a remembered story to continue. */
+async function historyFor(
+  db: D1Database,
+  fresh: readonly StoredItem[],
+  remembered: number,
+): Promise<{ nameHistory?: ReadonlyMap<string, number> }> {
+  if (remembered === 0 || fresh.length === 0) return {};
+  return {
+    nameHistory: await nameHistory(
+      db,
+      fresh.flatMap((i) => leadNames(i.article)),
+    ),
+  };
 }

@@ -5,7 +5,7 @@
 // it never stops the edition.
 import type { Config } from "../config";
 import { htmlToText, ingest as readArticle } from "../digest/ingest";
-import { prepareArticles } from "../digest";
+import { leadNames, prepareArticles } from "../digest";
 import type { RawArticle } from "../digest/types";
 import { log } from "../log";
 import { MAX_ITEMS_PER_FEED, readFeed, toRawArticles } from "./feed-parse";
@@ -16,6 +16,7 @@ import type { PagePolicy, Resolver } from "./fetch-policy";
 import { fingerprint } from "./fingerprint";
 import { seedArticles } from "./seeds";
 import {
+  countNamesStatement,
   getSources,
   insertItemStatement,
   knownItems,
@@ -126,8 +127,10 @@ export async function ingestSources(deps: { db: D1Database; config: Config }, no
           fingerprint: fingerprint(article.paragraphs),
           firstSeenAt: at,
         }));
-        const done = await db.batch([...items.map((i) => insertItemStatement(db, i)), recordFetchStatement(db, record)]);
-        newItems = done.slice(0, items.length).filter((r) => r.meta.changes > 0).length;
+        // Each insert is followed by the count of its names, which counts only when the insert stored it.
+        const statements = items.flatMap((i) => [insertItemStatement(db, i), countNamesStatement(db, leadNames(i.article))]);
+        const done = await db.batch([...statements, recordFetchStatement(db, record)]);
+        newItems = done.filter((r, k) => k % 2 === 0 && k < statements.length && r.meta.changes > 0).length;
       } catch (e) {
         record.status = "failed";
         record.error = e instanceof Error ? e.message : String(e);

@@ -143,6 +143,29 @@ export function insertItemStatement(db: D1Database, item: NewItem): D1PreparedSt
     );
 }
 
+/**
+ * The statement that counts an item's names into the names' history, run right after the item's
+ * insert in the same batch: it counts only when that insert stored a row (changes() is the last
+ * completed statement's), so an item seen again is never counted twice. `''` counts the item.
+ */
+export function countNamesStatement(db: D1Database, names: readonly string[]): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO name_history (name, articles) SELECT value, 1 FROM json_each(?) WHERE changes() > 0
+       ON CONFLICT (name) DO UPDATE SET articles = articles + 1`,
+    )
+    .bind(JSON.stringify(["", ...new Set(names)]));
+}
+
+/** How many stored articles use each of `names` (those no stored article uses are left out). */
+export async function nameHistory(db: D1Database, names: readonly string[]): Promise<Map<string, number>> {
+  const { results } = await db
+    .prepare("SELECT name, articles FROM name_history WHERE name IN (SELECT value FROM json_each(?)) AND name <> ''")
+    .bind(JSON.stringify([...new Set(names)]))
+    .all<{ name: string; articles: number }>();
+  return new Map(results.map((r) => [r.name, r.articles]));
+}
+
 interface ItemRow {
   guid: string;
   url: string | null;

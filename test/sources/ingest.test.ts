@@ -7,7 +7,8 @@ import { makeDeps } from "../../src/deps";
 import { buildEdition } from "../../src/editions/build";
 import { getEdition } from "../../src/editions/store";
 import { ingestSources, MAX_ITEM_CHARS } from "../../src/sources/ingest";
-import { getSources } from "../../src/sources/store";
+import { getSources, itemsByGuid } from "../../src/sources/store";
+import { leadNames } from "../../src/digest";
 
 const url = (p: string) => `${env.TEST_FIXTURES_URL}${p}`;
 const depsFor = (feeds: string[], extra: Record<string, string> = {}) =>
@@ -59,6 +60,39 @@ describe("ingest", () => {
     const again = await ingestSources(deps, new Date("2026-11-21T07:00:00Z"));
     expect(again.sources.map((s) => s.status)).toEqual(["not-modified", "not-modified"]);
     expect(again.sources.map((s) => s.newItems)).toEqual([0, 0]);
+  });
+
+  it("counts each stored item's names into the names' history once, however many feeds repeat it", async () => {
+    const names = async () =>
+      new Map(
+        (await env.DB.prepare("SELECT name, articles FROM name_history").all<{ name: string; articles: number }>()).results.map((r) => [
+          r.name,
+          r.articles,
+        ]),
+      );
+    const before = await names();
+    const feeds = [url("/news/7.xml?count=4&at=2026-11-22T06:00:00Z"), url("/news/7.xml?count=5&at=2026-11-22T06:00:00Z")];
+    const deps = depsFor(feeds);
+    await ingestSources(deps, new Date("2026-11-22T07:00:00Z"));
+    await ingestSources(deps, new Date("2026-11-22T08:00:00Z"));
+    const after = await names();
+    // Five items were stored (the second feed repeats the first one's four): '' counts them.
+    expect((after.get("") ?? 0) - (before.get("") ?? 0)).toBe(5);
+    const guids = (
+      await env.DB.prepare("SELECT guid FROM items WHERE source_url IN (?, ?)")
+        .bind(...feeds)
+        .all<{ guid: string }>()
+    ).results;
+    expect(guids).toHaveLength(5);
+    // Each name is counted once per stored item whose title and lead use it.
+    const expected = new Map<string, number>();
+    for (const item of await itemsByGuid(
+      env.DB,
+      guids.map((g) => g.guid),
+    ))
+      for (const name of new Set(leadNames(item.article))) expected.set(name, (expected.get(name) ?? 0) + 1);
+    expect(expected.size).toBeGreaterThan(3);
+    for (const [name, n] of expected) expect((after.get(name) ?? 0) - (before.get(name) ?? 0), name).toBe(n);
   });
 
   it("builds an edition of 500 items far under D1's 2 MB row limit", async () => {
