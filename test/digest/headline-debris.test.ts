@@ -81,3 +81,30 @@ describe("cleaning wire copy", () => {
     ]);
   });
 });
+
+// Issue 19: what the clause check and the cut check read better (invented sentences).
+describe("whole clauses, read more closely", () => {
+  it("take the verb after an aside's closing comma, and keep a subordinate clause open to its comma", () => {
+    expect(isWholeClause("Mayor Whitfield, in a speech to farmers, thanked the volunteers")).toBe(true);
+    expect(isWholeClause("The river's smell, as the old fishermen knew well")).toBe(false);
+    expect(headlineDebris("Three days after the storm flattened the harbour and sank two ferries", ["x"])).toContain("not a clause");
+  });
+
+  it("need a verb after ', but' and read 'X, run by' as a participle", () => {
+    expect(isWholeClause("The council approved the plan, but the residents")).toBe(false);
+    expect(isWholeClause("The library, run by volunteers")).toBe(false);
+  });
+
+  it("flag a cut before what completes a comparison or a passive", () => {
+    expect(headlineDebris("The new bridge is as wide", ["The new bridge is as wide as the old ferry landing."])).toContain(
+      "cut inside a phrase",
+    );
+    expect(
+      headlineDebris("The storm damage has been caused", ["The storm damage has been caused by a rare wind from the east."]),
+    ).toContain("cut inside a phrase");
+  });
+
+  it("let a preposition's object pronoun end a whole sentence", () => {
+    expect(headlineDebris("The ferry crews voted for it", ["The ferry crews voted for it."])).toEqual([]);
+  });
+});
