@@ -147,10 +147,56 @@ function wholePhraseBefore(prefix: string, rest = ""): boolean {
   // been traced to beef produced | at a plant"); without one it is the verb ("Georges plowed | across").
   const before = (ws[ws.length - 2] ?? "").toLowerCase();
   if (/ed$/.test(lower) && !AUX_WORD.test(before) && !/ly$/.test(before) && isWholeClause(ws.slice(0, -1).join(" "))) return false;
+  // Nor is it the verb when the preposition makes it describe the noun of a relative clause
+  // ("a technique that aims to ... experienced | during").
+  if (/ed$/.test(lower) && !isWholeClause(prefix + (/^ \S+/.exec(rest)?.[0] ?? ""))) return false;
   // A name going on past the preposition: "the Centers | for Disease Control".
   if (/^\p{Lu}/u.test(last) && /^ \S+ \p{Lu}/u.test(rest)) return false;
-  return !endsOnScopedPhrase(prefix);
+  return !endsOnScopedPhrase(prefix) && !verbAwaitsComplement(prefix, rest);
 }
+
+/** Prepositions a verb often needs after it ("called | on", "worked | as", "deal | with"). */
+const COMPLEMENT_PREPOSITION = /^ (?:as|on|to|for|with|into|about|at|of|from|against|upon)\b/i;
+/** A quantifier that opens a noun phrase rather than a phrase of its own ("killed | at least 62"). */
+const QUANTIFIER_START = /^ (?:at (?:least|most)|up to|as (?:many|much|few|little))\b/i;
+
+/**
+ * Whether a cut before `rest` leaves a verb without what it needs: the text ends on its main verb
+ * or on an infinitive and a preposition it takes follows ("The union called | on parliament", "pledged
+ * to fight | against crime"), or a quantifier of its object follows ("have killed | at least 62 people").
+ */
+function verbAwaitsComplement(prefix: string, rest: string): boolean {
+  if (QUANTIFIER_START.test(rest)) return true;
+  if (!COMPLEMENT_PREPOSITION.test(rest)) return false;
+  const ws = prefix.split(" ");
+  const last = ws[ws.length - 1] ?? "";
+  if (!/^\p{Ll}+$/u.test(last)) return false;
+  if ((ws[ws.length - 2] ?? "").toLowerCase() === "to") return true;
+  return !isWholeClause(ws.slice(0, -1).join(" "));
+}
+
+/**
+ * Whether a cut before "and", "or" or "but" splits a phrase: what follows the conjunction opens
+ * neither a clause (a determiner, pronoun, name or number) nor a predicate (a verb, when the text
+ * does not end on a verb whose object would be left behind; a word before a determiner is one):
+ * "a severe | and unnecessary burden",
+ * "tied to feeling | and memory", "have killed | and injured hundreds".
+ */
+function coordinationSplits(prefix: string, rest: string): boolean {
+  const m = /^ (?:and|or|but) ([^\s]+)(?: ([^\s]+))?/i.exec(rest);
+  if (!m) return false;
+  const next = m[1]!.replace(/[,;:.!?"']+$/, "");
+  // A word before a determiner is a verb taking its object: "and reduce a dropout rate".
+  if (/^\p{Ll}+$/u.test(next) && DETERMINER.test(m[2] ?? "") && !FUNCTION_WORD.test(next)) return false;
+  if (/^\p{Lu}/u.test(next) || NUMBER.test(next) || DETERMINER.test(next) || SUBJECT_WORDS.has(next.toLowerCase())) return false;
+  const w = next.toLowerCase();
+  const nextVerb = VERB_WORD.test(w) || AUX_WORD.test(w) || PLAIN_PRESENT.has(w) || CLAUSE_VERBS.has(w) || PRESENT_VERB.test(w);
+  if (!nextVerb) return true;
+  const last = lastWord(prefix).toLowerCase();
+  return VERB_WORD.test(last) || AUX_WORD.test(last) || PLAIN_PRESENT.has(last);
+}
+const PREPOSITION_WORDS: ReadonlySet<string> = new Set(PREPOSITIONS);
+const SUBJECT_WORDS: ReadonlySet<string> = new Set([...SUBJECT_PRONOUNS, "there", "it"]);
 
 /** A phrase that gives a superlative its scope: "the strongest evidence to date", "the best year ever". */
 const SCOPE_PHRASE = /\b(?:to date|ever|yet|so far|on record|in history|of all time)$/i;
@@ -192,9 +238,14 @@ function cutPointAt(text: string, at: number): boolean {
     return m !== null && m.index === at;
   };
   if (from(PUNCT_BOUNDARY)) return punctCut(prefix, text.slice(at));
-  if (from(CLAUSE_BOUNDARY)) return completePrefix(prefix) && !endsOnScopedPhrase(prefix);
+  if (from(CLAUSE_BOUNDARY)) return clauseCut(prefix, text.slice(at));
   if (from(THAT_CLAUSE)) return thatClauseCut(prefix);
   return from(PHRASE_BOUNDARY) && wholePhraseBefore(prefix, text.slice(at));
+}
+
+/** Whether a cut before a clause opener leaves a whole clause, splitting no phrase and leaving no verb without its complement. */
+function clauseCut(prefix: string, rest: string): boolean {
+  return completePrefix(prefix) && !endsOnScopedPhrase(prefix) && !coordinationSplits(prefix, rest) && !verbAwaitsComplement(prefix, rest);
 }
 
 /** Whether `prefix` (text before a boundary) can stand as a headline: it does not end hanging, and is a whole clause. */
@@ -205,11 +256,14 @@ function completePrefix(prefix: string): boolean {
     !OPEN_COMPARISON.test(t) &&
     !OPEN_PASSIVE.test(t) &&
     !OPEN_GERUND.test(t) &&
+    !OPEN_TIMES.test(t) &&
     !OPEN_LIST.test(prefix) &&
     isWholeClause(prefix)
   );
 }
 
+/** A multiple waiting for its comparison: "were 2.4 times" (more likely ...). */
+const OPEN_TIMES = /(?:^|\s)\S+ times$/i;
 /** A gerund after a preposition, waiting for its object: "succeeded in investigating". */
 const OPEN_GERUND = new RegExp(String.raw`\b(?:${alternation(PREPOSITIONS)}) \p{Ll}+ing$`, "iu");
 /** A list not yet at its last item ("roads, bridges" before "and ports"): a comma among the last words. */
@@ -261,6 +315,10 @@ export function isWholeClause(text: string): boolean {
   // included"): the word after its closing comma is the main verb's place, not a participle's.
   let aside = false;
   let asideClosedAt = -1;
+  let reducedAt = -1;
+  const first = (ws[0] ?? "").toLowerCase();
+  // A text opening on a preposition or an adverb sets a scene before its comma ("In 2010, was ...").
+  const asideOpener = (FUNCTION_WORD.test(first) && !DETERMINER.test(first)) || !/^\p{Lu}/u.test(ws[0] ?? "") || /ly$/.test(first);
   for (let i = 0; i < ws.length; i++) {
     const raw = ws[i]!;
     const w = raw.replace(/[^\p{L}'-]/gu, "").toLowerCase();
@@ -275,12 +333,25 @@ export function isWholeClause(text: string): boolean {
         ? SUBORDINATE_WORDS.has(w) || /^(?:rather than|instead of) /i.test(text)
         : CLAUSE_WORDS.has(w) && (w !== "as" || i === 1 || prev.endsWith(","))
     ) {
-      // A "that" after a verb of saying opens the clause that verb already waits for.
-      if (!(w === "that" && top && !top.verb && top.need)) open.push({ verb: false, need: RELATIVE_WORDS.has(w) });
+      // A "that" after a verb of saying opens the clause that verb already waits for; a relative
+      // clause or "whether" needs its verb.
+      const need = RELATIVE_WORDS.has(w) || w === "whether";
+      const after = next.replace(/[^\p{L}'-]/gu, "").toLowerCase();
+      // A subordinate clause reduced to a participle or a phrase ("while driving", "when on leave")
+      // is whole at once, and its participle is no verb.
+      if (!need && (/\p{L}{2,}(?:ing|ed)$/u.test(after) || PREPOSITION_WORDS.has(after))) {
+        if (!PREPOSITION_WORDS.has(after)) reducedAt = i + 1;
+      } else if (!(w === "that" && top && !top.verb && top.need)) open.push({ verb: false, need });
     } else if (i > 0) {
       const afterComma = /[,:;]$/.test(prev) && asideClosedAt !== i - 1;
+      // After a relative clause has its verb, a word in "-ed" before a preposition describes the noun
+      // before it ("a technique that aims to ... experienced during ..."), it is not the main verb.
+      const describing = /ed$/.test(w) && !!top?.verb && top.need && PREPOSITION_WORDS.has(next.toLowerCase());
       const participle =
-        (/(?:ed|ing)$/.test(w) && (afterComma || prev === "-" || DETERMINER.test(prev) || PARTICIPLE_NEXT.test(next))) ||
+        describing ||
+        i === reducedAt ||
+        (/(?:ed|ing)$/.test(w) &&
+          (afterComma || prev === "-" || DETERMINER.test(prev) || PREPOSITION_WORDS.has(prev) || PARTICIPLE_NEXT.test(next))) ||
         (afterComma && PARTICIPLE_NEXT.test(next)); // "the center, run by ..."
       // A capitalised word is a name ("United"), a word after "to" an infinitive ("to be").
       const verb =
@@ -291,13 +362,22 @@ export function isWholeClause(text: string): boolean {
         !(/^(?:be|have|been)$/.test(prev) && (ws[i - 2] ?? "").toLowerCase() === "to") &&
         (VERB_WORD.test(w) ||
           (PRESENT_VERB.test(w) && (AFTER_PRESENT.test(next) || /ly$/.test(next))) ||
-          (PLAIN_PRESENT.has(w) && (/(?:[^'s]s|ly)$/.test(prev) || /^\p{Lu}[^']*$/u.test(ws[i - 1]!) || BEFORE_PLAIN_PRESENT.has(prev))));
+          (PLAIN_PRESENT.has(w) &&
+            (/(?:[^'s]s|ly)$/.test(prev) ||
+              /^\p{Lu}[^']*$/u.test(ws[i - 1]!) ||
+              BEFORE_PLAIN_PRESENT.has(prev) ||
+              RELATIVE_WORDS.has(prev))));
       const afterAux = AUX_WORD.test(prev) || (/ly$/.test(prev) && AUX_WORD.test(ws[i - 2] ?? ""));
+      // A verb right after one comma that follows a subject with no verb: "The star of the film, can
+      // be seen" is a subject cut from its verb by a comma, not a clause.
+      if (verb && aside && !main && open.length === 0 && /,$/.test(prev) && !asideOpener) return false;
       if (verb && top?.verb && top.need && !afterAux) {
         // A second verb after a relative clause's own is the main clause's: "A man who won $500 shot
         // ..."; a subordinate clause runs to its comma ("after the board met and voted, ...").
         open.pop();
-        if (open.length === 0) main = true;
+        const outer = open[open.length - 1];
+        if (outer) outer.verb = true;
+        else main = true;
       } else if (verb && top) top.verb = true;
       else if (verb) main = true;
       // A verb of saying or thinking takes a clause of its own: "said the boycott" is not whole.
@@ -334,6 +414,7 @@ function cutHeadline(text: string, max: number): { text: string; clean: boolean 
     .replace(/[.!?]+["']?$/, "");
   if (t.length > max) {
     const head = t.slice(0, max + 1);
+    const ahead = t.slice(0, max + 40);
     // Boundaries: punctuation first, else a word opening a clause, else a preposition opening a
     // phrase after a whole one; the latest of the first kind found whose text before it does not
     // end hanging.
@@ -341,13 +422,14 @@ function cutHeadline(text: string, max: number): { text: string; clean: boolean 
       const at: number[] = [];
       let m: RegExpExecArray | null;
       re.lastIndex = 0;
-      while ((m = re.exec(head))) if (m.index >= max * 0.45 && m.index <= max) at.push(m.index);
+      // Matched on a few words past the limit, so that a word the limit cuts ("so" of "some") is no opener.
+      while ((m = re.exec(ahead)) && m.index <= max) if (m.index >= max * 0.45) at.push(m.index);
       // The latest that passes: tried from the end, so the checks stop at the first.
       for (let k = at.length - 1; k >= 0; k--) if (ok(t.slice(0, at[k]))) return at[k]!;
       return -1;
     };
     let cut = lastBoundary(PUNCT_BOUNDARY, (prefix) => punctCut(prefix, t.slice(prefix.length)));
-    if (cut < 0) cut = lastBoundary(CLAUSE_BOUNDARY, (prefix) => completePrefix(prefix) && !endsOnScopedPhrase(prefix));
+    if (cut < 0) cut = lastBoundary(CLAUSE_BOUNDARY, (prefix) => clauseCut(prefix, t.slice(prefix.length)));
     if (cut < 0) cut = lastBoundary(THAT_CLAUSE, thatClauseCut);
     if (cut < 0) cut = lastBoundary(PHRASE_BOUNDARY, (prefix) => wholePhraseBefore(prefix, t.slice(prefix.length)));
     if (cut > 0) t = t.slice(0, cut);
@@ -505,6 +587,10 @@ export function withoutOpener(s: string): string {
     return s;
   if (VERB_WORD.test(next) || PLAIN_PRESENT.has(next) || CLAUSE_VERBS.has(next)) return s;
   if (isWholeClause(s.slice(0, comma)) || !isWholeClause(rest.replace(/[.!?]+["']?$/, ""))) return s;
+  // The subject and its verb come before any comma of the rest: in "In the pictures O'Toole, the
+  // star of ..., can be seen" the subject was in the opener.
+  const chunk = rest.indexOf(",");
+  if (chunk >= 0 && !isWholeClause(rest.slice(0, chunk))) return s;
   return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 
@@ -603,6 +689,9 @@ export function withoutSubjectClause(s: string): string {
   if (!m) return s;
   const head = lastWord(m[1]!);
   if (FUNCTION_WORD.test(head) || DETERMINER.test(head)) return s;
+  // After a name, a word in "-s" is its verb ("StatusPeople.com reports that ..."), not a noun a clause describes.
+  const words = m[1]!.split(" ");
+  if (words.length === 2 && /^\p{Lu}/u.test(words[0]!) && PRESENT_VERB.test(head)) return s;
   // A participle describes a plural subject ("Investigators looking"), not a noun in "-ing" ("The
   // Beijing meeting"), and runs to an auxiliary: a past tense after it may be its own ("on set").
   // A verb of saying after a plural subject is its own too ("Scientists trying to ... say").
@@ -710,8 +799,9 @@ export function headlineDebris(headline: string, sentences: readonly string[] = 
  * sentence goes on past the headline, and not after a clause boundary or a whole phrase.
  */
 export function cutsInsidePhrase(headline: string, sentence: string): boolean {
-  const h = headline.replace(/[.!?]+["']?$/, "");
-  const full = compressSentence(sentence);
+  // Quotation marks a cut may have dropped (unbalanced) do not hide the cut.
+  const h = headline.replace(/[.!?]+["']?$/, "").replace(/["“”]/g, "");
+  const full = compressSentence(sentence).replace(/["“”]/g, "").replace(/ {2,}/g, " ");
   if (!full.startsWith(h) || full.length <= h.length) return false;
   const rest = full.slice(h.length);
   return !/^[.!?]*["')]*$/.test(rest) && !cutPointAt(full, h.length);
