@@ -57,12 +57,21 @@ export function stripTitleSuffix(title: string): string {
 /** Words that leave a headline hanging when it ends on them (after a cut). */
 const DANGLING_END = new RegExp(`^(?:${alternation(HEADLINE_DANGLING_END)})$`, "i");
 const lastWord = (t: string): string => (t.split(" ").pop() ?? "").replace(/[,;:.!?"'’)]+$/, "");
+/** An object pronoun after a preposition ends a phrase: "will have on them", "voted for it". */
+const PREPOSITION_OBJECT = new RegExp(`\\b(?:${alternation(PREPOSITIONS)}) (?:them|him|it|us|me)[.!?]?$`, "i");
+/** Whether text ends on a word that leaves it hanging (DANGLING_END), but for a preposition's object pronoun. */
+const hangingEnd = (t: string): boolean => DANGLING_END.test(lastWord(t)) && !PREPOSITION_OBJECT.test(t);
 const DETERMINER = new RegExp(`^(?:${alternation(DETERMINERS)})$`, "i");
 const FUNCTION_WORD = new RegExp(`^(?:${alternation(FUNCTION_WORDS)})$`, "i");
 /** A number, in figures ("8", "£3bn", "40%", "5th") or in words ("eight", "million"). */
 const NUMBER = new RegExp([String.raw`^[£$€]?\d[\d,.]*(?:%|m|bn|k|th|st|nd|rd|s)?$`, `^(?:${alternation(NUMBER_WORDS)})$`].join("|"), "i");
 /** Clause openers a headline may be cut before (the words stay out of the headline). */
 const CLAUSE_BOUNDARY = new RegExp(String.raw` (?:${alternation(CLAUSE_OPENERS)}|that (?:${alternation(FINITE_AUXILIARIES)}))\b`, "g");
+/**
+ * "that" opening a clause with a subject of its own after a noun ("the strongest evidence to date |
+ * that the disorder is ..."): a headline may end on the noun (see thatClauseCut).
+ */
+const THAT_CLAUSE = new RegExp(String.raw` that (?=(?:${alternation([...DETERMINERS, ...SUBJECT_PRONOUNS, "there"])}) |\p{Lu})`, "gu");
 
 /**
  * Backs a cut-off headline off words that leave it hanging: a function word, a number, a
@@ -106,6 +115,10 @@ function backOff(kept: string, rest: string): string {
 }
 
 const PUNCT_BOUNDARY = /(?:[,;:](?= )| -| \()/g;
+/** After a comma, the rest of a list ("intellectual, | medical and psychiatric fitness"): no boundary. */
+const LIST_REST = /^, (?:[\p{L}'-]+ ){0,3}[\p{L}'-]+(?:, (?:[\p{L}'-]+ ){0,3}[\p{L}'-]+)*,? (?:and|or) /u;
+/** Whether a cut at punctuation leaves a whole clause and does not split a list. */
+const punctCut = (prefix: string, rest: string): boolean => !LIST_REST.test(rest) && completePrefix(prefix);
 /** A preposition opening a phrase ("of" binds its noun phrase too tightly to be cut before). */
 const PHRASE_BOUNDARY = new RegExp(
   ` (?:(?:${alternation(PREPOSITIONS.filter((p) => p !== "of" && p !== "to"))})(?= )|(?=\\p{Ll}{2,}ed (?:${alternation(PREPOSITIONS)}) ))`,
@@ -134,13 +147,66 @@ function wholePhraseBefore(prefix: string, rest = ""): boolean {
   // been traced to beef produced | at a plant"); without one it is the verb ("Georges plowed | across").
   const before = (ws[ws.length - 2] ?? "").toLowerCase();
   if (/ed$/.test(lower) && !AUX_WORD.test(before) && !/ly$/.test(before) && isWholeClause(ws.slice(0, -1).join(" "))) return false;
+  // Nor is it the verb when the preposition makes it describe the noun of a relative clause
+  // ("a technique that aims to ... experienced | during").
+  if (/ed$/.test(lower) && !isWholeClause(prefix + (/^ \S+/.exec(rest)?.[0] ?? ""))) return false;
   // A name going on past the preposition: "the Centers | for Disease Control".
   if (/^\p{Lu}/u.test(last) && /^ \S+ \p{Lu}/u.test(rest)) return false;
-  return !endsOnScopedPhrase(prefix);
+  return !endsOnScopedPhrase(prefix) && !verbAwaitsComplement(prefix, rest);
 }
 
-/** Whether one of the last words is a superlative or the like, which needs the phrase after it. */
+/** Prepositions a verb often needs after it ("called | on", "worked | as", "deal | with"). */
+const COMPLEMENT_PREPOSITION = /^ (?:as|on|to|for|with|into|about|at|of|from|against|upon)\b/i;
+/** A quantifier that opens a noun phrase rather than a phrase of its own ("killed | at least 62"). */
+const QUANTIFIER_START = /^ (?:at (?:least|most)|up to|as (?:many|much|few|little))\b/i;
+
+/**
+ * Whether a cut before `rest` leaves a verb without what it needs: the text ends on its main verb
+ * or on an infinitive and a preposition it takes follows ("The union called | on parliament", "pledged
+ * to fight | against crime"), or a quantifier of its object follows ("have killed | at least 62 people").
+ */
+function verbAwaitsComplement(prefix: string, rest: string): boolean {
+  if (QUANTIFIER_START.test(rest)) return true;
+  if (!COMPLEMENT_PREPOSITION.test(rest)) return false;
+  const ws = prefix.split(" ");
+  const last = ws[ws.length - 1] ?? "";
+  if (!/^\p{Ll}+$/u.test(last)) return false;
+  if ((ws[ws.length - 2] ?? "").toLowerCase() === "to") return true;
+  return !isWholeClause(ws.slice(0, -1).join(" "));
+}
+
+/**
+ * Whether a cut before "and", "or" or "but" splits a phrase: what follows the conjunction opens
+ * neither a clause (a determiner, pronoun, name or number) nor a predicate (a verb, when the text
+ * does not end on a verb whose object would be left behind; a word before a determiner is one):
+ * "a severe | and unnecessary burden",
+ * "tied to feeling | and memory", "have killed | and injured hundreds".
+ */
+function coordinationSplits(prefix: string, rest: string): boolean {
+  const m = /^ (?:and|or|but) ([^\s]+)(?: ([^\s]+))?/i.exec(rest);
+  if (!m) return false;
+  const next = m[1]!.replace(/[,;:.!?"']+$/, "");
+  // A word before a determiner is a verb taking its object: "and reduce a dropout rate".
+  if (/^\p{Ll}+$/u.test(next) && DETERMINER.test(m[2] ?? "") && !FUNCTION_WORD.test(next)) return false;
+  if (/^\p{Lu}/u.test(next) || NUMBER.test(next) || DETERMINER.test(next) || SUBJECT_WORDS.has(next.toLowerCase())) return false;
+  const w = next.toLowerCase();
+  const nextVerb = VERB_WORD.test(w) || AUX_WORD.test(w) || PLAIN_PRESENT.has(w) || CLAUSE_VERBS.has(w) || PRESENT_VERB.test(w);
+  if (!nextVerb) return true;
+  const last = lastWord(prefix).toLowerCase();
+  return VERB_WORD.test(last) || AUX_WORD.test(last) || PLAIN_PRESENT.has(last);
+}
+const PREPOSITION_WORDS: ReadonlySet<string> = new Set(PREPOSITIONS);
+const SUBJECT_WORDS: ReadonlySet<string> = new Set([...SUBJECT_PRONOUNS, "there", "it"]);
+
+/** A phrase that gives a superlative its scope: "the strongest evidence to date", "the best year ever". */
+const SCOPE_PHRASE = /\b(?:to date|ever|yet|so far|on record|in history|of all time)$/i;
+
+/**
+ * Whether one of the last words is a superlative or the like, which needs the phrase after it
+ * (unless the text ends on the phrase that scopes it).
+ */
 function endsOnScopedPhrase(prefix: string): boolean {
+  if (SCOPE_PHRASE.test(prefix.replace(/[\s,;:]+$/, ""))) return false;
   return prefix
     .split(" ")
     .slice(-7)
@@ -148,6 +214,19 @@ function endsOnScopedPhrase(prefix: string): boolean {
       const bare = w.replace(/[^\p{L}-]/gu, "").toLowerCase();
       return SUPERLATIVE.test(bare) && !NOT_SUPERLATIVE.has(bare);
     });
+}
+
+/**
+ * Whether a cut before "that" (THAT_CLAUSE) leaves a whole clause ending on a noun: not on a verb
+ * ("The report shows | that ..." would need its clause), which shows as the text being a whole
+ * clause even without its last word, that word being no verb form, nor one after an auxiliary.
+ */
+function thatClauseCut(prefix: string): boolean {
+  const ws = prefix.split(" ");
+  const last = lastWord(prefix).toLowerCase();
+  if (ws.length < 4 || VERB_WORD.test(last) || CLAUSE_VERBS.has(last) || PLAIN_PRESENT.has(last) || /(?:ing|ly)$/.test(last)) return false;
+  if (AUX_WORD.test(ws[ws.length - 2] ?? "")) return false;
+  return completePrefix(prefix) && !endsOnScopedPhrase(prefix) && isWholeClause(ws.slice(0, -1).join(" "));
 }
 
 /** Whether cutting `text` at `at` ends it on a boundary a headline may be cut on (see cutHeadline). */
@@ -158,19 +237,49 @@ function cutPointAt(text: string, at: number): boolean {
     const m = re.exec(text);
     return m !== null && m.index === at;
   };
-  if (from(PUNCT_BOUNDARY)) return completePrefix(prefix);
-  if (from(CLAUSE_BOUNDARY)) return completePrefix(prefix) && !endsOnScopedPhrase(prefix);
+  if (from(PUNCT_BOUNDARY)) return punctCut(prefix, text.slice(at));
+  if (from(CLAUSE_BOUNDARY)) return clauseCut(prefix, text.slice(at));
+  if (from(THAT_CLAUSE)) return thatClauseCut(prefix);
   return from(PHRASE_BOUNDARY) && wholePhraseBefore(prefix, text.slice(at));
+}
+
+/** Whether a cut before a clause opener leaves a whole clause, splitting no phrase and leaving no verb without its complement. */
+function clauseCut(prefix: string, rest: string): boolean {
+  return completePrefix(prefix) && !endsOnScopedPhrase(prefix) && !coordinationSplits(prefix, rest) && !verbAwaitsComplement(prefix, rest);
 }
 
 /** Whether `prefix` (text before a boundary) can stand as a headline: it does not end hanging, and is a whole clause. */
 function completePrefix(prefix: string): boolean {
-  return !DANGLING_END.test(lastWord(prefix.replace(/[\s,;:\-–(]+$/, ""))) && isWholeClause(prefix);
+  const t = prefix.replace(/[\s,;:\-–(]+$/, "");
+  return (
+    !hangingEnd(t) &&
+    !OPEN_COMPARISON.test(t) &&
+    !OPEN_PASSIVE.test(t) &&
+    !OPEN_GERUND.test(t) &&
+    !OPEN_TIMES.test(t) &&
+    !OPEN_LIST.test(prefix) &&
+    isWholeClause(prefix)
+  );
 }
+
+/** A multiple waiting for its comparison: "were 2.4 times" (more likely ...). */
+const OPEN_TIMES = /(?:^|\s)\S+ times$/i;
+/** A gerund after a preposition, waiting for its object: "succeeded in investigating". */
+const OPEN_GERUND = new RegExp(String.raw`\b(?:${alternation(PREPOSITIONS)}) \p{Ll}+ing$`, "iu");
+/** A list not yet at its last item ("roads, bridges" before "and ports"): a comma among the last words. */
+const OPEN_LIST = /,(?: [\p{L}'-]+){1,3}$/u;
+/** A comparison or degree waiting for what completes it: "is as bad" (as ...), "is so light" (that ...). */
+const OPEN_COMPARISON = /\b(?:as|so|too) [\p{L}-]+$/iu;
+/**
+ * A passive whose participle needs its complement: "has been caused" (by ...), "is named" (after ...),
+ * "was described" (as ...).
+ */
+const OPEN_PASSIVE =
+  /\b(?:is|are|was|were|be|been|being) (?:\p{Ll}+ly )?(?:caused|named|called|known|described|regarded|considered|seen|dubbed|made|led|followed|driven|prompted|triggered)$/u;
 
 const FINITE_WORDS: ReadonlySet<string> = new Set([...AUXILIARIES, ...IRREGULAR_PAST]);
 /** A verb form on its own: an auxiliary, an irregular past tense or a lower-case word in "-ed". */
-const VERB_WORD = { test: (w: string): boolean => FINITE_WORDS.has(w) || /^\p{Ll}{2,}ed$/u.test(w) };
+const VERB_WORD = { test: (w: string): boolean => FINITE_WORDS.has(w) || /^\p{Ll}{2,}ed$/u.test(w) || /^\p{Ll}+n['’]t$/u.test(w) };
 const PRESENT_VERB = /^\p{Ll}{2,}[^s]s$/u;
 const AFTER_PRESENT_SET: ReadonlySet<string> = new Set(AFTER_PRESENT_VERB);
 const AFTER_PRESENT = { test: (w: string): boolean => AFTER_PRESENT_SET.has(w.toLowerCase()) };
@@ -186,7 +295,7 @@ const SUBORDINATE_WORDS: ReadonlySet<string> = new Set(SUBORDINATORS.filter((w) 
 /** After a participle, words that make it describe a noun ("led by", "known as"), not be the verb. */
 const PARTICIPLE_NEXT = /^(?:by|as)$/i;
 /** Verbs of saying and thinking, whose clause ("said [that] the plan ...") needs a verb of its own. */
-const CLAUSE_VERBS: ReadonlySet<string> = new Set([...SAYING_VERBS, ...REPORTING_VERBS, ...THINKING_VERBS]);
+const CLAUSE_VERBS: ReadonlySet<string> = new Set([...SAYING_VERBS, ...REPORTING_VERBS, ...THINKING_VERBS, "say"]);
 
 /**
  * Whether text is a whole clause, as far as words alone tell: its main clause has a finite verb
@@ -199,20 +308,51 @@ const CLAUSE_VERBS: ReadonlySet<string> = new Set([...SAYING_VERBS, ...REPORTING
 export function isWholeClause(text: string): boolean {
   const ws = text.split(" ");
   let main = false;
-  // Clauses opened and not yet closed; each records whether it has its verb.
-  const open: boolean[] = [];
+  // Clauses opened and not yet closed: whether each has its verb, and whether it needs one (a
+  // relative clause or a clause of saying does; a subordinate one may be reduced, "while on a trip").
+  const open: { verb: boolean; need: boolean }[] = [];
+  // An aside set off by commas between the subject and its verb ("Bill Clinton, in a speech ...,
+  // included"): the word after its closing comma is the main verb's place, not a participle's.
+  let aside = false;
+  let asideClosedAt = -1;
+  let reducedAt = -1;
+  const first = (ws[0] ?? "").toLowerCase();
+  // A text opening on a preposition or an adverb sets a scene before its comma ("In 2010, was ...").
+  const asideOpener = (FUNCTION_WORD.test(first) && !DETERMINER.test(first)) || !/^\p{Lu}/u.test(ws[0] ?? "") || /ly$/.test(first);
   for (let i = 0; i < ws.length; i++) {
     const raw = ws[i]!;
     const w = raw.replace(/[^\p{L}'-]/gu, "").toLowerCase();
     const prev = i > 0 ? ws[i - 1]!.toLowerCase() : "";
     const next = ws[i + 1] ?? "";
-    if (i === 0 ? SUBORDINATE_WORDS.has(w) : CLAUSE_WORDS.has(w) && (w !== "as" || i === 1 || prev.endsWith(","))) {
-      // A relative clause needs its verb; a subordinate one may be reduced ("while on a trip"). A
-      // "that" after a verb of saying opens the clause that verb already waits for.
-      if (!(w === "that" && open.length > 0 && !open[open.length - 1])) open.push(!RELATIVE_WORDS.has(w));
+    const top = open[open.length - 1];
+    if (w === "but" && prev.endsWith(",")) {
+      // ", but" opens a clause of its own, which needs its verb: "..., but the profession" is not whole.
+      open.push({ verb: false, need: true });
+    } else if (
+      i === 0
+        ? SUBORDINATE_WORDS.has(w) || /^(?:rather than|instead of) /i.test(text)
+        : CLAUSE_WORDS.has(w) && (w !== "as" || i === 1 || prev.endsWith(","))
+    ) {
+      // A "that" after a verb of saying opens the clause that verb already waits for; a relative
+      // clause or "whether" needs its verb.
+      const need = RELATIVE_WORDS.has(w) || w === "whether";
+      const after = next.replace(/[^\p{L}'-]/gu, "").toLowerCase();
+      // A subordinate clause reduced to a participle or a phrase ("while driving", "when on leave")
+      // is whole at once, and its participle is no verb.
+      if (!need && (/\p{L}{2,}(?:ing|ed)$/u.test(after) || PREPOSITION_WORDS.has(after))) {
+        if (!PREPOSITION_WORDS.has(after)) reducedAt = i + 1;
+      } else if (!(w === "that" && top && !top.verb && top.need)) open.push({ verb: false, need });
     } else if (i > 0) {
+      const afterComma = /[,:;]$/.test(prev) && asideClosedAt !== i - 1;
+      // After a relative clause has its verb, a word in "-ed" before a preposition describes the noun
+      // before it ("a technique that aims to ... experienced during ..."), it is not the main verb.
+      const describing = /ed$/.test(w) && !!top?.verb && top.need && PREPOSITION_WORDS.has(next.toLowerCase());
       const participle =
-        /(?:ed|ing)$/.test(w) && (/[,:;]$/.test(prev) || prev === "-" || DETERMINER.test(prev) || PARTICIPLE_NEXT.test(next));
+        describing ||
+        i === reducedAt ||
+        (/(?:ed|ing)$/.test(w) &&
+          (afterComma || prev === "-" || DETERMINER.test(prev) || PREPOSITION_WORDS.has(prev) || PARTICIPLE_NEXT.test(next))) ||
+        (afterComma && PARTICIPLE_NEXT.test(next)); // "the center, run by ..."
       // A capitalised word is a name ("United"), a word after "to" an infinitive ("to be").
       const verb =
         !participle &&
@@ -222,20 +362,38 @@ export function isWholeClause(text: string): boolean {
         !(/^(?:be|have|been)$/.test(prev) && (ws[i - 2] ?? "").toLowerCase() === "to") &&
         (VERB_WORD.test(w) ||
           (PRESENT_VERB.test(w) && (AFTER_PRESENT.test(next) || /ly$/.test(next))) ||
-          (PLAIN_PRESENT.has(w) && (/(?:[^'s]s|ly)$/.test(prev) || /^\p{Lu}[^']*$/u.test(ws[i - 1]!) || BEFORE_PLAIN_PRESENT.has(prev))));
+          (PLAIN_PRESENT.has(w) &&
+            (/(?:[^'s]s|ly)$/.test(prev) ||
+              /^\p{Lu}[^']*$/u.test(ws[i - 1]!) ||
+              BEFORE_PLAIN_PRESENT.has(prev) ||
+              RELATIVE_WORDS.has(prev))));
       const afterAux = AUX_WORD.test(prev) || (/ly$/.test(prev) && AUX_WORD.test(ws[i - 2] ?? ""));
-      if (verb && open.length > 0 && open[open.length - 1] && !afterAux) {
-        // A second verb after a relative clause's own is the main clause's: "A man who won $500 shot ...".
+      // A verb right after one comma that follows a subject with no verb: "The star of the film, can
+      // be seen" is a subject cut from its verb by a comma, not a clause.
+      if (verb && aside && !main && open.length === 0 && /,$/.test(prev) && !asideOpener) return false;
+      if (verb && top?.verb && top.need && !afterAux) {
+        // A second verb after a relative clause's own is the main clause's: "A man who won $500 shot
+        // ..."; a subordinate clause runs to its comma ("after the board met and voted, ...").
         open.pop();
-        if (open.length === 0) main = true;
-      } else if (verb && open.length > 0) open[open.length - 1] = true;
+        const outer = open[open.length - 1];
+        if (outer) outer.verb = true;
+        else main = true;
+      } else if (verb && top) top.verb = true;
       else if (verb) main = true;
       // A verb of saying or thinking takes a clause of its own: "said the boycott" is not whole.
-      if (verb && CLAUSE_VERBS.has(w)) open.push(false);
+      if (verb && CLAUSE_VERBS.has(w)) open.push({ verb: false, need: true });
     }
-    if (raw.endsWith(",") && open.length > 0 && open[open.length - 1]) open.pop(); // an aside ends at its comma
+    if (raw.endsWith(",")) {
+      const last = open[open.length - 1];
+      if (last && (last.verb || !last.need))
+        open.pop(); // an aside ends at its comma
+      else if (!last && !main) {
+        if (aside) asideClosedAt = i;
+        aside = !aside;
+      }
+    }
   }
-  return main && open.every(Boolean);
+  return main && open.every((c) => c.verb || !c.need);
 }
 
 /**
@@ -256,6 +414,7 @@ function cutHeadline(text: string, max: number): { text: string; clean: boolean 
     .replace(/[.!?]+["']?$/, "");
   if (t.length > max) {
     const head = t.slice(0, max + 1);
+    const ahead = t.slice(0, max + 40);
     // Boundaries: punctuation first, else a word opening a clause, else a preposition opening a
     // phrase after a whole one; the latest of the first kind found whose text before it does not
     // end hanging.
@@ -263,13 +422,15 @@ function cutHeadline(text: string, max: number): { text: string; clean: boolean 
       const at: number[] = [];
       let m: RegExpExecArray | null;
       re.lastIndex = 0;
-      while ((m = re.exec(head))) if (m.index >= max * 0.45 && m.index <= max) at.push(m.index);
+      // Matched on a few words past the limit, so that a word the limit cuts ("so" of "some") is no opener.
+      while ((m = re.exec(ahead)) && m.index <= max) if (m.index >= max * 0.45) at.push(m.index);
       // The latest that passes: tried from the end, so the checks stop at the first.
       for (let k = at.length - 1; k >= 0; k--) if (ok(t.slice(0, at[k]))) return at[k]!;
       return -1;
     };
-    let cut = lastBoundary(PUNCT_BOUNDARY);
-    if (cut < 0) cut = lastBoundary(CLAUSE_BOUNDARY, (prefix) => completePrefix(prefix) && !endsOnScopedPhrase(prefix));
+    let cut = lastBoundary(PUNCT_BOUNDARY, (prefix) => punctCut(prefix, t.slice(prefix.length)));
+    if (cut < 0) cut = lastBoundary(CLAUSE_BOUNDARY, (prefix) => clauseCut(prefix, t.slice(prefix.length)));
+    if (cut < 0) cut = lastBoundary(THAT_CLAUSE, thatClauseCut);
     if (cut < 0) cut = lastBoundary(PHRASE_BOUNDARY, (prefix) => wholePhraseBefore(prefix, t.slice(prefix.length)));
     if (cut > 0) t = t.slice(0, cut);
     else {
@@ -303,7 +464,7 @@ const ROLE_PREFIX = new RegExp(
  * point, ", "Earlier this week, "): a headline starts on who or what instead.
  */
 const LEADING_PHRASE = new RegExp(
-  String.raw`^(?:${alternation(SCENE_OPENERS, eitherCase)})\b[^,;:"]{0,50},\s+(?=(?:the|a|an|\p{Lu})[\p{L}'’-]*\s)`,
+  String.raw`^(?:${alternation(SCENE_OPENERS, eitherCase)}|[Tt]o (?:me|us|many|some|most))\b[^,;:"]{0,50},\s+(?=(?:the|a|an|\p{Lu})[\p{L}'’-]*\s)`,
   "u",
 );
 
@@ -373,28 +534,111 @@ const CLEAN_FIRST = 1000;
 /** A headline may run to this length when that is the only way to end on a whole phrase. */
 export const MAX_HEADLINE_STRETCH = 100;
 
+/** A whole clause may run to this length when no shorter one says the story (rather than cut one inside a phrase). */
+export const MAX_HEADLINE_LONG = 120;
+
 /**
- * A compressed sentence cut to a headline, trying in turn: the sentence; a reported statement said
- * headline-style; the sentence without the clause that describes its subject ("An outbreak that
- * sickened six skiers has been traced to ..." -> "An outbreak has been traced to ..."); then the
- * same at up to MAX_HEADLINE_STRETCH characters. The first that fits or ends on a whole phrase
- * wins; else the plain cut (`clean` false).
+ * A compressed sentence cut to a headline: the sentence, then its variants (a reported statement
+ * said headline-style; without the clause or phrase describing its subject, "An outbreak that
+ * sickened six skiers has been traced to ..." -> "An outbreak has been traced to ..."; without an
+ * aside between subject and verb; without a participle phrase describing a noun; without all of
+ * these), each cut at MAX_HEADLINE, then MAX_HEADLINE_STRETCH, then MAX_HEADLINE_LONG characters.
+ * The first that fits or is cut on a boundary and is a whole clause wins (`whole`); else the
+ * first that fits or is cut on a boundary; else the plain cut (`clean` false).
  */
-function headlineCut(c: string): { text: string; clean: boolean } {
+function headlineCut(c: string): { text: string; clean: boolean; whole: boolean } {
   const first = cutHeadline(c, MAX_HEADLINE);
-  if (first.clean) return first;
+  if (first.clean && isWholeClause(first.text)) return { ...first, whole: true };
   const reported = reportedHeadline(c);
   const lean = withoutSubjectClause(c);
-  const tries = [reported, lean].filter((x) => x !== c);
-  for (const t of tries) {
-    const cut = cutHeadline(t, MAX_HEADLINE);
-    if (cut.clean) return cut;
+  const aside = withoutAside(c);
+  const inner = withoutInnerParticiple(c);
+  const all = withoutInnerParticiple(withoutSubjectClause(withoutAside(withoutOpener(c))));
+  const variants = [...new Set([c, reported, lean, aside, inner, all])];
+  let fallback = first.clean ? first : null;
+  for (const max of [MAX_HEADLINE, MAX_HEADLINE_STRETCH, MAX_HEADLINE_LONG]) {
+    for (const t of variants) {
+      if (max === MAX_HEADLINE && t === c) continue;
+      const cut = cutHeadline(t, max);
+      if (!cut.clean) continue;
+      if (isWholeClause(cut.text)) return { ...cut, whole: true };
+      // A fallback stays within the usual stretch.
+      if (!fallback && max <= MAX_HEADLINE_STRETCH) fallback = cut;
+    }
   }
-  for (const t of [c, ...tries]) {
-    const cut = cutHeadline(t, MAX_HEADLINE_STRETCH);
-    if (cut.clean) return cut;
-  }
-  return reported !== c ? cutHeadline(reported, MAX_HEADLINE) : first;
+  return { ...(fallback ?? (reported !== c ? cutHeadline(reported, MAX_HEADLINE) : first)), whole: false };
+}
+
+/**
+ * The sentence without what opens it up to its first comma when that is no clause of its own and
+ * a whole clause follows ("Two weeks after the board voted, teachers are trying ..." -> "Teachers
+ * are trying ..."), or as it was.
+ */
+export function withoutOpener(s: string): string {
+  const comma = s.indexOf(", ");
+  if (comma < 0 || comma > 240) return s;
+  const rest = s.slice(comma + 2);
+  const opens = s.slice(0, s.indexOf(" ")).toLowerCase();
+  const next = rest.slice(0, Math.max(0, rest.indexOf(" "))).toLowerCase();
+  // It opens on a function word or a number ("After ...", "Two weeks after ..."), not a subject,
+  // and what follows opens a clause's subject, not a verb, a relative or an aside.
+  if (!((FUNCTION_WORD.test(opens) && !DETERMINER.test(opens)) || NUMBER.test(opens))) return s;
+  if (!/^\p{L}/u.test(next) || (FUNCTION_WORD.test(next) && !DETERMINER.test(next)) || AUX_WORD.test(next) || CLAUSE_WORDS.has(next))
+    return s;
+  if (VERB_WORD.test(next) || PLAIN_PRESENT.has(next) || CLAUSE_VERBS.has(next)) return s;
+  if (isWholeClause(s.slice(0, comma)) || !isWholeClause(rest.replace(/[.!?]+["']?$/, ""))) return s;
+  // The subject and its verb come before any comma of the rest: in "In the pictures O'Toole, the
+  // star of ..., can be seen" the subject was in the opener.
+  const chunk = rest.indexOf(",");
+  if (chunk >= 0 && !isWholeClause(rest.slice(0, chunk))) return s;
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
+/** Words that open an aside set off by commas after a subject: a preposition, a determiner, a subordinator. */
+const ASIDE_OPENER = new RegExp(
+  `^(?:${alternation([...PREPOSITIONS, ...DETERMINERS, ...SUBORDINATE_WORDS, "for example", "for instance", "however", "like", "unlike"])})\\b`,
+  "i",
+);
+
+/**
+ * The sentence without an aside set off by commas between its subject and its verb ("Bill
+ * Clinton, in a speech to religious leaders, included ..." -> "Bill Clinton included ..."; "The
+ * sense of smell, as Proust made clear, is tied to memory" -> "The sense of smell is tied to
+ * memory"), or as it was: the subject is a few words with no verb that do not open on a function
+ * word, the aside opens on a preposition, determiner or subordinator, and a verb-like word follows.
+ */
+export function withoutAside(s: string): string {
+  const m = /^([^,;:"()]{3,80}), ([^,;:"()]{2,140}), (?=(\p{Ll}+)\b)/u.exec(s);
+  if (!m) return s;
+  const subject = m[1]!;
+  const firstWord = subject.split(" ")[0]!.toLowerCase();
+  if (subject.split(" ").length > 10 || (FUNCTION_WORD.test(firstWord) && !DETERMINER.test(firstWord))) return s;
+  if (SUBORDINATE_WORDS.has(firstWord) || isWholeClause(subject)) return s;
+  if (!ASIDE_OPENER.test(m[2]!) || (FUNCTION_WORD.test(m[3]!) && !AUX_WORD.test(m[3]!))) return s;
+  return `${subject} ${s.slice(m[0].length)}`;
+}
+
+/**
+ * A participle phrase describing a noun inside the sentence, up to the auxiliary that opens the
+ * verb of that noun: "why the monstrous telescope | searching for these particles | is named".
+ */
+const INNER_PARTICIPLE = new RegExp(
+  `( (?:${alternation(DETERMINERS)})(?: (?!(?:${alternation(FUNCTION_WORDS)}|${alternation(AUXILIARIES)})\\b)[\\p{L}'-]+){1,3}) \\p{Ll}{3,}ing` +
+    `((?: (?!(?:${alternation([...AUXILIARIES, ...IRREGULAR_PAST, ...PRESENT_VERBS])})\\b|\\p{Ll}{2,}ed\\b|(?:${alternation(RELATIVES)})\\b)[^ ,;:"()]+){1,12}) (?=(?:${alternation(AUXILIARIES)}) )`,
+  "iu",
+);
+
+/**
+ * The sentence without a participle phrase describing a noun before that noun's auxiliary (see
+ * INNER_PARTICIPLE), or as it was: "the telescope searching for neutrinos is named" -> "the
+ * telescope is named".
+ */
+export function withoutInnerParticiple(s: string): string {
+  const m = INNER_PARTICIPLE.exec(s);
+  if (!m) return s;
+  const last = lastWord(m[2]!);
+  if (FUNCTION_WORD.test(last) || DETERMINER.test(last)) return s;
+  return `${s.slice(0, m.index)}${m[1]} ${s.slice(m.index + m[0].length)}`;
 }
 
 /** Words a clause describing a subject does not hold: an auxiliary (the main verb's), a pronoun, a verb of saying. */
@@ -419,6 +663,8 @@ const SUBJECT_CLAUSE = new RegExp(
 );
 
 const AUXILIARY_START = new RegExp(`^(?:${alternation(AUXILIARIES)}) `);
+/** A verb of saying or thinking, present or past, opening the rest of a sentence. */
+const SAYING_START = new RegExp(`^(?:${alternation([...CLAUSE_VERBS, "say", "warn", "claim", "deny", "urge", "expect"])}) `);
 /** Words that end a phrase describing a subject: the main verb's first word. */
 const MAIN_VERB_START = `(?:${alternation([...AUXILIARIES, ...IRREGULAR_PAST, ...PRESENT_VERBS])}|\\p{Ll}{2,}ed) `;
 /**
@@ -443,12 +689,21 @@ export function withoutSubjectClause(s: string): string {
   if (!m) return s;
   const head = lastWord(m[1]!);
   if (FUNCTION_WORD.test(head) || DETERMINER.test(head)) return s;
+  // After a name, a word in "-s" is its verb ("StatusPeople.com reports that ..."), not a noun a clause describes.
+  const words = m[1]!.split(" ");
+  if (words.length === 2 && /^\p{Lu}/u.test(words[0]!) && PRESENT_VERB.test(head)) return s;
   // A participle describes a plural subject ("Investigators looking"), not a noun in "-ing" ("The
   // Beijing meeting"), and runs to an auxiliary: a past tense after it may be its own ("on set").
-  if (!clause && m[2]!.endsWith("ing") && (!/[^'s]s$/.test(head) || !AUXILIARY_START.test(s.slice(m[0].length)))) return s;
+  // A verb of saying after a plural subject is its own too ("Scientists trying to ... say").
+  const rest = s.slice(m[0].length);
+  const before = lastWord(m[3] ?? "");
+  // The phrase ends on a word of its own, not a determiner whose noun is taken for a verb ("in this | restored village").
+  if (!clause && (FUNCTION_WORD.test(before) || DETERMINER.test(before))) return s;
+  const saying = SAYING_START.test(rest);
+  if (!clause && m[2]!.endsWith("ing") && (!/[^'s]s$/.test(head) || !(AUXILIARY_START.test(rest) || saying))) return s;
   return `${m[1]} ${s.slice(m[0].length)}`;
 }
-const SUBORDINATE = new RegExp(`^(?:${alternation(SUBORDINATORS)})\\b`, "i");
+const SUBORDINATE = new RegExp(`^(?:${alternation([...SUBORDINATORS, "rather than", "instead of"])})\\b`, "i");
 
 /** Whether a headline names someone or something (a capitalised word beyond the first). */
 function namesSomeone(h: string): boolean {
@@ -492,14 +747,16 @@ export function makeHeadline(titles: readonly string[], leads: readonly string[]
     let cut = cuts.get(l);
     if (!cut) {
       const c = headlineCut(compressSentence(l));
-      cut = { text: c.text, whole: c.clean && isWholeClause(c.text) };
+      cut = { text: c.text, whole: c.whole };
       cuts.set(l, cut);
     }
     const h = cut.text;
     if (h.length < 15 || !namesSomeone(h)) return;
     // Earlier candidates (the summary's first sentence) are preferred; one cut inside a phrase
     // only when no candidate ends on a whole one.
-    const s = (coverage(h) / Math.sqrt(h.length)) * (1 - Math.min(0.5, i * 0.1)) + (cut.whole ? CLEAN_FIRST : 0);
+    const s =
+      (coverage(h) / Math.sqrt(h.length)) * (1 - Math.min(0.5, i * 0.1)) +
+      (cut.whole ? (h.length <= MAX_HEADLINE_STRETCH ? CLEAN_FIRST : CLEAN_FIRST / 2) : 0);
     if (s > bestScore) {
       bestScore = s;
       best = h;
@@ -530,7 +787,7 @@ export function headlineDebris(headline: string, sentences: readonly string[] = 
   if (HEADING_RUN_IN.test(h)) out.push("run-in");
   if (DATELINE_DEBRIS.test(h)) out.push("dateline");
   if (/:["')\]]*$/.test(h)) out.push("trailing colon");
-  if (DANGLING_END.test(lastWord(h))) out.push("hanging end");
+  if (hangingEnd(h)) out.push("hanging end");
   if ((h.match(/"/g) ?? []).length % 2 === 1 || (h.match(/\(/g) ?? []).length !== (h.match(/\)/g) ?? []).length) out.push("unbalanced");
   if (sentences.some((s) => cutsInsidePhrase(h, s))) out.push("cut inside a phrase");
   else if (sentences.length > 0 && !isWholeClause(h)) out.push("not a clause");
@@ -542,8 +799,9 @@ export function headlineDebris(headline: string, sentences: readonly string[] = 
  * sentence goes on past the headline, and not after a clause boundary or a whole phrase.
  */
 export function cutsInsidePhrase(headline: string, sentence: string): boolean {
-  const h = headline.replace(/[.!?]+["']?$/, "");
-  const full = compressSentence(sentence);
+  // Quotation marks a cut may have dropped (unbalanced) do not hide the cut.
+  const h = headline.replace(/[.!?]+["']?$/, "").replace(/["“”]/g, "");
+  const full = compressSentence(sentence).replace(/["“”]/g, "").replace(/ {2,}/g, " ");
   if (!full.startsWith(h) || full.length <= h.length) return false;
   const rest = full.slice(h.length);
   return !/^[.!?]*["')]*$/.test(rest) && !cutPointAt(full, h.length);

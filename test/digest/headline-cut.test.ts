@@ -1,7 +1,15 @@
 // Title-less headlines read as complete statements: no half names, no numbers or modifiers cut
 // from their nouns, no dangling function words, reported statements said headline-style.
 import { describe, expect, it } from "vitest";
-import { compressSentence, headlineDebris, makeHeadline, reportedHeadline, trimHeadline } from "../../src/digest/headline";
+import {
+  compressSentence,
+  headlineDebris,
+  isWholeClause,
+  makeHeadline,
+  reportedHeadline,
+  trimHeadline,
+  withoutInnerParticiple,
+} from "../../src/digest/headline";
 
 describe("headline cuts", () => {
   it("does not end on half of a name", () => {
@@ -106,5 +114,49 @@ describe("relative clauses", () => {
       "Year 2000 Asian regional coordinators signed a historic Y2K declaration that will lay down the framework for the region",
     );
     expect(h).toBe("Year 2000 Asian regional coordinators signed a historic Y2K declaration");
+  });
+});
+
+// Issue 19: a lead too long for a headline gives a whole clause (subject, verb, what it needs),
+// by cutting only where a whole clause ends, else by dropping what describes or sets off a part
+// of it. Invented sentences; the old code cut each inside a phrase or kept a non-clause.
+describe("whole clauses from long leads", () => {
+  const whole = (lead: string): string => {
+    const h = makeHeadline([], [lead], []);
+    expect(headlineDebris(h, [lead])).toEqual([]);
+    expect(isWholeClause(h)).toBe(true);
+    return h;
+  };
+
+  it("drop the participle phrase after a subject before a verb of saying, and cut before 'that' after a noun", () => {
+    const lead =
+      "Researchers studying the migration of river otters in the northern valleys say they have found the clearest " +
+      "evidence to date that the animals return to the same dens each winter, according to a wildlife survey.";
+    expect(whole(lead)).toBe("Researchers say they have found the clearest evidence to date");
+  });
+
+  it("drop an aside between the subject and its verb", () => {
+    const lead =
+      "Mayor Dana Whitfield, in a long radio interview with farmers from the valley, thanked the volunteers in her first " +
+      "public remarks since the flood damaged the old mill bridge.";
+    expect(whole(lead)).toMatch(/^Dana Whitfield thanked the volunteers in her first public remarks/);
+    const aside =
+      "The old lighthouse, as the harbour master explained at the town meeting last night, is slowly sinking into the " +
+      "soft sand below the northern cliffs.";
+    expect(whole(aside)).toBe("The old lighthouse is slowly sinking into the soft sand below the northern cliffs");
+  });
+
+  it("drop an opener that is no clause, and a participle phrase before a noun's verb", () => {
+    const opener =
+      "Three days after the storm flattened the harbour and sank two ferries, fishermen in the northern villages are " +
+      "trying to repair their boats before the season opens.";
+    expect(whole(opener)).toBe("Fishermen are trying to repair their boats before the season opens");
+    const inner =
+      "To many, the puzzle in the council's latest report is why the small committee overseeing the long-delayed repairs " +
+      "of the harbour walls and the old pier was given no budget for the work at all this year.";
+    expect(whole(inner)).toMatch(/^The puzzle (?:in the council's latest report )?is why the small committee was given no budget/);
+    expect(withoutInnerParticiple("The mayor asked why the crew repairing the old pier has stopped work.")).toBe(
+      "The mayor asked why the crew has stopped work.",
+    );
   });
 });

@@ -81,3 +81,75 @@ describe("cleaning wire copy", () => {
     ]);
   });
 });
+
+// Issue 19: what the clause check and the cut check read better (invented sentences).
+describe("whole clauses, read more closely", () => {
+  it("take the verb after an aside's closing comma, and keep a subordinate clause open to its comma", () => {
+    expect(isWholeClause("Mayor Whitfield, in a speech to farmers, thanked the volunteers")).toBe(true);
+    expect(isWholeClause("The river's smell, as the old fishermen knew well")).toBe(false);
+    expect(headlineDebris("Three days after the storm flattened the harbour and sank two ferries", ["x"])).toContain("not a clause");
+  });
+
+  it("need a verb after ', but' and read 'X, run by' as a participle", () => {
+    expect(isWholeClause("The council approved the plan, but the residents")).toBe(false);
+    expect(isWholeClause("The library, run by volunteers")).toBe(false);
+  });
+
+  it("flag a cut before what completes a comparison or a passive", () => {
+    expect(headlineDebris("The new bridge is as wide", ["The new bridge is as wide as the old ferry landing."])).toContain(
+      "cut inside a phrase",
+    );
+    expect(
+      headlineDebris("The storm damage has been caused", ["The storm damage has been caused by a rare wind from the east."]),
+    ).toContain("cut inside a phrase");
+  });
+
+  it("let a preposition's object pronoun end a whole sentence", () => {
+    expect(headlineDebris("The ferry crews voted for it", ["The ferry crews voted for it."])).toEqual([]);
+  });
+});
+
+describe("cuts that split a phrase or leave a verb short", () => {
+  const cutInside = (h: string, s: string): boolean => headlineDebris(h, [s]).includes("cut inside a phrase");
+
+  it("never cut before 'and' inside a phrase, nor between a verb and its shared object", () => {
+    const s = "The judge called the new parking rule a harsh and unfair burden on the town's small shops.";
+    expect(cutInside("The judge called the new parking rule a harsh", s)).toBe(true);
+    const k = "A week of floods and landslides have killed and injured hundreds of people across the northern hills.";
+    expect(cutInside("A week of floods and landslides have killed", k)).toBe(true);
+    // A second predicate after "and" is a boundary: what is kept is whole.
+    const p = "The council is giving local bakers a free market stall to boost trade and reduce the number of empty shops.";
+    expect(cutInside("The council is giving local bakers a free market stall to boost trade", p)).toBe(false);
+  });
+
+  it("never end on a verb before the preposition or the quantifier it takes", () => {
+    expect(cutInside("The river pilots' union called", "The river pilots' union called on the harbour board to hire more crews.")).toBe(
+      true,
+    );
+    expect(
+      cutInside("The mayors pledged to work together to fight", "The mayors pledged to work together to fight against river pollution."),
+    ).toBe(true);
+    expect(cutInside("The storms have killed", "The storms have killed at least 14 people in the valley.")).toBe(true);
+  });
+
+  it("need the verb of a 'whether' clause, and read a reduced subordinate clause as whole", () => {
+    expect(isWholeClause("The board is asking whether farmers")).toBe(false);
+    expect(isWholeClause("Swimming in the lake while fishing will remain legal in Riverton")).toBe(true);
+    expect(isWholeClause("The survey found that river towns, when given with subsidized loans")).toBe(false);
+  });
+
+  it("do not read a subject cut from its verb by a single comma as a clause", () => {
+    expect(isWholeClause("The keeper of the old lighthouse, can be seen waving from the rocks")).toBe(false);
+    expect(isWholeClause("In the spring, the keeper can be seen waving from the rocks")).toBe(true);
+  });
+
+  it("do not take a word the length limit cuts for a clause opener", () => {
+    // At 90 characters "some" is cut to "so", which once passed for the clause opener "so".
+    const kept = "The market inspectors asked whether the traders who use the large stalls falsely labeled";
+    expect(kept.length).toBe(88);
+    const s = `${kept} some old coins as rare ones at the weekly fair.`;
+    const h = makeHeadline([], [s], []);
+    expect(h).not.toBe(kept);
+    expect(headlineDebris(h, [s])).toEqual([]);
+  });
+});
