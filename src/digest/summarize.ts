@@ -8,6 +8,7 @@
 
 import { frontAttribution } from "./attribution";
 import {
+  AGENCIES,
   alternation,
   BACK_REFERENCES,
   CAPTION_POSITIONS,
@@ -545,7 +546,7 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
   const pool: number[] = [];
   cands.forEach((c, i) => {
     if (c.position >= w.window || c.words < w.minWords || c.words > w.maxWords || c.terms.length < 3) return;
-    if (!opensOnWord(c.text) || standalonePenalty(c.text).quote >= 1) return;
+    if (!opensOnWord(c.text) || standalonePenalty(c.text).quote >= 1 || WIRE_DATELINE.test(c.text)) return;
     pool.push(i);
   });
   if (pool.length === 0) return summarize(cands, opts);
@@ -725,6 +726,15 @@ function openingF1(
   for (const o of openings.values()) total += f1(uni, o.uni) + f1(pairs, o.pairs);
   return total;
 }
+
+/**
+ * A wire dateline the cleaner left at a sentence's start ("NAKURU, Kenya, February 8 (Xinhua) - ...",
+ * "MOSCOW _ ..."): such a sentence is no summary line, though the wire copy's lead often is.
+ */
+const WIRE_DATELINE = new RegExp(
+  String.raw`^(?:\p{Lu}[\p{Lu}.' ,-]{2,}.{0,30}?\((?:${alternation(AGENCIES)})\)|\p{Lu}{3,}[\p{Lu} .,'-]*\s+[-_–—])`,
+  "u",
+);
 
 /** A source's lead: its first candidate among the opening sentences that does not lean on context. */
 const LEAD_POSITIONS = 3;

@@ -142,4 +142,14 @@ describe("summarizeMulti", () => {
     expect(picked.map((c) => c.text)).toContain(talks[1]);
     expectNoDangling(picked);
   });
+
+  it("takes no sentence that opens on a wire dateline the cleaner left, even a source's lead", () => {
+    const wire = [
+      "NAKURU, Kenya, February 8 (Xinhua) - Maria Vance has confirmed that she held talks with the board about the director post at the Riverton orchestra.",
+      "The board will choose between Vance, Brooks and the composer Leo Strand at its meeting next month.",
+    ];
+    const picked = summarizeMulti([...candidatesOf(interest, 0), ...candidatesOf(wire, 1)], opts).map((c) => c.text);
+    expect(picked.length).toBeGreaterThanOrEqual(2);
+    for (const t of picked) expect(t).not.toMatch(/\(Xinhua\)/);
+  });
 });
