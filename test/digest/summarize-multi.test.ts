@@ -2,7 +2,7 @@
 // all three tell (inspectors found cracks, the bridge closed) is said once; the summary opens on
 // the lead of the source most central to the story; the rest follows in reading order.
 import { describe, expect, it } from "vitest";
-import { type Candidate, candidatesOf, DEFAULT_MULTI, summarizeMulti } from "../../src/digest/summarize";
+import { type Candidate, candidatesOf, DEFAULT_MULTI, leansOnContext, summarizeMulti } from "../../src/digest/summarize";
 
 const outletA = [
   "Residents of Millbrook packed the town hall on Monday evening for a meeting about traffic and parking downtown.",
@@ -35,12 +35,15 @@ describe("summarizeMulti", () => {
   });
 
   it("opens on the lead of the most central source, not on the earliest source's lead", () => {
-    const picked = summarizeMulti(story(), opts);
     // Outlet A's lead (the town-hall meeting) is the earliest but shares little with the others;
     // the lead that states what the sources say in common is outlet B's or C's.
-    expect(picked[0]!.position).toBe(0);
-    expect([1, 2]).toContain(picked[0]!.source);
-    expect(picked.map((c) => c.text)).not.toContain(outletA[0]);
+    for (const o of [opts, { maxSentences: 2, maxWords: 90 }]) {
+      const picked = summarizeMulti(story(), o);
+      expect(picked[0]!.position).toBe(0);
+      expect([1, 2]).toContain(picked[0]!.source);
+    }
+    // With fewer sentences than sources (not every lead has a place), outlet A's lead is left out.
+    expect(summarizeMulti(story(), { maxSentences: 2, maxWords: 90 }).map((c) => c.text)).not.toContain(outletA[0]);
   });
 
   it("puts the sentences after the lead in reading order (source, then position)", () => {
@@ -87,5 +90,66 @@ describe("summarizeMulti", () => {
     const picked = summarizeMulti([...candidatesOf(budget, 0), ...candidatesOf(storm, 1)], opts);
     expect(picked.map((c) => c.position)).toEqual([0, 1, 2]);
     expect(new Set(picked.map((c) => c.source)).size).toBe(1);
+  });
+
+  // Two outlets on one search for a director: one leads on a candidate's interest, the other on
+  // the favourite's talks. Each lead is its own article's summary.
+  const interest = [
+    "Alan Brooks has said he wants to become the new director of the Riverton orchestra after the board dismissed Paul Denton on Tuesday.",
+    "Brooks, who conducted the orchestra for twelve seasons, has not yet been approached by the board.",
+    "The early favourite for the post is Maria Vance, the former principal cellist who is close to the incoming chairman Colin Greaves.",
+    "Vance has also made clear her wish to help the Riverton orchestra out of its current crisis.",
+  ];
+  const talks = [
+    "Maria Vance has confirmed that she held talks with the board about the director post at the Riverton orchestra.",
+    "She met the new chief executive Tom Harris for an hour and has worked with chairman Colin Greaves before, and looks set to be offered the job.",
+    "The board will choose between Vance, Brooks and the composer Leo Strand at its meeting next month.",
+  ];
+  const search = (): Candidate[] => [...candidatesOf(interest, 0), ...candidatesOf(talks, 1)];
+
+  it("gives every source's lead a place when they all fit, though they say different things", () => {
+    // Two sentences for two sources: coverage of what both say would add the favourite's meeting
+    // after her talks and leave out the other outlet's lead.
+    const picked = summarizeMulti(search(), { maxSentences: 2, maxWords: 60 }).map((c) => c.text);
+    expect(picked).toContain(interest[0]);
+    expect(picked).toContain(talks[0]);
+  });
+
+  /** Each summary sentence that leans on context ("She met ...") comes right after the sentence it leans on. */
+  function expectNoDangling(picked: readonly Candidate[]): void {
+    for (const [k, c] of picked.entries()) {
+      if (!leansOnContext(c.text)) continue;
+      expect(k, c.text).toBeGreaterThan(0);
+      const before = picked[k - 1]!;
+      expect([before.source, before.position], c.text).toEqual([c.source, c.position - 1]);
+    }
+  }
+
+  it("adds no sentence whose pronoun lost its antecedent in a two-source story", () => {
+    // Coverage alone adds "She met ..." (the favourite's meeting) after the other outlet's lead,
+    // where "She" would read as that lead's subject.
+    const picked = summarizeMulti(search(), opts);
+    expect(picked.map((c) => c.text)).toContain(interest[0]);
+    expect(picked.map((c) => c.text)).toContain(talks[0]);
+    expectNoDangling(picked);
+  });
+
+  it("keeps a sentence that leans on the lead right after it, though the lead moved to the front", () => {
+    // Four outlets, two of them running the other two's copy: more sources than sentences, so the
+    // coverage greedy picks, and "She met ..." leans on the opening lead of the second outlet.
+    const four = [...search(), ...candidatesOf(interest, 2), ...candidatesOf(talks, 3)];
+    const picked = summarizeMulti(four, opts);
+    expect(picked.map((c) => c.text)).toContain(talks[1]);
+    expectNoDangling(picked);
+  });
+
+  it("takes no sentence that opens on a wire dateline the cleaner left, even a source's lead", () => {
+    const wire = [
+      "NAKURU, Kenya, February 8 (Xinhua) - Maria Vance has confirmed that she held talks with the board about the director post at the Riverton orchestra.",
+      "The board will choose between Vance, Brooks and the composer Leo Strand at its meeting next month.",
+    ];
+    const picked = summarizeMulti([...candidatesOf(interest, 0), ...candidatesOf(wire, 1)], opts).map((c) => c.text);
+    expect(picked.length).toBeGreaterThanOrEqual(2);
+    for (const t of picked) expect(t).not.toMatch(/\(Xinhua\)/);
   });
 });
