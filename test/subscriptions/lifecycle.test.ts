@@ -212,6 +212,11 @@ spanning two lines"`,
     expect(await allSubscribers()).toEqual([]);
     // No email column at all.
     expect((await importCsv("address\nx@example.com\n", true)).status).toBe(422);
+    // A quoted cell never closed takes the rest of the file: its row is reported, nothing is written.
+    const open = await importCsv(`email,consent\n${uniqueEmail("imp-open")},"yes\n${uniqueEmail("imp-z")},yes\n`, false);
+    expect(open.status).toBe(422);
+    expect(((await open.json()) as { errors: Array<{ line: number }> }).errors.map((e) => e.line)).toEqual([2]);
+    expect(await allSubscribers()).toEqual([]);
   });
 
   it("exports every subscriber with status, dates and consent source, and the export imports back unchanged", async () => {
