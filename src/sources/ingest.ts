@@ -127,10 +127,14 @@ export async function ingestSources(deps: { db: D1Database; config: Config }, no
           fingerprint: fingerprint(article.paragraphs),
           firstSeenAt: at,
         }));
-        // Each insert is followed by the count of its names, which counts only when the insert stored it.
-        const statements = items.flatMap((i) => [insertItemStatement(db, i), countNamesStatement(db, leadNames(i.article))]);
-        const done = await db.batch([...statements, recordFetchStatement(db, record)]);
-        newItems = done.filter((r, k) => k % 2 === 0 && k < statements.length && r.meta.changes > 0).length;
+        // The inserts, then one count of the names of the items they stored (in the same transaction).
+        const names = countNamesStatement(db, {
+          sourceUrl: source.url,
+          firstSeenAt: at,
+          items: items.map((i) => ({ guid: i.article.id, names: leadNames(i.article) })),
+        });
+        const done = await db.batch([...items.map((i) => insertItemStatement(db, i)), names, recordFetchStatement(db, record)]);
+        newItems = done.slice(0, items.length).filter((r) => r.meta.changes > 0).length;
       } catch (e) {
         record.status = "failed";
         record.error = e instanceof Error ? e.message : String(e);

@@ -144,17 +144,26 @@ export function insertItemStatement(db: D1Database, item: NewItem): D1PreparedSt
 }
 
 /**
- * The statement that counts an item's names into the names' history, run right after the item's
- * insert in the same batch: it counts only when that insert stored a row (changes() is the last
- * completed statement's), so an item seen again is never counted twice. `''` counts the item.
+ * The statement that counts the names of the items one fetch stored into the names' history, run
+ * after their inserts in the same batch: an item counts only if this fetch stored it (its row has
+ * this source and this run's first-seen time), so an item seen again, here or in another feed, is
+ * never counted twice. One statement for the whole fetch, whatever its number of items. The name
+ * `''` counts the items themselves.
  */
-export function countNamesStatement(db: D1Database, names: readonly string[]): D1PreparedStatement {
+export function countNamesStatement(
+  db: D1Database,
+  fetch: { sourceUrl: string; firstSeenAt: string; items: readonly { guid: string; names: readonly string[] }[] },
+): D1PreparedStatement {
+  const items = fetch.items.map((i) => ({ guid: i.guid, names: ["", ...new Set(i.names)] }));
   return db
     .prepare(
-      `INSERT INTO name_history (name, articles) SELECT value, 1 FROM json_each(?) WHERE changes() > 0
-       ON CONFLICT (name) DO UPDATE SET articles = articles + 1`,
+      `INSERT INTO name_history (name, articles)
+       SELECT name.value, COUNT(*) FROM json_each(?1) AS item, json_each(item.value, '$.names') AS name
+       WHERE EXISTS (SELECT 1 FROM items WHERE guid = json_extract(item.value, '$.guid') AND source_url = ?2 AND first_seen_at = ?3)
+       GROUP BY name.value
+       ON CONFLICT (name) DO UPDATE SET articles = articles + excluded.articles`,
     )
-    .bind(JSON.stringify(["", ...new Set(names)]));
+    .bind(JSON.stringify(items), fetch.sourceUrl, fetch.firstSeenAt);
 }
 
 /** How many stored articles use each of `names` (those no stored article uses are left out). */

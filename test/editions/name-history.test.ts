@@ -1,5 +1,5 @@
-// The names' history through the Worker: items stored as ingest stores them (each insert followed by
-// the count of its names, in one D1 batch), then two daily editions. The second day's shooting in
+// The names' history through the Worker: items stored as ingest stores them (the inserts, then the
+// count of the stored items' names, in one D1 batch), then two daily editions. The second day's shooting in
 // the same city shares the city, its trauma hospital and its police chief with the first day's
 // story. While the history knows those names only from these two reports, the edition takes them
 // for evidence and calls the new shooting an update; once the history has seen them in dozens of
@@ -40,10 +40,15 @@ const arrest = (day: string) =>
     "Leland, 34, remained at Mercy General Hospital, and the gray sedan was found on Quarry Lane, Chief Ortiz said.",
   ]);
 
-/** Stores items as ingest does: the insert, then the count of its names (counted only if stored). */
+/** Stores items as ingest does: the inserts, then the count of the names of those they stored. */
 async function store(feed: string, raws: RawArticle[], firstSeenAt: string): Promise<void> {
   const items = prepareArticles(raws).articles.map((a) => ({ sourceUrl: feed, article: a, fingerprint: `fp-${a.id}`, firstSeenAt }));
-  await env.DB.batch(items.flatMap((i) => [insertItemStatement(env.DB, i), countNamesStatement(env.DB, leadNames(i.article))]));
+  const names = countNamesStatement(env.DB, {
+    sourceUrl: feed,
+    firstSeenAt,
+    items: items.map((i) => ({ guid: i.article.id, names: leadNames(i.article) })),
+  });
+  await env.DB.batch([...items.map((i) => insertItemStatement(env.DB, i)), names]);
 }
 
 /** The city's, hospital's and chief's names as dozens of earlier reports would have counted them. */
