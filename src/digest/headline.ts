@@ -742,8 +742,9 @@ export function makeHeadline(titles: readonly string[], leads: readonly string[]
   // The same sentence often comes twice (the summary's opening is also a source's lead): cut once.
   const cuts = new Map<string, { text: string; whole: boolean }>();
   leads.forEach((l, i) => {
-    // Quotes and subordinate openers ("Although ...") do not say who did what.
-    if (/^["']/.test(l.trim()) || SUBORDINATE.test(l.trim())) return;
+    // Quotes and subordinate openers ("Although ...") do not say who did what; a web address
+    // labelling a list's item ("www.example.com - A guide to ...") is the list's, not a headline.
+    if (/^["']/.test(l.trim()) || SUBORDINATE.test(l.trim()) || ADDRESS_LABEL.test(l.trim())) return;
     let cut = cuts.get(l);
     if (!cut) {
       const c = headlineCut(compressSentence(l));
@@ -765,6 +766,9 @@ export function makeHeadline(titles: readonly string[], leads: readonly string[]
   return best || trimHeadline(leads[0] ?? "Untitled story");
 }
 
+/** A web address opening a line as its label: "www.example.com - A guide to ...". */
+const ADDRESS_LABEL = /^(?:https?:\/\/)?(?:[\w-]+\.)+[a-z]{2,}(?:\/\S*)?\s+[-_:\u2013\u2014]\s/i;
+
 /** A wire service's rule or dash left in text: "___", "--", a lone "_". */
 const WIRE_RULE = /_{2,}|--|(?:^|\s)_(?:\s|$)/;
 
@@ -776,7 +780,7 @@ const DATELINE_DEBRIS = new RegExp(
 
 /**
  * What makes a headline debris rather than a line a reader would write: a wire rule, an ALL-CAPS
- * run-in, a dateline, a trailing colon, an end on a word that needs what follows, unbalanced quotes
+ * run-in, a dateline, a web address labelling a list item, a trailing colon, an end on a word that needs what follows, unbalanced quotes
  * or brackets; with the sentences it may come from, a cut inside a phrase (see `cutsInsidePhrase`).
  * @example headlineDebris("SPORTS Pitching The starting pitching is thin") // ["run-in"]
  */
@@ -786,6 +790,7 @@ export function headlineDebris(headline: string, sentences: readonly string[] = 
   if (WIRE_RULE.test(h)) out.push("wire rule");
   if (HEADING_RUN_IN.test(h)) out.push("run-in");
   if (DATELINE_DEBRIS.test(h)) out.push("dateline");
+  if (ADDRESS_LABEL.test(h)) out.push("address label");
   if (/:["')\]]*$/.test(h)) out.push("trailing colon");
   if (hangingEnd(h)) out.push("hanging end");
   if ((h.match(/"/g) ?? []).length % 2 === 1 || (h.match(/\(/g) ?? []).length !== (h.match(/\)/g) ?? []).length) out.push("unbalanced");

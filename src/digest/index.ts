@@ -3,7 +3,7 @@
 // input always gives the same output, in Node and in workerd.
 import type { Article, Digest, DigestOptions, RawArticle, Source, Story, StoryMemory } from "./types";
 import { ingest } from "./ingest";
-import { cleanParagraphs, rawParagraphs, repeatedParagraphs } from "./clean";
+import { type CleanResult, cleanParagraphs, rawParagraphs, repeatedParagraphs } from "./clean";
 import { DEFAULT_GROUPING, groupArticles } from "./group";
 export { leadNames } from "./group";
 import {
@@ -41,6 +41,12 @@ export interface DigestResult {
 export interface PreparedArticle extends Article {
   /** Its sentences in order, analysed once for grouping and summaries (the first MAX_CANDIDATES). */
   candidates: Candidate[];
+  /**
+   * The line the article opened on to introduce what follows ("Here are some Web sites dealing with
+   * the Y2k problem:"), without its colon: not prose to summarise (cleaning drops it), but what the
+   * article is about when its sentences are items of a list that make no headline.
+   */
+  leadIn?: string;
 }
 
 /**
@@ -72,9 +78,19 @@ export function prepareArticles(raw: readonly RawArticle[]): { articles: Prepare
     }
     const { text: _text, ...meta } = a;
     const candidates = candidatesOfSentences(cleaned.sentences, 0);
-    articles.push({ ...meta, paragraphs: cleaned.paragraphs, candidates });
+    const prepared: PreparedArticle = { ...meta, paragraphs: cleaned.paragraphs, candidates };
+    const leadIn = openingLeadIn(split[k]!, cleaned.dropped);
+    if (leadIn) prepared.leadIn = leadIn;
+    articles.push(prepared);
   }
   return { articles, warnings };
+}
+
+/** The article's first paragraph, without its colon, when it ends on one and cleaning dropped it (a lead-in, or a line too long for one). */
+function openingLeadIn(paragraphs: readonly string[], dropped: CleanResult["dropped"]): string | undefined {
+  const first = dropped[0]?.text.trim();
+  if (!first?.endsWith(":") || first !== paragraphs[0]?.trim()) return undefined;
+  return first.replace(/\s*:$/, "");
 }
 
 export type StoryOptions = SummaryOptions;
@@ -114,6 +130,8 @@ export function summarizeStory(
   ]
     .filter((t) => !leansOnContext(t) && !/^\p{Lu}\p{Ll}+,/u.test(t))
     .slice(0, MAX_HEADLINE_CANDIDATES);
+  // Last, the lines introducing a list, for when the list's items make no headline.
+  for (const m of sorted) if (m.leadIn) leads.push(m.leadIn);
   const headline = makeHeadline(
     sorted.map((m) => m.title).filter((t): t is string => !!t),
     leads,

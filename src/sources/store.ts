@@ -120,6 +120,17 @@ export interface NewItem {
   firstSeenAt: string;
 }
 
+/**
+ * What the digest needs of an item besides its text: its analysed sentences, as an array (as every
+ * row stored before lead-ins were kept), or with the line the article opened on to introduce a list,
+ * `{ candidates, leadIn }`.
+ */
+type StoredAnalysis = PreparedArticle["candidates"] | { candidates: PreparedArticle["candidates"]; leadIn: string };
+
+function analysisOf(a: PreparedArticle): StoredAnalysis {
+  return a.leadIn ? { candidates: a.candidates, leadIn: a.leadIn } : a.candidates;
+}
+
 /** The statement that stores an item unless its guid, URL or fingerprint is stored already. */
 export function insertItemStatement(db: D1Database, item: NewItem): D1PreparedStatement {
   const a = item.article;
@@ -137,7 +148,7 @@ export function insertItemStatement(db: D1Database, item: NewItem): D1PreparedSt
       a.publishedAt ?? null,
       a.paragraphs.join("\n\n"),
       item.fingerprint,
-      JSON.stringify(a.candidates),
+      JSON.stringify(analysisOf(a)),
       item.firstSeenAt,
       a.author ?? null,
     );
@@ -199,8 +210,12 @@ function toItem(r: ItemRow): StoredItem {
   if (r.publishedAt !== null) article.publishedAt = r.publishedAt;
   if (r.author !== null) article.author = r.author;
   try {
-    const c = JSON.parse(r.analysis) as PreparedArticle["candidates"];
-    if (Array.isArray(c)) article.candidates = c;
+    const stored = JSON.parse(r.analysis) as StoredAnalysis;
+    if (Array.isArray(stored)) article.candidates = stored;
+    else if (Array.isArray(stored?.candidates)) {
+      article.candidates = stored.candidates;
+      if (typeof stored.leadIn === "string") article.leadIn = stored.leadIn;
+    }
   } catch {
     // an unreadable analysis leaves the item without sentences: it cannot be summarised
   }

@@ -12,6 +12,7 @@ describe("headlineDebris", () => {
     expect(headlineDebris("Talks resume -- officials meet in Geneva")).toContain("wire rule");
     expect(headlineDebris("SPORTS Pitching The starting pitching is thin")).toContain("run-in");
     expect(headlineDebris("WASHINGTON (AP) Senators passed the budget")).toContain("dateline");
+    expect(headlineDebris("www.rooftopgrow.example - The Rooftop Growers Guild, run by Ada Moreno")).toContain("address label");
     expect(headlineDebris("The council approved the budget for the")).toContain("hanging end");
     const sentence = "The council approved the budget for the new library on Monday after a long debate.";
     expect(headlineDebris("The council approved the budget for the new", [sentence])).toContain("cut inside a phrase");
