@@ -47,11 +47,28 @@ export const MAX_HEADLINE = 90;
 
 const TRAILING_FILLER = new RegExp(String.raw`\s+(?:${alternation(HEADLINE_TRAILING_FILLER)})$`, "i");
 
-/** Removes a trailing " - Publisher" / " | Site" from a page title. */
+/** What separates a page title's parts: "Headline - Station - City | Slogan". */
+const TITLE_PARTS = /\s+(?:[-|:\u2013\u2014]|::)\s+|\s+\|\s*$/;
+/** A label an outlet puts before its headline ("UPDATE:", "WATCH:"); the digest marks its own updates. */
+const TITLE_LABEL = /^(?:update|updated|breaking(?: news)?|watch|video|photos|live|exclusive)\s*:\s+/i;
+
+/**
+ * A page title's headline: outlets append their name, city and slogan after separators ("Man shot
+ * on Elm Street - WMC Action News 5 - Memphis, Tennessee"), and some put a label before it
+ * ("UPDATE: ..."). The first part is the headline when it is long enough to be one, else the longest.
+ * @example stripTitleSuffix("UPDATE: Toddler hurt in shooting - KWWL - Eastern Iowa News, Weather") // "Toddler hurt in shooting"
+ */
 export function stripTitleSuffix(title: string): string {
   const t = title.replace(/\s+/g, " ").trim();
-  const m = /^(.{20,}?)\s+[|\-–—:]\s+[^|\-–—:]{2,40}$/.exec(t);
-  return m ? m[1]!.trim() : t;
+  const parts = t
+    .replace(TITLE_LABEL, "")
+    .split(TITLE_PARTS)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  const first = parts[0];
+  if (first === undefined) return t;
+  if (first.length >= 20) return first;
+  return parts.reduce((a, b) => (b.length > a.length ? b : a));
 }
 
 /** Words that leave a headline hanging when it ends on them (after a cut). */

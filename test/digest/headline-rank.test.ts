@@ -35,6 +35,22 @@ describe("headlines", () => {
     expect(makeHeadline(["Council passes record budget - Northbridge News"], [long], ["budget"])).toBe("Council passes record budget");
   });
 
+  it("take a title's headline from a station's name, city and slogan, and its label", () => {
+    // Separators run several parts deep, and the slogan is too long to be taken for a site name.
+    expect(stripTitleSuffix("Teen hurt in Elm Street shooting - WXYZ Action News 7 - Springfield, Ohio News, Weather & Sports")).toBe(
+      "Teen hurt in Elm Street shooting",
+    );
+    expect(stripTitleSuffix("Sheriff: boy, 11, hurt in Wake County shooting :: WXYZ.com")).toBe(
+      "Sheriff: boy, 11, hurt in Wake County shooting",
+    );
+    // The digest marks its own updates: an outlet's "UPDATE:" is not the headline's.
+    expect(stripTitleSuffix("UPDATE: Victim of Elm Street shooting identified - WXYZ")).toBe("Victim of Elm Street shooting identified");
+    // A first part too short to be a headline is a name or a label: the longest part is.
+    expect(stripTitleSuffix("Springfield - Council passes a record budget for the library")).toBe(
+      "Council passes a record budget for the library",
+    );
+  });
+
   it("build from the text when no title exists, skipping quotes", () => {
     const h = makeHeadline([], ['"We are thrilled," the mayor said.', long], ["council", "budget"]);
     expect(h.startsWith("The city council of Northbridge approved")).toBe(true);
