@@ -71,6 +71,46 @@ export function stripTitleSuffix(title: string): string {
   return parts.reduce((a, b) => (b.length > a.length ? b : a));
 }
 
+/** Letters of a cut word below which it is dropped rather than completed ("charged with n"). */
+const MIN_FRAGMENT = 3;
+
+/**
+ * A source title's headline (see `stripTitleSuffix`), mended where its outlet cut it inside a word
+ * to fit a length before appending its name ("Trial for suspect in deadly gang shootout reschedul -
+ * KSLA News 12"): a last word that is no word of the article's text but begins some was cut. It is
+ * completed with the text's most frequent such word (the shortest of equals), or dropped when too
+ * short to tell which, backing off the words it leaves hanging.
+ * @example mendTitle("Police identify man shot on porch Tuesd - WXYZ", ["... on Tuesday."]) // "Police identify man shot on porch Tuesday"
+ */
+export function mendTitle(title: string, paragraphs: readonly string[]): string {
+  const full = title.replace(/\s+/g, " ").trim();
+  const t = stripTitleSuffix(full);
+  // Only a title with something after its headline was cut to make room for it.
+  if (!(full.startsWith(t) && full.length > t.length)) return t;
+  const m = /(?<![\p{L}\p{N}'’-])\p{L}+$/u.exec(t);
+  if (!m) return t;
+  const fragment = m[0].toLowerCase();
+  const longer = new Map<string, number>();
+  const words = new RegExp(`(?<![\\p{L}\\p{N}])${fragment}\\p{L}*`, "giu");
+  for (const p of paragraphs)
+    for (const w of p.match(words) ?? []) {
+      const word = w.toLowerCase();
+      if (word === fragment) return t;
+      longer.set(word, (longer.get(word) ?? 0) + 1);
+    }
+  const head = t.slice(0, m.index).trimEnd();
+  if (longer.size === 0 || !head.includes(" ")) return t;
+  if (fragment.length < MIN_FRAGMENT) return backOff(head, "");
+  let best = "";
+  for (const [w, k] of longer) {
+    const b = longer.get(best) ?? 0;
+    if (k > b || (k === b && (w.length < best.length || (w.length === best.length && w < best)))) best = w;
+  }
+  const word = /^\p{Lu}/u.test(m[0]) ? best[0]!.toUpperCase() + best.slice(1) : best;
+  // A completed word may itself leave the headline hanging ("... shooting that").
+  return backOff(`${head} ${word}`, "");
+}
+
 /** Words that leave a headline hanging when it ends on them (after a cut). */
 const DANGLING_END = new RegExp(`^(?:${alternation(HEADLINE_DANGLING_END)})$`, "i");
 const lastWord = (t: string): string => (t.split(" ").pop() ?? "").replace(/[,;:.!?"'’)]+$/, "");

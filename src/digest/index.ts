@@ -16,7 +16,7 @@ import {
   type MultiWeights,
   type SummaryOptions,
 } from "./summarize";
-import { makeHeadline } from "./headline";
+import { makeHeadline, mendTitle } from "./headline";
 import { rankStories, type RankInput } from "./rank";
 import { fnv1a, topK } from "./text";
 
@@ -133,7 +133,7 @@ export function summarizeStory(
   // Last, the lines introducing a list, for when the list's items make no headline.
   for (const m of sorted) if (m.leadIn) leads.push(m.leadIn);
   const headline = makeHeadline(
-    sorted.map((m) => m.title).filter((t): t is string => !!t),
+    sorted.flatMap((m) => (m.title ? [mendTitle(m.title, m.paragraphs)] : [])),
     leads,
     storyTerms(cands),
   );

@@ -1,6 +1,6 @@
 // Headlines (length, whole words, titles preferred) and story ranking (sources, recency).
 import { describe, expect, it } from "vitest";
-import { compressSentence, makeHeadline, stripTitleSuffix, trimHeadline } from "../../src/digest/headline";
+import { compressSentence, makeHeadline, mendTitle, stripTitleSuffix, trimHeadline } from "../../src/digest/headline";
 import { rankStories } from "../../src/digest/rank";
 import { summarize, candidatesOf, standalonePenalty } from "../../src/digest/summarize";
 
@@ -48,6 +48,25 @@ describe("headlines", () => {
     // A first part too short to be a headline is a name or a label: the longest part is.
     expect(stripTitleSuffix("Springfield - Council passes a record budget for the library")).toBe(
       "Council passes a record budget for the library",
+    );
+  });
+
+  it("mend a title its outlet cut inside a word to append its name", () => {
+    const text = ["The trial of a man charged in the Elm Street shooting was rescheduled on Tuesday.", "It was rescheduled once before."];
+    // The cut word begins a word of the text and is none itself: completed from the text.
+    expect(mendTitle("Trial for suspect in Elm Street shooting reschedul - WXYZ News 7 Springfield", text)).toBe(
+      "Trial for suspect in Elm Street shooting rescheduled",
+    );
+    // Too short to tell which word it was: dropped, with the words it leaves hanging.
+    expect(mendTitle("Trial for suspect in Elm Street shooting moved to a later date after t - WXYZ", text)).toBe(
+      "Trial for suspect in Elm Street shooting moved to a later date",
+    );
+    // A whole word of the text, or a title with nothing after it, is left as it is.
+    expect(mendTitle("Trial for suspect in Elm Street shooting rescheduled - WXYZ", text)).toBe(
+      "Trial for suspect in Elm Street shooting rescheduled",
+    );
+    expect(mendTitle("Trial for suspect in Elm Street shooting reschedul", text)).toBe(
+      "Trial for suspect in Elm Street shooting reschedul",
     );
   });
 
