@@ -134,8 +134,9 @@ const DATELINE = new RegExp(
     // "NEW DELHI (AP) -", "SAN JUAN, Puerto Rico (AP) -", "TIANJIN, August 7 (Xinhua) --", "(CNN)"
     String.raw`^(?:\p{Lu}[\p{Lu}.' -]{1,30}(?: \([^()]{1,30}\))?(?:,\s*[\p{L}.]+(?: [\p{L}.]+){0,2}(?: \d{1,2})?)?\s*)?` +
       String.raw`\((?:${alternation(AGENCIES)})(?:\)|(?=\s*[-–—]))\s*(?:[-–—:]+\s*)?`,
-    // "SAN JUAN, Puerto Rico - ", "ATLANTA -- " (all-caps place, optional region, then a dash)
-    String.raw`^\p{Lu}[\p{Lu}. '-]{2,30}(?:,\s*\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*){0,2})?\s+[-–—]+\s+`,
+    // "SAN JUAN, Puerto Rico - ", "ATLANTA -- " (all-caps place, optional region, then a dash), and a
+    // local station's call sign before the dash: "LOUISVILLE, KY (WAVE) - "
+    String.raw`^\p{Lu}[\p{Lu}. '-]{2,30}(?:,\s*\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*){0,2})?(?:\s*\(\p{Lu}[\p{Lu}\d&/ -]{1,20}\))?\s+[-–—]+\s+`,
     // "(The Associated Press) - Text"
     String.raw`^\((?:The |the )?\p{Lu}[\p{L}.&']*(?: \p{Lu}[\p{L}.&']*){0,4}\)\s*(?:[-–—:]+\s*)?(?=\p{Lu})`,
   ].join("|"),

@@ -45,6 +45,8 @@ const eitherCase = (w: string): string => `[${w[0]!.toUpperCase()}${w[0]}]${w.sl
 
 export const MAX_HEADLINE = 90;
 
+/** A headline's closing attribution: ", police say", ", family says", ", officials said". */
+const ATTRIBUTION_END = /, (?:[\p{L}.'’-]+ ){1,3}(?:say|says|said)$/iu;
 const TRAILING_FILLER = new RegExp(String.raw`\s+(?:${alternation(HEADLINE_TRAILING_FILLER)})$`, "i");
 
 /** What separates a page title's parts: "Headline - Station - City | Slogan". */
@@ -500,7 +502,9 @@ function cutHeadline(text: string, max: number): { text: string; clean: boolean 
   let prev = "";
   while (prev !== t) {
     prev = t;
-    t = t.replace(/[\s,;:\-–(]+$/, "").replace(TRAILING_FILLER, "");
+    t = t.replace(/[\s,;:\-–(]+$/, "");
+    // "..., family says" attributes the headline; without its verb it would hang ("..., family").
+    if (!ATTRIBUTION_END.test(t)) t = t.replace(TRAILING_FILLER, "");
   }
   // Unbalanced quotes or brackets left by the cut.
   if ((t.match(/"/g) ?? []).length % 2 === 1) t = t.replace(/"/g, "");

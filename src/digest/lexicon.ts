@@ -194,6 +194,8 @@ export const SCENE_OPENERS = list(
 );
 /** Days of the week. */
 export const WEEKDAYS = list("monday tuesday wednesday thursday friday saturday sunday");
+/** Months, in full. */
+export const MONTHS = list("january february march april may june july august september october november december");
 /** Words that name the day relative to now. */
 export const RELATIVE_DAYS = list("yesterday today");
 /** Periods named relative to now ("last month"). */

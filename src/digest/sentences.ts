@@ -5,12 +5,14 @@ import {
   alternation,
   GLUED_CAPTION_OPENERS,
   MONTH_ABBREVIATIONS,
+  MONTHS,
   NUMBER_ABBREVIATIONS,
   QUOTE_INTRO_VERBS,
   QUOTE_INTRO_WORDS,
   SENTENCE_OPENERS,
   SOFT_ABBREVIATIONS,
   TITLE_ABBREVIATIONS,
+  WEEKDAYS,
 } from "./lexicon";
 
 /** Abbreviations after which a period never ends a sentence (titles before names). */
@@ -19,6 +21,8 @@ const TITLES = new Set(TITLE_ABBREVIATIONS);
 const BEFORE_NUMBER = new Set([...NUMBER_ABBREVIATIONS, ...MONTH_ABBREVIATIONS]);
 /** Abbreviations that usually continue the sentence unless a typical sentence opener follows. */
 const SOFT = new Set([...SOFT_ABBREVIATIONS, ...MONTH_ABBREVIATIONS]);
+/** A time of day's "a.m." or "p.m." before one of these continues its sentence ("at 2:47 a.m. July 18 is ..."). */
+const AFTER_TIME = new Set([...WEEKDAYS, ...MONTHS]);
 /** Words that typically open a sentence; after an acronym like "U.S." they signal a boundary. */
 const OPENERS = new Set(SENTENCE_OPENERS);
 /** Capitalised words that, right after a lower-case word with no punctuation, mark a glued caption. */
@@ -105,6 +109,7 @@ function isBoundary(text: string, punctAt: number, punct: string, nextStart: num
   const bareNext = nextCore.replace(/[^\p{L}\p{N}'-].*$/u, "");
   const opener = OPENERS.has(bareNext);
   if (SOFT.has(lower)) return opener;
+  if ((lower === "a.m" || lower === "p.m") && AFTER_TIME.has(bareNext.toLowerCase())) return false;
   // Initials and dotted acronyms: "B.B. King", "J. Smith", "U.S. officials", "U.S. The".
   if (/^(?:\p{L}\.)*\p{Lu}$/u.test(prev)) {
     const dotted = prev.includes(".");

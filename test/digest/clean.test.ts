@@ -69,6 +69,8 @@ describe("cleanText", () => {
 
   it("strips a wire dateline and joins hard-wrapped lines", () => {
     expect(cleaned("NEW DELHI (AP) - " + P1)).toEqual([P1]);
+    // A local station's call sign in place of a wire's name.
+    expect(cleaned("SPRINGFIELD, OH (WXYZ) - " + P1)).toEqual([P1]);
     const wrapped =
       "The council approved the new budget on Monday after a long\ndebate that lasted well into the night and left members tired.";
     expect(cleaned(wrapped)).toEqual([wrapped.replace("\n", " ")]);

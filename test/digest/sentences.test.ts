@@ -26,6 +26,15 @@ describe("splitSentences", () => {
     expect(sentenceTexts("John F. Kennedy was born in 1917. He became president.")).toHaveLength(2);
   });
 
+  it("keeps a time of day with the day or date after it, and splits before a new sentence", () => {
+    expect(sentenceTexts("The shooting at 2:47 a.m. July 18 left one man hurt. It happened at 3 a.m. Police said little.")).toEqual([
+      "The shooting at 2:47 a.m. July 18 left one man hurt.",
+      "It happened at 3 a.m.",
+      "Police said little.",
+    ]);
+    expect(sentenceTexts("He left at 7 p.m. Friday and came back.")).toHaveLength(1);
+  });
+
   it("does not split decimals or amounts", () => {
     expect(sentenceTexts("Growth was 3.5 percent, up from 2.1 percent. Costs hit $4.2 billion.")).toEqual([
       "Growth was 3.5 percent, up from 2.1 percent.",
