@@ -238,6 +238,10 @@ export function cleanParagraphs(paras: readonly string[], ctx: CleanContext = {}
   return { paragraphs: out, sentences, dropped, warnings };
 }
 
+/** A station's reporter introducing a video: "News4's Jane Roe reports.", "NBC10's Jane Roe has the latest details." */
+const HANDOFF =
+  /^[\p{Lu}\p{N}][\p{L}\p{N}]*['’]s \p{Lu}[\p{L}'-]+(?: \p{Lu}[\p{L}'-]+){1,2} (?:reports\b|has (?:the latest|the details|more|new details|the story)\b)/u;
+
 /** Sentence-level cleaning inside a paragraph: glued caption fragments and inline calls to action. */
 function cleanInline(p: string, dropped: CleanResult["dropped"]): string[] {
   const text = p.replace(INLINE_CTA, "").trim();
@@ -248,6 +252,11 @@ function cleanInline(p: string, dropped: CleanResult["dropped"]): string[] {
     // An unterminated fragment before the end of a paragraph is a caption glued into the text.
     if (!s.terminated && (!last || wordCount(s.text) <= 25) && sents.length > 1) {
       dropped.push({ text: s.text, reason: "caption" });
+      return;
+    }
+    // A broadcaster's handoff to its video ("NBC10's Jane Roe has the latest."): no news of its own.
+    if (HANDOFF.test(s.text) && wordCount(s.text, 21) <= 20) {
+      dropped.push({ text: s.text, reason: "call-to-action" });
       return;
     }
     const runIn = HEADING_RUN_IN.exec(s.text);

@@ -44,6 +44,15 @@ describe("cleanText", () => {
     expect(dropReason("Follow us on Twitter for more.")).toBe("call-to-action");
   });
 
+  it("drops a station reporter's handoff to a video, and keeps a sentence of that shape with news in it", () => {
+    expect(cleaned(`${P1} WXYZ7's Jane Roe has the latest.`, `${P2} News4's John Roe reports from a vigil in Springfield.`)).toEqual([
+      P1,
+      P2,
+    ]);
+    const news = "The mayor's aide Anne Lee reports to the council every week, officials said.";
+    expect(cleaned(news)).toEqual([news]);
+  });
+
   it("uses general signals: short lines without sentence punctuation go, prose stays", () => {
     expect(dropReason("An unrelated teaser about something else entirely")).toBe("unterminated");
     expect(dropReason(P1)).toBeUndefined();
