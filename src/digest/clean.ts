@@ -126,6 +126,12 @@ const CALL_TO_ACTION = new RegExp(
 const BYLINE = /^(?:by|written by|words by|reporting by|from)\s+\p{Lu}/iu;
 const WIRE_CREDIT = /^\(?(?:additional )?(?:reporting|writing|editing|compiled|research) by\b/i;
 const COPYRIGHT = /(?:©|\bcopyright\b|all rights reserved)/i;
+/** The longest line a drop rule looks at (a legal notice); a paragraph's words are counted up to one more. */
+const RULE_WORDS = 80;
+/** A longer legal notice: a copyright and what it forbids or allows ("... may not be published, broadcast ..."). */
+const LEGAL_NOTICE = /\b(?:all rights reserved|may not be (?:published|reproduced|redistributed)|used under license)\b/i;
+/** A post embedded from a social network, as its text ends on the page: "... — Denver Police (@DenverPolice) April 24, 2016". */
+const EMBEDDED_POST = /[—–-] [^()]{1,60} \(@\w{1,15}\) \p{Lu}\p{L}+ \d{1,2}, \d{4}$/u;
 /** Inline call-to-action phrases news sites glue into text. */
 const INLINE_CTA = /\b(?:scroll down for (?:video|more)|click here (?:to|for) [^.!?]*?(?=[.!?]|$))\s*/gi;
 /** Dateline at the start of wire copy: "NEW DELHI (AP) - ", "(CNN)", "LONDON, March 2 (Reuters) - ". */
@@ -152,6 +158,7 @@ export type DropReason =
   | "call-to-action"
   | "repeated"
   | "copyright"
+  | "embed"
   | "heading";
 
 /**
@@ -160,7 +167,7 @@ export type DropReason =
  */
 export function dropReason(p: string, ctx: { repeated?: boolean; words?: number } = {}): DropReason | undefined {
   const line = p.trim();
-  const n = ctx.words ?? wordCount(line, 41); // every rule below looks at lines of at most 40 words
+  const n = ctx.words ?? wordCount(line, RULE_WORDS + 1); // every rule below looks at lines of at most RULE_WORDS words
   const terminated = isTerminated(line);
   if (n <= 10 && /:$/.test(line)) return "lead-in";
   // An editor's note in brackets ("(The following article from SLATE is available...)").
@@ -171,6 +178,8 @@ export function dropReason(p: string, ctx: { repeated?: boolean; words?: number 
   if (n <= 12 && BYLINE.test(line) && !/[.!?]$/.test(line.replace(/\b\p{Lu}\.$/u, ""))) return "byline";
   if (n <= 40 && WIRE_CREDIT.test(line)) return "byline";
   if (n <= 25 && COPYRIGHT.test(line)) return "copyright";
+  if (n <= RULE_WORDS && COPYRIGHT.test(line) && LEGAL_NOTICE.test(line)) return "copyright";
+  if (n <= RULE_WORDS && EMBEDDED_POST.test(line)) return "embed";
   if (CALL_TO_ACTION.test(line) && (n <= 14 || (!terminated && n <= 25))) return "call-to-action";
   if (ctx.repeated && n <= SHORT_LINE_WORDS) return "repeated";
   if (!terminated && n <= 25) return "unterminated";
@@ -197,7 +206,7 @@ export function cleanText(text: string, ctx: CleanContext = {}): CleanResult {
 
 /** As `cleanText`, for text already split by `rawParagraphs`. */
 export function cleanParagraphs(paras: readonly string[], ctx: CleanContext = {}): CleanResult {
-  const counts = paras.map((p) => wordCount(p, 41));
+  const counts = paras.map((p) => wordCount(p, RULE_WORDS + 1));
   const keys = paras.map((p, i) => (counts[i]! <= SHORT_LINE_WORDS ? lineKey(p) : ""));
   const within = new Map<string, number>();
   for (const k of keys) if (k) within.set(k, (within.get(k) ?? 0) + 1);

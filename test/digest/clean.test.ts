@@ -44,6 +44,20 @@ describe("cleanText", () => {
     expect(dropReason("Follow us on Twitter for more.")).toBe("call-to-action");
   });
 
+  it("drops a long legal notice and a post embedded from a social network", () => {
+    const notice =
+      "(TM and © Copyright 2026 Example Radio Inc. and its relevant subsidiaries. EXAMPLE RADIO and its logo are trademarks of Example Broadcasting Inc. Used under license. All Rights Reserved. This material may not be published, broadcast, rewritten, or redistributed. The Associated Press contributed to this report.)";
+    const post =
+      "UPDATE: one possible suspect in custody, no other suspects wanted. — Springfield Police Dept. (@SpringfieldPD) April 24, 2026";
+    expect(cleaned(P1, post, P2, notice)).toEqual([P1, P2]);
+    expect(dropReason(notice)).toBe("copyright");
+    expect(dropReason(post)).toBe("embed");
+    // A paragraph of prose about a copyright is not a notice.
+    const prose =
+      "The council said on Monday that the copyright on the old city seal belongs to the public library, which has printed it on every card it issued since 1990, and will keep doing so.";
+    expect(dropReason(prose)).toBeUndefined();
+  });
+
   it("drops a station reporter's handoff to a video, and keeps a sentence of that shape with news in it", () => {
     expect(cleaned(`${P1} WXYZ7's Jane Roe has the latest.`, `${P2} News4's John Roe reports from a vigil in Springfield.`)).toEqual([
       P1,
