@@ -132,6 +132,8 @@ const RULE_WORDS = 80;
 const LEGAL_NOTICE = /\b(?:all rights reserved|may not be (?:published|reproduced|redistributed)|used under license)\b/i;
 /** A post embedded from a social network, as its text ends on the page: "... — Denver Police (@DenverPolice) April 24, 2016". */
 const EMBEDDED_POST = /[—–-] [^()]{1,60} \(@\w{1,15}\) \p{Lu}\p{L}+ \d{1,2}, \d{4}$/u;
+/** A wire desk's sign-off closing a paragraph: "... passed out from alcohol. (ms-aet)". */
+const DESK_CODE = /\s*\((?:[a-z]{1,4}-){1,3}[a-z]{1,4}\)$/;
 /** Inline call-to-action phrases news sites glue into text. */
 const INLINE_CTA = /\b(?:scroll down for (?:video|more)|click here (?:to|for) [^.!?]*?(?=[.!?]|$))\s*/gi;
 /** Dateline at the start of wire copy: "NEW DELHI (AP) - ", "(CNN)", "LONDON, March 2 (Reuters) - ". */
@@ -140,6 +142,8 @@ const DATELINE = new RegExp(
     // "NEW DELHI (AP) -", "SAN JUAN, Puerto Rico (AP) -", "TIANJIN, August 7 (Xinhua) --", "(CNN)"
     String.raw`^(?:\p{Lu}[\p{Lu}.' -]{1,30}(?: \([^()]{1,30}\))?(?:,\s*[\p{L}.]+(?: [\p{L}.]+){0,2}(?: \d{1,2})?)?\s*)?` +
       String.raw`\((?:${alternation(AGENCIES)})(?:\)|(?=\s*[-–—]))\s*(?:[-–—:]+\s*)?`,
+    // "Nairobi, February 9 (Xinhua) --": a place in title case, when a date and a wire's name follow it
+    String.raw`^\p{Lu}[\p{L}.' -]{1,30},\s*\p{Lu}\p{L}+\.? \d{1,2}\s*\((?:${alternation(AGENCIES)})\)\s*(?:[-–—:]+\s*)?`,
     // "SAN JUAN, Puerto Rico - ", "ATLANTA -- " (all-caps place, optional region, then a dash), and a
     // local station's call sign before the dash: "LOUISVILLE, KY (WAVE) - "
     String.raw`^\p{Lu}[\p{Lu}. '-]{2,30}(?:,\s*\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*){0,2})?(?:\s*\(\p{Lu}[\p{Lu}\d&/ -]{1,20}\))?\s+[-–—]+\s+`,
@@ -270,7 +274,9 @@ function cleanInline(p: string, dropped: CleanResult["dropped"]): string[] {
     }
     const runIn = HEADING_RUN_IN.exec(s.text);
     if (runIn) dropped.push({ text: runIn[0].trim(), reason: "heading" });
-    kept.push(runIn ? s.text.slice(runIn[0].length) : s.text);
+    const sentence = runIn ? s.text.slice(runIn[0].length) : s.text;
+    // A desk's sign-off is no part of the sentence it closes (the sentence was judged with it, as always).
+    kept.push(last ? sentence.replace(DESK_CODE, "") : sentence);
   });
   return kept;
 }

@@ -92,6 +92,12 @@ describe("cleanText", () => {
 
   it("strips a wire dateline and joins hard-wrapped lines", () => {
     expect(cleaned("NEW DELHI (AP) - " + P1)).toEqual([P1]);
+    // A place in title case, when a date and a wire's name follow it.
+    expect(cleaned(`Springfield, February 9 (Xinhua) -- ${P1}`)).toEqual([P1]);
+    // A desk's sign-off closing the paragraph.
+    expect(
+      cleaned(`${P1} ${P2.replace(/\.$/, " on Monday and will be paid for by a new tax on hotel rooms in the city centre.")} (ms-aet)`),
+    ).toEqual([`${P1} ${P2.replace(/\.$/, " on Monday and will be paid for by a new tax on hotel rooms in the city centre.")}`]);
     // A local station's call sign in place of a wire's name.
     expect(cleaned("SPRINGFIELD, OH (WXYZ) - " + P1)).toEqual([P1]);
     const wrapped =
