@@ -46,7 +46,7 @@ const eitherCase = (w: string): string => `[${w[0]!.toUpperCase()}${w[0]}]${w.sl
 export const MAX_HEADLINE = 90;
 
 /** A headline's closing attribution: ", police say", ", family says", ", officials said". */
-const ATTRIBUTION_END = /, (?:[\p{L}.'’-]+ ){1,3}(?:say|says|said)$/iu;
+const ATTRIBUTION_END = /, (?:[\p{L}.'’-]+ ){1,8}(?:say|says|said)$/iu;
 const TRAILING_FILLER = new RegExp(String.raw`\s+(?:${alternation(HEADLINE_TRAILING_FILLER)})$`, "i");
 
 /** What separates a page title's parts: "Headline - Station - City | Slogan". */
@@ -177,7 +177,10 @@ const PUNCT_BOUNDARY = /(?:[,;:](?= )| -| \()/g;
 /** After a comma, the rest of a list ("intellectual, | medical and psychiatric fitness"): no boundary. */
 const LIST_REST = /^, (?:[\p{L}'-]+ ){0,3}[\p{L}'-]+(?:, (?:[\p{L}'-]+ ){0,3}[\p{L}'-]+)*,? (?:and|or) /u;
 /** Whether a cut at punctuation leaves a whole clause and does not split a list. */
-const punctCut = (prefix: string, rest: string): boolean => !LIST_REST.test(rest) && completePrefix(prefix);
+/** After a comma, who said it, to the sentence's end ("..., the Ministry of Agriculture and Cooperatives has said"): no list. */
+const ATTRIBUTION_REST = /^, [^,]{1,80} (?:has |had )?(?:said|says|say|reported|announced)[.!?]?$/;
+const punctCut = (prefix: string, rest: string): boolean =>
+  (!LIST_REST.test(rest) || ATTRIBUTION_REST.test(rest)) && completePrefix(prefix);
 /** A preposition opening a phrase ("of" binds its noun phrase too tightly to be cut before). */
 const PHRASE_BOUNDARY = new RegExp(
   ` (?:(?:${alternation(PREPOSITIONS.filter((p) => p !== "of" && p !== "to"))})(?= )|(?=\\p{Ll}{2,}ed (?:${alternation(PREPOSITIONS)}) ))`,
@@ -537,8 +540,8 @@ const DAY_AFTER = new RegExp(
 );
 const DAY_OR_RELATIVE = alternation([...WEEKDAYS, ...RELATIVE_DAYS]);
 const DAY_OPENER = new RegExp(String.raw`^(?:(?:on|late on|early on|earlier on) )?(?:${DAY_OR_RELATIVE}),?\s+`, "i");
-/** " last month", " this week": when, which a headline leaves out as it leaves out the weekday. */
-const PERIOD_PHRASE = new RegExp(String.raw`\s+(?:last|this|earlier this) (?:${alternation(PERIODS)})\b(?![-'’])`, "gi");
+/** " last month", " in this year": when, which a headline leaves out as it leaves out the weekday (with its preposition). */
+const PERIOD_PHRASE = new RegExp(String.raw`\s+(?:(?:in|during) )?(?:last|this|earlier this) (?:${alternation(PERIODS)})\b(?![-'’])`, "gi");
 const DAY_WORD = new RegExp(String.raw`\s+(?:${DAY_OR_RELATIVE})\b(?=[ ,])`, "gi");
 
 /** A caption's one-word label run into the sentence: "Wanted: Police in Maryland have ...". */

@@ -59,6 +59,15 @@ describe("headline cuts", () => {
       "Herrera scored against Aston Villa without looking.",
     );
   });
+
+  it("drops a period with its preposition, and cuts before who said it rather than inside the name", () => {
+    const s =
+      "Riverland aims to raise its apple harvest to 110,000 tons in this year, the Ministry of Agriculture and Cooperatives has said.";
+    expect(compressSentence(s)).toBe(
+      "Riverland aims to raise its apple harvest to 110,000 tons, the Ministry of Agriculture and Cooperatives has said.",
+    );
+    expect(makeHeadline([], [s], ["apple"])).toBe("Riverland aims to raise its apple harvest to 110,000 tons");
+  });
 });
 
 describe("reported statements", () => {
