@@ -830,6 +830,9 @@ export function makeHeadline(titles: readonly string[], leads: readonly string[]
   return best || trimHeadline(leads[0] ?? "Untitled story");
 }
 
+/** A preposition left before a comma when what it governed was cut out: "... 110,000 tons in, the Ministry". */
+const STRANDED_PREPOSITION = /\b(?:in|on|at|of|to|for|with|by|from|during)[,;:]/i;
+
 /** A web address opening a line as its label: "www.example.com - A guide to ...". */
 const ADDRESS_LABEL = /^(?:https?:\/\/)?(?:[\w-]+\.)+[a-z]{2,}(?:\/\S*)?\s+[-_:\u2013\u2014]\s/i;
 
@@ -857,6 +860,7 @@ export function headlineDebris(headline: string, sentences: readonly string[] = 
   if (ADDRESS_LABEL.test(h)) out.push("address label");
   if (/:["')\]]*$/.test(h)) out.push("trailing colon");
   if (hangingEnd(h)) out.push("hanging end");
+  if (STRANDED_PREPOSITION.test(h)) out.push("stranded preposition");
   if ((h.match(/"/g) ?? []).length % 2 === 1 || (h.match(/\(/g) ?? []).length !== (h.match(/\)/g) ?? []).length) out.push("unbalanced");
   if (sentences.some((s) => cutsInsidePhrase(h, s))) out.push("cut inside a phrase");
   else if (sentences.length > 0 && !isWholeClause(h)) out.push("not a clause");

@@ -14,6 +14,9 @@ describe("headlineDebris", () => {
     expect(headlineDebris("WASHINGTON (AP) Senators passed the budget")).toContain("dateline");
     expect(headlineDebris("www.rooftopgrow.example - The Rooftop Growers Guild, run by Ada Moreno")).toContain("address label");
     expect(headlineDebris("The council approved the budget for the")).toContain("hanging end");
+    expect(headlineDebris("Riverland aims to raise its harvest to 110,000 tons in, the Ministry of Agriculture")).toContain(
+      "stranded preposition",
+    );
     const sentence = "The council approved the budget for the new library on Monday after a long debate.";
     expect(headlineDebris("The council approved the budget for the new", [sentence])).toContain("cut inside a phrase");
     expect(headlineDebris("Hundreds of pieces of the plane", [sentence])).toContain("not a clause");
