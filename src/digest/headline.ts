@@ -40,6 +40,26 @@ import {
 import { HEADING_RUN_IN } from "./clean";
 import { contentTerms } from "./text";
 
+/**
+ * A pure function of a string that remembers its answers for the last few thousand arguments.
+ * Cutting a headline asks the same questions of the same text over and over: each candidate is cut
+ * at three lengths in up to six variants, and each cut tests its boundaries' prefixes (on the
+ * 1,000-article bench, half the calls of isWholeClause repeat a text asked about before). Only for
+ * functions whose answer depends on the argument alone, so a remembered answer is the answer; the
+ * cache is emptied when full, which bounds its memory in a long-lived isolate.
+ */
+function remembered<R>(fn: (s: string) => R, size = 4096): (s: string) => R {
+  const cache = new Map<string, R>();
+  return (s) => {
+    const hit = cache.get(s);
+    if (hit !== undefined) return hit;
+    if (cache.size >= size) cache.clear();
+    const r = fn(s);
+    cache.set(s, r);
+    return r;
+  };
+}
+
 /** A word as a pattern that matches its first letter in either case ("in" -> "[Ii]n"). */
 const eitherCase = (w: string): string => `[${w[0]!.toUpperCase()}${w[0]}]${w.slice(1)}`;
 
@@ -249,7 +269,9 @@ function clauseCut(prefix: string, rest: string): boolean {
 }
 
 /** Whether `prefix` (text before a boundary) can stand as a headline: it does not end hanging, and is a whole clause. */
-function completePrefix(prefix: string): boolean {
+const completePrefix: (prefix: string) => boolean = remembered((prefix) => isCompletePrefix(prefix));
+
+function isCompletePrefix(prefix: string): boolean {
   const t = prefix.replace(/[\s,;:\-–(]+$/, "");
   return (
     !hangingEnd(t) &&
@@ -305,7 +327,9 @@ const CLAUSE_VERBS: ReadonlySet<string> = new Set([...SAYING_VERBS, ...REPORTING
  * that civilians" is not whole).
  * @example isWholeClause("Canada's new territory of Nunavut, which is to come into being") // false
  */
-export function isWholeClause(text: string): boolean {
+export const isWholeClause: (text: string) => boolean = remembered((text) => wholeClause(text));
+
+function wholeClause(text: string): boolean {
   const ws = text.split(" ");
   let main = false;
   // Clauses opened and not yet closed: whether each has its verb, and whether it needs one (a
@@ -633,7 +657,9 @@ const INNER_PARTICIPLE = new RegExp(
  * INNER_PARTICIPLE), or as it was: "the telescope searching for neutrinos is named" -> "the
  * telescope is named".
  */
-export function withoutInnerParticiple(s: string): string {
+export const withoutInnerParticiple: (s: string) => string = remembered((s) => withoutInnerParticipleOnce(s));
+
+function withoutInnerParticipleOnce(s: string): string {
   const m = INNER_PARTICIPLE.exec(s);
   if (!m) return s;
   const last = lastWord(m[2]!);
@@ -683,7 +709,9 @@ const SUBJECT_PHRASE = new RegExp(
  * SUBJECT_PHRASE), or as it was.
  * @example withoutSubjectClause("A scientist who helped map the gene has won the prize") // "A scientist has won the prize"
  */
-export function withoutSubjectClause(s: string): string {
+export const withoutSubjectClause: (s: string) => string = remembered((s) => withoutSubjectClauseOnce(s));
+
+function withoutSubjectClauseOnce(s: string): string {
   const clause = SUBJECT_CLAUSE.exec(s);
   const m = clause ?? SUBJECT_PHRASE.exec(s);
   if (!m) return s;
