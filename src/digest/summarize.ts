@@ -686,8 +686,10 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
   meanGain /= pool.length;
   const predecessorChosen = (i: number): boolean =>
     chosen.some((j) => cands[j]!.source === cands[i]!.source && cands[j]!.position === cands[i]!.position - 1);
+  // A sentence's distinct terms, made when first compared: most of the pool is never compared with
+  // a pick, and a set for each of its sentences was the largest cost left in this function.
   const termSets: Set<string>[] = [];
-  for (const i of pool) termSets[i] = new Set(cands[i]!.terms);
+  const termSet = (i: number): Set<string> => (termSets[i] ??= new Set(cands[i]!.terms));
   const take = (i: number): void => {
     chosen.push(i);
     isChosen.add(i);
@@ -709,7 +711,7 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
     !isChosen.has(i) &&
     fits(i) &&
     !(leans.has(i) && !predecessorChosen(i)) &&
-    !chosen.some((j) => setOverlap(termSets[i]!, termSets[j]!) > w.maxOverlap);
+    !chosen.some((j) => setOverlap(termSet(i), termSet(j)) > w.maxOverlap);
   const everyLeadFits =
     chosen[0] === lead &&
     leads.length === nSources &&
