@@ -41,15 +41,18 @@ import { HEADING_RUN_IN } from "./clean";
 import { contentTerms } from "./text";
 
 /**
- * A pure function of a string that remembers its answers for the last few thousand arguments.
+ * A pure function of a string that remembers its answers while one story's headline is made.
  * Cutting a headline asks the same questions of the same text over and over: each candidate is cut
  * at three lengths in up to six variants, and each cut tests its boundaries' prefixes (on the
  * 1,000-article bench, half the calls of isWholeClause repeat a text asked about before). Only for
- * functions whose answer depends on the argument alone, so a remembered answer is the answer; the
- * cache is emptied when full, which bounds its memory in a long-lived isolate.
+ * functions whose answer depends on the argument alone, so a remembered answer is the answer.
+ * makeHeadline forgets everything when it starts (see `forgetCuts`): another story's sentences
+ * are other text, and a cache kept across builds would make a repeated build (a benchmark's)
+ * faster than a new one; it is also emptied when full, which bounds its memory.
  */
 function remembered<R>(fn: (s: string) => R, size = 4096): (s: string) => R {
   const cache = new Map<string, R>();
+  caches.push(cache);
   return (s) => {
     const hit = cache.get(s);
     if (hit !== undefined) return hit;
@@ -58,6 +61,12 @@ function remembered<R>(fn: (s: string) => R, size = 4096): (s: string) => R {
     cache.set(s, r);
     return r;
   };
+}
+
+const caches: Map<string, unknown>[] = [];
+/** Empties every `remembered` cache. */
+function forgetCuts(): void {
+  for (const c of caches) c.clear();
 }
 
 /** A word as a pattern that matches its first letter in either case ("in" -> "[Ii]n"). */
@@ -745,6 +754,7 @@ function namesSomeone(h: string): boolean {
  * @param storyTerms salient terms of the story, most salient first
  */
 export function makeHeadline(titles: readonly string[], leads: readonly string[], storyTerms: readonly string[]): string {
+  forgetCuts();
   const weight = new Map<string, number>();
   storyTerms.forEach((t, i) => weight.set(t, 1 / (1 + i * 0.15)));
   const coverage = (s: string): number => {
