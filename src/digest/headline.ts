@@ -38,7 +38,7 @@ import {
   WEEKDAYS,
 } from "./lexicon";
 import { HEADING_RUN_IN } from "./clean";
-import { contentTerms } from "./text";
+import { contentTerms, singleSpaced } from "./text";
 
 /**
  * A pure function of a string that remembers its answers while one story's headline is made.
@@ -441,10 +441,7 @@ export function trimHeadline(text: string, max = MAX_HEADLINE): string {
 /** trimHeadline, also telling whether the text fit or was cut on a clause boundary (`clean`). */
 function cutHeadline(text: string, max: number): { text: string; clean: boolean } {
   let clean = true;
-  let t = text
-    .replace(/\s+/g, " ")
-    .trim()
-    .replace(/[.!?]+["']?$/, "");
+  let t = singleSpaced(text).replace(/[.!?]+["']?$/, "");
   if (t.length > max) {
     const head = t.slice(0, max + 1);
     const ahead = t.slice(0, max + 40);
@@ -516,20 +513,27 @@ const DAY_WORD = new RegExp(String.raw`\s+(?:${DAY_OR_RELATIVE})\b(?=[ ,])`, "gi
 /** A caption's one-word label run into the sentence: "Wanted: Police in Maryland have ...". */
 const CAPTION_LABEL_START = /^\p{Lu}[\p{L}'-]+: (?=\p{Lu}\p{Ll})/u;
 
+/** Pieces of `s` split on single spaces (as `s.split(" ").length` counts them), without making the pieces. */
+function wordsBySpaces(s: string): number {
+  let n = 1;
+  for (let i = s.indexOf(" "); i !== -1; i = s.indexOf(" ", i + 1)) n++;
+  return n;
+}
+
 /** Drops asides that cost characters without naming who or what. */
 export function compressSentence(s: string): string {
   let core = s.replace(CAPTION_LABEL_START, "").replace(LEADING_PHRASE, "");
-  if (core.split(" ").length < 6) core = s; // the opener was most of the sentence
-  const out = core
-    .replace(ROLE_PREFIX, "")
-    .replace(/\s*\([^)]*\)/g, "")
-    .replace(/^(?:in what [^,]+,\s*)/i, "")
-    .replace(DAY_OPENER, "")
-    .replace(DAY_AFTER, "")
-    .replace(DAY_WORD, "")
-    .replace(PERIOD_PHRASE, "")
-    .replace(/\s+/g, " ")
-    .trim();
+  if (wordsBySpaces(core) < 6) core = s; // the opener was most of the sentence
+  const out = singleSpaced(
+    core
+      .replace(ROLE_PREFIX, "")
+      .replace(/\s*\([^)]*\)/g, "")
+      .replace(/^(?:in what [^,]+,\s*)/i, "")
+      .replace(DAY_OPENER, "")
+      .replace(DAY_AFTER, "")
+      .replace(DAY_WORD, "")
+      .replace(PERIOD_PHRASE, ""),
+  );
   // What was dropped from the front leaves the next word to open the line.
   return out.startsWith(s.charAt(0)) ? out : out.charAt(0).toUpperCase() + out.slice(1);
 }

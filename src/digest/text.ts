@@ -26,6 +26,18 @@ for (const c of "\u200B\u200C\u200D\u2060\uFEFF") SINGLE_MAP[c] = "";
 SINGLE_MAP["\u2026"] = "...";
 const SINGLE_CHARS = new RegExp("[" + Object.keys(SINGLE_MAP).join("") + "]", "g");
 
+/** Whitespace that collapsing and trimming would change: at an end, doubled, or not a plain space. */
+const UNEVEN_SPACING = /^\s|\s$|\s\s|[^\S ]/;
+
+/**
+ * `s` with each run of whitespace made one space, trimmed. Most text is so already (sentences from
+ * the splitter are): testing for that is cheaper than the copy the replacement makes.
+ * @example singleSpaced(" a \n b ") // "a b"
+ */
+export function singleSpaced(s: string): string {
+  return UNEVEN_SPACING.test(s) ? s.replace(/\s+/g, " ").trim() : s;
+}
+
 /** Lower-cased word tokens (letters and digits of any script). */
 export function words(s: string): string[] {
   const lower = s.toLowerCase();
