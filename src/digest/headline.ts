@@ -85,7 +85,8 @@ export function stripTitleSuffix(title: string): string {
 
 /** Words that leave a headline hanging when it ends on them (after a cut). */
 const DANGLING_END = new RegExp(`^(?:${alternation(HEADLINE_DANGLING_END)})$`, "i");
-const lastWord = (t: string): string => (t.split(" ").pop() ?? "").replace(/[,;:.!?"'’)]+$/, "");
+// The text after the last space (as `t.split(" ").pop()`, without splitting the whole text).
+const lastWord = (t: string): string => t.slice(t.lastIndexOf(" ") + 1).replace(/[,;:.!?"'’)]+$/, "");
 /** An object pronoun after a preposition ends a phrase: "will have on them", "voted for it". */
 const PREPOSITION_OBJECT = new RegExp(`\\b(?:${alternation(PREPOSITIONS)}) (?:them|him|it|us|me)[.!?]?$`, "i");
 /** Whether text ends on a word that leaves it hanging (DANGLING_END), but for a preposition's object pronoun. */
