@@ -330,6 +330,19 @@ const PARTICIPLE_NEXT = /^(?:by|as)$/i;
 const CLAUSE_VERBS: ReadonlySet<string> = new Set([...SAYING_VERBS, ...REPORTING_VERBS, ...THINKING_VERBS, "say"]);
 
 /**
+ * A word without what is not a letter, apostrophe or hyphen, lower-cased. A word of ASCII letters,
+ * apostrophes and hyphens (most words) has nothing to drop: it skips the Unicode regex, which ran
+ * for every word of every text isWholeClause was asked about.
+ */
+function bareWord(raw: string): string {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 39 || c === 45)) return raw.replace(/[^\p{L}'-]/gu, "").toLowerCase();
+  }
+  return raw.toLowerCase();
+}
+
+/**
  * Whether text is a whole clause, as far as words alone tell: its main clause has a finite verb
  * (an auxiliary, a past tense in "-ed" or irregular, or a present tense in "-s" before its object)
  * outside any clause a relative or subordinating word opens, an aside after a comma or a participle
@@ -355,7 +368,7 @@ function wholeClause(text: string): boolean {
   const asideOpener = (FUNCTION_WORD.test(first) && !DETERMINER.test(first)) || !/^\p{Lu}/u.test(ws[0] ?? "") || /ly$/.test(first);
   for (let i = 0; i < ws.length; i++) {
     const raw = ws[i]!;
-    const w = raw.replace(/[^\p{L}'-]/gu, "").toLowerCase();
+    const w = bareWord(raw);
     const prev = i > 0 ? ws[i - 1]!.toLowerCase() : "";
     const next = ws[i + 1] ?? "";
     const top = open[open.length - 1];
@@ -370,7 +383,7 @@ function wholeClause(text: string): boolean {
       // A "that" after a verb of saying opens the clause that verb already waits for; a relative
       // clause or "whether" needs its verb.
       const need = RELATIVE_WORDS.has(w) || w === "whether";
-      const after = next.replace(/[^\p{L}'-]/gu, "").toLowerCase();
+      const after = bareWord(next);
       // A subordinate clause reduced to a participle or a phrase ("while driving", "when on leave")
       // is whole at once, and its participle is no verb.
       if (!need && (/\p{L}{2,}(?:ing|ed)$/u.test(after) || PREPOSITION_WORDS.has(after))) {
