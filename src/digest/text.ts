@@ -10,12 +10,15 @@ import { STOP_WORDS } from "./lexicon";
  * @example normalizeText("“Hi” — he said") // '"Hi" - he said'
  */
 export function normalizeText(s: string): string {
-  return s
-    .normalize("NFC")
-    .replace(/\s*[\u2014\u2015]\s*| [\u2013\u2012] /g, " - ")
-    .replace(SINGLE_CHARS, (c) => SINGLE_MAP[c] ?? c)
-    .replace(/ {2,}/g, " ");
+  // Each replacement runs only when the text holds what it replaces: a dash pattern that opens on
+  // optional spaces is tried at every space, and most articles have no such dash or double space.
+  let t = s.normalize("NFC");
+  if (DASHES.test(t)) t = t.replace(/\s*[\u2014\u2015]\s*| [\u2013\u2012] /g, " - ");
+  t = t.replace(SINGLE_CHARS, (c) => SINGLE_MAP[c] ?? c);
+  return t.includes("  ") ? t.replace(/ {2,}/g, " ") : t;
 }
+/** The dashes the first replacement of normalizeText needs (one of them is in every match). */
+const DASHES = /[\u2012-\u2015]/;
 
 const SINGLE_MAP: Record<string, string> = {};
 for (const c of "\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB") SINGLE_MAP[c] = '"';
