@@ -63,12 +63,20 @@ const LEADING_DASH = /^[ \t]*(?:_|-|--|\u2014|\*)[ \t]+/;
  * @example stripWireCodes("&UR; AT&AMP;T said _ again") // " AT&T said - again"
  */
 export function stripWireCodes(text: string): string {
-  return text
-    .replace(WIRE_RULE_LINE, "\n\n")
-    .replace(DOUBLE_DASH, " - ")
-    .replace(/&([A-Za-z]{2,6});/g, (m, name: string) => WIRE_ENTITIES[name.toLowerCase()] ?? (KNOWN_NAMES.has(name.toLowerCase()) ? m : ""))
-    .replace(/ _(?= )/g, " -");
+  // Each replacement runs only when the text holds a character its every match needs: the rule
+  // and dash patterns open on optional spaces and are tried at every space of every article.
+  let t = text;
+  if (RULE_CHARS.test(t)) t = t.replace(WIRE_RULE_LINE, "\n\n");
+  if (t.includes("--")) t = t.replace(DOUBLE_DASH, " - ");
+  if (t.includes("&"))
+    t = t.replace(
+      /&([A-Za-z]{2,6});/g,
+      (m, name: string) => WIRE_ENTITIES[name.toLowerCase()] ?? (KNOWN_NAMES.has(name.toLowerCase()) ? m : ""),
+    );
+  return t.includes(" _ ") ? t.replace(/ _(?= )/g, " -") : t;
 }
+/** Three of a rule's characters in a row, which every match of WIRE_RULE_LINE holds. */
+const RULE_CHARS = /___|---|===|\*\*\*/;
 /** A rule of underscores, dashes, equals signs or stars (a wire's section break): a paragraph break. */
 const WIRE_RULE_LINE = /[ \t]*(?:_{3,}|-{3,}|={3,}|\*{3,})[ \t]*/g;
 /** Two hyphens standing for a dash ("ATLANTA -- The", "Xinhua--"). */

@@ -289,7 +289,9 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
   const near = (i: number, j: number, cos: number): number => cos * timeFactor(times[i]!, times[j]!, opts);
   // Terms of each story's members (how many use each), and of every article so far.
   const storyTerms: Map<number, number>[] = [];
-  const seen = new Map<number, number>();
+  // Articles so far using each term, by term id (ids are dense: an array, not a map, for a count
+  // taken for every term of every article).
+  const seen = new Int32Array(termOf.length);
   /** Names the article shares with a story that few earlier articles outside it use (specific evidence). */
   // Articles using each name, for a remembered story: those of the whole batch (a remembered story
   // is joined on names the new articles of the edition do not share among themselves either), or
@@ -309,7 +311,7 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
       const inStory = terms.get(t);
       if (inStory === undefined) continue;
       // The article itself is outside the story, and counted among the batch's (and history's) users.
-      if ((wholeBatch ? users(t) - 1 : seen.get(t)!) - inStory <= opts.specificDf) k++;
+      if ((wholeBatch ? users(t) - 1 : seen[t]!) - inStory <= opts.specificDf) k++;
     }
     return k;
   };
@@ -373,7 +375,7 @@ export function groupArticles(items: readonly GroupInput[], opts: GroupOptions =
     const terms = storyTerms[target]!;
     for (const t of vec.keys()) {
       terms.set(t, (terms.get(t) ?? 0) + 1);
-      seen.set(t, (seen.get(t) ?? 0) + 1);
+      seen[t]!++;
     }
     for (const t of top) {
       let list = postings.get(t);
@@ -407,7 +409,7 @@ function mergeSupported(x: {
   across: number[];
   times: number[];
   profiles: Profile[];
-  seen: Map<number, number>;
+  seen: Int32Array;
   near: (i: number, j: number, cos: number) => number;
   opts: GroupOptions;
 }): { stories: number[][]; keys: (string | undefined)[] } {
@@ -465,7 +467,7 @@ function sharedSpecificNames(
   a: readonly number[],
   b: readonly number[],
   profiles: readonly Profile[],
-  df: ReadonlyMap<number, number>,
+  df: Int32Array,
   specificDf: number,
 ): number {
   const count = (members: readonly number[]): Map<number, number> => {
@@ -478,7 +480,7 @@ function sharedSpecificNames(
   let k = 0;
   for (const [t, na] of ca) {
     const nb = cb.get(t);
-    if (nb !== undefined && (df.get(t) ?? 0) - na - nb <= specificDf) k++;
+    if (nb !== undefined && df[t]! - na - nb <= specificDf) k++;
   }
   return k;
 }

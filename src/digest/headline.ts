@@ -38,7 +38,36 @@ import {
   WEEKDAYS,
 } from "./lexicon";
 import { HEADING_RUN_IN } from "./clean";
-import { contentTerms } from "./text";
+import { contentTerms, singleSpaced } from "./text";
+
+/**
+ * A pure function of a string that remembers its answers while one story's headline is made.
+ * Cutting a headline asks the same questions of the same text over and over: each candidate is cut
+ * at three lengths in up to six variants, and each cut tests its boundaries' prefixes (on the
+ * 1,000-article bench, half the calls of isWholeClause repeat a text asked about before). Only for
+ * functions whose answer depends on the argument alone, so a remembered answer is the answer.
+ * makeHeadline forgets everything when it starts (see `forgetCuts`): another story's sentences
+ * are other text, and a cache kept across builds would make a repeated build (a benchmark's)
+ * faster than a new one; it is also emptied when full, which bounds its memory.
+ */
+function remembered<R>(fn: (s: string) => R, size = 4096): (s: string) => R {
+  const cache = new Map<string, R>();
+  caches.push(cache);
+  return (s) => {
+    const hit = cache.get(s);
+    if (hit !== undefined) return hit;
+    if (cache.size >= size) cache.clear();
+    const r = fn(s);
+    cache.set(s, r);
+    return r;
+  };
+}
+
+const caches: Map<string, unknown>[] = [];
+/** Empties every `remembered` cache. */
+function forgetCuts(): void {
+  for (const c of caches) c.clear();
+}
 
 /** A word as a pattern that matches its first letter in either case ("in" -> "[Ii]n"). */
 const eitherCase = (w: string): string => `[${w[0]!.toUpperCase()}${w[0]}]${w.slice(1)}`;
@@ -115,7 +144,8 @@ export function mendTitle(title: string, paragraphs: readonly string[]): string 
 
 /** Words that leave a headline hanging when it ends on them (after a cut). */
 const DANGLING_END = new RegExp(`^(?:${alternation(HEADLINE_DANGLING_END)})$`, "i");
-const lastWord = (t: string): string => (t.split(" ").pop() ?? "").replace(/[,;:.!?"'’)]+$/, "");
+// The text after the last space (as `t.split(" ").pop()`, without splitting the whole text).
+const lastWord = (t: string): string => t.slice(t.lastIndexOf(" ") + 1).replace(/[,;:.!?"'’)]+$/, "");
 /** An object pronoun after a preposition ends a phrase: "will have on them", "voted for it". */
 const PREPOSITION_OBJECT = new RegExp(`\\b(?:${alternation(PREPOSITIONS)}) (?:them|him|it|us|me)[.!?]?$`, "i");
 /** Whether text ends on a word that leaves it hanging (DANGLING_END), but for a preposition's object pronoun. */
@@ -311,7 +341,9 @@ function clauseCut(prefix: string, rest: string): boolean {
 }
 
 /** Whether `prefix` (text before a boundary) can stand as a headline: it does not end hanging, and is a whole clause. */
-function completePrefix(prefix: string): boolean {
+const completePrefix: (prefix: string) => boolean = remembered((prefix) => isCompletePrefix(prefix));
+
+function isCompletePrefix(prefix: string): boolean {
   const t = prefix.replace(/[\s,;:\-–(]+$/, "");
   return (
     !hangingEnd(t) &&
@@ -360,6 +392,19 @@ const PARTICIPLE_NEXT = /^(?:by|as)$/i;
 const CLAUSE_VERBS: ReadonlySet<string> = new Set([...SAYING_VERBS, ...REPORTING_VERBS, ...THINKING_VERBS, "say"]);
 
 /**
+ * A word without what is not a letter, apostrophe or hyphen, lower-cased. A word of ASCII letters,
+ * apostrophes and hyphens (most words) has nothing to drop: it skips the Unicode regex, which ran
+ * for every word of every text isWholeClause was asked about.
+ */
+function bareWord(raw: string): string {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 39 || c === 45)) return raw.replace(/[^\p{L}'-]/gu, "").toLowerCase();
+  }
+  return raw.toLowerCase();
+}
+
+/**
  * Whether text is a whole clause, as far as words alone tell: its main clause has a finite verb
  * (an auxiliary, a past tense in "-ed" or irregular, or a present tense in "-s" before its object)
  * outside any clause a relative or subordinating word opens, an aside after a comma or a participle
@@ -367,7 +412,9 @@ const CLAUSE_VERBS: ReadonlySet<string> = new Set([...SAYING_VERBS, ...REPORTING
  * that civilians" is not whole).
  * @example isWholeClause("Canada's new territory of Nunavut, which is to come into being") // false
  */
-export function isWholeClause(text: string): boolean {
+export const isWholeClause: (text: string) => boolean = remembered((text) => wholeClause(text));
+
+function wholeClause(text: string): boolean {
   const ws = text.split(" ");
   let main = false;
   // Clauses opened and not yet closed: whether each has its verb, and whether it needs one (a
@@ -383,7 +430,7 @@ export function isWholeClause(text: string): boolean {
   const asideOpener = (FUNCTION_WORD.test(first) && !DETERMINER.test(first)) || !/^\p{Lu}/u.test(ws[0] ?? "") || /ly$/.test(first);
   for (let i = 0; i < ws.length; i++) {
     const raw = ws[i]!;
-    const w = raw.replace(/[^\p{L}'-]/gu, "").toLowerCase();
+    const w = bareWord(raw);
     const prev = i > 0 ? ws[i - 1]!.toLowerCase() : "";
     const next = ws[i + 1] ?? "";
     const top = open[open.length - 1];
@@ -398,7 +445,7 @@ export function isWholeClause(text: string): boolean {
       // A "that" after a verb of saying opens the clause that verb already waits for; a relative
       // clause or "whether" needs its verb.
       const need = RELATIVE_WORDS.has(w) || w === "whether";
-      const after = next.replace(/[^\p{L}'-]/gu, "").toLowerCase();
+      const after = bareWord(next);
       // A subordinate clause reduced to a participle or a phrase ("while driving", "when on leave")
       // is whole at once, and its participle is no verb.
       if (!need && (/\p{L}{2,}(?:ing|ed)$/u.test(after) || PREPOSITION_WORDS.has(after))) {
@@ -470,10 +517,7 @@ export function trimHeadline(text: string, max = MAX_HEADLINE): string {
 /** trimHeadline, also telling whether the text fit or was cut on a clause boundary (`clean`). */
 function cutHeadline(text: string, max: number): { text: string; clean: boolean } {
   let clean = true;
-  let t = text
-    .replace(/\s+/g, " ")
-    .trim()
-    .replace(/[.!?]+["']?$/, "");
+  let t = singleSpaced(text).replace(/[.!?]+["']?$/, "");
   if (t.length > max) {
     const head = t.slice(0, max + 1);
     const ahead = t.slice(0, max + 40);
@@ -547,20 +591,27 @@ const DAY_WORD = new RegExp(String.raw`\s+(?:${DAY_OR_RELATIVE})\b(?=[ ,])`, "gi
 /** A caption's one-word label run into the sentence: "Wanted: Police in Maryland have ...". */
 const CAPTION_LABEL_START = /^\p{Lu}[\p{L}'-]+: (?=\p{Lu}\p{Ll})/u;
 
+/** Pieces of `s` split on single spaces (as `s.split(" ").length` counts them), without making the pieces. */
+function wordsBySpaces(s: string): number {
+  let n = 1;
+  for (let i = s.indexOf(" "); i !== -1; i = s.indexOf(" ", i + 1)) n++;
+  return n;
+}
+
 /** Drops asides that cost characters without naming who or what. */
 export function compressSentence(s: string): string {
   let core = s.replace(CAPTION_LABEL_START, "").replace(LEADING_PHRASE, "");
-  if (core.split(" ").length < 6) core = s; // the opener was most of the sentence
-  const out = core
-    .replace(ROLE_PREFIX, "")
-    .replace(/\s*\([^)]*\)/g, "")
-    .replace(/^(?:in what [^,]+,\s*)/i, "")
-    .replace(DAY_OPENER, "")
-    .replace(DAY_AFTER, "")
-    .replace(DAY_WORD, "")
-    .replace(PERIOD_PHRASE, "")
-    .replace(/\s+/g, " ")
-    .trim();
+  if (wordsBySpaces(core) < 6) core = s; // the opener was most of the sentence
+  const out = singleSpaced(
+    core
+      .replace(ROLE_PREFIX, "")
+      .replace(/\s*\([^)]*\)/g, "")
+      .replace(/^(?:in what [^,]+,\s*)/i, "")
+      .replace(DAY_OPENER, "")
+      .replace(DAY_AFTER, "")
+      .replace(DAY_WORD, "")
+      .replace(PERIOD_PHRASE, ""),
+  );
   // What was dropped from the front leaves the next word to open the line.
   return out.startsWith(s.charAt(0)) ? out : out.charAt(0).toUpperCase() + out.slice(1);
 }
@@ -697,8 +748,11 @@ const INNER_PARTICIPLE = new RegExp(
  * INNER_PARTICIPLE), or as it was: "the telescope searching for neutrinos is named" -> "the
  * telescope is named".
  */
-export function withoutInnerParticiple(s: string): string {
-  const m = INNER_PARTICIPLE.exec(s);
+export const withoutInnerParticiple: (s: string) => string = remembered((s) => withoutInnerParticipleOnce(s));
+
+function withoutInnerParticipleOnce(s: string): string {
+  // The participle and the phrase after it need "ing " somewhere: the regex is slow to fail without.
+  const m = /ing /iu.test(s) ? INNER_PARTICIPLE.exec(s) : null;
   if (!m) return s;
   const last = lastWord(m[2]!);
   if (FUNCTION_WORD.test(last) || DETERMINER.test(last)) return s;
@@ -726,6 +780,8 @@ const SUBJECT_CLAUSE = new RegExp(
   "u",
 );
 
+const RELATIVE_OPENER = / (?:who|that|which) /;
+
 const AUXILIARY_START = new RegExp(`^(?:${alternation(AUXILIARIES)}) `);
 /** A verb of saying or thinking, present or past, opening the rest of a sentence. */
 const SAYING_START = new RegExp(`^(?:${alternation([...CLAUSE_VERBS, "say", "warn", "claim", "deny", "urge", "expect"])}) `);
@@ -747,8 +803,12 @@ const SUBJECT_PHRASE = new RegExp(
  * SUBJECT_PHRASE), or as it was.
  * @example withoutSubjectClause("A scientist who helped map the gene has won the prize") // "A scientist has won the prize"
  */
-export function withoutSubjectClause(s: string): string {
-  const clause = SUBJECT_CLAUSE.exec(s);
+export const withoutSubjectClause: (s: string) => string = remembered((s) => withoutSubjectClauseOnce(s));
+
+function withoutSubjectClauseOnce(s: string): string {
+  // SUBJECT_CLAUSE needs " who ", " that " or " which ": most sentences have none, and its word-by-word
+  // lookaheads are slow to fail.
+  const clause = RELATIVE_OPENER.test(s) ? SUBJECT_CLAUSE.exec(s) : null;
   const m = clause ?? SUBJECT_PHRASE.exec(s);
   if (!m) return s;
   const head = lastWord(m[1]!);
@@ -781,6 +841,7 @@ function namesSomeone(h: string): boolean {
  * @param storyTerms salient terms of the story, most salient first
  */
 export function makeHeadline(titles: readonly string[], leads: readonly string[], storyTerms: readonly string[]): string {
+  forgetCuts();
   const weight = new Map<string, number>();
   storyTerms.forEach((t, i) => weight.set(t, 1 / (1 + i * 0.15)));
   const coverage = (s: string): number => {

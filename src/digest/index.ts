@@ -240,7 +240,25 @@ function limit(v: number | undefined, dflt: number): number {
 
 /** The story's salient terms, most frequent first (ties in first-seen order, for determinism). */
 function storyTerms(cands: readonly Candidate[]): string[] {
-  const tf = new Map<string, number>();
-  for (const c of cands) if (c.position < 8) for (const t of new Set(c.terms)) tf.set(t, (tf.get(t) ?? 0) + 1);
-  return topK([...tf.entries()], 20).map(([t]) => t);
+  // Sentences using each term (each sentence once), in first-seen order: one map lookup per term
+  // and a mark of the last sentence counted, not a set per sentence (every story of a build runs this).
+  const slot = new Map<string, number>();
+  const entries: [string, number][] = [];
+  const countedIn: number[] = [];
+  cands.forEach((c, k) => {
+    if (c.position >= 8) return;
+    for (const t of c.terms) {
+      let s = slot.get(t);
+      if (s === undefined) {
+        slot.set(t, (s = entries.length));
+        entries.push([t, 0]);
+        countedIn.push(-1);
+      }
+      if (countedIn[s] !== k) {
+        countedIn[s] = k;
+        entries[s]![1]++;
+      }
+    }
+  });
+  return topK(entries, 20).map(([t]) => t);
 }

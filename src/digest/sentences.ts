@@ -14,6 +14,7 @@ import {
   TITLE_ABBREVIATIONS,
   WEEKDAYS,
 } from "./lexicon";
+import { singleSpaced } from "./text";
 
 /** Abbreviations after which a period never ends a sentence (titles before names). */
 const TITLES = new Set(TITLE_ABBREVIATIONS);
@@ -30,9 +31,6 @@ const GLUE_OPENERS = new Set(GLUED_CAPTION_OPENERS);
 /** Words after which a quotation continues the sentence (speech verbs, prepositions, determiners). */
 const SPEECH_VERBS = new RegExp(String.raw`\b(?:${alternation([...QUOTE_INTRO_VERBS, ...QUOTE_INTRO_WORDS])})$`, "i");
 
-/** Whitespace that collapsing and trimming would change: at an end, doubled, or not a plain space. */
-const UNEVEN_SPACING = /^\s|\s$|\s\s|[^\S ]/;
-
 export interface Sentence {
   text: string;
   /** False when the sentence ends without terminal punctuation (a caption or fragment). */
@@ -45,8 +43,7 @@ export interface Sentence {
  * // ["Mr. Smith went to the U.S. Senate.", "He spoke."]
  */
 export function splitSentences(paragraph: string): Sentence[] {
-  // Most paragraphs are already single-spaced: test for that instead of copying them.
-  const text = UNEVEN_SPACING.test(paragraph) ? paragraph.replace(/\s+/g, " ").trim() : paragraph;
+  const text = singleSpaced(paragraph);
   if (!text) return [];
   const cuts: number[] = [];
   const n = text.length;

@@ -485,37 +485,136 @@ export const DEFAULT_MULTI: MultiWeights = {
  * is exact and, for any story of ordinary size, a small integer: cheaper to count and look up than
  * string keys.
  */
-function conceptsOf(cands: readonly Candidate[]): number[][] {
+function conceptsOf(cands: readonly Candidate[]): StoryConcepts {
+  // Each term is looked up once: the ids of each sentence's terms are kept for the second pass.
   const ids = new Map<string, number>();
-  for (const c of cands) for (const term of c.terms) if (!ids.has(term)) ids.set(term, ids.size);
+  const termIds = cands.map((c) =>
+    c.terms.map((term) => {
+      let id = ids.get(term);
+      if (id === undefined) ids.set(term, (id = ids.size));
+      return id;
+    }),
+  );
   const base = ids.size;
-  return cands.map((c) => {
-    const out = new Set<number>();
-    const names = new Set(c.names);
+  // Each distinct concept of the story gets a slot (a term's by an array, a pair's by a map), so
+  // counting concepts per sentence and per source is done with marks in flat arrays, not with a
+  // set per sentence and per source: those sets were most of summarizeMulti's time.
+  const termSlot = new Int32Array(base * 2).fill(-1);
+  const pairSlot = new PairSlots(termIds.reduce((n, ids) => n + ids.length, 0));
+  /** The sentence that last stated each slot's concept. */
+  const seenIn: number[] = [];
+  const namedIn = new Int32Array(base).fill(-1);
+  const concepts: number[][] = [];
+  const slots: Int32Array[] = [];
+  cands.forEach((c, k) => {
+    const out: number[] = [];
+    const mine: number[] = [];
+    for (const name of c.names) {
+      const id = ids.get(name);
+      if (id !== undefined) namedIn[id] = k;
+    }
+    // Concepts in first-seen order, each once (a repeated term or pair is not counted again).
+    const add = (concept: number, slot: number): void => {
+      if (seenIn[slot] === k) return;
+      seenIn[slot] = k;
+      out.push(concept);
+      mine.push(slot);
+    };
     let prev = -1;
-    for (const term of c.terms) {
-      const id = ids.get(term)!;
-      out.add(id * 4 + (names.has(term) ? 1 : 0));
-      if (prev >= 0) out.add((prev * base + id) * 4 + 2);
+    for (const id of termIds[k]!) {
+      const named = namedIn[id] === k ? 1 : 0;
+      let slot = termSlot[id * 2 + named]!;
+      if (slot < 0) {
+        termSlot[id * 2 + named] = slot = seenIn.length;
+        seenIn.push(-1);
+      }
+      add(id * 4 + named, slot);
+      if (prev >= 0) {
+        let p = pairSlot.get(prev, id);
+        if (p < 0) {
+          pairSlot.set(prev, id, (p = seenIn.length));
+          seenIn.push(-1);
+        }
+        add((prev * base + id) * 4 + 2, p);
+      }
       prev = id;
     }
-    return [...out];
+    concepts.push(out);
+    slots.push(Int32Array.from(mine));
   });
+  return { concepts, slots, size: seenIn.length };
 }
 
-/** How many sources state each concept: one set per source, not one per concept. */
-function conceptSourceCounts(cands: readonly Candidate[], concepts: readonly number[][]): Map<number, number> {
+/**
+ * Slots of term pairs by their two term ids, in a table of open addressing sized for at most
+ * `pairs` pairs: a story holds thousands of distinct pairs, and a Map of them cost more than all
+ * the rest of the concept counting.
+ */
+class PairSlots {
+  private readonly first: Int32Array;
+  private readonly second: Int32Array;
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+
+  constructor(pairs: number) {
+    let size = 16;
+    while (size < pairs * 2) size *= 2;
+    this.first = new Int32Array(size).fill(-1);
+    this.second = new Int32Array(size);
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+  }
+
+  /** Where the pair is in the table, or the empty place it would take. */
+  private place(a: number, b: number): number {
+    let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b);
+    h = (h ^ (h >>> 15)) & this.mask;
+    while (this.first[h] !== -1 && (this.first[h] !== a || this.second[h] !== b)) h = (h + 1) & this.mask;
+    return h;
+  }
+
+  /** The pair's slot, or -1 when it has none yet. */
+  get(a: number, b: number): number {
+    const h = this.place(a, b);
+    return this.first[h] === -1 ? -1 : this.slots[h]!;
+  }
+
+  set(a: number, b: number, slot: number): void {
+    const h = this.place(a, b);
+    this.first[h] = a;
+    this.second[h] = b;
+    this.slots[h] = slot;
+  }
+}
+
+/** A story's concepts (see `conceptsOf`): each sentence's, and the story-wide slot of each. */
+interface StoryConcepts {
+  /** Each sentence's concepts, each once, in first-seen order. */
+  concepts: number[][];
+  /** slots[i][j]: the slot of concepts[i][j], a dense number from 0 to `size` - 1 for each distinct concept. */
+  slots: Int32Array[];
+  size: number;
+}
+
+/** How many sources state each concept, by slot: each source's sentences counted once per concept. */
+function conceptSourceCounts(cands: readonly Candidate[], { slots, size }: StoryConcepts): Int32Array {
   const bySource = new Map<number, number[]>();
   cands.forEach((c, i) => {
     const list = bySource.get(c.source);
     if (list) list.push(i);
     else bySource.set(c.source, [i]);
   });
-  const count = new Map<number, number>();
+  const count = new Int32Array(size);
+  const countedFor = new Int32Array(size).fill(-1);
+  let source = 0;
   for (const members of bySource.values()) {
-    const stated = new Set<number>();
-    for (const i of members) for (const k of concepts[i]!) stated.add(k);
-    for (const k of stated) count.set(k, (count.get(k) ?? 0) + 1);
+    for (const i of members)
+      for (const slot of slots[i]!)
+        if (countedFor[slot] !== source) {
+          countedFor[slot] = source;
+          count[slot]!++;
+        }
+    source++;
   }
   return count;
 }
@@ -535,12 +634,13 @@ function conceptSourceCounts(cands: readonly Candidate[], concepts: readonly num
  */
 export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions, w: MultiWeights = DEFAULT_MULTI): Candidate[] {
   const nSources = new Set(cands.map((c) => c.source)).size;
-  const concepts = conceptsOf(cands);
-  const sourceCount = conceptSourceCounts(cands, concepts);
+  const story = conceptsOf(cands);
+  const { concepts, slots } = story;
+  const sourceCount = conceptSourceCounts(cands, story);
   const need = Math.min(nSources, Math.max(w.minSources, Math.ceil(w.minShare * nSources)));
   const kindWeight = [w.unigram, w.name, 1];
-  const weight = (k: number): number => {
-    const sources = sourceCount.get(k) ?? 0;
+  const weight = (k: number, slot: number): number => {
+    const sources = sourceCount[slot]!;
     return sources < need ? 0 : sources * kindWeight[k & 3]!;
   };
   const pool: number[] = [];
@@ -556,17 +656,19 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
   let words = 0;
   // Only concepts that carry weight can add to a gain: most state what one source alone says. They
   // are numbered densely, so coverage and weights are flat arrays in the greedy's inner loop.
-  const dense = new Map<number, number>();
+  const dense = new Int32Array(story.size).fill(-1);
   const denseWeight: number[] = [];
   const live: Int32Array[] = [];
   for (const i of pool) {
     const mine: number[] = [];
-    for (const k of concepts[i]!) {
-      const wk = weight(k);
+    const ks = concepts[i]!;
+    const ss = slots[i]!;
+    for (let j = 0; j < ks.length; j++) {
+      const wk = weight(ks[j]!, ss[j]!);
       if (wk <= 0) continue;
-      let d = dense.get(k);
-      if (d === undefined) {
-        dense.set(k, (d = denseWeight.length));
+      let d = dense[ss[j]!]!;
+      if (d < 0) {
+        dense[ss[j]!] = d = denseWeight.length;
         denseWeight.push(wk);
       }
       mine.push(d);
@@ -584,8 +686,10 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
   meanGain /= pool.length;
   const predecessorChosen = (i: number): boolean =>
     chosen.some((j) => cands[j]!.source === cands[i]!.source && cands[j]!.position === cands[i]!.position - 1);
+  // A sentence's distinct terms, made when first compared: most of the pool is never compared with
+  // a pick, and a set for each of its sentences was the largest cost left in this function.
   const termSets: Set<string>[] = [];
-  for (const i of pool) termSets[i] = new Set(cands[i]!.terms);
+  const termSet = (i: number): Set<string> => (termSets[i] ??= new Set(cands[i]!.terms));
   const take = (i: number): void => {
     chosen.push(i);
     isChosen.add(i);
@@ -607,7 +711,7 @@ export function summarizeMulti(cands: readonly Candidate[], opts: SummaryOptions
     !isChosen.has(i) &&
     fits(i) &&
     !(leans.has(i) && !predecessorChosen(i)) &&
-    !chosen.some((j) => setOverlap(termSets[i]!, termSets[j]!) > w.maxOverlap);
+    !chosen.some((j) => setOverlap(termSet(i), termSet(j)) > w.maxOverlap);
   const everyLeadFits =
     chosen[0] === lead &&
     leads.length === nSources &&

@@ -10,12 +10,15 @@ import { STOP_WORDS } from "./lexicon";
  * @example normalizeText("“Hi” — he said") // '"Hi" - he said'
  */
 export function normalizeText(s: string): string {
-  return s
-    .normalize("NFC")
-    .replace(/\s*[\u2014\u2015]\s*| [\u2013\u2012] /g, " - ")
-    .replace(SINGLE_CHARS, (c) => SINGLE_MAP[c] ?? c)
-    .replace(/ {2,}/g, " ");
+  // Each replacement runs only when the text holds what it replaces: a dash pattern that opens on
+  // optional spaces is tried at every space, and most articles have no such dash or double space.
+  let t = s.normalize("NFC");
+  if (DASHES.test(t)) t = t.replace(/\s*[\u2014\u2015]\s*| [\u2013\u2012] /g, " - ");
+  t = t.replace(SINGLE_CHARS, (c) => SINGLE_MAP[c] ?? c);
+  return t.includes("  ") ? t.replace(/ {2,}/g, " ") : t;
 }
+/** The dashes the first replacement of normalizeText needs (one of them is in every match). */
+const DASHES = /[\u2012-\u2015]/;
 
 const SINGLE_MAP: Record<string, string> = {};
 for (const c of "\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB") SINGLE_MAP[c] = '"';
@@ -25,6 +28,18 @@ for (const c of "\u00A0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2
 for (const c of "\u200B\u200C\u200D\u2060\uFEFF") SINGLE_MAP[c] = "";
 SINGLE_MAP["\u2026"] = "...";
 const SINGLE_CHARS = new RegExp("[" + Object.keys(SINGLE_MAP).join("") + "]", "g");
+
+/** Whitespace that collapsing and trimming would change: at an end, doubled, or not a plain space. */
+const UNEVEN_SPACING = /^\s|\s$|\s\s|[^\S ]/;
+
+/**
+ * `s` with each run of whitespace made one space, trimmed. Most text is so already (sentences from
+ * the splitter are): testing for that is cheaper than the copy the replacement makes.
+ * @example singleSpaced(" a \n b ") // "a b"
+ */
+export function singleSpaced(s: string): string {
+  return UNEVEN_SPACING.test(s) ? s.replace(/\s+/g, " ").trim() : s;
+}
 
 /** Lower-cased word tokens (letters and digits of any script). */
 export function words(s: string): string[] {
